@@ -1,0 +1,20 @@
+import { ConfigError, loadConfig } from '../config.ts';
+import { MigrationError, migrate } from '../db/migrate.ts';
+import { openDatabase } from '../db/open.ts';
+
+try {
+  const config = loadConfig();
+  const db = await openDatabase(config);
+  try {
+    const applied = await migrate(db);
+    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+  } finally {
+    await db.close();
+  }
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof MigrationError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}

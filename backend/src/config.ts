@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+  HUBSPOT_CLIENT_ID: optionalString,
+  HUBSPOT_CLIENT_SECRET: optionalString,
+  HUBSPOT_APP_ID: optionalString,
+  HUBSPOT_API_BASE: z.url({ protocol: /^https?$/ }).default('https://api.hubapi.com'),
+  HUBSPOT_AUTH_BASE: z.url({ protocol: /^https?$/ }).default('https://app.hubspot.com'),
+  FATHOM_API_BASE: z.url({ protocol: /^https?$/ }).default('https://api.fathom.ai/external/v1'),
+  FATHOM_CLIENT_ID: optionalString,
+  FATHOM_CLIENT_SECRET: optionalString,
+  FATHOM_AUTH_BASE: z.url({ protocol: /^https?$/ }).default('https://fathom.video/external/v1'),
+  TOKEN_ENCRYPTION_KEY: optionalString,
+  SYNC_SCHEDULE: z
+    .string()
+    .trim()
+    .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression, e.g. "*/15 * * * *"')
+    .default('*/15 * * * *'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = {
+  nodeEnv: 'development' | 'test' | 'production';
+  port: number;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  publicBaseUrl: string;
+  hubspot: {
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    appId: string | undefined;
+    apiBase: string;
+    authBase: string;
+  };
+  fathom: {
+    apiBase: string;
+    authBase: string;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+  };
+  tokenEncryptionKey: string | undefined;
+  syncSchedule: string;
+  logLevel: string;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const withoutTrailingSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** Reads and validates the environment once; everything else receives the result. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    // Name the variable and the rule, never echo the value: it may be a secret.
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid environment:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.TOKEN_ENCRYPTION_KEY) {
+    throw new ConfigError(
+      'Invalid environment:\n  TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes, base64)',
+    );
+  }
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    publicBaseUrl: withoutTrailingSlash(e.PUBLIC_BASE_URL),
+    hubspot: {
+      clientId: e.HUBSPOT_CLIENT_ID,
+      clientSecret: e.HUBSPOT_CLIENT_SECRET,
+      appId: e.HUBSPOT_APP_ID,
+      apiBase: withoutTrailingSlash(e.HUBSPOT_API_BASE),
+      authBase: withoutTrailingSlash(e.HUBSPOT_AUTH_BASE),
+    },
+    fathom: {
+      apiBase: withoutTrailingSlash(e.FATHOM_API_BASE),
+      authBase: withoutTrailingSlash(e.FATHOM_AUTH_BASE),
+      clientId: e.FATHOM_CLIENT_ID,
+      clientSecret: e.FATHOM_CLIENT_SECRET,
+    },
+    tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY,
+    syncSchedule: e.SYNC_SCHEDULE,
+    logLevel: e.LOG_LEVEL,
+  };
+}

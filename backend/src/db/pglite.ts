@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import { PGlite, types } from '@electric-sql/pglite';
+import { fromPglite } from 'pg-boss';
+import type { Database, Queryable, QueryResult } from './database.ts';
+
+type PgliteRunner = Pick<PGlite, 'query' | 'exec'>;
+
+function on(runner: PgliteRunner): Queryable {
+  return {
+    async query<T>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
+      const result = await runner.query<T>(sql, params as unknown[]);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    },
+    async exec(sql: string) {
+      await runner.exec(sql);
+    },
+  };
+}
+
+/**
+ * Embedded PostgreSQL. PGlite has a single session: its query() and exec() wait for an open
+ * transaction to finish, so work outside a transaction (pg-boss polling) can never run inside
+ * another caller's tenant transaction. dataDir undefined keeps everything in memory.
+ */
+export async function openPglite(dataDir?: string): Promise<Database> {
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  // Same JS types as the pg engine (postgres.ts): int8 and numeric as numbers.
+  const parsers = { [types.INT8]: Number, [types.NUMERIC]: Number };
+  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers });
+  const direct = on(pglite);
+  return {
+    ...direct,
+    transaction(fn) {
+      return pglite.transaction((tx) => fn(on(tx)));
+    },
+    async ping() {
+      try {
+        await pglite.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    jobsOptions() {
+      return { db: fromPglite(pglite), backend: 'pglite' };
+    },
+    async close() {
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

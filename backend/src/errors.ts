@@ -1,0 +1,74 @@
+/**
+ * The errors the domain raises. The HTTP layer maps each to a status in one place
+ * (http/errorHandler.ts); messages are written for the person reading the response,
+ * and never contain a secret.
+ */
+export class AppError extends Error {
+  readonly code: string;
+  readonly status: number;
+  constructor(code: string, status: number, message: string) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+export class InvalidInput extends AppError {
+  constructor(message: string) {
+    super('invalid_input', 400, message);
+  }
+}
+
+export class Unauthorized extends AppError {
+  constructor(message = 'This request is not signed by HubSpot.') {
+    super('unauthorized', 401, message);
+  }
+}
+
+export class Forbidden extends AppError {
+  constructor(message: string) {
+    super('forbidden', 403, message);
+  }
+}
+
+export class NotFound extends AppError {
+  constructor(message: string) {
+    super('not_found', 404, message);
+  }
+}
+
+export class NotInstalled extends AppError {
+  constructor() {
+    super('not_installed', 404, 'The app is not installed in this HubSpot portal. An admin can install it from the HubSpot marketplace.');
+  }
+}
+
+export class Conflict extends AppError {
+  constructor(message: string) {
+    super('conflict', 409, message);
+  }
+}
+
+export class NeedsReauth extends AppError {
+  constructor(provider: 'hubspot' | 'fathom') {
+    super(
+      'needs_reauth',
+      409,
+      provider === 'hubspot'
+        ? 'The connection to HubSpot was revoked. An admin must reinstall the app.'
+        : 'The connection to Fathom was revoked. An admin must reconnect Fathom in the app settings.',
+    );
+  }
+}
+
+export class UpstreamFailed extends AppError {
+  constructor(message: string) {
+    super('upstream_failed', 502, message);
+  }
+}
+
+export class NotConfigured extends AppError {
+  constructor(message: string) {
+    super('not_configured', 503, message);
+  }
+}

@@ -1,0 +1,24 @@
+// Everything is ESM (the cards' @hubspot/ui-extensions is ESM-only), so jest runs with
+// --experimental-vm-modules and swc strips types without changing module syntax.
+// Type checking is `npm run typecheck`, not the test transform.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', tsx: true },
+      target: 'es2023',
+      transform: { react: { runtime: 'automatic' } },
+    },
+    module: { type: 'es6' },
+  },
+];
+
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+  extensionsToTreatAsEsm: ['.ts', '.tsx'],
+  transform: { '^.+\\.tsx?$': swc },
+  maxWorkers: process.env.JEST_MAX_WORKERS ?? 2,
+  testTimeout: 60_000,
+};
