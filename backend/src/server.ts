@@ -21,12 +21,13 @@ export async function startServer(options: {
   logger: Logger;
   /** Run the job workers in this process too (the default for a single-process install). */
   workers?: boolean;
+  migrationsDir?: string;
 }): Promise<Running> {
   const { config, logger } = options;
   const db = await openDatabase(config);
   let jobs: Jobs | undefined;
   try {
-    const applied = await migrate(db);
+    const applied = await migrate(db, options.migrationsDir);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     jobs = await startJobs({ db, logger, syncSchedule: config.syncSchedule, work: options.workers ?? true });
   } catch (error) {

@@ -9,7 +9,9 @@ function on(runner: PgliteRunner): Queryable {
   return {
     async query<T>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
       const result = await runner.query<T>(sql, params as unknown[]);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      // pg counts the rows a statement returns (SELECT, ... RETURNING); PGlite reports 0 for them.
+      const rowCount = result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
+      return { rows: result.rows, rowCount };
     },
     async exec(sql: string) {
       await runner.exec(sql);

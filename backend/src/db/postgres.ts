@@ -51,7 +51,7 @@ export function openPostgres(connectionString: string, options: { max?: number }
       return { connectionString, max: 4 };
     },
     async close() {
-      await pool.end();
+      if (!pool.ended) await pool.end();
     },
   };
 }

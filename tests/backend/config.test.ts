@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { ConfigError, loadConfig } from '../../backend/src/config.ts';
+
+describe('configuration', () => {
+  test('defaults follow the design: port 3000, embedded database in ./.data, 15-minute sync', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toBe(path.resolve('.data'));
+    expect(config.syncSchedule).toBe('*/15 * * * *');
+    expect(config.hubspot.apiBase).toBe('https://api.hubapi.com');
+    expect(config.fathom.apiBase).toBe('https://api.fathom.ai/external/v1');
+    expect(config.fathom.authBase).toBe('https://fathom.video/external/v1');
+  });
+
+  test('an empty DATABASE_URL means the embedded database', () => {
+    expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+  });
+
+  test('a bad value stops with an error naming the variable, without echoing secrets', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://u:hunter2@db/x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://u:hunter2@db/x' })).not.toThrow(/hunter2/);
+    expect(() => loadConfig({ SYNC_SCHEDULE: 'every hour' })).toThrow(/SYNC_SCHEDULE: must be a five-field cron/);
+  });
+
+  test('production refuses to start without a token encryption key', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_ENCRYPTION_KEY/);
+  });
+
+  test('base URLs lose their trailing slash so paths join cleanly', () => {
+    const config = loadConfig({ HUBSPOT_API_BASE: 'http://127.0.0.1:9999/', PUBLIC_BASE_URL: 'https://app.example.com/' });
+    expect(config.hubspot.apiBase).toBe('http://127.0.0.1:9999');
+    expect(config.publicBaseUrl).toBe('https://app.example.com');
+  });
+});
