@@ -1,0 +1,227 @@
+import type { Queryable } from '../db/database.ts';
+import { Conflict, Forbidden, NotFound } from '../errors.ts';
+import { isCoach, type Caller } from '../users/caller.ts';
+import { checkTransition, type MessageAction, type MessageStatus } from './workflow.ts';
+
+export type CoachingMessage = {
+  id: string;
+  conversationId: string;
+  conversationTitle: string;
+  conversationStartedAt: string;
+  status: MessageStatus;
+  category: string;
+  body: string;
+  momentSeconds: number | null;
+  authorUserId: string;
+  authorEmail: string;
+  repUserId: string;
+  repEmail: string;
+  createdAt: string;
+  sentAt: string | null;
+  acknowledgedAt: string | null;
+  dismissedAt: string | null;
+  outcome: { result: string; notes: string | null; recordedAt: string } | null;
+};
+
+// Row level security decides which messages the caller sees; this only shapes them.
+const SELECT_MESSAGES = `
+  SELECT m.id, m.conversation_id, c.title AS conversation_title, c.started_at AS conversation_started_at,
+         m.status, m.category, m.body, m.moment_seconds, m.author_user_id, au.email AS author_email,
+         m.rep_user_id, ru.email AS rep_email, m.created_at, m.sent_at, m.acknowledged_at, m.dismissed_at,
+         o.result AS outcome_result, o.notes AS outcome_notes, o.recorded_at AS outcome_recorded_at
+    FROM coaching_messages m
+    JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
+    JOIN users au ON au.account_id = m.account_id AND au.id = m.author_user_id
+    JOIN users ru ON ru.account_id = m.account_id AND ru.id = m.rep_user_id
+    LEFT JOIN coaching_outcomes o ON o.account_id = m.account_id AND o.message_id = m.id`;
+
+type MessageRow = {
+  id: string;
+  conversation_id: string;
+  conversation_title: string;
+  conversation_started_at: Date;
+  status: MessageStatus;
+  category: string;
+  body: string;
+  moment_seconds: number | null;
+  author_user_id: string;
+  author_email: string;
+  rep_user_id: string;
+  rep_email: string;
+  created_at: Date;
+  sent_at: Date | null;
+  acknowledged_at: Date | null;
+  dismissed_at: Date | null;
+  outcome_result: string | null;
+  outcome_notes: string | null;
+  outcome_recorded_at: Date | null;
+};
+
+function toMessage(row: MessageRow): CoachingMessage {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    conversationTitle: row.conversation_title,
+    conversationStartedAt: row.conversation_started_at.toISOString(),
+    status: row.status,
+    category: row.category,
+    body: row.body,
+    momentSeconds: row.moment_seconds,
+    authorUserId: row.author_user_id,
+    authorEmail: row.author_email,
+    repUserId: row.rep_user_id,
+    repEmail: row.rep_email,
+    createdAt: row.created_at.toISOString(),
+    sentAt: row.sent_at?.toISOString() ?? null,
+    acknowledgedAt: row.acknowledged_at?.toISOString() ?? null,
+    dismissedAt: row.dismissed_at?.toISOString() ?? null,
+    outcome: row.outcome_result
+      ? { result: row.outcome_result, notes: row.outcome_notes, recordedAt: row.outcome_recorded_at!.toISOString() }
+      : null,
+  };
+}
+
+export async function getMessage(tx: Queryable, messageId: string): Promise<CoachingMessage> {
+  const { rows } = await tx.query<MessageRow>(`${SELECT_MESSAGES} WHERE m.account_id = app_account_id() AND m.id = $1`, [messageId]);
+  if (!rows[0]) throw new NotFound('No such coaching message, or it is not addressed to you.');
+  return toMessage(rows[0]);
+}
+
+/** The coaching on calls linked to a HubSpot record that the caller may see, newest first. */
+export async function listMessagesForRecord(
+  tx: Queryable,
+  record: { objectType: 'contacts' | 'deals'; objectId: number },
+  limit = 100,
+): Promise<CoachingMessage[]> {
+  const { rows } = await tx.query<MessageRow>(
+    `${SELECT_MESSAGES}
+      WHERE m.account_id = app_account_id()
+        AND m.conversation_id IN (SELECT l.conversation_id FROM conversation_crm_links l
+                                   WHERE l.account_id = app_account_id() AND l.object_type = $1 AND l.object_id = $2)
+      ORDER BY m.created_at DESC, m.id DESC
+      LIMIT $3`,
+    [record.objectType, record.objectId, limit],
+  );
+  return rows.map(toMessage);
+}
+
+/** The rep a call's coaching goes to: who recorded it, matched by email; created as a rep if new. */
+async function repOfConversation(tx: Queryable, conversationId: string): Promise<string> {
+  const { rows } = await tx.query<{ recorded_by_user_id: string | null; recorded_by_email: string | null; recorded_by_name: string | null }>(
+    `SELECT recorded_by_user_id, recorded_by_email, recorded_by_name FROM conversations
+      WHERE account_id = app_account_id() AND id = $1`,
+    [conversationId],
+  );
+  const conversation = rows[0];
+  if (!conversation) throw new NotFound('No such conversation in this portal.');
+  if (conversation.recorded_by_user_id) return conversation.recorded_by_user_id;
+  const email = conversation.recorded_by_email?.toLowerCase();
+  if (!email) throw new Conflict('This call has no known recorder, so there is no rep to address coaching to.');
+  const { rows: users } = await tx.query<{ id: string }>(
+    `INSERT INTO users (account_id, email, display_name) VALUES (app_account_id(), $1, $2)
+     ON CONFLICT (account_id, email) DO UPDATE SET updated_at = users.updated_at
+     RETURNING id`,
+    [email, conversation.recorded_by_name],
+  );
+  const userId = users[0]!.id;
+  await tx.query(
+    `INSERT INTO user_roles (account_id, user_id, role) VALUES (app_account_id(), $1, 'rep') ON CONFLICT DO NOTHING`,
+    [userId],
+  );
+  await tx.query(`UPDATE conversations SET recorded_by_user_id = $2 WHERE account_id = app_account_id() AND id = $1`, [
+    conversationId,
+    userId,
+  ]);
+  return userId;
+}
+
+export async function createMessage(
+  tx: Queryable,
+  caller: Caller,
+  input: { conversationId: string; category: string; body: string; momentSeconds?: number | undefined },
+): Promise<CoachingMessage> {
+  if (!isCoach(caller)) throw new Forbidden('Only managers and admins write coaching.');
+  const repUserId = await repOfConversation(tx, input.conversationId);
+  const { rows } = await tx.query<{ id: string }>(
+    `INSERT INTO coaching_messages (account_id, conversation_id, author_user_id, rep_user_id, category, body, moment_seconds)
+     VALUES (app_account_id(), $1, $2, $3, $4, $5, $6) RETURNING id`,
+    [input.conversationId, caller.userId, repUserId, input.category, input.body, input.momentSeconds ?? null],
+  );
+  const id = rows[0]!.id;
+  await tx.query(
+    `INSERT INTO coaching_message_events (account_id, message_id, from_status, to_status, actor_user_id)
+     VALUES (app_account_id(), $1, NULL, 'draft', $2)`,
+    [id, caller.userId],
+  );
+  return getMessage(tx, id);
+}
+
+const TIMESTAMP_OF: Record<MessageStatus, string | null> = {
+  draft: null,
+  sent: 'sent_at',
+  acknowledged: 'acknowledged_at',
+  dismissed: 'dismissed_at',
+};
+
+export async function transitionMessage(
+  tx: Queryable,
+  caller: Caller,
+  messageId: string,
+  action: MessageAction,
+): Promise<CoachingMessage> {
+  const { rows } = await tx.query<{ status: MessageStatus; author_user_id: string; rep_user_id: string }>(
+    `SELECT status, author_user_id, rep_user_id FROM coaching_messages
+      WHERE account_id = app_account_id() AND id = $1 FOR UPDATE`,
+    [messageId],
+  );
+  const current = rows[0];
+  if (!current) throw new NotFound('No such coaching message, or it is not addressed to you.');
+  const check = checkTransition(action, caller, {
+    status: current.status,
+    authorUserId: current.author_user_id,
+    repUserId: current.rep_user_id,
+  });
+  if (!check.ok) throw check.reason === 'forbidden' ? new Forbidden(check.message) : new Conflict(check.message);
+  const stamp = TIMESTAMP_OF[check.to];
+  await tx.query(
+    `UPDATE coaching_messages SET status = $2, updated_at = now()${stamp ? `, ${stamp} = now()` : ''}
+      WHERE account_id = app_account_id() AND id = $1`,
+    [messageId, check.to],
+  );
+  await tx.query(
+    `INSERT INTO coaching_message_events (account_id, message_id, from_status, to_status, actor_user_id)
+     VALUES (app_account_id(), $1, $2, $3, $4)`,
+    [messageId, current.status, check.to, caller.userId],
+  );
+  return getMessage(tx, messageId);
+}
+
+export type OutcomeResult = 'applied' | 'not_yet' | 'not_applicable';
+
+export async function recordOutcome(
+  tx: Queryable,
+  caller: Caller,
+  messageId: string,
+  input: { result: OutcomeResult; notes?: string | undefined },
+): Promise<CoachingMessage> {
+  const message = await getMessage(tx, messageId);
+  if (!isCoach(caller)) throw new Forbidden('Only managers and admins record coaching outcomes.');
+  if (message.status === 'draft') throw new Conflict('Cannot record an outcome for a draft: send the message first.');
+  await tx.query(
+    `INSERT INTO coaching_outcomes (account_id, message_id, result, notes, recorded_by_user_id)
+     VALUES (app_account_id(), $1, $2, $3, $4)
+     ON CONFLICT (account_id, message_id) DO UPDATE SET
+       result = EXCLUDED.result, notes = EXCLUDED.notes, recorded_by_user_id = EXCLUDED.recorded_by_user_id, recorded_at = now()`,
+    [messageId, input.result, input.notes ?? null, caller.userId],
+  );
+  return getMessage(tx, messageId);
+}
+
+export async function messageHistory(tx: Queryable, messageId: string) {
+  const { rows } = await tx.query<{ from_status: string | null; to_status: string; actor_user_id: string; at: Date }>(
+    `SELECT from_status, to_status, actor_user_id, at FROM coaching_message_events
+      WHERE account_id = app_account_id() AND message_id = $1 ORDER BY id`,
+    [messageId],
+  );
+  return rows.map((row) => ({ from: row.from_status, to: row.to_status, actorUserId: row.actor_user_id, at: row.at.toISOString() }));
+}

@@ -1,0 +1,13 @@
+export type Role = 'admin' | 'manager' | 'rep';
+
+/** The HubSpot user a signed request was made for, resolved to this app's user and role. */
+export type Caller = {
+  accountId: string;
+  hubId: number;
+  userId: string;
+  hubspotUserId: number;
+  email: string;
+  role: Role;
+};
+
+export const isCoach = (caller: Pick<Caller, 'role'>) => caller.role === 'admin' || caller.role === 'manager';
