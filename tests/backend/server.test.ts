@@ -63,7 +63,24 @@ describe('the backend process', () => {
     expect(stderr).toMatch(/PORT/);
   });
 
-  test('a failing migration stops start-up with a clear error and leaves nothing listening', async () => {
+  test('db:migrate applies the migrations once and then reports the database up to date', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: tempDir('fathom-data-') };
+    delete env.DATABASE_URL;
+    delete env.TEST_DATABASE_URL;
+    const run = () =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, ['backend/src/cli/migrate.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        child.stdout.on('data', (chunk) => (stdout += chunk));
+        child.once('exit', (code) => resolve({ code, stdout }));
+      });
+    const first = await run();
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^Applied: 001_tenants_and_tables\.sql, 002_row_level_security\.sql/);
+    expect(await run()).toEqual({ code: 0, stdout: 'The database is up to date.\n' });
+  });
+
+  test('a failing migration stops start-up with an error naming the migration', async () => {
     const dir = tempDir('migrations-');
     for (const file of fs.readdirSync(MIGRATIONS_DIR)) fs.copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(dir, file));
     fs.writeFileSync(path.join(dir, '999_broken.sql'), 'SELECT no_such_function();');
