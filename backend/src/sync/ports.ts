@@ -1,0 +1,21 @@
+import type { IncomingConversation } from './incoming.ts';
+
+/** One page of meetings from the meeting provider, and where the next one starts. */
+export type MeetingPage = { meetings: IncomingConversation[]; nextCursor: string | null };
+
+/** Where meetings come from (Fathom's API); the sync knows nothing else about the provider. */
+export interface MeetingSource {
+  /** Newest first; `createdAfter` bounds the history; `cursor` continues a previous page. */
+  listPage(options: { cursor: string | null; createdAfter: Date | null }): Promise<MeetingPage>;
+}
+
+export type CrmLink = { objectType: 'contacts' | 'deals'; objectId: number; source: 'email' | 'association' };
+
+/** Finds the HubSpot records of external participants, by email, in batches. */
+export interface RecordLinker {
+  /** For each email (lower case) the records it belongs to: its contact and that contact's open deals. */
+  linksForEmails(emails: string[]): Promise<Map<string, CrmLink[]>>;
+}
+
+/** Something went wrong and was retried (the sync still finished); counted in the sync log. */
+export type SyncIncident = { message: string };

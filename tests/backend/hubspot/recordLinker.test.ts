@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { Client } from '@hubspot/api-client';
+import { hubspotRecordLinker } from '../../../backend/src/hubspot/recordLinker.ts';
+import { listen, type Listening } from '../../support/http.ts';
+import { hubspotCrm } from '../../support/hubspotCrm.ts';
+
+// 150 known contacts among 250 emails; every third contact has an open and a closed deal.
+const contacts = Array.from({ length: 150 }, (_, i) => ({
+  id: String(1000 + i),
+  email: `buyer${i}@customer.example.com`,
+  dealIds: i % 3 === 0 ? [String(5000 + i), String(9000 + i)] : [],
+}));
+const deals = contacts.flatMap((c, i) => (i % 3 === 0 ? [{ id: String(5000 + i), closed: false }, { id: String(9000 + i), closed: true }] : []));
+const crm = hubspotCrm({ contacts, deals, accessToken: () => 'access-for-test' });
+let server: Listening;
+
+beforeAll(async () => {
+  server = await listen((req, res) => {
+    void crm.handle(req, res).then((handled) => {
+      if (!handled) res.writeHead(404).end();
+    });
+  });
+});
+afterAll(() => server.close());
+
+test('links emails to contacts and their open deals with three batch calls per 100 emails', async () => {
+  const client = new Client({ accessToken: 'access-for-test', basePath: server.url, numberOfApiCallRetries: 0 });
+  let calls = 0;
+  const linker = hubspotRecordLinker(client, { onCall: () => (calls += 1) });
+  const emails = Array.from({ length: 250 }, (_, i) => `Buyer${i}@customer.example.com`);
+  const links = await linker.linksForEmails(emails);
+
+  expect(links.size).toBe(150);
+  expect(links.get('buyer0@customer.example.com')).toEqual([
+    { objectType: 'contacts', objectId: 1000, source: 'email' },
+    { objectType: 'deals', objectId: 5000, source: 'association' },
+  ]);
+  expect(links.get('buyer1@customer.example.com')).toEqual([{ objectType: 'contacts', objectId: 1001, source: 'email' }]);
+  expect(links.has('buyer200@customer.example.com')).toBe(false);
+  // 250 emails = 3 contact batches; the third holds no known contact, so 2 association and 2 deal batches.
+  expect(crm.calls).toEqual({
+    '/crm/v3/objects/contacts/batch/read': 3,
+    '/crm/v4/associations/contacts/deals/batch/read': 2,
+    '/crm/v3/objects/deals/batch/read': 2,
+  });
+  expect(calls).toBe(7);
+});

@@ -1,0 +1,93 @@
+import type http from 'node:http';
+
+export type CrmContact = { id: string; email: string; dealIds: string[] };
+export type CrmDeal = { id: string; closed: boolean };
+
+/**
+ * HubSpot's CRM batch endpoints used by the record linker, with HubSpot's response shapes
+ * (a 207 with `errors` for inputs that were not found). `calls` counts requests per path.
+ */
+export function hubspotCrm(data: { contacts: CrmContact[]; deals: CrmDeal[]; accessToken?: () => string | undefined }) {
+  const calls: Record<string, number> = {};
+  const now = () => new Date().toISOString();
+  const contactByEmail = new Map(data.contacts.map((c) => [c.email.toLowerCase(), c]));
+  const contactById = new Map(data.contacts.map((c) => [c.id, c]));
+  const dealById = new Map(data.deals.map((d) => [d.id, d]));
+
+  const send = (res: http.ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const batch = (res: http.ServerResponse, results: unknown[], missing: string[]) =>
+    send(res, missing.length ? 207 : 200, {
+      status: 'COMPLETE',
+      results,
+      ...(missing.length
+        ? {
+            numErrors: missing.length,
+            errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some objects, they may be deleted or not exist.', context: { ids: missing } }],
+          }
+        : {}),
+      startedAt: now(),
+      completedAt: now(),
+    });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const known = ['/crm/v3/objects/contacts/batch/read', '/crm/v4/associations/contacts/deals/batch/read', '/crm/v3/objects/deals/batch/read'];
+    if (req.method !== 'POST' || !known.includes(path)) return false;
+    calls[path] = (calls[path] ?? 0) + 1;
+    const expected = data.accessToken?.();
+    if (expected && req.headers.authorization !== `Bearer ${expected}`) {
+      send(res, 401, { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' });
+      return true;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { idProperty?: string; inputs: Array<{ id: string }> };
+    if (body.inputs.length > 100) {
+      send(res, 400, { status: 'error', message: 'Batch size exceeds 100', category: 'VALIDATION_ERROR' });
+      return true;
+    }
+    if (path.endsWith('contacts/batch/read')) {
+      const found = body.inputs.map((input) => (body.idProperty === 'email' ? contactByEmail.get(input.id.toLowerCase()) : contactById.get(input.id)));
+      batch(
+        res,
+        found.filter((c): c is CrmContact => !!c).map((c) => ({
+          id: c.id,
+          properties: { email: c.email, hs_object_id: c.id, createdate: now(), lastmodifieddate: now() },
+          createdAt: now(),
+          updatedAt: now(),
+          archived: false,
+        })),
+        body.inputs.filter((_, i) => !found[i]).map((input) => input.id),
+      );
+    } else if (path.endsWith('associations/contacts/deals/batch/read')) {
+      const rows = body.inputs.map((input) => contactById.get(input.id)).filter((c): c is CrmContact => !!c && c.dealIds.length > 0);
+      batch(
+        res,
+        rows.map((c) => ({
+          from: { id: c.id },
+          to: c.dealIds.map((id) => ({ toObjectId: Number(id), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 4, label: null }] })),
+        })),
+        [],
+      );
+    } else {
+      const found = body.inputs.map((input) => dealById.get(input.id));
+      batch(
+        res,
+        found.filter((d): d is CrmDeal => !!d).map((d) => ({
+          id: d.id,
+          properties: { hs_is_closed: String(d.closed), hs_object_id: d.id },
+          createdAt: now(),
+          updatedAt: now(),
+          archived: false,
+        })),
+        body.inputs.filter((_, i) => !found[i]).map((input) => input.id),
+      );
+    }
+    return true;
+  }
+
+  return { handle, calls };
+}
