@@ -1,0 +1,162 @@
+import type { Database, Queryable } from '../db/database.ts';
+import { withTenant } from '../db/tenancy.ts';
+import type { MeetingSource, RecordLinker, SyncIncident } from './ports.ts';
+import { storeConversation, type AnalyseFn } from './storeConversation.ts';
+
+export type SyncKind = 'backfill' | 'incremental' | 'webhook';
+
+export type SyncProgress = {
+  logId: string;
+  kind: SyncKind;
+  pages: number;
+  meetingsNew: number;
+  meetingsUpdated: number;
+  meetingsUnchanged: number;
+  errors: number;
+};
+
+export type SyncOptions = {
+  accountId: string;
+  source: MeetingSource;
+  analyse: AnalyseFn;
+  linker?: RecordLinker | undefined;
+  jobId?: string | undefined;
+  /** Re-read recent history this far back on incremental runs, for meetings that finished processing late. */
+  overlapMs?: number;
+  onProgress?: (progress: SyncProgress) => void;
+  /** Lets the caller collect retried failures (429s, 5xx) the source recovered from. */
+  incidents?: SyncIncident[];
+};
+
+type ConnectionState = {
+  id: string;
+  sync_cursor: string | null;
+  backfill_since: Date | null;
+  backfill_completed_at: Date | null;
+  last_synced_at: Date | null;
+};
+
+const CONNECTION = `
+  SELECT id, sync_cursor, backfill_since, backfill_completed_at, last_synced_at
+    FROM api_connections WHERE account_id = app_account_id() AND provider = 'fathom' AND status = 'active'`;
+
+const START_LOG = `
+  WITH interrupted AS (
+    UPDATE sync_logs SET status = 'failed', finished_at = now(),
+           error_messages = array_append(error_messages, 'interrupted: the worker stopped; the next run resumed from the last stored page')
+     WHERE account_id = app_account_id() AND status = 'running'
+  )
+  INSERT INTO sync_logs (account_id, connection_id, kind, job_id) VALUES (app_account_id(), $1, $2, $3) RETURNING id`;
+
+const PAGE_DONE = `
+  UPDATE sync_logs SET pages = pages + 1, meetings_new = meetings_new + $2, meetings_updated = meetings_updated + $3,
+         meetings_unchanged = meetings_unchanged + $4, errors = errors + $5,
+         error_messages = (error_messages || $6::text[])[1:50]
+   WHERE account_id = app_account_id() AND id = $1`;
+
+const INSERT_LINKS = `
+  INSERT INTO conversation_crm_links (account_id, conversation_id, object_type, object_id, source)
+  SELECT app_account_id(), l.conversation_id, l.object_type, l.object_id, l.source
+    FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[]) AS l(conversation_id, object_type, object_id, source)
+  ON CONFLICT (account_id, conversation_id, object_type, object_id) DO NOTHING`;
+
+export class NotConnected extends Error {
+  override name = 'NotConnected';
+}
+
+/**
+ * One sync run of one account: the backfill until it completes, then incremental runs. Each page
+ * is stored in one transaction together with the cursor that follows it, so a run that dies
+ * resumes at the first page it did not store: no meeting lost, none stored twice.
+ */
+export async function runSync(db: Database, options: SyncOptions): Promise<SyncProgress> {
+  const tenant = { accountId: options.accountId };
+  const { connection, logId } = await withTenant(db, tenant, async (tx) => {
+    const state = (await tx.query<ConnectionState>(CONNECTION)).rows[0];
+    if (!state) throw new NotConnected('Fathom is not connected for this account.');
+    const kind: SyncKind = state.backfill_completed_at ? 'incremental' : 'backfill';
+    const log = (await tx.query<{ id: string }>(START_LOG, [state.id, kind, options.jobId ?? null])).rows[0]!;
+    return { connection: state, logId: log.id };
+  });
+  const kind: SyncKind = connection.backfill_completed_at ? 'incremental' : 'backfill';
+  const startedAt = new Date();
+  const createdAfter =
+    kind === 'backfill'
+      ? connection.backfill_since
+      : new Date((connection.last_synced_at ?? connection.backfill_completed_at!).getTime() - (options.overlapMs ?? 6 * 3_600_000));
+  // A backfill resumes at its saved cursor; an incremental run starts from the newest meeting.
+  let cursor = kind === 'backfill' ? connection.sync_cursor : null;
+  const progress: SyncProgress = { logId, kind, pages: 0, meetingsNew: 0, meetingsUpdated: 0, meetingsUnchanged: 0, errors: 0 };
+  const incidents = options.incidents ?? [];
+  let reported = 0;
+
+  try {
+    for (;;) {
+      const page = await options.source.listPage({ cursor, createdAfter });
+      const emails = [
+        ...new Set(page.meetings.flatMap((m) => m.participants.filter((p) => p.isExternal && p.email).map((p) => p.email!.toLowerCase()))),
+      ];
+      const links = options.linker && emails.length ? await options.linker.linksForEmails(emails) : new Map();
+      const newIncidents = incidents.slice(reported).map((incident) => incident.message);
+      reported = incidents.length;
+
+      const counts = await withTenant(db, tenant, async (tx) => {
+        const pageCounts = { new: 0, updated: 0, unchanged: 0 };
+        const linkRows: Array<[string, string, number, string]> = [];
+        for (const meeting of page.meetings) {
+          const stored = await storeConversation(tx, meeting, options.analyse);
+          pageCounts[stored.change] += 1;
+          for (const participant of meeting.participants) {
+            if (!participant.isExternal || !participant.email) continue;
+            for (const link of links.get(participant.email.toLowerCase()) ?? []) {
+              linkRows.push([stored.conversationId, link.objectType, link.objectId, link.source]);
+            }
+          }
+        }
+        if (linkRows.length) await insertLinks(tx, linkRows);
+        await tx.query(`UPDATE api_connections SET sync_cursor = $2, updated_at = now() WHERE account_id = app_account_id() AND id = $1`, [
+          connection.id,
+          kind === 'backfill' ? page.nextCursor : null,
+        ]);
+        await tx.query(PAGE_DONE, [logId, pageCounts.new, pageCounts.updated, pageCounts.unchanged, newIncidents.length, newIncidents]);
+        return pageCounts;
+      });
+
+      progress.pages += 1;
+      progress.meetingsNew += counts.new;
+      progress.meetingsUpdated += counts.updated;
+      progress.meetingsUnchanged += counts.unchanged;
+      progress.errors += newIncidents.length;
+      options.onProgress?.({ ...progress });
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+
+    await withTenant(db, tenant, async (tx) => {
+      await tx.query(
+        `UPDATE api_connections SET sync_cursor = NULL, last_synced_at = $2, last_error = NULL,
+                backfill_completed_at = coalesce(backfill_completed_at, $2), updated_at = now()
+          WHERE account_id = app_account_id() AND id = $1`,
+        [connection.id, startedAt],
+      );
+      await tx.query(`UPDATE sync_logs SET status = 'succeeded', finished_at = now() WHERE account_id = app_account_id() AND id = $1`, [logId]);
+    });
+    return progress;
+  } catch (error) {
+    const message = (error as Error).message;
+    await withTenant(db, tenant, async (tx) => {
+      await tx.query(
+        `UPDATE sync_logs SET status = 'failed', finished_at = now(), errors = errors + 1,
+                error_messages = (error_messages || ARRAY[$2::text])[1:50]
+          WHERE account_id = app_account_id() AND id = $1`,
+        [logId, message],
+      );
+      await tx.query(`UPDATE api_connections SET last_error = $2 WHERE account_id = app_account_id() AND id = $1`, [connection.id, message]);
+    }).catch(() => {});
+    throw error;
+  }
+}
+
+function insertLinks(tx: Queryable, rows: Array<[string, string, number, string]>) {
+  return tx.query(INSERT_LINKS, [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3])]);
+}

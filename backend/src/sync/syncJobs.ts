@@ -1,0 +1,118 @@
+import type { PgBoss } from 'pg-boss';
+import type { Database } from '../db/database.ts';
+import { withSystem, withTenant } from '../db/tenancy.ts';
+import type { Logger } from '../logger.ts';
+import type { MeetingSource, RecordLinker, SyncIncident } from './ports.ts';
+import { runSync } from './runSync.ts';
+import { storeConversation, type AnalyseFn } from './storeConversation.ts';
+import type { IncomingConversation } from './incoming.ts';
+
+export const SYNC_QUEUES = {
+  /** One Fathom sync of one account (singleton per account: one queued, one running). */
+  account: 'fathom-sync-account',
+  /** One meeting Fathom pushed by webhook. */
+  webhookMeeting: 'fathom-webhook-meeting',
+} as const;
+
+export type SyncServices = {
+  db: Database;
+  logger: Logger;
+  analyse: AnalyseFn;
+  /** Fathom meetings of the account's connection; `incidents` collects the retries it recovered from. */
+  sourceFor(accountId: string, incidents: SyncIncident[]): Promise<MeetingSource>;
+  /** HubSpot record linking for the account, or undefined when HubSpot cannot be reached for it. */
+  linkerFor(accountId: string): Promise<RecordLinker | undefined>;
+  /** Turns a stored webhook payload into a meeting of the account. */
+  meetingFromWebhook(accountId: string, payload: unknown): Promise<IncomingConversation>;
+};
+
+export type SyncJobOptions = {
+  /** Accounts synced at the same time by one worker process. */
+  concurrency?: number;
+  /** Seconds without a heartbeat before a sync job counts as dead (its worker crashed) and is retried. */
+  heartbeatSeconds?: number;
+};
+
+export async function createSyncQueues(boss: PgBoss, options: SyncJobOptions = {}): Promise<void> {
+  await boss.createQueue(SYNC_QUEUES.account, {
+    policy: 'stately',
+    retryLimit: 5,
+    retryDelay: 30,
+    retryBackoff: true,
+    retryDelayMax: 900,
+    expireInSeconds: 6 * 3600,
+    heartbeatSeconds: options.heartbeatSeconds ?? 60,
+  });
+  await boss.createQueue(SYNC_QUEUES.webhookMeeting, { retryLimit: 8, retryDelay: 10, retryBackoff: true, expireInSeconds: 600 });
+}
+
+/** Queues a sync of one account; null when one is already queued (it will pick up everything). */
+export function requestSync(boss: PgBoss, accountId: string): Promise<string | null> {
+  return boss.send(SYNC_QUEUES.account, { accountId }, { singletonKey: accountId });
+}
+
+/** The schedule's fan-out: one sync per active account with an active Fathom connection. */
+export async function requestSyncOfAllAccounts(boss: PgBoss, db: Database): Promise<number> {
+  const { rows } = await withSystem(db, (tx) =>
+    tx.query<{ account_id: string }>(
+      `SELECT c.account_id FROM api_connections c JOIN accounts a ON a.id = c.account_id
+        WHERE c.provider = 'fathom' AND c.status = 'active' AND a.status = 'active'`,
+    ),
+  );
+  let queued = 0;
+  for (const row of rows) if (await requestSync(boss, row.account_id)) queued += 1;
+  return queued;
+}
+
+export async function startSyncWorkers(boss: PgBoss, services: SyncServices, options: SyncJobOptions = {}): Promise<void> {
+  const { db, logger } = services;
+  await boss.work<{ accountId: string }>(
+    SYNC_QUEUES.account,
+    { localConcurrency: options.concurrency ?? 4, batchSize: 1, pollingIntervalSeconds: 2 },
+    async ([job]) => {
+      const { accountId } = job!.data;
+      const incidents: SyncIncident[] = [];
+      const source = await services.sourceFor(accountId, incidents);
+      const linker = await services.linkerFor(accountId);
+      const result = await runSync(db, { accountId, source, linker, analyse: services.analyse, jobId: job!.id, incidents });
+      logger.info({ accountId, ...result }, 'fathom sync finished');
+      return result;
+    },
+  );
+
+  await boss.work<{ accountId: string; eventId: string }>(
+    SYNC_QUEUES.webhookMeeting,
+    { localConcurrency: options.concurrency ?? 4, batchSize: 1, pollingIntervalSeconds: 1 },
+    async ([job]) => {
+      const { accountId, eventId } = job!.data;
+      const event = await withTenant(db, { accountId }, async (tx) =>
+        (await tx.query<{ payload: unknown; status: string }>(
+          `SELECT payload, status FROM webhook_events WHERE account_id = app_account_id() AND provider = 'fathom' AND event_id = $1`,
+          [eventId],
+        )).rows[0],
+      );
+      if (!event || event.status === 'processed') return;
+      const meeting = await services.meetingFromWebhook(accountId, event.payload);
+      const emails = meeting.participants.filter((p) => p.isExternal && p.email).map((p) => p.email!.toLowerCase());
+      const linker = emails.length ? await services.linkerFor(accountId) : undefined;
+      const links = linker ? await linker.linksForEmails(emails) : new Map();
+      await withTenant(db, { accountId }, async (tx) => {
+        const stored = await storeConversation(tx, meeting, services.analyse);
+        for (const email of emails) {
+          for (const link of links.get(email) ?? []) {
+            await tx.query(
+              `INSERT INTO conversation_crm_links (account_id, conversation_id, object_type, object_id, source)
+               VALUES (app_account_id(), $1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+              [stored.conversationId, link.objectType, link.objectId, link.source],
+            );
+          }
+        }
+        await tx.query(
+          `UPDATE webhook_events SET status = 'processed', processed_at = now(), payload = NULL
+            WHERE account_id = app_account_id() AND provider = 'fathom' AND event_id = $1`,
+          [eventId],
+        );
+      });
+    },
+  );
+}
