@@ -78,11 +78,11 @@ export async function seedDemo(db: Database, options: { hubId?: number; conversa
     (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM coaching_messages WHERE account_id = $1', [accountId])).rows[0]!.n,
   );
   let created = 0;
-  if (existingMessages === 0) {
+  if (existingMessages === 0 && stored.length > 0) {
     const mia = await callerFor(db, accountId, hubId, 'mia.manager@demo.example.com');
     for (let i = 0; i < 12; i++) {
       const template = COACHING[i % COACHING.length]!;
-      const conversationId = stored[i]!;
+      const conversationId = stored[i % stored.length]!;
       await withTenant(db, { accountId, userId: mia.userId }, async (tx) => {
         const message = await createMessage(tx, mia, { conversationId, category: template.category, body: template.body, momentSeconds: 60 + i * 15 });
         if (i % 4 === 3) return; // stays a draft

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import type { IncomingConversation } from './incoming.ts';
+import { speakerSides } from './speakerSides.ts';
 
 export type StoreResult = { conversationId: string; change: 'new' | 'updated' | 'unchanged' };
 
@@ -111,11 +112,7 @@ export async function storeConversation(
     participants.map((p) => p.isExternal),
   ]);
 
-  // Which side a speaker is on: by matched email, else by display name among the invitees.
-  const externalByEmail = new Map(participants.filter((p) => p.email).map((p) => [p.email!.toLowerCase(), p.isExternal]));
-  const externalByName = new Map(participants.filter((p) => p.name).map((p) => [p.name!, p.isExternal]));
-  const sideOf = (s: { speakerEmail: string | null; speakerName: string }) =>
-    (s.speakerEmail ? externalByEmail.get(s.speakerEmail.toLowerCase()) : undefined) ?? externalByName.get(s.speakerName) ?? null;
+  const sideOf = speakerSides(conversation);
   const segments = conversation.segments;
   if (segments.length) {
     await tx.query(INSERT_SEGMENTS, [
