@@ -28,6 +28,7 @@ const envSchema = z.object({
     .trim()
     .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression, e.g. "*/15 * * * *"')
     .default('*/15 * * * *'),
+  UNINSTALL_GRACE_HOURS: z.coerce.number().min(0).max(24 * 365).default(24 * 30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -52,6 +53,8 @@ export type Config = {
   };
   tokenEncryptionKey: string | undefined;
   syncSchedule: string;
+  /** How long an uninstalled portal's data is kept before it is purged (a reinstall keeps it). */
+  uninstallGraceMs: number;
   logLevel: string;
 };
 
@@ -96,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY,
     syncSchedule: e.SYNC_SCHEDULE,
+    uninstallGraceMs: e.UNINSTALL_GRACE_HOURS * 3_600_000,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -6,11 +6,13 @@ import { openDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
 import { startJobs, type Jobs } from './jobs/boss.ts';
 import type { Logger } from './logger.ts';
+import { createServices, type Services } from './services.ts';
 
 export type Running = {
   server: http.Server;
   db: Database;
-  jobs: Jobs | undefined;
+  jobs: Jobs;
+  services: Services;
   port: number;
   stop(): Promise<void>;
 };
@@ -26,17 +28,19 @@ export async function startServer(options: {
   const { config, logger } = options;
   const db = await openDatabase(config);
   let jobs: Jobs | undefined;
+  let services: Services;
   try {
     const applied = await migrate(db, options.migrationsDir);
     if (applied.length) logger.info({ applied }, 'migrations applied');
-    jobs = await startJobs({ db, logger, syncSchedule: config.syncSchedule, work: options.workers ?? true });
+    services = createServices(config, db, logger);
+    jobs = await startJobs({ db, logger, syncSchedule: config.syncSchedule, work: options.workers ?? true, sync: services.sync });
   } catch (error) {
     await jobs?.stop().catch(() => {});
     await db.close().catch(() => {});
     throw error;
   }
 
-  const app = createApp({ config, db, logger });
+  const app = createApp({ config, db, logger, boss: jobs.boss, services });
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -50,6 +54,7 @@ export async function startServer(options: {
     server,
     db,
     jobs,
+    services,
     port,
     stop() {
       stopping ??= (async () => {
@@ -58,7 +63,7 @@ export async function startServer(options: {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
-        await jobs?.stop();
+        await jobs.stop();
         await db.close();
       })();
       return stopping;

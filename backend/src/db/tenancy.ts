@@ -27,6 +27,14 @@ export function withTenant<T>(db: Database, ctx: TenantContext, fn: (tx: Queryab
 }
 
 /**
+ * Narrows an open withSystem transaction to one tenant for the rest of it, for work that must
+ * create an account and then act as it atomically (the install). There is no way back to system.
+ */
+export async function narrowToTenant(tx: Queryable, ctx: TenantContext): Promise<void> {
+  await tx.query(ENTER_TENANT, [ctx.accountId, ctx.userId ?? '']);
+}
+
+/**
  * Backend work that spans tenants or precedes one (install, routing a webhook to its account,
  * scheduling syncs, purging). Never used to serve a request made on behalf of a HubSpot user.
  */

@@ -1,23 +1,65 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
+import type { PgBoss } from 'pg-boss';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
+import { REQUIRED_SCOPES } from '../hubspot/scopes.ts';
 import type { Logger } from '../logger.ts';
+import type { Services } from '../services.ts';
+import { cardRoutes } from './cardRoutes.ts';
 import { errorHandler, notFoundHandler } from './errorHandler.ts';
+import { fathomWebhookRoutes } from './fathomWebhookRoutes.ts';
 import { healthRoutes } from './healthRoutes.ts';
+import { hubspotWebhookRoutes } from './hubspotWebhookRoutes.ts';
+import { installRoutes } from './installRoutes.ts';
+import { requireHubSpotSignature, resolveSignedCaller } from './signedRequest.ts';
+import { settingsRoutes } from './settingsRoutes.ts';
 
 export type AppDeps = {
   config: Config;
   db: Database;
   logger: Logger;
+  boss: PgBoss;
+  services: Services;
 };
 
+// hubspot.fetch sends at most 1 MB; our own bodies are small.
+const JSON_LIMIT = '256kb';
+
 export function createApp(deps: AppDeps): Express {
+  const { config, db, logger, boss, services } = deps;
   const app = express();
   app.disable('x-powered-by');
   // Behind a load balancer the client and the scheme come from X-Forwarded-*.
   app.set('trust proxy', true);
-  app.use(healthRoutes(deps.db));
+  app.use(healthRoutes(db));
+  app.use(installRoutes({
+    db,
+    oauth: services.oauth,
+    sealer: services.sealer,
+    requiredScopes: REQUIRED_SCOPES,
+    secureCookies: config.publicBaseUrl.startsWith('https:'),
+    logger,
+  }));
+  app.use(fathomWebhookRoutes({ db, sealer: services.sealer, boss, logger }));
+
+  // Everything under these paths is signed by HubSpot: keep the raw body for the signature check.
+  const SIGNED = ['/api', '/webhooks/hubspot'];
+  const signed = express.Router();
+  signed.use(SIGNED, express.json({
+    limit: JSON_LIMIT,
+    type: () => true,
+    verify: (req, _res, buffer) => {
+      (req as Request & { rawBody?: Buffer }).rawBody = buffer;
+    },
+  }));
+  signed.use(SIGNED, requireHubSpotSignature(config.hubspot.clientSecret, logger));
+  signed.use(hubspotWebhookRoutes({ db, logger, graceMs: config.uninstallGraceMs }));
+  signed.use('/api', resolveSignedCaller(db));
+  signed.use('/api/cards', cardRoutes(db));
+  signed.use('/api/settings', settingsRoutes({ db, boss, fathom: services.fathom }));
+  app.use(signed);
+
   app.use(notFoundHandler);
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(logger));
   return app;
 }

@@ -55,9 +55,9 @@ const PAGE_DONE = `
    WHERE account_id = app_account_id() AND id = $1`;
 
 const INSERT_LINKS = `
-  INSERT INTO conversation_crm_links (account_id, conversation_id, object_type, object_id, source)
-  SELECT app_account_id(), l.conversation_id, l.object_type, l.object_id, l.source
-    FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[]) AS l(conversation_id, object_type, object_id, source)
+  INSERT INTO conversation_crm_links (account_id, conversation_id, object_type, object_id, source, matched_email)
+  SELECT app_account_id(), l.conversation_id, l.object_type, l.object_id, l.source, l.email
+    FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[]) AS l(conversation_id, object_type, object_id, source, email)
   ON CONFLICT (account_id, conversation_id, object_type, object_id) DO NOTHING`;
 
 export class NotConnected extends Error {
@@ -102,14 +102,14 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
 
       const counts = await withTenant(db, tenant, async (tx) => {
         const pageCounts = { new: 0, updated: 0, unchanged: 0 };
-        const linkRows: Array<[string, string, number, string]> = [];
+        const linkRows: LinkRow[] = [];
         for (const meeting of page.meetings) {
           const stored = await storeConversation(tx, meeting, options.analyse);
           pageCounts[stored.change] += 1;
           for (const participant of meeting.participants) {
             if (!participant.isExternal || !participant.email) continue;
             for (const link of links.get(participant.email.toLowerCase()) ?? []) {
-              linkRows.push([stored.conversationId, link.objectType, link.objectId, link.source]);
+              linkRows.push([stored.conversationId, link.objectType, link.objectId, link.source, participant.email.toLowerCase()]);
             }
           }
         }
@@ -157,6 +157,8 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
   }
 }
 
-function insertLinks(tx: Queryable, rows: Array<[string, string, number, string]>) {
-  return tx.query(INSERT_LINKS, [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3])]);
+export type LinkRow = [conversationId: string, objectType: string, objectId: number, source: string, email: string];
+
+export function insertLinks(tx: Queryable, rows: LinkRow[]) {
+  return tx.query(INSERT_LINKS, [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), rows.map((r) => r[4])]);
 }

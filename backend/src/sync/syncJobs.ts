@@ -2,8 +2,8 @@ import type { PgBoss } from 'pg-boss';
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenancy.ts';
 import type { Logger } from '../logger.ts';
-import type { MeetingSource, RecordLinker, SyncIncident } from './ports.ts';
-import { runSync } from './runSync.ts';
+import type { CrmLink, MeetingSource, RecordLinker, SyncIncident } from './ports.ts';
+import { insertLinks, runSync, type LinkRow } from './runSync.ts';
 import { storeConversation, type AnalyseFn } from './storeConversation.ts';
 import type { IncomingConversation } from './incoming.ts';
 
@@ -56,7 +56,9 @@ export async function requestSyncOfAllAccounts(boss: PgBoss, db: Database): Prom
   const { rows } = await withSystem(db, (tx) =>
     tx.query<{ account_id: string }>(
       `SELECT c.account_id FROM api_connections c JOIN accounts a ON a.id = c.account_id
-        WHERE c.provider = 'fathom' AND c.status = 'active' AND a.status = 'active'`,
+        WHERE c.provider = 'fathom' AND c.status = 'active' AND a.status = 'active'
+          AND NOT EXISTS (SELECT 1 FROM api_connections h
+                           WHERE h.account_id = a.id AND h.provider = 'hubspot' AND h.status <> 'active')`,
     ),
   );
   let queued = 0;
@@ -95,18 +97,13 @@ export async function startSyncWorkers(boss: PgBoss, services: SyncServices, opt
       const meeting = await services.meetingFromWebhook(accountId, event.payload);
       const emails = meeting.participants.filter((p) => p.isExternal && p.email).map((p) => p.email!.toLowerCase());
       const linker = emails.length ? await services.linkerFor(accountId) : undefined;
-      const links = linker ? await linker.linksForEmails(emails) : new Map();
+      const links: Map<string, CrmLink[]> = linker ? await linker.linksForEmails(emails) : new Map();
       await withTenant(db, { accountId }, async (tx) => {
         const stored = await storeConversation(tx, meeting, services.analyse);
-        for (const email of emails) {
-          for (const link of links.get(email) ?? []) {
-            await tx.query(
-              `INSERT INTO conversation_crm_links (account_id, conversation_id, object_type, object_id, source)
-               VALUES (app_account_id(), $1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-              [stored.conversationId, link.objectType, link.objectId, link.source],
-            );
-          }
-        }
+        const rows = emails.flatMap((email) =>
+          (links.get(email) ?? []).map((link): LinkRow => [stored.conversationId, link.objectType, link.objectId, link.source, email]),
+        );
+        if (rows.length) await insertLinks(tx, rows);
         await tx.query(
           `UPDATE webhook_events SET status = 'processed', processed_at = now(), payload = NULL
             WHERE account_id = app_account_id() AND provider = 'fathom' AND event_id = $1`,

@@ -1,38 +1,28 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { startJobs, type Jobs } from '../../../backend/src/jobs/boss.ts';
 import { QUEUES } from '../../../backend/src/jobs/queues.ts';
-import { createMigratedDatabase, type TestDatabase } from '../../support/database.ts';
-import { memoryLogger } from '../../support/logger.ts';
-import { seedTenant } from '../../support/tenantFixture.ts';
+import { SYNC_QUEUES } from '../../../backend/src/sync/syncJobs.ts';
+import { seedTenant, type TenantFixture } from '../../support/tenantFixture.ts';
+import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';
 
-let testDb: TestDatabase;
-let jobs: Jobs;
-const log = memoryLogger();
+let backend: TestBackend;
+let tenant: TenantFixture;
 
 beforeAll(async () => {
-  testDb = await createMigratedDatabase();
-  await seedTenant(testDb.db, 515);
-  jobs = await startJobs({ db: testDb.db, logger: log.logger, syncSchedule: '*/5 * * * *', work: true });
+  backend = await startTestBackend({ SYNC_SCHEDULE: '*/5 * * * *' }, { workers: false });
+  tenant = await seedTenant(backend.testDb.db, 515);
 });
-afterAll(async () => {
-  await jobs.stop();
-  await testDb.drop();
-});
+afterAll(() => backend.close());
 
 test('the safety-net sync is scheduled with SYNC_SCHEDULE', async () => {
-  const schedules = await jobs.boss.getSchedules();
+  const schedules = await backend.jobs.boss.getSchedules();
   expect(schedules.map((s) => ({ name: s.name, cron: s.cron }))).toEqual([{ name: QUEUES.syncTick, cron: '*/5 * * * *' }]);
 });
 
-test('a sync tick is picked up by a worker on the same database and completes', async () => {
-  const jobId = await jobs.boss.send(QUEUES.syncTick, {});
-  expect(jobId).toEqual(expect.any(String));
-  let state: string | undefined;
-  for (let i = 0; i < 100 && state !== 'completed'; i++) {
-    state = (await jobs.boss.getJobById(QUEUES.syncTick, jobId!))?.state;
-    if (state !== 'completed') await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  expect(state).toBe('completed');
-  // The fixture account has an active Fathom connection; the tick saw it through the system role.
-  expect(log.lines().find((line) => line.msg === 'sync tick')).toMatchObject({ connectedAccounts: 1 });
+test('a schedule tick queues one sync per connected account, once however often it fires', async () => {
+  const { requestSyncOfAllAccounts } = await import('../../../backend/src/sync/syncJobs.ts');
+  expect(await requestSyncOfAllAccounts(backend.jobs.boss, backend.testDb.db)).toBe(1);
+  // The account's sync is still queued: a second tick adds nothing.
+  expect(await requestSyncOfAllAccounts(backend.jobs.boss, backend.testDb.db)).toBe(0);
+  const queued = await backend.jobs.boss.findJobs<{ accountId: string }>(SYNC_QUEUES.account, { queued: true });
+  expect(queued.map((job) => job.data.accountId)).toEqual([tenant.accountId]);
 });

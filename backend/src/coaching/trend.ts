@@ -1,0 +1,49 @@
+import type { Queryable } from '../db/database.ts';
+import { Forbidden, NotFound } from '../errors.ts';
+import type { Caller } from '../users/caller.ts';
+import { trendMetrics, type TrendMetrics } from './trendMetrics.ts';
+
+export type TrendPoint = { conversationId: string; title: string; startedAt: string; score: number | null } & TrendMetrics;
+
+const REP_SQL = `
+  SELECT u.id, r.manager_user_id FROM users u
+    JOIN user_roles r ON r.account_id = u.account_id AND r.user_id = u.id
+   WHERE u.account_id = app_account_id() AND u.id = $1`;
+
+const POINTS_SQL = `
+  SELECT c.id, c.title, c.started_at, an.score, an.metrics
+    FROM conversations c
+    JOIN conversation_analyses an ON an.account_id = c.account_id AND an.conversation_id = c.id
+   WHERE c.account_id = app_account_id() AND c.recorded_by_user_id = $1
+   ORDER BY c.started_at DESC
+   LIMIT $2`;
+
+/**
+ * A rep's metrics over his recent calls, oldest first, for the coaching card's chart. A rep sees
+ * his own; a manager his own and his reps'; an admin anyone's.
+ */
+export async function repTrend(
+  tx: Queryable,
+  caller: Caller,
+  query: { repUserId: string; limit: number },
+): Promise<{ repUserId: string; points: TrendPoint[] }> {
+  const rep = (await tx.query<{ id: string; manager_user_id: string | null }>(REP_SQL, [query.repUserId])).rows[0];
+  if (!rep) throw new NotFound('No such user in this portal.');
+  const allowed =
+    caller.role === 'admin' || caller.userId === rep.id || (caller.role === 'manager' && rep.manager_user_id === caller.userId);
+  if (!allowed) throw new Forbidden("You may see only your own trend, or your team's if you manage it.");
+  const { rows } = await tx.query<{ id: string; title: string; started_at: Date; score: number | null; metrics: Record<string, unknown> }>(
+    POINTS_SQL,
+    [rep.id, query.limit],
+  );
+  return {
+    repUserId: rep.id,
+    points: rows.reverse().map((row) => ({
+      conversationId: row.id,
+      title: row.title,
+      startedAt: row.started_at.toISOString(),
+      score: row.score,
+      ...trendMetrics(row.metrics),
+    })),
+  };
+}

@@ -1,0 +1,91 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { createMessage, listMessagesForRecord, recordOutcome, transitionMessage } from '../coaching/messages.ts';
+import { repTrend } from '../coaching/trend.ts';
+import { getConversation } from '../conversations/getConversation.ts';
+import { listConversationsForRecord } from '../conversations/listForRecord.ts';
+import type { Database } from '../db/database.ts';
+import { withTenant } from '../db/tenancy.ts';
+import type { Caller } from '../users/caller.ts';
+import { parse } from './validate.ts';
+
+export const COACHING_CATEGORIES = [
+  'discovery', 'questioning', 'talk_ratio', 'objection_handling', 'pricing', 'competition',
+  'next_steps', 'closing', 'product_knowledge', 'rapport', 'other',
+] as const;
+
+const record = z.object({
+  objectType: z.enum(['contacts', 'deals']),
+  objectId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+});
+const listQuery = record.extend({
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+  cursor: z.string().min(1).max(200).optional(),
+});
+const idParam = z.object({ id: z.uuid() });
+const newMessage = z.strictObject({
+  conversationId: z.uuid(),
+  category: z.enum(COACHING_CATEGORIES),
+  body: z.string().trim().min(1).max(5000),
+  momentSeconds: z.number().int().min(0).max(86_400).optional(),
+});
+const actionParam = idParam.extend({ action: z.enum(['send', 'acknowledge', 'dismiss', 'retract']) });
+const outcome = z.strictObject({
+  result: z.enum(['applied', 'not_yet', 'not_applicable']),
+  notes: z.string().trim().max(5000).optional(),
+});
+const trendQuery = z.object({ repUserId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(50).default(20) });
+
+const callerOf = (res: Response) => res.locals.caller as Caller;
+const viewerOf = (caller: Caller) => ({ role: caller.role, userId: caller.userId, email: caller.email });
+
+/** The card API. Mounted behind signedCaller, so every handler knows its verified caller. */
+export function cardRoutes(db: Database): Router {
+  const router = Router();
+  const asCaller = <T>(res: Response, fn: Parameters<typeof withTenant<T>>[2]) => {
+    const caller = callerOf(res);
+    return withTenant(db, { accountId: caller.accountId, userId: caller.userId }, fn);
+  };
+
+  router.get('/conversations', async (req, res) => {
+    const query = parse(listQuery, req.query);
+    const page = await asCaller(res, (tx) => listConversationsForRecord(tx, query));
+    res.json({ ...page, viewer: viewerOf(callerOf(res)) });
+  });
+
+  router.get('/conversations/:id', async (req, res) => {
+    const { id } = parse(idParam, req.params);
+    res.json(await asCaller(res, (tx) => getConversation(tx, id)));
+  });
+
+  router.get('/coaching', async (req, res) => {
+    const query = parse(record, req.query);
+    const items = await asCaller(res, (tx) => listMessagesForRecord(tx, query));
+    res.json({ items, nextCursor: null, viewer: viewerOf(callerOf(res)) });
+  });
+
+  router.get('/coaching/trend', async (req, res) => {
+    const query = parse(trendQuery, req.query);
+    const caller = callerOf(res);
+    res.json(await asCaller(res, (tx) => repTrend(tx, caller, { repUserId: query.repUserId ?? caller.userId, limit: query.limit })));
+  });
+
+  router.post('/coaching', async (req, res) => {
+    const input = parse(newMessage, req.body);
+    const message = await asCaller(res, (tx) => createMessage(tx, callerOf(res), input));
+    res.status(201).json(message);
+  });
+
+  router.post('/coaching/:id/outcome', async (req, res) => {
+    const { id } = parse(idParam, req.params);
+    const input = parse(outcome, req.body);
+    res.json(await asCaller(res, (tx) => recordOutcome(tx, callerOf(res), id, input)));
+  });
+
+  router.post('/coaching/:id/:action', async (req, res) => {
+    const { id, action } = parse(actionParam, req.params);
+    res.json(await asCaller(res, (tx) => transitionMessage(tx, callerOf(res), id, action)));
+  });
+
+  return router;
+}

@@ -1,0 +1,60 @@
+import express, { Router } from 'express';
+import type { PgBoss } from 'pg-boss';
+import { z } from 'zod';
+import { webhookTarget } from '../connections/fathomConnection.ts';
+import type { Sealer } from '../connections/sealer.ts';
+import type { Database } from '../db/database.ts';
+import { withTenant } from '../db/tenancy.ts';
+import { InvalidInput, NotFound } from '../errors.ts';
+import { meetingSchema } from '../fathom/schemas.ts';
+import { verifyFathomWebhook } from '../fathom/webhookSignature.ts';
+import type { Logger } from '../logger.ts';
+import { SYNC_QUEUES } from '../sync/syncJobs.ts';
+import { parse } from './validate.ts';
+
+const params = z.object({ connectionId: z.uuid() });
+
+// Fathom sends a whole meeting with its transcript: allow a few megabytes, no more.
+const MAX_WEBHOOK_BODY = '5mb';
+
+/**
+ * Fathom's "new meeting content ready" webhook. The signature is checked against the secret of
+ * the connection in the path before anything is stored; the event id makes a resend a no-op;
+ * the meeting itself is processed by a job, so Fathom gets its answer at once.
+ */
+export function fathomWebhookRoutes(deps: { db: Database; sealer: Sealer; boss: PgBoss; logger: Logger }): Router {
+  const router = Router();
+  router.post('/webhooks/fathom/:connectionId', express.raw({ type: () => true, limit: MAX_WEBHOOK_BODY }), async (req, res) => {
+    const { connectionId } = parse(params, req.params);
+    const target = await webhookTarget(deps.db, deps.sealer, connectionId);
+    if (!target) throw new NotFound('No active Fathom connection for this webhook.');
+    const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const delivery = verifyFathomWebhook({ secret: target.secret, headers: req.headers, rawBody });
+
+    let payload: unknown;
+    try {
+      payload = JSON.parse(rawBody.toString('utf8'));
+    } catch {
+      throw new InvalidInput('The webhook body is not JSON.');
+    }
+    const meeting = meetingSchema.safeParse(payload);
+    if (!meeting.success) throw new InvalidInput('The webhook body is not a Fathom meeting.');
+
+    const stored = await withTenant(deps.db, { accountId: target.accountId }, async (tx) =>
+      (await tx.query(
+        `INSERT INTO webhook_events (account_id, connection_id, provider, event_id, payload)
+         VALUES (app_account_id(), $1, 'fathom', $2, $3)
+         ON CONFLICT (account_id, provider, event_id) DO NOTHING RETURNING id`,
+        [connectionId, delivery.id, JSON.stringify(payload)],
+      )).rowCount,
+    );
+    if (!stored) {
+      res.json({ status: 'duplicate' });
+      return;
+    }
+    await deps.boss.send(SYNC_QUEUES.webhookMeeting, { accountId: target.accountId, eventId: delivery.id });
+    deps.logger.info({ accountId: target.accountId, recordingId: meeting.data.recording_id }, 'fathom webhook accepted');
+    res.json({ status: 'accepted' });
+  });
+  return router;
+}

@@ -1,0 +1,71 @@
+import { Router, type Request, type Response } from 'express';
+import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
+import type { HubSpotOAuth } from '../connections/hubspotOAuthPort.ts';
+import type { Sealer } from '../connections/sealer.ts';
+import type { Database } from '../db/database.ts';
+import { InstallFailed, STATE_TTL_MS, completeInstall, startInstall } from '../hubspot/installFlow.ts';
+import type { Logger } from '../logger.ts';
+import { installErrorPage, installSuccessPage } from './pages.ts';
+
+const COOKIE = 'fathom_hs_install';
+const COOKIE_PATH = '/oauth/hubspot';
+
+const single = (value: unknown) => (typeof value === 'string' && value.length <= 2048 ? value : undefined);
+
+function page(res: Response, status: number, html: string) {
+  res.status(status).set('content-type', 'text/html; charset=utf-8').set('cache-control', 'no-store').send(html);
+}
+
+/** The marketplace install: /oauth/hubspot/install → HubSpot → /oauth/hubspot/callback. */
+export function installRoutes(deps: {
+  db: Database;
+  oauth: HubSpotOAuth | undefined;
+  sealer: Sealer;
+  requiredScopes: readonly string[];
+  secureCookies: boolean;
+  logger: Logger;
+}): Router {
+  const router = Router();
+  const notConfigured = (res: Response) =>
+    page(res, 503, installErrorPage({ title: 'App not configured', message: 'The app cannot be installed yet: its HubSpot client id and secret are not configured on the server.' }));
+
+  router.get('/oauth/hubspot/install', async (_req: Request, res: Response) => {
+    if (!deps.oauth) return notConfigured(res);
+    const start = await startInstall(deps.db, deps.oauth);
+    // Ties the state to this browser: the callback must come back with the same cookie.
+    res.set(
+      'set-cookie',
+      serializeCookie(COOKIE, start.browserNonce, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: deps.secureCookies,
+        path: COOKIE_PATH,
+        maxAge: STATE_TTL_MS / 1000,
+      }),
+    );
+    res.redirect(302, start.redirectUrl);
+  });
+
+  router.get('/oauth/hubspot/callback', async (req: Request, res: Response) => {
+    if (!deps.oauth) return notConfigured(res);
+    res.append('set-cookie', serializeCookie(COOKIE, '', { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, path: COOKIE_PATH, maxAge: 0 }));
+    try {
+      const result = await completeInstall(
+        { db: deps.db, oauth: deps.oauth, sealer: deps.sealer, requiredScopes: deps.requiredScopes },
+        {
+          code: single(req.query.code),
+          state: single(req.query.state),
+          error: single(req.query.error),
+          browserNonce: parseCookies(req.headers.cookie ?? '')[COOKIE],
+        },
+      );
+      deps.logger.info({ hubId: result.hubId, accountId: result.accountId, reinstall: result.reinstall }, 'app installed');
+      page(res, 200, installSuccessPage({ hubId: result.hubId, portalName: null, reinstall: result.reinstall }));
+    } catch (error) {
+      if (!(error instanceof InstallFailed)) throw error;
+      deps.logger.warn({ reason: error.title }, 'install failed');
+      page(res, error.status, installErrorPage({ title: error.title, message: error.message, retryUrl: '/oauth/hubspot/install' }));
+    }
+  });
+  return router;
+}

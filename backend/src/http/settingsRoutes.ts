@@ -1,0 +1,86 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { PgBoss } from 'pg-boss';
+import { z } from 'zod';
+import { connectFathomApiKey, fathomStatus, type FathomDeps } from '../connections/fathomConnection.ts';
+import type { Database } from '../db/database.ts';
+import { withTenant } from '../db/tenancy.ts';
+import { Conflict, Forbidden } from '../errors.ts';
+import { requestSync } from '../sync/syncJobs.ts';
+import { listSyncLogs } from '../sync/syncLogs.ts';
+import type { Caller } from '../users/caller.ts';
+import { listRoles, setRole } from '../users/roles.ts';
+import { parse } from './validate.ts';
+
+const hubspotUserId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const roleChange = z.strictObject({
+  hubspotUserId,
+  role: z.enum(['admin', 'manager', 'rep']),
+  managerHubspotUserId: hubspotUserId.nullable().optional(),
+});
+const fathomKey = z.strictObject({
+  // Fathom keys are opaque tokens; refuse whitespace and anything absurdly long before calling Fathom.
+  apiKey: z.string().trim().min(16, 'apiKey: too short to be a Fathom API key').max(512).regex(/^\S+$/, 'apiKey: must not contain spaces'),
+  backfillSince: z.iso.date().optional(),
+});
+const logsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+
+const callerOf = (res: Response) => res.locals.caller as Caller;
+
+function adminOnly(_req: Request, res: Response, next: NextFunction) {
+  if (callerOf(res).role !== 'admin') throw new Forbidden('Only admins of this portal can open the app settings.');
+  next();
+}
+
+export type SettingsDeps = { db: Database; boss: PgBoss; fathom: FathomDeps };
+
+/** The admin settings API. Mounted behind signedCaller; everything here is for admins. */
+export function settingsRoutes(deps: SettingsDeps): Router {
+  const { db } = deps;
+  const router = Router();
+  router.use(adminOnly);
+  const asCaller = <T>(res: Response, fn: Parameters<typeof withTenant<T>>[2]) => {
+    const caller = callerOf(res);
+    return withTenant(db, { accountId: caller.accountId, userId: caller.userId }, fn);
+  };
+
+  router.get('/roles', async (_req, res) => {
+    const items = await asCaller(res, listRoles);
+    res.json({ items, nextCursor: null });
+  });
+
+  router.put('/roles', async (req, res) => {
+    const change = parse(roleChange, req.body);
+    res.json(await asCaller(res, (tx) => setRole(tx, callerOf(res), change)));
+  });
+
+  router.get('/fathom', async (_req, res) => {
+    res.json(await fathomStatus(db, callerOf(res)));
+  });
+
+  router.put('/fathom', async (req, res) => {
+    const input = parse(fathomKey, req.body);
+    const caller = callerOf(res);
+    const status = await connectFathomApiKey(deps.fathom, caller, {
+      apiKey: input.apiKey,
+      backfillSince: input.backfillSince ? new Date(`${input.backfillSince}T00:00:00Z`) : undefined,
+    });
+    const jobId = await requestSync(deps.boss, caller.accountId);
+    res.json({ ...status, syncJobId: jobId });
+  });
+
+  router.post('/sync', async (_req, res) => {
+    const caller = callerOf(res);
+    const status = await fathomStatus(db, caller);
+    if (!status.connected) throw new Conflict('Fathom is not connected yet: connect it first, then sync.');
+    const jobId = await requestSync(deps.boss, caller.accountId);
+    res.status(202).json({ jobId, alreadyQueued: jobId === null });
+  });
+
+  router.get('/sync-logs', async (req, res) => {
+    const { limit } = parse(logsQuery, req.query);
+    const items = await asCaller(res, (tx) => listSyncLogs(tx, limit));
+    res.json({ items, nextCursor: null });
+  });
+
+  return router;
+}

@@ -1,0 +1,119 @@
+import { Client } from '@hubspot/api-client';
+import type { Config } from './config.ts';
+import { analyseFnFor } from './coaching/analysis/fromIncomingConversation.ts';
+import { ruleBasedAnalyser } from './coaching/analysis/ruleBasedAnalyser.ts';
+import { openApiKey, type FathomDeps } from './connections/fathomConnection.ts';
+import type { HubSpotOAuth } from './connections/hubspotOAuthPort.ts';
+import { hubspotTokens, type HubSpotTokens } from './connections/hubspotTokens.ts';
+import type { Sealer } from './connections/sealer.ts';
+import { encryptionKeys } from './crypto/encryptionKey.ts';
+import { tokenCipher } from './crypto/tokenCipher.ts';
+import type { Database } from './db/database.ts';
+import { withSystem, withTenant } from './db/tenancy.ts';
+import { createFathomClient } from './fathom/client.ts';
+import { FathomRateLimiter } from './fathom/rateLimiter.ts';
+import type { CredentialsProvider } from './fathom/request.ts';
+import { meetingSchema } from './fathom/schemas.ts';
+import { hubspotOAuth } from './hubspot/oauth.ts';
+import { hubspotRecordLinker } from './hubspot/recordLinker.ts';
+import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from './hubspot/scopes.ts';
+import type { Logger } from './logger.ts';
+import { fathomMeetingSource } from './sync/fathomSource.ts';
+import { fromFathomMeeting } from './sync/fromFathomMeeting.ts';
+import type { SyncServices } from './sync/syncJobs.ts';
+
+export type Services = {
+  sealer: Sealer;
+  /** Undefined until HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET are set. */
+  oauth: HubSpotOAuth | undefined;
+  tokens: HubSpotTokens | undefined;
+  fathom: FathomDeps;
+  sync: SyncServices;
+};
+
+/** The composition root: every long-lived collaborator, built once from the config. */
+export function createServices(config: Config, db: Database, logger: Logger): Services {
+  const sealer = tokenCipher(encryptionKeys({ configured: config.tokenEncryptionKey, dataDir: config.dataDir, logger }));
+  const { clientId, clientSecret } = config.hubspot;
+  const oauth =
+    clientId && clientSecret
+      ? hubspotOAuth({
+          clientId,
+          clientSecret,
+          apiBase: config.hubspot.apiBase,
+          authBase: config.hubspot.authBase,
+          redirectUri: `${config.publicBaseUrl}/oauth/hubspot/callback`,
+          scopes: REQUIRED_SCOPES,
+          optionalScopes: OPTIONAL_SCOPES,
+        })
+      : undefined;
+  const tokens = oauth ? hubspotTokens({ db, sealer, oauth }) : undefined;
+
+  // Fathom's budget is per connection: one limiter per connection shared by all its clients here.
+  const limiters = new Map<string, FathomRateLimiter>();
+  const limiterFor = (key: string) => {
+    let limiter = limiters.get(key);
+    if (!limiter) limiters.set(key, (limiter = new FathomRateLimiter()));
+    return limiter;
+  };
+  const fathomClient = (credentials: CredentialsProvider, limiterKey?: string, onRetry?: (cause: string) => void) =>
+    createFathomClient({
+      baseUrl: config.fathom.apiBase,
+      credentials,
+      ...(limiterKey ? { rateLimiter: limiterFor(limiterKey) } : {}),
+      ...(onRetry ? { onRetry: (event) => onRetry(`retried ${event.operation}: ${event.cause}`) } : {}),
+    });
+
+  const fathom: FathomDeps = {
+    db,
+    sealer,
+    fathomClient: (credentials) => fathomClient(credentials),
+    publicBaseUrl: config.publicBaseUrl,
+    logger,
+  };
+
+  const hubIdOf = async (accountId: string) =>
+    withSystem(db, async (tx) => (await tx.query<{ hub_id: number }>('SELECT hub_id FROM accounts WHERE id = $1', [accountId])).rows[0]!.hub_id);
+
+  const hubspotClients = new Map<string, Client>();
+  const sync: SyncServices = {
+    db,
+    logger,
+    analyse: analyseFnFor(ruleBasedAnalyser),
+    async sourceFor(accountId, incidents) {
+      const row = await withTenant(db, { accountId }, async (tx) =>
+        (await tx.query<{ id: string; account_id: string; auth_type: 'api_key' | 'oauth'; key_id: string | null; api_key_enc: Buffer | null }>(
+          'SELECT id, account_id, auth_type, key_id, api_key_enc FROM get_fathom_connection()',
+        )).rows[0],
+      );
+      if (!row?.api_key_enc) throw new Error('Fathom is not connected with an API key for this account.');
+      const apiKey = openApiKey(sealer, row);
+      const client = fathomClient(() => ({ kind: 'apiKey', apiKey }), row.id, (message) => incidents.push({ message }));
+      return fathomMeetingSource(client, { hubId: await hubIdOf(accountId), authType: row.auth_type });
+    },
+    async linkerFor(accountId) {
+      if (!tokens) return undefined;
+      let accessToken: string;
+      try {
+        accessToken = await tokens.accessToken(accountId);
+      } catch (error) {
+        // No usable HubSpot token (not installed, revoked, HubSpot down): Fathom's own matches still link.
+        logger.warn({ accountId, err: { message: (error as Error).message } }, 'linking by email skipped');
+        return undefined;
+      }
+      let client = hubspotClients.get(accountId);
+      if (!client) {
+        // About 110 requests per 10 s per portal for a marketplace app: stay under with room to spare.
+        client = new Client({ basePath: config.hubspot.apiBase, numberOfApiCallRetries: 3, limiterOptions: { maxConcurrent: 4, minTime: 100 } });
+        hubspotClients.set(accountId, client);
+      }
+      client.setAccessToken(accessToken);
+      return hubspotRecordLinker(client);
+    },
+    async meetingFromWebhook(accountId, payload) {
+      return fromFathomMeeting(meetingSchema.parse(payload), await hubIdOf(accountId));
+    },
+  };
+
+  return { sealer, oauth, tokens, fathom, sync };
+}

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import type http from 'node:http';
+import { listen, type Listening } from './http.ts';
+import { hubspotCrm, type CrmContact, type CrmDeal } from './hubspotCrm.ts';
+
+export type HubSpotStandIn = {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  hubId: number;
+  /** Counts of calls per path. */
+  calls: Record<string, number>;
+  /** Every access token issued, newest last. */
+  accessTokens: string[];
+  /** Refresh tokens HubSpot would now refuse (uninstalled, revoked). */
+  revokedRefreshTokens: Set<string>;
+  /** Make the token endpoint answer 503 (down) while true. */
+  tokenEndpointDown: boolean;
+  /** Scopes the next install grants. */
+  grantedScopes: string[];
+  /** The email of the installing user. */
+  installingUser: { id: number; email: string };
+  /** Expire every issued access token now (the next use refreshes). */
+  close(): Promise<void>;
+};
+
+const json = (res: http.ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+
+async function formOf(req: http.IncomingMessage): Promise<URLSearchParams> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return new URLSearchParams(Buffer.concat(chunks).toString());
+}
+
+/**
+ * HubSpot's authorize page, its 2026-03 token and introspection endpoints (form-encoded, RFC 6749
+ * errors) and the CRM batch endpoints the linker uses, on 127.0.0.1.
+ */
+export async function startHubSpotStandIn(options: { hubId?: number; contacts?: CrmContact[]; deals?: CrmDeal[] } = {}): Promise<HubSpotStandIn> {
+  const clientId = `client-${randomBytes(6).toString('hex')}`;
+  const clientSecret = randomBytes(24).toString('base64url');
+  const codes = new Map<string, string>(); // code -> redirect_uri
+  const refreshTokens = new Set<string>();
+  const accessInfo = new Map<string, { scopes: string[] }>();
+  const state: Omit<HubSpotStandIn, 'url' | 'close'> = {
+    clientId,
+    clientSecret,
+    hubId: options.hubId ?? 4242,
+    calls: {},
+    accessTokens: [],
+    revokedRefreshTokens: new Set(),
+    tokenEndpointDown: false,
+    grantedScopes: ['oauth', 'crm.objects.contacts.read', 'crm.objects.deals.read'],
+    installingUser: { id: 777, email: 'Admin@Customer.example.com' },
+  };
+  const crm = hubspotCrm({ contacts: options.contacts ?? [], deals: options.deals ?? [] });
+
+  const issue = (scopes: string[]) => {
+    const access = `at-${randomBytes(12).toString('hex')}`;
+    const refresh = `rt-${randomBytes(12).toString('hex')}`;
+    refreshTokens.add(refresh);
+    accessInfo.set(access, { scopes });
+    state.accessTokens.push(access);
+    return { token_type: 'bearer', access_token: access, refresh_token: refresh, expires_in: 1800 };
+  };
+
+  const server: Listening = await listen(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    state.calls[url.pathname] = (state.calls[url.pathname] ?? 0) + 1;
+    if (await crm.handle(req, res)) return;
+
+    if (req.method === 'GET' && url.pathname === '/oauth/authorize') {
+      const redirect = url.searchParams.get('redirect_uri') ?? '';
+      const back = new URL(redirect);
+      back.searchParams.set('state', url.searchParams.get('state') ?? '');
+      const denied = new URL(back);
+      denied.searchParams.set('error', 'access_denied');
+      const code = `code-${randomBytes(8).toString('hex')}`;
+      codes.set(code, redirect);
+      back.searchParams.set('code', code);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html lang="en"><head><title>Connect app</title></head><body>
+<h1>Connect Fathom for HubSpot to portal ${state.hubId}</h1>
+<p>Requested scopes: ${url.searchParams.get('scope') ?? ''}</p>
+<a id="allow" href="${back.toString()}">Connect app</a> <a id="deny" href="${denied.toString()}">Cancel</a>
+</body></html>`);
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/oauth/2026-03/token') {
+      if (state.tokenEndpointDown) return json(res, 503, { status: 'error', message: 'Service unavailable' });
+      const form = await formOf(req);
+      if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) {
+        return json(res, 400, { error: 'invalid_client', error_description: 'unknown client' });
+      }
+      if (form.get('grant_type') === 'authorization_code') {
+        const code = form.get('code') ?? '';
+        const redirect = codes.get(code);
+        codes.delete(code);
+        if (!redirect || redirect !== form.get('redirect_uri')) return json(res, 400, { error: 'invalid_grant', error_description: 'code expired or unknown' });
+        return json(res, 200, issue(state.grantedScopes));
+      }
+      if (form.get('grant_type') === 'refresh_token') {
+        const refresh = form.get('refresh_token') ?? '';
+        if (!refreshTokens.has(refresh) || state.revokedRefreshTokens.has(refresh)) {
+          return json(res, 400, { error: 'invalid_grant', error_description: 'missing or invalid refresh token' });
+        }
+        return json(res, 200, issue(state.grantedScopes));
+      }
+      return json(res, 400, { error: 'unsupported_grant_type' });
+    }
+    if (req.method === 'POST' && url.pathname === '/oauth/2026-03/token/introspect') {
+      const form = await formOf(req);
+      const info = accessInfo.get(form.get('token') ?? '');
+      if (!info) return json(res, 200, { active: false });
+      return json(res, 200, {
+        active: true,
+        token_type: 'access_token',
+        client_id: clientId,
+        hub_id: state.hubId,
+        hub_domain: `portal-${state.hubId}.example.com`,
+        user_id: state.installingUser.id,
+        user: state.installingUser.email,
+        scopes: info.scopes,
+        expires_in: 1800,
+      });
+    }
+    json(res, 404, { status: 'error', message: `no stand-in for ${req.method} ${url.pathname}` });
+  });
+
+  return Object.assign(state, { url: server.url, close: () => server.close() });
+}
