@@ -14,13 +14,14 @@ export type HubSpotStandIn = {
   accessTokens: string[];
   /** Refresh tokens HubSpot would now refuse (uninstalled, revoked). */
   revokedRefreshTokens: Set<string>;
+  /** Refuse every refresh token issued so far (invalid_grant), as after an uninstall. */
+  revokeAll(): void;
   /** Make the token endpoint answer 503 (down) while true. */
   tokenEndpointDown: boolean;
   /** Scopes the next install grants. */
   grantedScopes: string[];
   /** The email of the installing user. */
   installingUser: { id: number; email: string };
-  /** Expire every issued access token now (the next use refreshes). */
   close(): Promise<void>;
 };
 
@@ -45,7 +46,7 @@ export async function startHubSpotStandIn(options: { hubId?: number; contacts?: 
   const codes = new Map<string, string>(); // code -> redirect_uri
   const refreshTokens = new Set<string>();
   const accessInfo = new Map<string, { scopes: string[] }>();
-  const state: Omit<HubSpotStandIn, 'url' | 'close'> = {
+  const state: Omit<HubSpotStandIn, 'url' | 'close' | 'revokeAll'> = {
     clientId,
     clientSecret,
     hubId: options.hubId ?? 4242,
@@ -130,5 +131,9 @@ export async function startHubSpotStandIn(options: { hubId?: number; contacts?: 
     json(res, 404, { status: 'error', message: `no stand-in for ${req.method} ${url.pathname}` });
   });
 
-  return Object.assign(state, { url: server.url, close: () => server.close() });
+  return Object.assign(state, {
+    url: server.url,
+    close: () => server.close(),
+    revokeAll: () => refreshTokens.forEach((token) => state.revokedRefreshTokens.add(token)),
+  });
 }
