@@ -13,6 +13,10 @@ export type SyncProgress = {
   meetingsUpdated: number;
   meetingsUnchanged: number;
   errors: number;
+  /** The oldest call start seen so far: how far back in time the (newest-first) backfill reached. */
+  oldestStartedAt: string | null;
+  /** The date the backfill goes back to, when the admin chose one. */
+  since: string | null;
 };
 
 export type SyncOptions = {
@@ -86,7 +90,11 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
       : new Date((connection.last_synced_at ?? connection.backfill_completed_at!).getTime() - (options.overlapMs ?? 6 * 3_600_000));
   // A backfill resumes at its saved cursor; an incremental run starts from the newest meeting.
   let cursor = kind === 'backfill' ? connection.sync_cursor : null;
-  const progress: SyncProgress = { logId, kind, pages: 0, meetingsNew: 0, meetingsUpdated: 0, meetingsUnchanged: 0, errors: 0 };
+  const progress: SyncProgress = {
+    logId, kind, pages: 0, meetingsNew: 0, meetingsUpdated: 0, meetingsUnchanged: 0, errors: 0,
+    oldestStartedAt: null,
+    since: createdAfter?.toISOString() ?? null,
+  };
   const incidents = options.incidents ?? [];
   let reported = 0;
 
@@ -127,6 +135,10 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
       progress.meetingsUpdated += counts.updated;
       progress.meetingsUnchanged += counts.unchanged;
       progress.errors += newIncidents.length;
+      for (const meeting of page.meetings) {
+        const started = meeting.startedAt.toISOString();
+        if (!progress.oldestStartedAt || started < progress.oldestStartedAt) progress.oldestStartedAt = started;
+      }
       options.onProgress?.({ ...progress });
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
