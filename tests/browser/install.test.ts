@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { chromium, type Browser } from 'playwright-core';
-import { startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspotStandIn.ts';
+import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspotStandIn.ts';
 import { startTestBackend, type TestBackend } from '../support/testBackend.ts';
 
 // Debian's Chromium, installed by .ci/run (apt-get install chromium). Playwright downloads no browser.
@@ -16,12 +16,7 @@ let browser: Browser | undefined;
 
 beforeAll(async () => {
   hubspot = await startHubSpotStandIn({ hubId: 8080 });
-  backend = await startTestBackend({
-    HUBSPOT_CLIENT_ID: hubspot.clientId,
-    HUBSPOT_CLIENT_SECRET: hubspot.clientSecret,
-    HUBSPOT_API_BASE: hubspot.url,
-    HUBSPOT_AUTH_BASE: hubspot.url,
-  });
+  backend = await startTestBackend(hubspotEnv(hubspot));
   if (available) {
     browser = await chromium.launch({
       executablePath: CHROMIUM,

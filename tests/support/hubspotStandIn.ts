@@ -36,6 +36,16 @@ async function formOf(req: http.IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString());
 }
 
+/** The backend environment that points the app at this stand-in. */
+export function hubspotEnv(hubspot: HubSpotStandIn): Record<string, string> {
+  return {
+    HUBSPOT_CLIENT_ID: hubspot.clientId,
+    HUBSPOT_CLIENT_SECRET: hubspot.clientSecret,
+    HUBSPOT_API_BASE: hubspot.url,
+    HUBSPOT_AUTH_BASE: hubspot.url,
+  };
+}
+
 /**
  * HubSpot's authorize page, its 2026-03 token and introspection endpoints (form-encoded, RFC 6749
  * errors) and the CRM batch endpoints the linker uses, on 127.0.0.1.

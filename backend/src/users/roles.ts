@@ -38,6 +38,14 @@ export async function listRoles(tx: Queryable): Promise<RoleEntry[]> {
   }));
 }
 
+const USER_BY_HUBSPOT_ID = `
+  SELECT u.id, r.role FROM users u JOIN user_roles r ON r.account_id = u.account_id AND r.user_id = u.id
+   WHERE u.account_id = app_account_id() AND u.hubspot_user_id = $1`;
+
+async function userByHubSpotId(tx: Queryable, hubspotUserId: number) {
+  return (await tx.query<{ id: string; role: Role }>(USER_BY_HUBSPOT_ID, [hubspotUserId])).rows[0];
+}
+
 /**
  * Changes a user's role (and, for a rep, his manager). Admins only; the account must keep at
  * least one admin. The rule is checked under a lock on the account's admin rows so two admins
@@ -49,21 +57,13 @@ export async function setRole(
   change: { hubspotUserId: number; role: Role; managerHubspotUserId?: number | null | undefined },
 ): Promise<RoleEntry> {
   if (caller.role !== 'admin') throw new Forbidden('Only admins change roles.');
-  const target = (await tx.query<{ id: string; role: Role }>(
-    `SELECT u.id, r.role FROM users u JOIN user_roles r ON r.account_id = u.account_id AND r.user_id = u.id
-      WHERE u.account_id = app_account_id() AND u.hubspot_user_id = $1`,
-    [change.hubspotUserId],
-  )).rows[0];
+  const target = await userByHubSpotId(tx, change.hubspotUserId);
   if (!target) throw new NotFound('No such user in this portal. Users appear once they open a card or are imported from HubSpot.');
 
   let managerUserId: string | null = null;
   if (change.managerHubspotUserId != null) {
     if (change.role !== 'rep') throw new InvalidInput('managerHubspotUserId: only a rep has a manager');
-    const manager = (await tx.query<{ id: string; role: Role }>(
-      `SELECT u.id, r.role FROM users u JOIN user_roles r ON r.account_id = u.account_id AND r.user_id = u.id
-        WHERE u.account_id = app_account_id() AND u.hubspot_user_id = $1`,
-      [change.managerHubspotUserId],
-    )).rows[0];
+    const manager = await userByHubSpotId(tx, change.managerHubspotUserId);
     if (!manager) throw new NotFound('No such manager in this portal.');
     if (manager.role === 'rep') throw new InvalidInput('managerHubspotUserId: that user is a rep, not a manager or an admin');
     if (manager.id === target.id) throw new InvalidInput('managerHubspotUserId: a rep cannot manage himself');

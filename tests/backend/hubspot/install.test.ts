@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
-import { startHubSpotStandIn, type HubSpotStandIn } from '../../support/hubspotStandIn.ts';
+import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from '../../support/hubspotStandIn.ts';
 import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';
 
 let hubspot: HubSpotStandIn;
@@ -8,12 +8,7 @@ let backend: TestBackend;
 
 beforeAll(async () => {
   hubspot = await startHubSpotStandIn({ hubId: 4242 });
-  backend = await startTestBackend({
-    HUBSPOT_CLIENT_ID: hubspot.clientId,
-    HUBSPOT_CLIENT_SECRET: hubspot.clientSecret,
-    HUBSPOT_API_BASE: hubspot.url,
-    HUBSPOT_AUTH_BASE: hubspot.url,
-  });
+  backend = await startTestBackend(hubspotEnv(hubspot));
 });
 afterAll(async () => {
   await backend.close();

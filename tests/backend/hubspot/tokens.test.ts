@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
 import { hubspotTokens } from '../../../backend/src/connections/hubspotTokens.ts';
 import { NeedsReauth } from '../../../backend/src/errors.ts';
-import { startHubSpotStandIn, type HubSpotStandIn } from '../../support/hubspotStandIn.ts';
+import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from '../../support/hubspotStandIn.ts';
 import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';
 
 let hubspot: HubSpotStandIn;
@@ -23,12 +23,7 @@ const expireAccessToken = () =>
 
 beforeAll(async () => {
   hubspot = await startHubSpotStandIn({ hubId: 5150 });
-  backend = await startTestBackend({
-    HUBSPOT_CLIENT_ID: hubspot.clientId,
-    HUBSPOT_CLIENT_SECRET: hubspot.clientSecret,
-    HUBSPOT_API_BASE: hubspot.url,
-    HUBSPOT_AUTH_BASE: hubspot.url,
-  });
+  backend = await startTestBackend(hubspotEnv(hubspot));
   await install();
   accountId = (await withSystem(backend.testDb.db, (tx) => tx.query<{ id: string }>('SELECT id FROM accounts'))).rows[0]!.id;
 });
