@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import { isCoach, type Caller } from '../users/caller.ts';
+import { measureOutcome } from './measureOutcome.ts';
 import { checkTransition, type MessageAction, type MessageStatus } from './workflow.ts';
 
 export type CoachingMessage = {
@@ -20,7 +21,13 @@ export type CoachingMessage = {
   sentAt: string | null;
   acknowledgedAt: string | null;
   dismissedAt: string | null;
-  outcome: { result: string; notes: string | null; recordedAt: string } | null;
+  outcome: {
+    result: string;
+    notes: string | null;
+    recordedAt: string;
+    /** The metric the message was about, before vs after it (measured when the outcome was recorded). */
+    measured: { metricName: string | null; before: number | null; after: number | null; callsBefore: number | null; callsAfter: number | null };
+  } | null;
 };
 
 // Row level security decides which messages the caller sees; this only shapes them.
@@ -28,7 +35,8 @@ const SELECT_MESSAGES = `
   SELECT m.id, m.conversation_id, c.title AS conversation_title, c.started_at AS conversation_started_at,
          m.status, m.category, m.body, m.moment_seconds, m.author_user_id, au.email AS author_email,
          m.rep_user_id, ru.email AS rep_email, m.created_at, m.sent_at, m.acknowledged_at, m.dismissed_at,
-         o.result AS outcome_result, o.notes AS outcome_notes, o.recorded_at AS outcome_recorded_at
+         o.result AS outcome_result, o.notes AS outcome_notes, o.recorded_at AS outcome_recorded_at,
+         o.metric_name, o.metric_before, o.metric_after, o.calls_before, o.calls_after
     FROM coaching_messages m
     JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
     JOIN users au ON au.account_id = m.account_id AND au.id = m.author_user_id
@@ -55,6 +63,11 @@ type MessageRow = {
   outcome_result: string | null;
   outcome_notes: string | null;
   outcome_recorded_at: Date | null;
+  metric_name: string | null;
+  metric_before: number | null;
+  metric_after: number | null;
+  calls_before: number | null;
+  calls_after: number | null;
 };
 
 function toMessage(row: MessageRow): CoachingMessage {
@@ -76,7 +89,18 @@ function toMessage(row: MessageRow): CoachingMessage {
     acknowledgedAt: row.acknowledged_at?.toISOString() ?? null,
     dismissedAt: row.dismissed_at?.toISOString() ?? null,
     outcome: row.outcome_result
-      ? { result: row.outcome_result, notes: row.outcome_notes, recordedAt: row.outcome_recorded_at!.toISOString() }
+      ? {
+          result: row.outcome_result,
+          notes: row.outcome_notes,
+          recordedAt: row.outcome_recorded_at!.toISOString(),
+          measured: {
+            metricName: row.metric_name,
+            before: row.metric_before,
+            after: row.metric_after,
+            callsBefore: row.calls_before,
+            callsAfter: row.calls_after,
+          },
+        }
       : null,
   };
 }
@@ -207,12 +231,16 @@ export async function recordOutcome(
   const message = await getMessage(tx, messageId);
   if (!isCoach(caller)) throw new Forbidden('Only managers and admins record coaching outcomes.');
   if (message.status === 'draft') throw new Conflict('Cannot record an outcome for a draft: send the message first.');
+  const measured = await measureOutcome(tx, { repUserId: message.repUserId, category: message.category, sentAt: new Date(message.sentAt!) });
   await tx.query(
-    `INSERT INTO coaching_outcomes (account_id, message_id, result, notes, recorded_by_user_id)
-     VALUES (app_account_id(), $1, $2, $3, $4)
+    `INSERT INTO coaching_outcomes (account_id, message_id, result, notes, recorded_by_user_id,
+                                    metric_name, metric_before, metric_after, calls_before, calls_after)
+     VALUES (app_account_id(), $1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (account_id, message_id) DO UPDATE SET
-       result = EXCLUDED.result, notes = EXCLUDED.notes, recorded_by_user_id = EXCLUDED.recorded_by_user_id, recorded_at = now()`,
-    [messageId, input.result, input.notes ?? null, caller.userId],
+       result = EXCLUDED.result, notes = EXCLUDED.notes, recorded_by_user_id = EXCLUDED.recorded_by_user_id,
+       metric_name = EXCLUDED.metric_name, metric_before = EXCLUDED.metric_before, metric_after = EXCLUDED.metric_after,
+       calls_before = EXCLUDED.calls_before, calls_after = EXCLUDED.calls_after, recorded_at = now()`,
+    [messageId, input.result, input.notes ?? null, caller.userId, measured.metricName, measured.before, measured.after, measured.callsBefore, measured.callsAfter],
   );
   return getMessage(tx, messageId);
 }
