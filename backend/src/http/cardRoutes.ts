@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { createMessage, listMessagesForRecord, recordOutcome, transitionMessage } from '../coaching/messages.ts';
+import { suggestCoaching } from '../coaching/suggestions.ts';
 import { repTrend } from '../coaching/trend.ts';
 import { getConversation } from '../conversations/getConversation.ts';
 import { listConversationsForRecord } from '../conversations/listForRecord.ts';
@@ -56,6 +57,12 @@ export function cardRoutes(db: Database): Router {
   router.get('/conversations/:id', async (req, res) => {
     const { id } = parse(idParam, req.params);
     res.json(await asCaller(res, (tx) => getConversation(tx, id)));
+  });
+
+  router.get('/conversations/:id/suggestions', async (req, res) => {
+    const { id } = parse(idParam, req.params);
+    const items = await asCaller(res, (tx) => suggestCoaching(tx, callerOf(res), id));
+    res.json({ items: items.map((item, index) => ({ id: `${id}:${index}`, ...item })), nextCursor: null });
   });
 
   router.get('/coaching', async (req, res) => {

@@ -134,6 +134,11 @@ export async function storeConversation(
     await tx.query(INSERT_FATHOM_LINKS, [conversationId, links.map(([type]) => type), links.map(([, id]) => id)]);
   }
 
+  await tx.query(
+    `UPDATE conversations SET transcript_search = to_tsvector('english', $2) WHERE account_id = app_account_id() AND id = $1`,
+    [conversationId, `${conversation.title} ${segments.map((segment) => segment.text).join(' ')}`],
+  );
+
   const analysis = analyse(conversation);
   await tx.query(UPSERT_ANALYSIS, [conversationId, analysis.version, analysis.score, JSON.stringify(analysis.metrics)]);
 

@@ -70,9 +70,16 @@ describe('tenant isolation', () => {
       if (typeof row.id === 'string') row.id = randomUUID();
       if (typeof row.id === 'number') row.id = 9_000_000_000 + Math.floor(Math.random() * 1e6);
       if (typeof row.state_hash === 'string') row.state_hash = `copy-${randomUUID()}`;
+      // Generated columns compute themselves; every other column is copied.
+      const { rows: columns } = await testDb.db.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns
+          WHERE table_schema = 'public' AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`,
+        [table],
+      );
+      const list = columns.map((c) => `"${c.column_name}"`).join(', ');
       await expect(
         asAdminOfA((tx) =>
-          tx.query(`INSERT INTO ${table} OVERRIDING SYSTEM VALUE SELECT * FROM json_populate_record(NULL::${table}, $1::json)`, [
+          tx.query(`INSERT INTO ${table} (${list}) OVERRIDING SYSTEM VALUE SELECT ${list} FROM json_populate_record(NULL::${table}, $1::json)`, [
             JSON.stringify(row),
           ]),
         ),

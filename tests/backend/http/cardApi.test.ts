@@ -124,6 +124,13 @@ describe('coaching card API', () => {
     expect(response.status).toBe(400);
   });
 
+  test('suggestions: managers get them for their calls, reps get 403, other tenants 404', async () => {
+    const forManager = await json(await as('manager', `/api/cards/conversations/${a.conversationIds[0]}/suggestions`));
+    expect(forManager).toMatchObject({ status: 200, body: { items: expect.any(Array), nextCursor: null } });
+    expect((await as('rep1', `/api/cards/conversations/${a.conversationIds[0]}/suggestions`)).status).toBe(403);
+    expect((await as('manager', `/api/cards/conversations/${b.conversationIds[0]}/suggestions`)).status).toBe(404);
+  });
+
   test('the trend: a rep sees his own, not another rep’s; his manager sees it', async () => {
     const own = await json(await as('rep1', '/api/cards/coaching/trend'));
     expect(own.status).toBe(200);
