@@ -2,6 +2,7 @@ import { Client } from '@hubspot/api-client';
 import type { Config } from './config.ts';
 import { analyseFnFor } from './coaching/analysis/fromIncomingConversation.ts';
 import { ruleBasedAnalyser } from './coaching/analysis/ruleBasedAnalyser.ts';
+import { trackersOf } from './coaching/reanalyse.ts';
 import { openApiKey, type FathomDeps } from './connections/fathomConnection.ts';
 import type { HubSpotOAuth } from './connections/hubspotOAuthPort.ts';
 import { hubspotTokens, type HubSpotTokens } from './connections/hubspotTokens.ts';
@@ -79,7 +80,12 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
   const sync: SyncServices = {
     db,
     logger,
-    analyse: analyseFnFor(ruleBasedAnalyser),
+    async analyseFor(accountId) {
+      const settings = await withSystem(db, async (tx) =>
+        (await tx.query<{ settings: unknown }>('SELECT settings FROM accounts WHERE id = $1', [accountId])).rows[0]?.settings,
+      );
+      return analyseFnFor(ruleBasedAnalyser, trackersOf(settings));
+    },
     async sourceFor(accountId, incidents) {
       const row = await withTenant(db, { accountId }, async (tx) =>
         (await tx.query<{ id: string; account_id: string; auth_type: 'api_key' | 'oauth'; key_id: string | null; api_key_enc: Buffer | null }>(

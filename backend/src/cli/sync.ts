@@ -42,7 +42,7 @@ await runWithDatabase(async (db, config) => {
     accountId: account.id,
     source: await services.sync.sourceFor(account.id, incidents),
     linker: await services.sync.linkerFor(account.id),
-    analyse: services.sync.analyse,
+    analyse: await services.sync.analyseFor(account.id),
     incidents,
     onProgress: (progress) => {
       const line = progressLine(progress, Date.now() - started, new Date());

@@ -7,6 +7,8 @@ import { withTenant } from '../db/tenancy.ts';
 import { Conflict, Forbidden } from '../errors.ts';
 import { requestSync } from '../sync/syncJobs.ts';
 import { listSyncLogs } from '../sync/syncLogs.ts';
+import { DEFAULT_TOPICS } from '../coaching/analysis/topics.ts';
+import { trackersOf } from '../coaching/reanalyse.ts';
 import type { Caller } from '../users/caller.ts';
 import { listRoles, setRole } from '../users/roles.ts';
 import { parse } from './validate.ts';
@@ -21,6 +23,10 @@ const fathomKey = z.strictObject({
   // Fathom keys are opaque tokens; refuse whitespace and anything absurdly long before calling Fathom.
   apiKey: z.string().trim().min(16, 'apiKey: too short to be a Fathom API key').max(512).regex(/^\S+$/, 'apiKey: must not contain spaces'),
   backfillSince: z.iso.date().optional(),
+});
+const trackerName = z.string().regex(/^[a-zA-Z][a-zA-Z_]{1,39}$/, 'tracker names are letters and underscores');
+const trackers = z.strictObject({
+  trackers: z.record(trackerName, z.array(z.string().trim().min(2).max(80)).max(200)).refine((t) => Object.keys(t).length <= 30, 'at most 30 trackers'),
 });
 const logsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 
@@ -74,6 +80,23 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     if (!status.connected) throw new Conflict('Fathom is not connected yet: connect it first, then sync.');
     const jobId = await requestSync(deps.boss, caller.accountId);
     res.status(202).json({ jobId, alreadyQueued: jobId === null });
+  });
+
+  // Phrases an admin adds to the analysis, per account: `competitors: ["Acme CI"]`, new topics,
+  // `nextSteps` phrases. They apply to calls analysed from now on (npm run analyse redoes old ones).
+  router.get('/trackers', async (_req, res) => {
+    const settings = await asCaller(res, async (tx) => (await tx.query<{ settings: unknown }>('SELECT settings FROM accounts WHERE id = app_account_id()')).rows[0]?.settings);
+    res.json({ trackers: trackersOf(settings) ?? {}, defaults: DEFAULT_TOPICS });
+  });
+
+  router.put('/trackers', async (req, res) => {
+    const input = parse(trackers, req.body);
+    await asCaller(res, (tx) =>
+      tx.query(`UPDATE accounts SET settings = jsonb_set(settings, '{trackers}', $1::jsonb), updated_at = now() WHERE id = app_account_id()`, [
+        JSON.stringify(input.trackers),
+      ]),
+    );
+    res.json({ trackers: input.trackers });
   });
 
   router.get('/sync-logs', async (req, res) => {

@@ -17,7 +17,8 @@ export const SYNC_QUEUES = {
 export type SyncServices = {
   db: Database;
   logger: Logger;
-  analyse: AnalyseFn;
+  /** The account's analyser, with the tracker phrases its admins added. */
+  analyseFor(accountId: string): Promise<AnalyseFn>;
   /** Fathom meetings of the account's connection; `incidents` collects the retries it recovered from. */
   sourceFor(accountId: string, incidents: SyncIncident[]): Promise<MeetingSource>;
   /** HubSpot record linking for the account, or undefined when HubSpot cannot be reached for it. */
@@ -76,7 +77,7 @@ export async function startSyncWorkers(boss: PgBoss, services: SyncServices, opt
       const incidents: SyncIncident[] = [];
       const source = await services.sourceFor(accountId, incidents);
       const linker = await services.linkerFor(accountId);
-      const result = await runSync(db, { accountId, source, linker, analyse: services.analyse, jobId: job!.id, incidents });
+      const result = await runSync(db, { accountId, source, linker, analyse: await services.analyseFor(accountId), jobId: job!.id, incidents });
       logger.info({ accountId, ...result }, 'fathom sync finished');
       return result;
     },
@@ -98,8 +99,9 @@ export async function startSyncWorkers(boss: PgBoss, services: SyncServices, opt
       const emails = meeting.participants.filter((p) => p.isExternal && p.email).map((p) => p.email!.toLowerCase());
       const linker = emails.length ? await services.linkerFor(accountId) : undefined;
       const links: Map<string, CrmLink[]> = linker ? await linker.linksForEmails(emails) : new Map();
+      const analyse = await services.analyseFor(accountId);
       await withTenant(db, { accountId }, async (tx) => {
-        const stored = await storeConversation(tx, meeting, services.analyse);
+        const stored = await storeConversation(tx, meeting, analyse);
         const rows = emails.flatMap((email) =>
           (links.get(email) ?? []).map((link): LinkRow => [stored.conversationId, link.objectType, link.objectId, link.source, email]),
         );

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { incomingConversation } from '../../support/incoming.ts';
 import { signedFetch } from '../../support/signedFetch.ts';
 import { seedTenant, type TenantFixture } from '../../support/tenantFixture.ts';
 import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';
@@ -155,6 +156,18 @@ describe('settings API', () => {
     expect(promoted).toMatchObject({ status: 200, body: { role: 'manager' } });
     const stepDown = await json(await as('admin', '/api/settings/roles', { method: 'PUT', body: { hubspotUserId: 6101, role: 'rep' } }));
     expect(stepDown).toMatchObject({ status: 409, body: { error: 'conflict' } });
+  });
+
+  test("an admin extends the account's trackers, and the account's analysis uses them", async () => {
+    expect((await as('rep1', '/api/settings/trackers', { method: 'PUT', body: { trackers: { competitors: ['Zorblatt'] } } })).status).toBe(403);
+    expect((await as('admin', '/api/settings/trackers', { method: 'PUT', body: { trackers: { 'bad name!': ['x'] } } })).status).toBe(400);
+    const saved = await json(await as('admin', '/api/settings/trackers', { method: 'PUT', body: { trackers: { competitors: ['Zorblatt'] } } }));
+    expect(saved).toEqual({ status: 200, body: { trackers: { competitors: ['Zorblatt'] } } });
+    const analyse = await backend.services.sync.analyseFor(a.accountId);
+    const metrics = analyse(incomingConversation({ segments: [{ speakerName: 'Bob Buyer', speakerEmail: 'bob@acme.example.com', text: 'We also talk to Zorblatt.', startSeconds: 0 }] })).metrics as {
+      topics: Array<{ name: string; count: number }>;
+    };
+    expect(metrics.topics.find((t) => t.name === 'competitors')?.count).toBe(1);
   });
 
   test('sync logs and status are visible to the admin', async () => {
