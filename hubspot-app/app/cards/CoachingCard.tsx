@@ -1,0 +1,12 @@
+import { hubspot } from '@hubspot/ui-extensions';
+import { createApi } from './api';
+import { OBJECT_TYPES } from './config';
+import { CoachingView } from './CoachingView';
+
+hubspot.extend<'crm.record.tab'>(({ context }) => (
+  <CoachingView
+    api={createApi(hubspot.fetch)}
+    objectType={OBJECT_TYPES[context.crm.objectTypeId] ?? 'contacts'}
+    objectId={Number(context.crm.objectId)}
+  />
+));

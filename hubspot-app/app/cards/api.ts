@@ -1,0 +1,44 @@
+import { BACKEND_URL } from './config';
+
+/** hubspot.fetch's shape; tests pass their own. */
+export type Fetcher = (url: string, options?: { method?: 'GET' | 'POST' | 'PUT'; body?: Record<string, unknown>; timeout?: number }) => Promise<Response>;
+
+/** An error answer of the backend ({ error, message }), or a network failure ('network'). */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  constructor(code: string, status: number, message: string) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+// hubspot.fetch gives up after 15 s; fail a little earlier with our own message.
+const TIMEOUT_MS = 14_000;
+
+export type Api = {
+  get<T>(path: string): Promise<T>;
+  post<T>(path: string, body?: Record<string, unknown>): Promise<T>;
+};
+
+/** The one wrapper around hubspot.fetch: base URL, timeout, `ok` check, JSON, typed errors. */
+export function createApi(fetcher: Fetcher): Api {
+  async function call<T>(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetcher(`${BACKEND_URL}${path}`, { method, timeout: TIMEOUT_MS, ...(body ? { body } : {}) });
+    } catch {
+      throw new ApiError('network', 0, 'The Fathom service could not be reached. Try again in a moment.');
+    }
+    const payload = (await response.json().catch(() => null)) as { error?: string; message?: string } | null;
+    if (!response.ok) {
+      throw new ApiError(payload?.error ?? 'http_error', response.status, payload?.message ?? `The Fathom service answered ${response.status}.`);
+    }
+    return payload as T;
+  }
+  return {
+    get: (path) => call('GET', path),
+    post: (path, body) => call('POST', path, body),
+  };
+}

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@jest/globals';
+import { LATEST_SUPPORTED_PLATFORM_VERSION } from '@hubspot/project-parsing-lib/projects';
+import { translate } from '@hubspot/project-parsing-lib/translate';
+import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from '../../backend/src/hubspot/scopes.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const project = JSON.parse(fs.readFileSync(path.join(ROOT, 'hsproject.json'), 'utf8')) as { srcDir: string; platformVersion: string };
+
+// Schema validation needs a HubSpot account and the network (the parser fetches the schemas from
+// HubSpot's API), so this runs HubSpot's translation itself: hsmeta parsing, types, uids,
+// the app component, dependencies.
+const parse = (srcDir: string) => translate({ projectSourceDir: srcDir, platformVersion: project.platformVersion }, { skipValidation: true });
+
+test('the project is on the newest platform version the parser supports', () => {
+  expect(project.platformVersion).toBe(LATEST_SUPPORTED_PLATFORM_VERSION);
+  expect(project.srcDir).toBe('hubspot-app');
+});
+
+test("HubSpot's project parser translates the app and both cards without errors", async () => {
+  const { intermediateRepresentation, skippedHsMetaFiles } = await parse(path.join(ROOT, project.srcDir));
+  expect(skippedHsMetaFiles).toEqual([]);
+  const nodes = Object.values(intermediateRepresentation.intermediateNodesIndexedByUid) as Array<{ uid: string; componentType: string; config: Record<string, unknown> }>;
+  expect(nodes.map((n) => n.uid).sort()).toEqual(['fathom_coaching_card', 'fathom_conversations_card', 'fathom_hubspot_app']);
+  const app = nodes.find((n) => n.uid === 'fathom_hubspot_app')!.config as {
+    distribution: string;
+    auth: { type: string; requiredScopes: string[]; optionalScopes: string[]; redirectUrls: string[] };
+    permittedUrls: { fetch: string[] };
+  };
+  expect(app.distribution).toBe('marketplace');
+  expect(app.auth.type).toBe('oauth');
+  // The scopes the backend asks for at install are exactly the ones the app declares.
+  expect(app.auth.requiredScopes).toEqual([...REQUIRED_SCOPES]);
+  expect(app.auth.optionalScopes).toEqual([...OPTIONAL_SCOPES]);
+  expect(app.auth.redirectUrls.every((url) => url.startsWith('https://') && url.endsWith('/oauth/hubspot/callback'))).toBe(true);
+  expect(app.permittedUrls.fetch.every((url) => url.startsWith('https://'))).toBe(true);
+});
+
+test('the parser does refuse a broken project (the test above can fail)', async () => {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-project-'));
+  fs.cpSync(path.join(ROOT, project.srcDir), copy, { recursive: true, filter: (source) => !source.includes('node_modules') });
+  fs.writeFileSync(path.join(copy, 'app', 'cards', 'coaching-hsmeta.json'), '{ "uid": "fathom_coaching_card", "type": "card", ');
+  const { intermediateRepresentation } = await parse(copy);
+  // The broken card is not in the translation, so the uid check above would fail.
+  expect(Object.keys(intermediateRepresentation.intermediateNodesIndexedByUid).sort()).toEqual(['fathom_conversations_card', 'fathom_hubspot_app']);
+});
