@@ -144,6 +144,33 @@ export async function connectFathomApiKey(
   return fathomStatus(deps.db, caller);
 }
 
+/**
+ * Disconnects Fathom: deletes the webhook at Fathom while the key still exists (best effort: a
+ * revoked key cannot), then destroys key and secret. Synced calls stay until the app is uninstalled.
+ */
+export async function disconnectFathom(deps: FathomDeps, caller: Caller): Promise<FathomStatus> {
+  if (caller.role !== 'admin') throw new Forbidden('Only admins disconnect Fathom.');
+  const tenant = { accountId: caller.accountId, userId: caller.userId };
+  const row = await withTenant(deps.db, tenant, async (tx) => (await tx.query<ConnectionRow>('SELECT * FROM get_fathom_connection()')).rows[0]);
+  if (row?.webhook_id && row.api_key_enc && row.key_id) {
+    await deps
+      .fathomClient(() => ({ kind: 'apiKey', apiKey: openApiKey(deps.sealer, row) }))
+      .deleteWebhook(row.webhook_id)
+      .catch((error: unknown) => deps.logger.warn({ accountId: caller.accountId, err: { message: (error as Error).message } }, 'could not delete the Fathom webhook'));
+  }
+  if (row) {
+    await withTenant(deps.db, tenant, (tx) =>
+      tx.query(
+        `UPDATE api_connections SET status = 'revoked', key_id = NULL, api_key_enc = NULL, access_token_enc = NULL,
+                refresh_token_enc = NULL, webhook_secret_enc = NULL, webhook_id = NULL, sync_cursor = NULL, updated_at = now()
+          WHERE account_id = app_account_id() AND id = $1`,
+        [row.id],
+      ),
+    );
+  }
+  return fathomStatus(deps.db, caller);
+}
+
 /** The connection a Fathom webhook was registered for, with its secret opened for verification. */
 export async function webhookTarget(
   db: Database,

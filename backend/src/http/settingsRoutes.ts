@@ -1,7 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
-import { connectFathomApiKey, fathomStatus, type FathomDeps } from '../connections/fathomConnection.ts';
+import { connectFathomApiKey, disconnectFathom, fathomStatus, type FathomDeps } from '../connections/fathomConnection.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
 import { Conflict, Forbidden } from '../errors.ts';
@@ -72,6 +72,10 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     });
     const jobId = await requestSync(deps.boss, caller.accountId);
     res.json({ ...status, syncJobId: jobId });
+  });
+
+  router.delete('/fathom', async (_req, res) => {
+    res.json(await disconnectFathom(deps.fathom, callerOf(res)));
   });
 
   router.post('/sync', async (_req, res) => {

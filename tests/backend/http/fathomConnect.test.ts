@@ -104,6 +104,23 @@ describe("Fathom's webhook", () => {
   });
 });
 
+describe('disconnecting Fathom', () => {
+  test('deletes the webhook at Fathom and destroys the key; a sync request then says to connect first', async () => {
+    const status = (await (await asAdmin('/api/settings/fathom', { method: 'DELETE' })).json()) as Record<string, unknown>;
+    expect(status).toMatchObject({ connected: false, status: 'revoked', webhookRegistered: false });
+    expect(fathom.webhooks.size).toBe(0);
+    const row = (await withSystem(backend.testDb.db, (tx) => tx.query('SELECT api_key_enc, webhook_secret_enc FROM api_connections WHERE id = $1', [connectionId]))).rows[0];
+    expect(row).toEqual({ api_key_enc: null, webhook_secret_enc: null });
+    const sync = await asAdmin('/api/settings/sync', { method: 'POST' });
+    expect(sync.status).toBe(409);
+    // Reconnecting works again and keeps the same connection.
+    const again = (await (await asAdmin('/api/settings/fathom', { method: 'PUT', body: { apiKey: fathom.apiKey } })).json()) as Record<string, unknown>;
+    expect(again).toMatchObject({ connected: true, connectionId });
+    const [hook] = [...fathom.webhooks.values()];
+    webhookSecret = hook!.secret;
+  });
+});
+
 describe('uninstall and privacy deletion', () => {
   const hubspotEvent = (events: unknown[], secret = clientSecret) => signedFetch(backend.url, '/webhooks/hubspot', { clientSecret: secret, method: 'POST', body: events });
 
