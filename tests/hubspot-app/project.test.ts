@@ -20,11 +20,11 @@ test('the project is on the newest platform version the parser supports', () => 
   expect(project.srcDir).toBe('hubspot-app');
 });
 
-test("HubSpot's project parser translates the app and both cards without errors", async () => {
+test("HubSpot's project parser translates the app, both cards and the settings page without errors", async () => {
   const { intermediateRepresentation, skippedHsMetaFiles } = await parse(path.join(ROOT, project.srcDir));
   expect(skippedHsMetaFiles).toEqual([]);
   const nodes = Object.values(intermediateRepresentation.intermediateNodesIndexedByUid) as Array<{ uid: string; componentType: string; config: Record<string, unknown> }>;
-  expect(nodes.map((n) => n.uid).sort()).toEqual(['fathom_coaching_card', 'fathom_conversations_card', 'fathom_hubspot_app']);
+  expect(nodes.map((n) => n.uid).sort()).toEqual(['fathom_coaching_card', 'fathom_conversations_card', 'fathom_hubspot_app', 'fathom_settings']);
   const app = nodes.find((n) => n.uid === 'fathom_hubspot_app')!.config as {
     distribution: string;
     auth: { type: string; requiredScopes: string[]; optionalScopes: string[]; redirectUrls: string[] };
@@ -45,5 +45,5 @@ test('the parser does refuse a broken project (the test above can fail)', async 
   fs.writeFileSync(path.join(copy, 'app', 'cards', 'coaching-hsmeta.json'), '{ "uid": "fathom_coaching_card", "type": "card", ');
   const { intermediateRepresentation } = await parse(copy);
   // The broken card is not in the translation, so the uid check above would fail.
-  expect(Object.keys(intermediateRepresentation.intermediateNodesIndexedByUid).sort()).toEqual(['fathom_conversations_card', 'fathom_hubspot_app']);
+  expect(Object.keys(intermediateRepresentation.intermediateNodesIndexedByUid).sort()).toEqual(['fathom_conversations_card', 'fathom_hubspot_app', 'fathom_settings']);
 });

@@ -1,7 +1,7 @@
 import { BACKEND_URL } from './config';
 
 /** hubspot.fetch's shape; tests pass their own. */
-export type Fetcher = (url: string, options?: { method?: 'GET' | 'POST' | 'PUT'; body?: Record<string, unknown>; timeout?: number }) => Promise<Response>;
+export type Fetcher = (url: string, options?: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: Record<string, unknown>; timeout?: number }) => Promise<Response>;
 
 /** An error answer of the backend ({ error, message }), or a network failure ('network'). */
 export class ApiError extends Error {
@@ -20,11 +20,13 @@ const TIMEOUT_MS = 14_000;
 export type Api = {
   get<T>(path: string): Promise<T>;
   post<T>(path: string, body?: Record<string, unknown>): Promise<T>;
+  put<T>(path: string, body: Record<string, unknown>): Promise<T>;
+  delete<T>(path: string): Promise<T>;
 };
 
 /** The one wrapper around hubspot.fetch: base URL, timeout, `ok` check, JSON, typed errors. */
 export function createApi(fetcher: Fetcher): Api {
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<T> {
+  async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: Record<string, unknown>): Promise<T> {
     let response: Response;
     try {
       response = await fetcher(`${BACKEND_URL}${path}`, { method, timeout: TIMEOUT_MS, ...(body ? { body } : {}) });
@@ -40,5 +42,7 @@ export function createApi(fetcher: Fetcher): Api {
   return {
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body),
+    put: (path, body) => call('PUT', path, body),
+    delete: (path) => call('DELETE', path),
   };
 }

@@ -1,0 +1,117 @@
+import { describe, expect, test } from '@jest/globals';
+import { Alert, Button, Heading, Input, ProgressBar, Select, StatusTag, TableCell, Text } from '@hubspot/ui-extensions';
+import { createRenderer } from '@hubspot/ui-extensions/testing';
+import { createApi } from '../../hubspot-app/app/cards/api';
+import { SettingsView } from '../../hubspot-app/app/settings/SettingsView';
+import { fakeBackend } from './fakeBackend';
+
+const notConnected = { connected: false, status: null, webhookRegistered: false, lastSyncedAt: null, lastError: null, backfillSince: null };
+const connected = { ...notConnected, connected: true, status: 'active', webhookRegistered: true };
+const log = (overrides: Record<string, unknown>) => ({
+  id: 'l1', kind: 'backfill', status: 'succeeded', startedAt: '2026-11-20T10:00:00.000Z', durationSeconds: 42.5,
+  pages: 3, meetingsNew: 70, meetingsUpdated: 2, meetingsUnchanged: 0, errors: 0, errorMessages: [], ...overrides,
+});
+const people = {
+  items: [
+    { hubspotUserId: 1, email: 'ada@x.example.com', role: 'admin', managerHubspotUserId: null },
+    { hubspotUserId: 3, email: 'rita@x.example.com', role: 'rep', managerHubspotUserId: null },
+  ],
+};
+
+function renderPage(routes: Parameters<typeof fakeBackend>[0]) {
+  const backend = fakeBackend({
+    'GET /api/settings/sync-logs': { body: { items: [] } },
+    'GET /api/settings/roles': { body: people },
+    ...routes,
+  });
+  const renderer = createRenderer('settings');
+  renderer.render(<SettingsView api={createApi(backend.fetcher)} />);
+  return { ...renderer, backend };
+}
+const buttonTexts = (page: ReturnType<typeof renderPage>) => page.findAll(Button).map((b) => b.text);
+
+describe('settings page', () => {
+  test('not connected: a masked key field and Connect Fathom; Sync now is disabled', async () => {
+    const page = renderPage({ 'GET /api/settings/fathom': { body: notConnected } });
+    await page.waitFor(() => expect(buttonTexts(page)).toContain('Sync now'));
+    expect(page.find(StatusTag).text).toBe('Not connected');
+    expect(page.find(Input, { name: 'apiKey' }).props.type).toBe('password');
+    expect(buttonTexts(page)).toEqual(['Connect Fathom', 'Sync now']);
+    expect(page.findAll(Button).find((b) => b.text === 'Sync now')!.props.disabled).toBe(true);
+  });
+
+  test('connected: Replace key and Disconnect; connecting sends the key and the start date', async () => {
+    const page = renderPage({
+      'GET /api/settings/fathom': { body: connected },
+      'PUT /api/settings/fathom': { body: connected },
+    });
+    await page.waitFor(() => expect(page.find(StatusTag).text).toBe('Connected'));
+    expect(buttonTexts(page)).toEqual(expect.arrayContaining(['Replace key', 'Disconnect']));
+    page.find(Input, { name: 'apiKey' }).trigger('onChange', 'a-new-fathom-key-123456' as never);
+    page.find(Input, { name: 'backfillSince' }).trigger('onChange', '2026-01-01' as never);
+    await page.waitFor(() => expect(page.findAll(Button).find((b) => b.text === 'Replace key')!.props.disabled).toBe(false));
+    page.findAll(Button).find((b) => b.text === 'Replace key')!.trigger('onClick');
+    await page.waitFor(() => expect(page.backend.calls.some((c) => c.method === 'PUT')).toBe(true));
+    expect(page.backend.calls.find((c) => c.method === 'PUT')!.body).toEqual({ apiKey: 'a-new-fathom-key-123456', backfillSince: '2026-01-01' });
+  });
+
+  test('a rejected key shows Fathom’s reason', async () => {
+    const page = renderPage({
+      'GET /api/settings/fathom': { body: notConnected },
+      'PUT /api/settings/fathom': { status: 400, body: { error: 'invalid_input', message: 'Fathom did not accept this API key: Invalid API key' } },
+    });
+    await page.waitFor(() => expect(page.maybeFind(Input, { name: 'apiKey' })).not.toBeNull());
+    page.find(Input, { name: 'apiKey' }).trigger('onChange', 'wrong-key-1234567890' as never);
+    await page.waitFor(() => expect(page.findAll(Button)[0]!.props.disabled).toBe(false));
+    page.findAll(Button)[0]!.trigger('onClick');
+    await page.waitFor(() => expect(page.find(Alert).text).toBe('Fathom did not accept this API key: Invalid API key'));
+  });
+
+  test('a backfill in progress shows a progress bar with the counts so far, and the page polls until it ends', async () => {
+    let polls = 0;
+    const page = renderPage({
+      'GET /api/settings/fathom': { body: connected },
+      'GET /api/settings/sync-logs': () =>
+        polls++ === 0
+          ? { body: { items: [log({ status: 'running', durationSeconds: null, pages: 4, meetingsNew: 97 })] } }
+          : { body: { items: [log({})] } },
+    });
+    await page.waitFor(() => expect(page.maybeFind(ProgressBar)).not.toBeNull());
+    expect(page.find(ProgressBar).props).toMatchObject({ title: 'Importing your Fathom history', valueDescription: '4 pages, 99 calls so far' });
+    await page.waitFor(() => expect(page.maybeFind(ProgressBar)).toBeNull(), { timeoutInMs: 8000 });
+    expect(polls).toBe(2);
+  });
+
+  test('a failed sync shows why in the log', async () => {
+    const page = renderPage({
+      'GET /api/settings/fathom': { body: connected },
+      'GET /api/settings/sync-logs': { body: { items: [log({ status: 'failed', errorMessages: ['Fathom failed to list meetings: HTTP 503'] })] } },
+    });
+    await page.waitFor(() => expect(page.findAll(TableCell).length).toBeGreaterThan(0));
+    expect(page.findAll(TableCell).map((c) => c.text)).toEqual(['2026-11-20 10:00', 'failed', '70 new, 2 updated', '42.5 s', 'Fathom failed to list meetings: HTTP 503']);
+  });
+
+  test('roles: an admin changes a role; the last-admin refusal is shown', async () => {
+    const page = renderPage({
+      'GET /api/settings/fathom': { body: connected },
+      'PUT /api/settings/roles': (body) =>
+        (body as { role: string }).role === 'rep'
+          ? { status: 409, body: { error: 'conflict', message: 'This is the last admin of the portal: make someone else an admin first.' } }
+          : { body: {} },
+    });
+    await page.waitFor(() => expect(page.findAll(Select).length).toBeGreaterThan(0));
+    page.find(Select, { name: 'role-3' }).trigger('onChange', 'manager' as never);
+    await page.waitFor(() => expect(page.backend.calls.some((c) => c.method === 'PUT')).toBe(true));
+    expect(page.backend.calls.find((c) => c.method === 'PUT')!.body).toEqual({ hubspotUserId: 3, role: 'manager', managerHubspotUserId: null });
+    page.find(Select, { name: 'role-1' }).trigger('onChange', 'rep' as never);
+    await page.waitFor(() => expect(page.find(Alert).text).toMatch(/last admin/));
+  });
+
+  test('a non-admin sees a short explanation and no controls', async () => {
+    const page = renderPage({ 'GET /api/settings/fathom': { status: 403, body: { error: 'forbidden', message: 'Only admins…' } } });
+    await page.waitFor(() => expect(page.find(Heading).text).toBe('Fathom for HubSpot'));
+    expect(page.find(Text).text).toMatch(/managed by your portal's admins/);
+    expect(page.findAll(Button)).toEqual([]);
+    expect(page.findAll(Input)).toEqual([]);
+  });
+});
