@@ -1,0 +1,105 @@
+// npm run bench:sync [-- --meetings 2000 --segments 60]
+// Backfills N meetings from the local Fathom stand-in through the real sync (client, mapping,
+// analysis, storage, HubSpot linking against a local CRM stand-in) and, on the same database in
+// the same run, times a bare multi-row insert of the same rows: the floor the sync can approach.
+// Uses DATABASE_URL (a database of its own, dropped after) or an in-memory PGlite.
+import { parseArgs } from 'node:util';
+import { Client } from '@hubspot/api-client';
+import { analyseFnFor } from '../backend/src/coaching/analysis/fromIncomingConversation.ts';
+import { ruleBasedAnalyser } from '../backend/src/coaching/analysis/ruleBasedAnalyser.ts';
+import { withSystem, withTenant } from '../backend/src/db/tenancy.ts';
+import { meetingSchema } from '../backend/src/fathom/schemas.ts';
+import { hubspotRecordLinker } from '../backend/src/hubspot/recordLinker.ts';
+import { fromFathomMeeting } from '../backend/src/sync/fromFathomMeeting.ts';
+import { runSync } from '../backend/src/sync/runSync.ts';
+import { createMigratedDatabase, engine } from '../tests/support/database.ts';
+import { startFathomStandIn } from '../tests/support/fathomStandIn.ts';
+import { standInSource } from '../tests/support/fathomSync.ts';
+import { listen } from '../tests/support/http.ts';
+import { hubspotCrm } from '../tests/support/hubspotCrm.ts';
+
+const { values } = parseArgs({ options: { meetings: { type: 'string', default: '2000' }, segments: { type: 'string', default: '60' } } });
+const count = Number(values.meetings);
+const segments = Number(values.segments);
+
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+
+const customers = Array.from({ length: 200 }, (_, i) => `buyer${i}@customer.example.com`);
+const crm = hubspotCrm({
+  contacts: customers.slice(0, 100).map((email, i) => ({ id: String(1000 + i), email, dealIds: [String(5000 + i)] })),
+  deals: customers.slice(0, 100).map((_, i) => ({ id: String(5000 + i), closed: i % 3 === 0 })),
+});
+const crmServer = await listen((req, res) => void crm.handle(req, res).then((handled) => handled || res.writeHead(404).end()));
+const fathom = await startFathomStandIn({ count, segmentsPerMeeting: segments, pageSize: 100, inviteeEmails: customers });
+const testDb = await createMigratedDatabase();
+const db = testDb.db;
+
+const newAccount = (hubId: number) =>
+  withSystem(db, async (tx) => {
+    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [hubId])).rows[0]!.id;
+    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [id]);
+    return id;
+  });
+
+// 1. The sync.
+const syncAccount = await newAccount(1);
+let hubspotCalls = 0;
+const linker = hubspotRecordLinker(new Client({ accessToken: 'bench', basePath: crmServer.url, numberOfApiCallRetries: 0 }), { onCall: () => (hubspotCalls += 1) });
+const syncStart = performance.now();
+const result = await runSync(db, {
+  accountId: syncAccount,
+  source: standInSource({ baseUrl: fathom.baseUrl, apiKey: fathom.apiKey, hubId: 1 }),
+  linker,
+  analyse: analyseFnFor(ruleBasedAnalyser),
+});
+const syncSeconds = (performance.now() - syncStart) / 1000;
+
+// 2. The floor: the same rows, mapped beforehand, in plain multi-row inserts of 100 meetings.
+const incoming = fathom.meetings.map((m) => fromFathomMeeting(meetingSchema.parse(m), 2));
+const floorAccount = await newAccount(2);
+const floorStart = performance.now();
+for (let i = 0; i < incoming.length; i += 100) {
+  const batch = incoming.slice(i, i + 100);
+  await withTenant(db, { accountId: floorAccount }, async (tx) => {
+    const ids = (await tx.query<{ id: string }>(
+      `INSERT INTO conversations (account_id, external_id, title, started_at, duration_seconds)
+       SELECT app_account_id(), e, t, s, d FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[]) AS x(e, t, s, d) RETURNING id`,
+      [batch.map((m) => m.externalId), batch.map((m) => m.title), batch.map((m) => m.startedAt), batch.map((m) => m.durationSeconds)],
+    )).rows.map((r) => r.id);
+    const people = batch.flatMap((m, j) => m.participants.map((p) => [ids[j]!, p.email ?? `name:${p.name}`, p.name, p.email, p.isExternal] as const));
+    await tx.query(
+      `INSERT INTO conversation_participants (account_id, conversation_id, participant_key, name, email, is_external)
+       SELECT app_account_id(), c, k, n, e, x FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[]) AS p(c, k, n, e, x)
+       ON CONFLICT DO NOTHING`,
+      [people.map((p) => p[0]), people.map((p) => p[1]), people.map((p) => p[2]), people.map((p) => p[3]), people.map((p) => p[4])],
+    );
+    const lines = batch.flatMap((m, j) => m.segments.map((s, position) => [ids[j]!, position, s.speakerName, s.text, s.startSeconds] as const));
+    await tx.query(
+      `INSERT INTO transcript_segments (account_id, conversation_id, position, speaker_name, text, start_seconds)
+       SELECT app_account_id(), c, p, n, t, s FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::numeric[]) AS x(c, p, n, t, s)`,
+      [lines.map((l) => l[0]), lines.map((l) => l[1]), lines.map((l) => l[2]), lines.map((l) => l[3]), lines.map((l) => l[4])],
+    );
+  });
+}
+const floorSeconds = (performance.now() - floorStart) / 1000;
+clearInterval(sampler);
+
+const stored = await withSystem(db, async (tx) =>
+  (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM conversations WHERE account_id = $1', [syncAccount])).rows[0]!.n,
+);
+const rate = (n: number, s: number) => (n / s).toFixed(1);
+console.log(`bench:sync on ${engine}: ${count} meetings × ${segments} segments`);
+console.table({
+  'sync (fetch, map, analyse, link, store)': { seconds: syncSeconds.toFixed(1), 'meetings/s': rate(result.meetingsNew, syncSeconds) },
+  'bare multi-row insert (floor)': { seconds: floorSeconds.toFixed(1), 'meetings/s': rate(count, floorSeconds) },
+});
+console.log(`sync / floor: ${(floorSeconds / syncSeconds).toFixed(2)} of the floor's rate`);
+console.log(`HubSpot calls: ${hubspotCalls} (${(hubspotCalls / count).toFixed(3)} per meeting)`);
+console.log(`peak RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
+if (stored !== count || result.meetingsNew !== count) {
+  console.error(`expected ${count} meetings stored, found ${stored}`);
+  process.exitCode = 1;
+}
+await Promise.all([fathom.close(), crmServer.close()]);
+await testDb.drop();
