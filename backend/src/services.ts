@@ -18,6 +18,7 @@ import { meetingSchema } from './fathom/schemas.ts';
 import { hubspotOAuth } from './hubspot/oauth.ts';
 import { hubspotRecordLinker } from './hubspot/recordLinker.ts';
 import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from './hubspot/scopes.ts';
+import { NotConfigured } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { fathomMeetingSource } from './sync/fathomSource.ts';
 import { fromFathomMeeting } from './sync/fromFathomMeeting.ts';
@@ -25,6 +26,8 @@ import type { SyncServices } from './sync/syncJobs.ts';
 
 export type Services = {
   sealer: Sealer;
+  /** The account's @hubspot/api-client, with a fresh access token (one client, one limiter, per account). */
+  hubspotClient(accountId: string): Promise<Client>;
   /** Undefined until HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET are set. */
   oauth: HubSpotOAuth | undefined;
   tokens: HubSpotTokens | undefined;
@@ -77,6 +80,20 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
     withSystem(db, async (tx) => (await tx.query<{ hub_id: number }>('SELECT hub_id FROM accounts WHERE id = $1', [accountId])).rows[0]!.hub_id);
 
   const hubspotClients = new Map<string, Client>();
+  const clientWith = (accountId: string, accessToken: string) => {
+    let client = hubspotClients.get(accountId);
+    if (!client) {
+      // About 110 requests per 10 s per portal for a marketplace app: stay under with room to spare.
+      client = new Client({ basePath: config.hubspot.apiBase, numberOfApiCallRetries: 3, limiterOptions: { maxConcurrent: 4, minTime: 100 } });
+      hubspotClients.set(accountId, client);
+    }
+    client.setAccessToken(accessToken);
+    return client;
+  };
+  const hubspotClient = async (accountId: string) => {
+    if (!tokens) throw new NotConfigured('HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET are not set.');
+    return clientWith(accountId, await tokens.accessToken(accountId));
+  };
   const sync: SyncServices = {
     db,
     logger,
@@ -107,19 +124,12 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
         logger.warn({ accountId, err: { message: (error as Error).message } }, 'linking by email skipped');
         return undefined;
       }
-      let client = hubspotClients.get(accountId);
-      if (!client) {
-        // About 110 requests per 10 s per portal for a marketplace app: stay under with room to spare.
-        client = new Client({ basePath: config.hubspot.apiBase, numberOfApiCallRetries: 3, limiterOptions: { maxConcurrent: 4, minTime: 100 } });
-        hubspotClients.set(accountId, client);
-      }
-      client.setAccessToken(accessToken);
-      return hubspotRecordLinker(client);
+      return hubspotRecordLinker(clientWith(accountId, accessToken));
     },
     async meetingFromWebhook(accountId, payload) {
       return fromFathomMeeting(meetingSchema.parse(payload), await hubIdOf(accountId));
     },
   };
 
-  return { sealer, oauth, tokens, fathom, sync };
+  return { sealer, hubspotClient, oauth, tokens, fathom, sync };
 }

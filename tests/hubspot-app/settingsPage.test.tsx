@@ -36,7 +36,7 @@ describe('settings page', () => {
     await page.waitFor(() => expect(buttonTexts(page)).toContain('Sync now'));
     expect(page.find(StatusTag).text).toBe('Not connected');
     expect(page.find(Input, { name: 'apiKey' }).props.type).toBe('password');
-    expect(buttonTexts(page)).toEqual(['Connect Fathom', 'Sync now']);
+    expect(buttonTexts(page)).toEqual(['Connect Fathom', 'Sync now', 'Import users from HubSpot']);
     expect(page.findAll(Button).find((b) => b.text === 'Sync now')!.props.disabled).toBe(true);
   });
 
@@ -82,13 +82,16 @@ describe('settings page', () => {
     expect(polls).toBe(2);
   });
 
-  test('a failed sync shows why in the log', async () => {
+  test('a failed sync shows why in the log, and when the next scheduled sync runs', async () => {
     const page = renderPage({
       'GET /api/settings/fathom': { body: connected },
-      'GET /api/settings/sync-logs': { body: { items: [log({ status: 'failed', errorMessages: ['Fathom failed to list meetings: HTTP 503'] })] } },
+      'GET /api/settings/sync-logs': {
+        body: { items: [log({ status: 'failed', errorMessages: ['Fathom failed to list meetings: HTTP 503'] })], nextScheduledRun: '2026-11-25T05:30:00.000Z' },
+      },
     });
     await page.waitFor(() => expect(page.findAll(TableCell).length).toBeGreaterThan(0));
     expect(page.findAll(TableCell).map((c) => c.text)).toEqual(['2026-11-20 10:00', 'failed', '70 new, 2 updated', '42.5 s', 'Fathom failed to list meetings: HTTP 503']);
+    expect(page.findAll(Text).map((t) => t.text)).toContain('Next scheduled sync: 2026-11-25 05:30 UTC');
   });
 
   test('roles: an admin changes a role; the last-admin refusal is shown', async () => {
@@ -105,6 +108,16 @@ describe('settings page', () => {
     expect(page.backend.calls.find((c) => c.method === 'PUT')!.body).toEqual({ hubspotUserId: 3, role: 'manager', managerHubspotUserId: null });
     page.find(Select, { name: 'role-1' }).trigger('onChange', 'rep' as never);
     await page.waitFor(() => expect(page.find(Alert).text).toMatch(/last admin/));
+  });
+
+  test('importing users from HubSpot says how many were added', async () => {
+    const page = renderPage({
+      'GET /api/settings/fathom': { body: connected },
+      'POST /api/settings/roles/import': { body: { found: 12, added: 9 } },
+    });
+    await page.waitFor(() => expect(buttonTexts(page)).toContain('Import users from HubSpot'));
+    page.findAll(Button).find((b) => b.text === 'Import users from HubSpot')!.trigger('onClick');
+    await page.waitFor(() => expect(page.findAll(Text).map((t) => t.text)).toContain('12 HubSpot users found, 9 added as reps.'));
   });
 
   test('a non-admin sees a short explanation and no controls', async () => {

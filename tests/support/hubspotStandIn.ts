@@ -50,7 +50,9 @@ export function hubspotEnv(hubspot: HubSpotStandIn): Record<string, string> {
  * HubSpot's authorize page, its 2026-03 token and introspection endpoints (form-encoded, RFC 6749
  * errors) and the CRM batch endpoints the linker uses, on 127.0.0.1.
  */
-export async function startHubSpotStandIn(options: { hubId?: number; contacts?: CrmContact[]; deals?: CrmDeal[] } = {}): Promise<HubSpotStandIn> {
+export async function startHubSpotStandIn(
+  options: { hubId?: number; contacts?: CrmContact[]; deals?: CrmDeal[]; users?: Array<{ id: number; email: string }> } = {},
+): Promise<HubSpotStandIn> {
   const clientId = `client-${randomBytes(6).toString('hex')}`;
   const clientSecret = randomBytes(24).toString('base64url');
   const codes = new Map<string, string>(); // code -> redirect_uri
@@ -121,6 +123,19 @@ export async function startHubSpotStandIn(options: { hubId?: number; contacts?: 
         return json(res, 200, issue(state.grantedScopes));
       }
       return json(res, 400, { error: 'unsupported_grant_type' });
+    }
+    if (req.method === 'GET' && url.pathname.replace(/\/$/, '') === '/settings/v3/users') {
+      if (!state.accessTokens.includes((req.headers.authorization ?? '').replace('Bearer ', ''))) {
+        return json(res, 401, { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' });
+      }
+      // HubSpot's settings users API: forward paging with an opaque `after`; two per page here.
+      const users = options.users ?? [];
+      const start = Number(url.searchParams.get('after') ?? 0);
+      const page = users.slice(start, start + 2);
+      return json(res, 200, {
+        results: page.map((u) => ({ id: String(u.id), email: u.email, roleIds: [], primaryTeamId: null, superAdmin: false })),
+        ...(start + 2 < users.length ? { paging: { next: { after: String(start + 2), link: '' } } } : {}),
+      });
     }
     if (req.method === 'POST' && url.pathname === '/oauth/2026-03/token/introspect') {
       const form = await formOf(req);

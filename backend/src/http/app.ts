@@ -56,7 +56,7 @@ export function createApp(deps: AppDeps): Express {
   signed.use(hubspotWebhookRoutes({ db, logger, graceMs: config.uninstallGraceMs }));
   signed.use('/api', resolveSignedCaller(db));
   signed.use('/api/cards', cardRoutes(db));
-  signed.use('/api/settings', settingsRoutes({ db, boss, fathom: services.fathom }));
+  signed.use('/api/settings', settingsRoutes({ db, boss, fathom: services.fathom, syncSchedule: config.syncSchedule, hubspotClient: services.hubspotClient }));
   app.use(signed);
 
   app.use(notFoundHandler);

@@ -11,6 +11,8 @@ import { DEFAULT_TOPICS } from '../coaching/analysis/topics.ts';
 import { trackersOf } from '../coaching/reanalyse.ts';
 import type { Caller } from '../users/caller.ts';
 import { listRoles, setRole } from '../users/roles.ts';
+import { addUsers, fetchHubSpotUsers } from '../users/importHubSpotUsers.ts';
+import type { Client } from '@hubspot/api-client';
 import { parse } from './validate.ts';
 
 const hubspotUserId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -37,7 +39,13 @@ function adminOnly(_req: Request, res: Response, next: NextFunction) {
   next();
 }
 
-export type SettingsDeps = { db: Database; boss: PgBoss; fathom: FathomDeps };
+export type SettingsDeps = {
+  db: Database;
+  boss: PgBoss;
+  fathom: FathomDeps;
+  syncSchedule: string;
+  hubspotClient: (accountId: string) => Promise<Client>;
+};
 
 /** The admin settings API. Mounted behind signedCaller; everything here is for admins. */
 export function settingsRoutes(deps: SettingsDeps): Router {
@@ -57,6 +65,13 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   router.put('/roles', async (req, res) => {
     const change = parse(roleChange, req.body);
     res.json(await asCaller(res, (tx) => setRole(tx, callerOf(res), change)));
+  });
+
+  router.post('/roles/import', async (_req, res) => {
+    const caller = callerOf(res);
+    const users = await fetchHubSpotUsers(await deps.hubspotClient(caller.accountId));
+    const added = await asCaller(res, (tx) => addUsers(tx, users));
+    res.json({ found: users.length, added });
   });
 
   router.get('/fathom', async (_req, res) => {
@@ -106,7 +121,8 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   router.get('/sync-logs', async (req, res) => {
     const { limit } = parse(logsQuery, req.query);
     const items = await asCaller(res, (tx) => listSyncLogs(tx, limit));
-    res.json({ items, nextCursor: null });
+    const [nextScheduledRun] = deps.boss.previewSchedule(deps.syncSchedule, { count: 1 });
+    res.json({ items, nextCursor: null, nextScheduledRun: nextScheduledRun?.toISOString() ?? null });
   });
 
   return router;

@@ -113,7 +113,7 @@ function FathomSection({ api, status, onChange }: { api: Api; status: FathomStat
 }
 
 function SyncSection({ api, connected }: { api: Api; connected: boolean }) {
-  const [logs, reload] = useRequest(() => api.get<{ items: SyncLog[] }>('/api/settings/sync-logs?limit=10'), []);
+  const [logs, reload] = useRequest(() => api.get<{ items: SyncLog[]; nextScheduledRun: string | null }>('/api/settings/sync-logs?limit=10'), []);
   const [note, setNote] = useState<string | null>(null);
   const running = logs.status === 'ready' ? logs.data.items.find((log) => log.status === 'running') : undefined;
   // While a run is going, look again every few seconds.
@@ -128,6 +128,7 @@ function SyncSection({ api, connected }: { api: Api; connected: boolean }) {
     <Flex direction="column" gap="sm">
       <Heading>Sync</Heading>
       <Text>New calls arrive within seconds by webhook; a scheduled sync catches anything missed.</Text>
+      {logs.data.nextScheduledRun ? <Text>{`Next scheduled sync: ${logs.data.nextScheduledRun.slice(0, 16).replace('T', ' ')} UTC`}</Text> : null}
       {running ? (
         <ProgressBar
           title={running.kind === 'backfill' ? 'Importing your Fathom history' : 'Syncing'}
@@ -182,6 +183,7 @@ function SyncSection({ api, connected }: { api: Api; connected: boolean }) {
 function PeopleSection({ api }: { api: Api }) {
   const [people, reload] = useRequest(() => api.get<{ items: Person[] }>('/api/settings/roles'), []);
   const [problem, setProblem] = useState<string | null>(null);
+  const [imported, setImported] = useState<string | null>(null);
   if (people.status === 'loading') return <Loading label="Loading people…" />;
   if (people.status === 'error') return <Failure error={people.error} onRetry={reload} />;
   const coaches = people.data.items.filter((p) => p.role !== 'rep' && p.hubspotUserId !== null);
@@ -201,6 +203,20 @@ function PeopleSection({ api }: { api: Api }) {
       <Heading>People and roles</Heading>
       <Text>Managers coach their reps; admins manage these settings. Everyone starts as a rep when they first open a card.</Text>
       {problem ? <Alert title="Not changed" variant="danger">{problem}</Alert> : null}
+      <Button
+        onClick={() =>
+          void api.post<{ found: number; added: number }>('/api/settings/roles/import').then(
+            (answer) => {
+              setImported(`${answer.found} HubSpot users found, ${answer.added} added as reps.`);
+              reload();
+            },
+            (error: Error) => setProblem(error.message),
+          )
+        }
+      >
+        Import users from HubSpot
+      </Button>
+      {imported ? <Text>{imported}</Text> : null}
       {people.data.items
         .filter((person) => person.hubspotUserId !== null)
         .map((person) => (

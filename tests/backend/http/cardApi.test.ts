@@ -172,6 +172,10 @@ describe('settings API', () => {
 
   test('sync logs and status are visible to the admin', async () => {
     const logs = await json(await as('admin', '/api/settings/sync-logs'));
+    // The default schedule runs every 15 minutes: the next run is within 15 minutes.
+    const next = Date.parse(logs.body.nextScheduledRun as string) - Date.now();
+    expect(next).toBeGreaterThan(0);
+    expect(next).toBeLessThanOrEqual(15 * 60_000);
     expect(logs.body.items).toEqual([expect.objectContaining({ status: 'succeeded', kind: 'backfill', pages: 1, startedAt: expect.any(String) })]);
     const fathom = await json(await as('admin', '/api/settings/fathom'));
     expect(fathom.body).toMatchObject({ connected: true, authType: 'api_key', webhookRegistered: true });

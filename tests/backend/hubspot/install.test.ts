@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
+import { signedFetch } from '../../support/signedFetch.ts';
 import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from '../../support/hubspotStandIn.ts';
 import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';
 
@@ -7,7 +8,14 @@ let hubspot: HubSpotStandIn;
 let backend: TestBackend;
 
 beforeAll(async () => {
-  hubspot = await startHubSpotStandIn({ hubId: 4242 });
+  hubspot = await startHubSpotStandIn({
+    hubId: 4242,
+    users: [
+      { id: 777, email: 'Admin@Customer.example.com' },
+      { id: 801, email: 'mia.manager@customer.example.com' },
+      { id: 802, email: 'rita.rep@customer.example.com' },
+    ],
+  });
   backend = await startTestBackend(hubspotEnv(hubspot));
 });
 afterAll(async () => {
@@ -98,6 +106,26 @@ describe('the install flow', () => {
     for (const token of hubspot.accessTokens) expect(dump).not.toContain(token);
     expect(dump).not.toMatch(/rt-[0-9a-f]{24}/);
     expect(backend.log.text()).not.toMatch(/at-[0-9a-f]{24}|rt-[0-9a-f]{24}|code-[0-9a-f]{16}/);
+  });
+
+  test("after install, an admin imports the portal's HubSpot users as reps, once", async () => {
+    const asAdmin = () =>
+      signedFetch(backend.url, '/api/settings/roles/import', {
+        clientSecret: hubspot.clientSecret,
+        method: 'POST',
+        identity: { portalId: 4242, userId: 777, userEmail: 'admin@customer.example.com' },
+      });
+    const first = await asAdmin();
+    expect(await first.json()).toEqual({ found: 3, added: 2 });
+    expect(await (await asAdmin()).json()).toEqual({ found: 3, added: 0 });
+    const roles = await withSystem(backend.testDb.db, async (tx) =>
+      (await tx.query<{ email: string; role: string }>('SELECT u.email, r.role FROM users u JOIN user_roles r ON r.user_id = u.id ORDER BY u.email')).rows,
+    );
+    expect(roles).toEqual([
+      { email: 'admin@customer.example.com', role: 'admin' },
+      { email: 'mia.manager@customer.example.com', role: 'rep' },
+      { email: 'rita.rep@customer.example.com', role: 'rep' },
+    ]);
   });
 
   test('a re-install of the same portal updates, never duplicates', async () => {
