@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Button, Flex, Heading, LineChart, NumberInput, Select, StatusTag, Text, TextArea, Tile } from '@hubspot/ui-extensions';
 import type { Api } from './api';
 import { Empty, Failure, Loading } from './States';
+import { useAction } from './useAction';
 import { useRequest } from './useRequest';
 
 type Role = 'admin' | 'manager' | 'rep';
@@ -32,26 +33,14 @@ const STATUS_VARIANT: Record<Status, 'default' | 'info' | 'success' | 'warning'>
 export function CoachingView({ api, objectType, objectId }: { api: Api; objectType: 'contacts' | 'deals'; objectId: number }) {
   const query = `objectType=${objectType}&objectId=${objectId}`;
   const [state, reload] = useRequest(() => api.get<CoachingList>(`/api/cards/coaching?${query}`), [query]);
-  const [busy, setBusy] = useState(false);
-  const [actionError, setActionError] = useState<string | null>(null);
+  const { busy, problem: actionError, run } = useAction();
 
   if (state.status === 'loading') return <Loading label="Loading coaching…" />;
   if (state.status === 'error') return <Failure error={state.error} onRetry={reload} />;
   const { items, viewer } = state.data;
   const coach = viewer.role !== 'rep';
 
-  const act = async (path: string, body?: Record<string, unknown>) => {
-    setBusy(true);
-    setActionError(null);
-    try {
-      await api.post(path, body);
-      reload();
-    } catch (error) {
-      setActionError((error as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const act = (path: string, body?: Record<string, unknown>) => run(() => api.post(path, body), reload);
 
   return (
     <Flex direction="column" gap="sm">

@@ -5,6 +5,7 @@ import {
 } from '@hubspot/ui-extensions';
 import type { Api } from '../cards/api';
 import { Failure, Loading } from '../cards/States';
+import { useAction } from '../cards/useAction';
 import { useRequest } from '../cards/useRequest';
 
 type FathomStatus = {
@@ -68,22 +69,13 @@ export function SettingsView({ api }: { api: Api }) {
 function FathomSection({ api, status, onChange }: { api: Api; status: FathomStatus; onChange: () => void }) {
   const [apiKey, setApiKey] = useState('');
   const [since, setSince] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, run: act } = useAction();
   const label = connectionLabel(status);
-  const run = async (call: () => Promise<unknown>) => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      await call();
+  const run = (call: () => Promise<unknown>) =>
+    act(call, () => {
       setApiKey('');
       onChange();
-    } catch (error) {
-      setProblem((error as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Flex direction="column" gap="sm">
       <Flex direction="row" gap="sm" align="center">
