@@ -90,7 +90,7 @@ export async function startHubSpotStandIn(
     return { token_type: 'bearer', access_token: access, refresh_token: refresh, expires_in: 1800 };
   };
 
-  const server: Listening = await listen(async (req, res) => {
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     state.calls[url.pathname] = (state.calls[url.pathname] ?? 0) + 1;
     if (state.crmDelayMs && url.pathname.startsWith('/crm/')) await new Promise((resolve) => setTimeout(resolve, state.crmDelayMs));
@@ -166,6 +166,10 @@ export async function startHubSpotStandIn(
       });
     }
     json(res, 404, { status: 'error', message: `no stand-in for ${req.method} ${url.pathname}` });
+  };
+  // A caller that goes away mid-request (a killed worker) aborts the body read: not the stand-in's failure.
+  const server: Listening = await listen((req, res) => {
+    handle(req, res).catch(() => res.destroy());
   });
 
   return Object.assign(state, {
