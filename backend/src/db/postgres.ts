@@ -27,16 +27,28 @@ export function openPostgres(connectionString: string, options: { max?: number }
     ...direct,
     async transaction(fn) {
       const client = await pool.connect();
+      // A checked-out client has no listener of the pool's: the server ending the session while
+      // fn waits between two statements (a restart, a failover, a terminated backend) would be an
+      // unhandled 'error' event, which ends the process. Here the next statement fails instead, and
+      // the broken client is destroyed rather than returned to the pool.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken ??= error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(on(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
+        await client.query('ROLLBACK').catch((rollbackFailed: Error) => {
+          broken ??= rollbackFailed;
+        });
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     async ping() {
