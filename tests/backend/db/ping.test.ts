@@ -23,10 +23,8 @@ afterAll(async () => {
 
 test('ping answers false within its timeout when the database never answers, so /readyz does not hang', async () => {
   const db = openPostgres(`postgres://postgres@127.0.0.1:${port}/postgres`, { pingTimeoutMs: 300 });
-  const started = Date.now();
+  // Without the timeout this never resolves (the test runner's timeout ends it).
   expect(await db.ping()).toBe(false);
-  const elapsed = Date.now() - started;
-  expect(elapsed).toBeLessThan(5_000);
   for (const socket of sockets) socket.destroy();
   await db.close();
 });
