@@ -57,14 +57,18 @@ export function hubspotOAuth(config: HubSpotOAuthConfig): HubSpotOAuth {
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch {
-      throw new UpstreamFailed(`HubSpot could not be reached to ${what}.`);
+      throw new UpstreamFailed(`HubSpot could not be reached to ${what}. Try again in a minute.`);
     }
     const body: unknown = await response.json().catch(() => null);
     if (response.ok) return body;
     const error = oauthError.safeParse(body);
     // Only HubSpot's error code goes into messages: descriptions could echo what we sent.
     if (error.success && error.data.error === 'invalid_grant') throw new InvalidGrant(`HubSpot refused to ${what}: invalid_grant`);
-    throw new UpstreamFailed(`HubSpot refused to ${what} (HTTP ${response.status}${error.success ? `, ${error.data.error}` : ''}).`);
+    // An outage or a rate limit passes; say so, so the person retries rather than reinstalls.
+    const passing = response.status >= 500 || response.status === 429;
+    throw new UpstreamFailed(
+      `HubSpot refused to ${what} (HTTP ${response.status}${error.success ? `, ${error.data.error}` : ''}).${passing ? ' Try again in a minute.' : ''}`,
+    );
   }
 
   const tokens = (body: unknown, what: string): HubSpotTokenSet => {
