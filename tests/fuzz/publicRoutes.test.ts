@@ -277,3 +277,16 @@ test('oversized bodies are refused with 413 before they are parsed', async () =>
   expect((await send('GET', '/healthz', {})).status).toBe(200);
   expect(backend.log.lines().filter((line) => line.msg === 'unhandled error')).toEqual([]);
 });
+
+test('a body that cannot be read is refused with the 4xx that says why', async () => {
+  const cases: Array<[string, string, Record<string, string>, Buffer, number, string, RegExp]> = [
+    ['unknown encoding', `/webhooks/fathom/${connectionId}`, { 'content-encoding': 'x-unknown' }, Buffer.from('{}'), 415, 'unsupported_media_type', /content encoding/],
+    ['corrupt gzip', `/webhooks/fathom/${connectionId}`, { 'content-encoding': 'gzip' }, Buffer.from('not gzip'), 400, 'invalid_input', /could not be read/],
+    ['Latin-1 JSON', '/webhooks/hubspot', { 'content-type': 'application/json; charset=iso-8859-1' }, Buffer.from('[]'), 415, 'unsupported_media_type', /UTF-8/],
+    ['broken JSON', '/webhooks/hubspot', { 'content-type': 'application/json' }, Buffer.from('[{'), 400, 'invalid_input', /not valid JSON/],
+  ];
+  for (const [what, path, headers, payload, status, code, message] of cases) {
+    const answer = await send('POST', path, headers, payload);
+    expect({ what, status: answer.status, body: JSON.parse(answer.body) }).toEqual({ what, status, body: { error: code, message: expect.stringMatching(message) } });
+  }
+});
