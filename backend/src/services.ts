@@ -3,7 +3,8 @@ import type { Config } from './config.ts';
 import { analyseFnFor } from './coaching/analysis/fromIncomingConversation.ts';
 import { ruleBasedAnalyser } from './coaching/analysis/ruleBasedAnalyser.ts';
 import { trackersOf } from './coaching/reanalyse.ts';
-import { openApiKey, type FathomDeps } from './connections/fathomConnection.ts';
+import { connectionCredentials, type ConnectionRow, type FathomDeps } from './connections/fathomConnection.ts';
+import { fathomTokens, FATHOM_NOT_CONNECTED } from './connections/fathomTokens.ts';
 import type { HubSpotOAuth } from './connections/hubspotOAuthPort.ts';
 import { hubspotTokens, type HubSpotTokens } from './connections/hubspotTokens.ts';
 import type { Sealer } from './connections/sealer.ts';
@@ -11,17 +12,20 @@ import { encryptionKeys } from './crypto/encryptionKey.ts';
 import { tokenCipher } from './crypto/tokenCipher.ts';
 import type { Database } from './db/database.ts';
 import { withSystem, withTenant } from './db/tenancy.ts';
-import { createFathomClient } from './fathom/client.ts';
+import { createFathomClient, type FathomClient } from './fathom/client.ts';
+import type { Clock } from './fathom/clock.ts';
+import { fathomOAuth } from './fathom/oauth.ts';
 import { FathomRateLimiter } from './fathom/rateLimiter.ts';
 import type { CredentialsProvider } from './fathom/request.ts';
 import { meetingSchema } from './fathom/schemas.ts';
 import { hubspotOAuth } from './hubspot/oauth.ts';
 import { hubspotRecordLinker } from './hubspot/recordLinker.ts';
 import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from './hubspot/scopes.ts';
-import { NotConfigured } from './errors.ts';
+import { Conflict, NotConfigured } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { fathomMeetingSource } from './sync/fathomSource.ts';
 import { fromFathomMeeting } from './sync/fromFathomMeeting.ts';
+import type { SyncIncident } from './sync/ports.ts';
 import type { SyncServices } from './sync/syncJobs.ts';
 
 export type Services = {
@@ -36,7 +40,7 @@ export type Services = {
 };
 
 /** The composition root: every long-lived collaborator, built once from the config. */
-export function createServices(config: Config, db: Database, logger: Logger): Services {
+export function createServices(config: Config, db: Database, logger: Logger, options: { fathomClock?: Clock } = {}): Services {
   const sealer = tokenCipher(encryptionKeys({ configured: config.tokenEncryptionKey, dataDir: config.dataDir, logger }));
   const { clientId, clientSecret } = config.hubspot;
   const oauth =
@@ -57,23 +61,45 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
   const limiters = new Map<string, FathomRateLimiter>();
   const limiterFor = (key: string) => {
     let limiter = limiters.get(key);
-    if (!limiter) limiters.set(key, (limiter = new FathomRateLimiter()));
+    if (!limiter) limiters.set(key, (limiter = new FathomRateLimiter(options.fathomClock ? { clock: options.fathomClock } : {})));
     return limiter;
   };
   const fathomClient = (credentials: CredentialsProvider, limiterKey?: string, onRetry?: (cause: string) => void) =>
     createFathomClient({
       baseUrl: config.fathom.apiBase,
       credentials,
+      ...(options.fathomClock ? { clock: options.fathomClock } : {}),
       ...(limiterKey ? { rateLimiter: limiterFor(limiterKey) } : {}),
       ...(onRetry ? { onRetry: (event) => onRetry(`retried ${event.operation}: ${event.cause}`) } : {}),
     });
 
+  const fathomAuth =
+    config.fathom.clientId && config.fathom.clientSecret
+      ? fathomOAuth({
+          clientId: config.fathom.clientId,
+          clientSecret: config.fathom.clientSecret,
+          authBase: config.fathom.authBase,
+          redirectUri: `${config.publicBaseUrl}/oauth/fathom/callback`,
+        })
+      : undefined;
   const fathom: FathomDeps = {
     db,
     sealer,
     fathomClient: (credentials) => fathomClient(credentials),
+    oauth: fathomAuth,
+    tokens: fathomAuth ? fathomTokens({ db, sealer, oauth: fathomAuth }) : undefined,
     publicBaseUrl: config.publicBaseUrl,
     logger,
+  };
+
+  /** The account's Fathom connection and a client for it, paced by the connection's limiter. */
+  const fathomOf = async (accountId: string, incidents?: SyncIncident[]): Promise<{ client: FathomClient; authType: 'api_key' | 'oauth' }> => {
+    const row = await withTenant(db, { accountId }, async (tx) =>
+      (await tx.query<ConnectionRow>(`SELECT * FROM get_fathom_connection() WHERE status = 'active'`)).rows[0],
+    );
+    if (!row || (!row.api_key_enc && !row.access_token_enc)) throw new Conflict(FATHOM_NOT_CONNECTED);
+    const onRetry = incidents ? (message: string) => incidents.push({ message }) : undefined;
+    return { client: fathomClient(connectionCredentials(fathom, row), row.id, onRetry), authType: row.auth_type };
   };
 
   const hubIdOf = async (accountId: string) =>
@@ -104,15 +130,8 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
       return analyseFnFor(ruleBasedAnalyser, trackersOf(settings));
     },
     async sourceFor(accountId, incidents) {
-      const row = await withTenant(db, { accountId }, async (tx) =>
-        (await tx.query<{ id: string; account_id: string; auth_type: 'api_key' | 'oauth'; key_id: string | null; api_key_enc: Buffer | null }>(
-          'SELECT id, account_id, auth_type, key_id, api_key_enc FROM get_fathom_connection()',
-        )).rows[0],
-      );
-      if (!row?.api_key_enc) throw new Error('Fathom is not connected with an API key for this account.');
-      const apiKey = openApiKey(sealer, row);
-      const client = fathomClient(() => ({ kind: 'apiKey', apiKey }), row.id, (message) => incidents.push({ message }));
-      return fathomMeetingSource(client, { hubId: await hubIdOf(accountId), authType: row.auth_type });
+      const { client, authType } = await fathomOf(accountId, incidents);
+      return fathomMeetingSource(client, { hubId: await hubIdOf(accountId), authType });
     },
     async linkerFor(accountId) {
       if (!tokens) return undefined;
@@ -127,7 +146,14 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
       return hubspotRecordLinker(clientWith(accountId, accessToken));
     },
     async meetingFromWebhook(accountId, payload) {
-      return fromFathomMeeting(meetingSchema.parse(payload), await hubIdOf(accountId));
+      const meeting = meetingSchema.parse(payload);
+      if (!meeting.transcript) {
+        // OAuth connections register webhooks without transcripts: fetch what the payload lacks.
+        const { client } = await fathomOf(accountId);
+        meeting.transcript = await client.getTranscript(meeting.recording_id);
+        meeting.default_summary ??= await client.getSummary(meeting.recording_id);
+      }
+      return fromFathomMeeting(meeting, await hubIdOf(accountId));
     },
   };
 

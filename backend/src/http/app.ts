@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
 import { cardRoutes } from './cardRoutes.ts';
 import { errorHandler, notFoundHandler } from './errorHandler.ts';
+import { fathomOAuthRoutes } from './fathomOAuthRoutes.ts';
 import { fathomWebhookRoutes } from './fathomWebhookRoutes.ts';
 import { healthRoutes } from './healthRoutes.ts';
 import { hubspotWebhookRoutes } from './hubspotWebhookRoutes.ts';
@@ -40,6 +41,7 @@ export function createApp(deps: AppDeps): Express {
     secureCookies: config.publicBaseUrl.startsWith('https:'),
     logger,
   }));
+  app.use(fathomOAuthRoutes({ fathom: services.fathom, boss, secureCookies: config.publicBaseUrl.startsWith('https:'), logger }));
   app.use(fathomWebhookRoutes({ db, sealer: services.sealer, boss, logger }));
 
   // Everything under these paths is signed by HubSpot: keep the raw body for the signature check.
