@@ -7,6 +7,9 @@ import type { TokenSet } from './tokenEndpoint.ts';
 // Refresh this long before the provider's expiry, so a token never dies in the middle of a call,
 // and a refresh that fails for a passing reason still leaves a working token behind.
 const REFRESH_AHEAD_MS = 5 * 60_000;
+// After a refresh failed for a passing reason, calls go on with the current token for this long
+// before the next attempt, instead of each call waiting on a token endpoint that is down.
+const RETRY_REFRESH_AFTER_MS = 60_000;
 
 /** The columns of an OAuth connection row the token store reads. */
 export type TokenRow = {
@@ -51,11 +54,16 @@ export type OAuthTokens = {
  * holds the lock, so a rotating refresh token is never consumed by two callers. A refresh the
  * provider answers with invalid_grant (access revoked, or the refresh token spent) marks the
  * connection needs_reauth; any other failure leaves it as it was and, while the stored access
- * token has not expired yet, still answers that one.
+ * token has not expired yet, still answers that one (and waits a minute before trying again).
+ *
+ * A rotated refresh token whose answer is lost (Fathom rotated it, the answer never arrived or
+ * we died before committing) cannot be recovered by anyone: the stored access token keeps
+ * working until it expires, then the next refresh is refused and the admin must reconnect.
  */
 export function oauthTokens(options: OAuthTokensOptions): OAuthTokens {
   const now = options.now ?? Date.now;
   const inFlight = new Map<string, Promise<string>>();
+  const retryAfter = new Map<string, number>();
   const { provider } = options;
 
   const open = (row: TokenRow, column: 'access_token' | 'refresh_token') =>
@@ -76,6 +84,7 @@ export function oauthTokens(options: OAuthTokensOptions): OAuthTokens {
       try {
         const tokens = await options.refresh(open(row, 'refresh_token'));
         await options.save(tx, row, tokens);
+        retryAfter.delete(accountId);
         return { kind: 'token' as const, token: tokens.accessToken };
       } catch (error) {
         if (options.isInvalidGrant(error)) {
@@ -86,7 +95,10 @@ export function oauthTokens(options: OAuthTokensOptions): OAuthTokens {
           );
           return { kind: 'revoked' as const };
         }
-        if (remainingMs(row) > 0 && current !== rejected) return { kind: 'token' as const, token: current };
+        if (remainingMs(row) > 0 && current !== rejected) {
+          retryAfter.set(accountId, now() + RETRY_REFRESH_AFTER_MS);
+          return { kind: 'token' as const, token: current };
+        }
         throw error;
       }
     });
@@ -102,6 +114,7 @@ export function oauthTokens(options: OAuthTokensOptions): OAuthTokens {
       if (row.status !== 'active') throw new NeedsReauth(provider);
       const current = open(row, 'access_token');
       if (remainingMs(row) > REFRESH_AHEAD_MS && current !== rejected) return current;
+      if (remainingMs(row) > 0 && current !== rejected && (retryAfter.get(accountId) ?? 0) > now()) return current;
       let pending = inFlight.get(accountId);
       if (!pending) {
         pending = refreshed(accountId, rejected).finally(() => inFlight.delete(accountId));
