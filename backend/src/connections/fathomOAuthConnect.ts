@@ -5,7 +5,7 @@ import { FathomError } from '../fathom/errors.ts';
 import { replaceFathomConnection, type FathomDeps } from './fathomConnection.ts';
 import type { Sealer } from './sealer.ts';
 
-/** How long the settings page's "Connect Fathom" link works, and then the OAuth state. */
+/** How long the settings page's "Connect with Fathom" link works, and then the OAuth state. */
 export const CONNECT_LINK_TTL_MS = 10 * 60_000;
 export const CONNECT_STATE_TTL_MS = 10 * 60_000;
 
@@ -37,7 +37,7 @@ export function connectLink(sealer: Sealer, publicBaseUrl: string, who: { accoun
 }
 
 function openLink(sealer: Sealer, link: string | undefined, now: number): LinkClaims {
-  const broken = new ConnectFailed('Link not valid', 'This link was not made by this app. Open the app settings in HubSpot and click "Connect Fathom" again.');
+  const broken = new ConnectFailed('Link not valid', 'This link was not made by this app. Open the app settings in HubSpot and click "Connect with Fathom" again.');
   const [keyId, ciphertext, ...rest] = (link ?? '').split('.');
   if (!keyId || !ciphertext || rest.length) throw broken;
   let claims: LinkClaims;
@@ -47,7 +47,7 @@ function openLink(sealer: Sealer, link: string | undefined, now: number): LinkCl
     throw broken;
   }
   if (!(claims.expiresAt > now)) {
-    throw new ConnectFailed('Link expired', 'This link expired (links last 10 minutes). Open the app settings in HubSpot and click "Connect Fathom" again.');
+    throw new ConnectFailed('Link expired', 'This link expired (links last 10 minutes). Open the app settings in HubSpot and click "Connect with Fathom" again.');
   }
   return claims;
 }

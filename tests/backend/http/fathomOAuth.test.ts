@@ -173,6 +173,27 @@ describe('connecting with OAuth', () => {
     expect(meetingsCalls.every((r) => r.auth === 'bearer' && r.query.get('include_transcript') !== 'true' && r.status === 200)).toBe(true);
   });
 
+  test('a webhook for an OAuth connection (registered without transcripts) gets its transcript and summary fetched per recording', async () => {
+    const [hook] = [...fathom.webhooks.values()];
+    const meeting = { ...fathom.meetings[0]!, recording_id: 424_242, title: 'Pushed over OAuth', created_at: new Date().toISOString() };
+    fathom.addMeeting(meeting);
+    const delivered = await fathom.deliverWebhook({ url: hook!.url, secret: hook!.secret, body: { ...meeting, transcript: null, default_summary: null } });
+    expect(delivered.status).toBeLessThan(300);
+    const stored = async () =>
+      (await withSystem(backend.testDb.db, (tx) =>
+        tx.query<{ summary_markdown: string | null; segments: number }>(
+          `SELECT c.summary_markdown, (SELECT count(*)::int FROM transcript_segments s WHERE s.conversation_id = c.id) AS segments
+             FROM conversations c WHERE c.account_id = $1 AND c.external_id = '424242'`,
+          [tenant.accountId],
+        ),
+      )).rows[0];
+    await waitFor(async () => (await stored()) !== undefined, 'the webhook meeting');
+    const row = (await stored())!;
+    expect(row.segments).toBe(meeting.transcript.length);
+    expect(row.summary_markdown).toBe(meeting.default_summary!.markdown_formatted);
+    expect(fathom.requests.filter((r) => r.path === '/recordings/424242/transcript' && r.auth === 'bearer' && r.status === 200)).toHaveLength(1);
+  });
+
   test('the callback works once: a replay, or the same link without the browser’s cookie, is refused and changes nothing', async () => {
     const tokenCalls = fathom.callCount('POST /oauth2/token');
     const replay = await fetch(callbackUrl, { redirect: 'manual', headers: { cookie } });
