@@ -30,6 +30,7 @@ const envSchema = z.object({
     .default('*/15 * * * *'),
   UNINSTALL_GRACE_HOURS: z.coerce.number().min(0).max(24 * 365).default(24 * 30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RUN_WORKERS: optionalString.pipe(z.stringbool({ error: 'must be true or false' }).default(true)),
 });
 
 export type Config = {
@@ -56,6 +57,8 @@ export type Config = {
   /** How long an uninstalled portal's data is kept before it is purged (a reinstall keeps it). */
   uninstallGraceMs: number;
   logLevel: string;
+  /** `npm start` also runs the job workers (false: a web-only process; needs DATABASE_URL). */
+  runWorkers: boolean;
 };
 
 export class ConfigError extends Error {
@@ -76,6 +79,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.TOKEN_ENCRYPTION_KEY) {
     throw new ConfigError(
       'Invalid environment:\n  TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes, base64)',
+    );
+  }
+  if (!e.RUN_WORKERS && !e.DATABASE_URL) {
+    // The embedded database lives in this process: nobody else could ever run its jobs.
+    throw new ConfigError(
+      'Invalid environment:\n  RUN_WORKERS: false needs DATABASE_URL (the embedded database serves one process, which must run the jobs itself)',
     );
   }
   return {
@@ -101,5 +110,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncSchedule: e.SYNC_SCHEDULE,
     uninstallGraceMs: e.UNINSTALL_GRACE_HOURS * 3_600_000,
     logLevel: e.LOG_LEVEL,
+    runWorkers: e.RUN_WORKERS,
   };
 }

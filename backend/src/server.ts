@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
@@ -17,35 +17,60 @@ export type Running = {
   stop(): Promise<void>;
 };
 
-/** Opens the database, migrates it, starts the jobs and the web server. */
-export async function startServer(options: {
-  config: Config;
-  logger: Logger;
-  /** Run the job workers in this process too (the default for a single-process install). */
-  workers?: boolean;
-  migrationsDir?: string;
-}): Promise<Running> {
+export type RunningWorker = {
+  db: Database;
+  jobs: Jobs;
+  services: Services;
+  stop(): Promise<void>;
+};
+
+/** Opens and migrates the database, builds the services and starts the job queue (workers or not). */
+async function startBackground(options: { config: Config; logger: Logger; workers: boolean; migrationsDir?: string | undefined }) {
   const { config, logger } = options;
   const db = await openDatabase(config);
   let jobs: Jobs | undefined;
-  let services: Services;
   try {
+    // Every process migrates; an advisory lock makes concurrent starts take turns.
     const applied = await migrate(db, options.migrationsDir);
     if (applied.length) logger.info({ applied }, 'migrations applied');
-    services = createServices(config, db, logger);
-    jobs = await startJobs({ db, logger, syncSchedule: config.syncSchedule, work: options.workers ?? true, sync: services.sync });
+    const services = createServices(config, db, logger);
+    jobs = await startJobs({ db, logger, syncSchedule: config.syncSchedule, work: options.workers, sync: services.sync });
+    return { db, jobs, services };
   } catch (error) {
     await jobs?.stop().catch(() => {});
     await db.close().catch(() => {});
     throw error;
   }
+}
+
+/** Opens the database, migrates it, starts the jobs and the web server. */
+export async function startServer(options: {
+  config: Config;
+  logger: Logger;
+  /** Run the job workers in this process too; RUN_WORKERS (default true) when not given. */
+  workers?: boolean;
+  migrationsDir?: string;
+}): Promise<Running> {
+  const { config, logger } = options;
+  const { db, jobs, services } = await startBackground({
+    config,
+    logger,
+    workers: options.workers ?? config.runWorkers,
+    migrationsDir: options.migrationsDir,
+  });
 
   const app = createApp({ config, db, logger, boss: jobs.boss, services });
   const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, resolve);
+    });
+  } catch (error) {
+    await jobs.stop().catch(() => {});
+    await db.close().catch(() => {});
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
 
@@ -63,6 +88,35 @@ export async function startServer(options: {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await jobs.stop();
+        await db.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * A worker process (`npm run worker`): the job workers only, no web server. Many of them share
+ * one PostgreSQL and pg-boss hands each job to one of them; the embedded database cannot be
+ * shared between processes, so a worker needs DATABASE_URL.
+ */
+export async function startWorker(options: { config: Config; logger: Logger; migrationsDir?: string }): Promise<RunningWorker> {
+  const { config, logger } = options;
+  if (!config.databaseUrl) {
+    throw new ConfigError(
+      'npm run worker needs DATABASE_URL: the embedded database (PGlite) belongs to one process, so its jobs run inside `npm start`.',
+    );
+  }
+  const { db, jobs, services } = await startBackground({ config, logger, workers: true, migrationsDir: options.migrationsDir });
+  let stopping: Promise<void> | undefined;
+  return {
+    db,
+    jobs,
+    services,
+    stop() {
+      stopping ??= (async () => {
+        // In-flight jobs finish (pg-boss's graceful stop), then the database closes.
         await jobs.stop();
         await db.close();
       })();

@@ -35,4 +35,11 @@ describe('configuration', () => {
     expect(config.hubspot.apiBase).toBe('http://127.0.0.1:9999');
     expect(config.publicBaseUrl).toBe('https://app.example.com');
   });
+
+  test('RUN_WORKERS defaults to true and false makes a web-only process, which needs a PostgreSQL server', () => {
+    expect(loadConfig({}).runWorkers).toBe(true);
+    expect(loadConfig({ RUN_WORKERS: 'false', DATABASE_URL: 'postgres://app@db.internal/app' }).runWorkers).toBe(false);
+    expect(() => loadConfig({ RUN_WORKERS: 'sometimes' })).toThrow(/RUN_WORKERS: must be true or false/);
+    expect(() => loadConfig({ RUN_WORKERS: 'false' })).toThrow(/RUN_WORKERS: false needs DATABASE_URL/);
+  });
 });
