@@ -205,6 +205,8 @@ export type Fault =
 export type StandInOptions = GenerateOptions & {
   meetings?: StandInMeeting[];
   apiKey?: string;
+  /** Further API keys it accepts besides `apiKey` (several accounts, each with its own key). */
+  apiKeys?: string[];
   /** Bearer tokens accepted as OAuth access tokens. */
   accessTokens?: string[];
   pageSize?: number;
@@ -239,6 +241,8 @@ export type FathomStandIn = {
   requests: LoggedRequest[];
   /** Calls to an endpoint ("GET /meetings", "GET /recordings/:id/transcript", …), or all calls. */
   callCount(endpoint?: string): number;
+  /** Calls made with each API key (accepted or not), by key. */
+  callsByApiKey(): Map<string, number>;
   /** The next `count` calls (to `endpoint`, if given) meet this fault. */
   failNext(count: number, fault: Fault, endpoint?: string): void;
   /** From now on each call meets one of `faults` with this probability, drawn from a seeded generator. */
@@ -291,6 +295,8 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
   const webhooks = new Map<string, StandInWebhook>();
   const requests: LoggedRequest[] = [];
   const counts = new Map<string, number>();
+  const keyCounts = new Map<string, number>();
+  const acceptedKeys = new Set([apiKey, ...(options.apiKeys ?? [])]);
   const queued: Array<{ fault: Fault; endpoint?: string }> = [];
   let random: { probability: number; next: () => number; faults: Fault[] } | null = null;
   const arrivals: number[] = [];
@@ -426,6 +432,7 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     requests.push({ endpoint, method, path, query: url.searchParams, at: now(), auth: presentedKey ? 'apiKey' : bearer ? 'bearer' : 'none' });
     counts.set(endpoint, (counts.get(endpoint) ?? 0) + 1);
+    if (typeof presentedKey === 'string') keyCounts.set(presentedKey, (keyCounts.get(presentedKey) ?? 0) + 1);
 
     const fault = takeFault(endpoint);
     if (fault?.kind === 'drop') {
@@ -448,7 +455,7 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
       if (res.destroyed) return;
     }
 
-    const keyOk = typeof presentedKey === 'string' && presentedKey === apiKey;
+    const keyOk = typeof presentedKey === 'string' && acceptedKeys.has(presentedKey);
     const tokenOk = bearer !== undefined && accessTokens.has(bearer);
     if (!keyOk && !tokenOk) {
       const shown = options.echoKeyInErrors ? ` '${String(presentedKey ?? bearer ?? '')}'` : '';
@@ -480,6 +487,7 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
     webhooks,
     requests,
     callCount: (endpoint) => (endpoint ? (counts.get(endpoint) ?? 0) : requests.length),
+    callsByApiKey: () => new Map(keyCounts),
     failNext(count, fault, endpoint) {
       for (let i = 0; i < count; i++) queued.push(endpoint ? { fault, endpoint } : { fault });
     },
