@@ -11,6 +11,7 @@ import { fathomWebhookRoutes } from './fathomWebhookRoutes.ts';
 import { healthRoutes } from './healthRoutes.ts';
 import { hubspotWebhookRoutes } from './hubspotWebhookRoutes.ts';
 import { installRoutes } from './installRoutes.ts';
+import { requestLog } from './requestLog.ts';
 import { requireHubSpotSignature, resolveSignedCaller } from './signedRequest.ts';
 import { settingsRoutes } from './settingsRoutes.ts';
 
@@ -31,6 +32,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // Behind a load balancer the client and the scheme come from X-Forwarded-*.
   app.set('trust proxy', true);
+  app.use(requestLog(logger));
   app.use(healthRoutes(db));
   app.use(installRoutes({
     db,

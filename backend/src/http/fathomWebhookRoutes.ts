@@ -28,6 +28,7 @@ export function fathomWebhookRoutes(deps: { db: Database; sealer: Sealer; boss: 
     const { connectionId } = parse(params, req.params);
     const target = await webhookTarget(deps.db, deps.sealer, connectionId);
     if (!target) throw new NotFound('No active Fathom connection for this webhook.');
+    res.locals.accountId = target.accountId;
     const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const delivery = verifyFathomWebhook({ secret: target.secret, headers: req.headers, rawBody });
 
