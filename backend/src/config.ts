@@ -31,6 +31,8 @@ const envSchema = z.object({
   UNINSTALL_GRACE_HOURS: z.coerce.number().min(0).max(24 * 365).default(24 * 30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RUN_WORKERS: optionalString.pipe(z.stringbool({ error: 'must be true or false' }).default(true)),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(0).max(65535).optional()),
 });
 
 export type Config = {
@@ -59,6 +61,10 @@ export type Config = {
   logLevel: string;
   /** `npm start` also runs the job workers (false: a web-only process; needs DATABASE_URL). */
   runWorkers: boolean;
+  /** When set, GET /metrics asks for `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** `npm run worker` serves GET /metrics on this port when set (it has no other HTTP server). */
+  metricsPort: number | undefined;
 };
 
 export class ConfigError extends Error {
@@ -111,5 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uninstallGraceMs: e.UNINSTALL_GRACE_HOURS * 3_600_000,
     logLevel: e.LOG_LEVEL,
     runWorkers: e.RUN_WORKERS,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
   };
 }

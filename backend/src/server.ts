@@ -1,9 +1,12 @@
 import http from 'node:http';
+import express from 'express';
 import { ConfigError, type Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
+import { notFoundHandler } from './http/errorHandler.ts';
+import { metricsRoutes } from './http/metricsRoutes.ts';
 import { startJobs, type Jobs } from './jobs/boss.ts';
 import type { Logger } from './logger.ts';
 import { createServices, type Services } from './services.ts';
@@ -21,8 +24,28 @@ export type RunningWorker = {
   db: Database;
   jobs: Jobs;
   services: Services;
+  /** Where GET /metrics is served, when METRICS_PORT is set. */
+  metricsPort: number | undefined;
   stop(): Promise<void>;
 };
+
+/** Starts listening; resolves with the port actually bound (PORT=0 picks a free one). */
+async function listen(server: http.Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, resolve);
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : port;
+}
+
+/** Stops taking requests and resolves once those in flight are answered. */
+function closeGracefully(server: http.Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
 
 /** Opens and migrates the database, builds the services and starts the job queue (workers or not). */
 async function startBackground(options: { config: Config; logger: Logger; workers: boolean; migrationsDir?: string | undefined }) {
@@ -61,18 +84,14 @@ export async function startServer(options: {
 
   const app = createApp({ config, db, logger, boss: jobs.boss, services });
   const server = http.createServer(app);
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, resolve);
-    });
+    port = await listen(server, config.port);
   } catch (error) {
     await jobs.stop().catch(() => {});
     await db.close().catch(() => {});
     throw error;
   }
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
 
   let stopping: Promise<void> | undefined;
   return {
@@ -84,10 +103,7 @@ export async function startServer(options: {
     stop() {
       stopping ??= (async () => {
         // Stop taking requests and let in-flight ones finish, then the jobs, then the database.
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
+        await closeGracefully(server);
         await jobs.stop();
         await db.close();
       })();
@@ -109,16 +125,35 @@ export async function startWorker(options: { config: Config; logger: Logger; mig
     );
   }
   const { db, jobs, services } = await startBackground({ config, logger, workers: true, migrationsDir: options.migrationsDir });
+  // A worker has no web server; Prometheus can still scrape its counters (syncs, jobs, API calls).
+  let metricsServer: http.Server | undefined;
+  let metricsPort: number | undefined;
+  if (config.metricsPort !== undefined) {
+    const app = express();
+    app.disable('x-powered-by');
+    app.use(metricsRoutes(services.metrics.registry, config.metricsToken));
+    app.use(notFoundHandler);
+    metricsServer = http.createServer(app);
+    try {
+      metricsPort = await listen(metricsServer, config.metricsPort);
+    } catch (error) {
+      await jobs.stop().catch(() => {});
+      await db.close().catch(() => {});
+      throw error;
+    }
+  }
   let stopping: Promise<void> | undefined;
   return {
     db,
     jobs,
     services,
+    metricsPort,
     stop() {
       stopping ??= (async () => {
         // In-flight jobs finish (pg-boss's graceful stop), then the database closes.
         await jobs.stop();
         await db.close();
+        if (metricsServer) await closeGracefully(metricsServer);
       })();
       return stopping;
     },

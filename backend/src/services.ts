@@ -20,6 +20,7 @@ import { hubspotRecordLinker } from './hubspot/recordLinker.ts';
 import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from './hubspot/scopes.ts';
 import { NotConfigured } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { countingFetch, createMetrics, hubspotCallCounter, type Metrics } from './metrics.ts';
 import { fathomMeetingSource } from './sync/fathomSource.ts';
 import { fromFathomMeeting } from './sync/fromFathomMeeting.ts';
 import type { SyncServices } from './sync/syncJobs.ts';
@@ -33,10 +34,13 @@ export type Services = {
   tokens: HubSpotTokens | undefined;
   fathom: FathomDeps;
   sync: SyncServices;
+  /** This instance's Prometheus registry and counters (GET /metrics). */
+  metrics: Metrics;
 };
 
 /** The composition root: every long-lived collaborator, built once from the config. */
 export function createServices(config: Config, db: Database, logger: Logger): Services {
+  const metrics = createMetrics();
   const sealer = tokenCipher(encryptionKeys({ configured: config.tokenEncryptionKey, dataDir: config.dataDir, logger }));
   const { clientId, clientSecret } = config.hubspot;
   const oauth =
@@ -49,6 +53,7 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
           redirectUri: `${config.publicBaseUrl}/oauth/hubspot/callback`,
           scopes: REQUIRED_SCOPES,
           optionalScopes: OPTIONAL_SCOPES,
+          fetch: countingFetch(metrics, 'hubspot'),
         })
       : undefined;
   const tokens = oauth ? hubspotTokens({ db, sealer, oauth }) : undefined;
@@ -64,6 +69,7 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
     createFathomClient({
       baseUrl: config.fathom.apiBase,
       credentials,
+      fetch: countingFetch(metrics, 'fathom'),
       ...(limiterKey ? { rateLimiter: limiterFor(limiterKey) } : {}),
       ...(onRetry ? { onRetry: (event) => onRetry(`retried ${event.operation}: ${event.cause}`) } : {}),
     });
@@ -84,7 +90,12 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
     let client = hubspotClients.get(accountId);
     if (!client) {
       // About 110 requests per 10 s per portal for a marketplace app: stay under with room to spare.
-      client = new Client({ basePath: config.hubspot.apiBase, numberOfApiCallRetries: 3, limiterOptions: { maxConcurrent: 4, minTime: 100 } });
+      client = new Client({
+        basePath: config.hubspot.apiBase,
+        numberOfApiCallRetries: 3,
+        limiterOptions: { maxConcurrent: 4, minTime: 100 },
+        middleware: [hubspotCallCounter(metrics)],
+      });
       hubspotClients.set(accountId, client);
     }
     client.setAccessToken(accessToken);
@@ -97,6 +108,7 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
   const sync: SyncServices = {
     db,
     logger,
+    metrics,
     async analyseFor(accountId) {
       const settings = await withSystem(db, async (tx) =>
         (await tx.query<{ settings: unknown }>('SELECT settings FROM accounts WHERE id = $1', [accountId])).rows[0]?.settings,
@@ -131,5 +143,5 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
     },
   };
 
-  return { sealer, hubspotClient, oauth, tokens, fathom, sync };
+  return { sealer, hubspotClient, oauth, tokens, fathom, sync, metrics };
 }

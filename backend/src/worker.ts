@@ -20,7 +20,7 @@ const logger = createLogger(config.logLevel);
 
 try {
   const running = await startWorker({ config, logger });
-  logger.info({ database: 'postgresql' }, 'worker started');
+  logger.info({ database: 'postgresql', metricsPort: running.metricsPort }, 'worker started');
   exitOnSignals(logger, () => running.stop());
 } catch (error) {
   if (error instanceof ConfigError) console.error(error.message);

@@ -42,4 +42,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ RUN_WORKERS: 'sometimes' })).toThrow(/RUN_WORKERS: must be true or false/);
     expect(() => loadConfig({ RUN_WORKERS: 'false' })).toThrow(/RUN_WORKERS: false needs DATABASE_URL/);
   });
+
+  test('a metrics token, when set, must be long enough to be a secret', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(() => loadConfig({ METRICS_TOKEN: 'abc' })).toThrow(/METRICS_TOKEN: must be at least 16 characters/);
+    expect(loadConfig({ METRICS_TOKEN: 'a-long-enough-scrape-token', METRICS_PORT: '9464' })).toMatchObject({
+      metricsToken: 'a-long-enough-scrape-token',
+      metricsPort: 9464,
+    });
+  });
 });

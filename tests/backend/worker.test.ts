@@ -59,6 +59,8 @@ scaleOut('several worker processes on one PostgreSQL (PostgreSQL only: the embed
       FATHOM_API_BASE: fathom.baseUrl,
       SYNC_SCHEDULE: NO_SCHEDULED_TICK,
       LOG_LEVEL: 'info',
+      // Each worker serves its own counters on a free port (it logs which).
+      METRICS_PORT: '0',
     };
     delete env.TEST_DATABASE_URL;
     const config = loadConfig(env);
@@ -155,6 +157,16 @@ scaleOut('several worker processes on one PostgreSQL (PostgreSQL only: the embed
     );
     expect(finishedBy.flat().sort()).toEqual([...accounts.keys()].sort());
     expect(finishedBy.filter((done) => done.length > 0).length).toBeGreaterThan(1);
+
+    // Each worker's /metrics counts the runs it did; together, one per account.
+    const runs = await Promise.all(
+      workers.map(async (worker) => {
+        const port = worker.lines.find((line) => line.msg === 'worker started')!.metricsPort as number;
+        const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        return Number(/^fathom_hubspot_sync_runs_total\{outcome="succeeded"\} (\d+)$/m.exec(text)?.[1]);
+      }),
+    );
+    expect(runs).toEqual(finishedBy.map((done) => done.length));
     console.log(`syncs per worker process: ${finishedBy.map((done) => done.length).join(', ')}`);
   }, 90_000);
 

@@ -11,6 +11,7 @@ import { fathomWebhookRoutes } from './fathomWebhookRoutes.ts';
 import { healthRoutes } from './healthRoutes.ts';
 import { hubspotWebhookRoutes } from './hubspotWebhookRoutes.ts';
 import { installRoutes } from './installRoutes.ts';
+import { metricsRoutes, observeRequest } from './metricsRoutes.ts';
 import { requestLog } from './requestLog.ts';
 import { requireHubSpotSignature, resolveSignedCaller } from './signedRequest.ts';
 import { settingsRoutes } from './settingsRoutes.ts';
@@ -32,8 +33,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   // Behind a load balancer the client and the scheme come from X-Forwarded-*.
   app.set('trust proxy', true);
-  app.use(requestLog(logger));
+  app.use(requestLog(logger, { onEnd: observeRequest(services.metrics) }));
   app.use(healthRoutes(db));
+  app.use(metricsRoutes(services.metrics.registry, config.metricsToken));
   app.use(installRoutes({
     db,
     oauth: services.oauth,

@@ -22,14 +22,40 @@ export const pathOf = (req: Request): string => {
 const accountIdOf = (res: Response): string | undefined =>
   (res.locals.caller as { accountId?: string } | undefined)?.accountId ?? (res.locals.accountId as string | undefined);
 
+/** What requestLog tells the metrics when a request ends. */
+export type RequestEnd = { method: string; route: string; status: number | null; seconds: number };
+
+/**
+ * The route pattern that answered ('/api/cards/conversations/:id'), or 'none' (404, or refused by
+ * middleware before any route). Express sets req.route when a route matches, but a route that
+ * throws is answered after Express has left its router and reset req.baseUrl, so the full
+ * pattern is taken at the moment the route is set.
+ */
+function captureRoute(req: Request): () => string {
+  let matched: string | undefined;
+  let current: unknown;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => current,
+    set(value: unknown) {
+      current = value;
+      const path = (value as { path?: unknown } | undefined)?.path;
+      if (path !== undefined) matched = `${req.baseUrl}${String(path)}`;
+    },
+  });
+  return () => matched ?? 'none';
+}
+
 /**
  * Gives every request an id (a sane incoming X-Request-Id, else a new one), echoes it in the
  * X-Request-Id response header, and writes one log line per request when it ends: method, path
  * without the query string, status, duration, request id, and the account when it was resolved.
  */
-export function requestLog(logger: Logger, options: { onEnd?: (req: Request, res: Response, seconds: number) => void } = {}): RequestHandler {
+export function requestLog(logger: Logger, options: { onEnd?: (end: RequestEnd) => void } = {}): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
+    const route = captureRoute(req);
     const incoming = req.get('x-request-id');
     const requestId = incoming && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.locals.requestId = requestId;
@@ -40,10 +66,10 @@ export function requestLog(logger: Logger, options: { onEnd?: (req: Request, res
       if (logged) return;
       logged = true;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      options.onEnd?.(req, res, seconds);
       const path = pathOf(req);
       // A client that went away before the answer was sent: no status reached it.
       const aborted = !res.writableFinished;
+      options.onEnd?.({ method: req.method, route: route(), status: aborted ? null : res.statusCode, seconds });
       const line = {
         requestId,
         method: req.method,
