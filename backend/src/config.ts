@@ -33,6 +33,7 @@ const envSchema = z.object({
   RUN_WORKERS: optionalString.pipe(z.stringbool({ error: 'must be true or false' }).default(true)),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(0).max(65535).optional()),
+  TRUST_PROXY_HOPS: optionalString.pipe(z.coerce.number<string>().int().min(0).max(10).default(1)),
 });
 
 export type Config = {
@@ -65,6 +66,12 @@ export type Config = {
   metricsToken: string | undefined;
   /** `npm run worker` serves GET /metrics on this port when set (it has no other HTTP server). */
   metricsPort: number | undefined;
+  /**
+   * How many proxies (load balancer, CDN) stand between the internet and this process. The
+   * client address, scheme and host are read from X-Forwarded-* only as far as those hops wrote
+   * them; anything further left in the header was written by the client and is not believed.
+   */
+  trustProxyHops: number;
 };
 
 export class ConfigError extends Error {
@@ -119,5 +126,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runWorkers: e.RUN_WORKERS,
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
   };
 }

@@ -51,4 +51,10 @@ describe('configuration', () => {
       metricsPort: 9464,
     });
   });
+
+  test('one proxy hop is trusted by default; the count is a small number', () => {
+    expect(loadConfig({}).trustProxyHops).toBe(1);
+    expect(loadConfig({ TRUST_PROXY_HOPS: '2' }).trustProxyHops).toBe(2);
+    expect(() => loadConfig({ TRUST_PROXY_HOPS: 'true' })).toThrow(/TRUST_PROXY_HOPS/);
+  });
 });

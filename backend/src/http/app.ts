@@ -12,6 +12,7 @@ import { healthRoutes } from './healthRoutes.ts';
 import { hubspotWebhookRoutes } from './hubspotWebhookRoutes.ts';
 import { installRoutes } from './installRoutes.ts';
 import { metricsRoutes, observeRequest } from './metricsRoutes.ts';
+import { publicRateLimits } from './rateLimits.ts';
 import { requestLog } from './requestLog.ts';
 import { requireHubSpotSignature, resolveSignedCaller } from './signedRequest.ts';
 import { settingsRoutes } from './settingsRoutes.ts';
@@ -31,11 +32,16 @@ export function createApp(deps: AppDeps): Express {
   const { config, db, logger, boss, services } = deps;
   const app = express();
   app.disable('x-powered-by');
-  // Behind a load balancer the client and the scheme come from X-Forwarded-*.
-  app.set('trust proxy', true);
+  // Behind a load balancer the client and the scheme come from X-Forwarded-*, as far as our own
+  // proxies wrote it: trusting the whole header would let any client pick its address (and so
+  // walk around the rate limits).
+  app.set('trust proxy', config.trustProxyHops);
   app.use(requestLog(logger, { onEnd: observeRequest(services.metrics) }));
   app.use(healthRoutes(db));
   app.use(metricsRoutes(services.metrics.registry, config.metricsToken));
+  const limits = publicRateLimits();
+  app.use('/oauth', limits.oauth);
+  app.use('/webhooks/fathom', limits.fathomWebhooks);
   app.use(installRoutes({
     db,
     oauth: services.oauth,
