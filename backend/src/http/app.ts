@@ -5,6 +5,7 @@ import type { Database } from '../db/database.ts';
 import { REQUIRED_SCOPES } from '../hubspot/scopes.ts';
 import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
+import { refuseOversizedBodies } from './bodyLimit.ts';
 import { cardRoutes } from './cardRoutes.ts';
 import { errorHandler, notFoundHandler } from './errorHandler.ts';
 import { fathomWebhookRoutes } from './fathomWebhookRoutes.ts';
@@ -26,7 +27,7 @@ export type AppDeps = {
 };
 
 // hubspot.fetch sends at most 1 MB; our own bodies are small.
-const JSON_LIMIT = '256kb';
+const JSON_LIMIT = 256 * 1024;
 
 export function createApp(deps: AppDeps): Express {
   const { config, db, logger, boss, services } = deps;
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
   // Everything under these paths is signed by HubSpot: keep the raw body for the signature check.
   const SIGNED = ['/api', '/webhooks/hubspot'];
   const signed = express.Router();
+  signed.use(SIGNED, refuseOversizedBodies(JSON_LIMIT));
   signed.use(SIGNED, express.json({
     limit: JSON_LIMIT,
     type: () => true,
