@@ -43,6 +43,10 @@ async function listen(server: http.Server, port: number): Promise<number> {
 function closeGracefully(server: http.Server): Promise<void> {
   return new Promise<void>((resolve) => {
     server.close(() => resolve());
+    // A connection whose request is answered from now on closes at once, instead of staying
+    // open (and keeping close() waiting) for the keep-alive timeout in case another comes.
+    server.keepAliveTimeout = 1;
+    server.keepAliveTimeoutBuffer = 0;
     server.closeIdleConnections();
   });
 }
