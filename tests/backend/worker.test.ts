@@ -11,7 +11,7 @@ import { withSystem } from '../../backend/src/db/tenancy.ts';
 import { startJobs, type Jobs } from '../../backend/src/jobs/boss.ts';
 import { QUEUES } from '../../backend/src/jobs/queues.ts';
 import { createServices } from '../../backend/src/services.ts';
-import { SYNC_QUEUES } from '../../backend/src/sync/syncJobs.ts';
+import { requestSync, SYNC_QUEUES } from '../../backend/src/sync/syncJobs.ts';
 import { createMigratedDatabase, engine, type TestDatabase } from '../support/database.ts';
 import { startFathomStandIn, type FathomStandIn } from '../support/fathomStandIn.ts';
 import { memoryLogger } from '../support/logger.ts';
@@ -170,13 +170,24 @@ scaleOut('several worker processes on one PostgreSQL (PostgreSQL only: the embed
     console.log(`syncs per worker process: ${finishedBy.map((done) => done.length).join(', ')}`);
   }, 90_000);
 
-  test('each worker process stops cleanly on SIGTERM, leaving no job active', async () => {
+  test('SIGTERM lets a sync in flight finish, then each worker process exits cleanly, leaving no job active', async () => {
+    // One more sync, slowed down by Fathom so that it is still running when the signal comes.
+    const [accountId, { apiKey }] = [...accounts.entries()][0]!;
+    const callsBefore = fathom.callsByApiKey().get(apiKey) ?? 0;
+    fathom.failNext(1, { kind: 'slow', delayMs: 2_000 }, 'GET /meetings');
+    expect(await requestSync(jobs.boss, accountId)).not.toBeNull();
+    await until(() => (fathom.callsByApiKey().get(apiKey) ?? 0) > callsBefore, 20_000, () => 'the sync did not reach Fathom');
+
     const exits = workers.map(
       ({ child }) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)))),
     );
     for (const { child } of workers) child.kill('SIGTERM');
     expect(await Promise.all(exits)).toEqual(workers.map(() => 0));
     for (const worker of workers) expect(worker.lines.some((line) => line.msg === 'shutting down' && line.signal === 'SIGTERM')).toBe(true);
+    const runs = await withSystem(testDb.db, async (tx) =>
+      (await tx.query<{ kind: string; status: string }>('SELECT kind, status FROM sync_logs WHERE account_id = $1 ORDER BY started_at', [accountId])).rows,
+    );
+    expect(runs).toEqual([{ kind: 'backfill', status: 'succeeded' }, { kind: 'incremental', status: 'succeeded' }]);
     // Nothing was left half-done: no job is still marked active.
     const active = (await jobs.boss.findJobs(SYNC_QUEUES.account)).filter((job) => job.state === 'active');
     expect(active).toEqual([]);
