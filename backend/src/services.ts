@@ -23,6 +23,7 @@ import { hubspotRecordLinker } from './hubspot/recordLinker.ts';
 import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from './hubspot/scopes.ts';
 import { Conflict, NotConfigured } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { countingFetch, createMetrics, hubspotCallCounter, type Metrics } from './metrics.ts';
 import { fathomMeetingSource } from './sync/fathomSource.ts';
 import { fromFathomMeeting } from './sync/fromFathomMeeting.ts';
 import type { SyncIncident } from './sync/ports.ts';
@@ -37,10 +38,13 @@ export type Services = {
   tokens: HubSpotTokens | undefined;
   fathom: FathomDeps;
   sync: SyncServices;
+  /** This instance's Prometheus registry and counters (GET /metrics). */
+  metrics: Metrics;
 };
 
 /** The composition root: every long-lived collaborator, built once from the config. */
 export function createServices(config: Config, db: Database, logger: Logger, options: { fathomClock?: Clock } = {}): Services {
+  const metrics = createMetrics();
   const sealer = tokenCipher(encryptionKeys({ configured: config.tokenEncryptionKey, dataDir: config.dataDir, logger }));
   const { clientId, clientSecret } = config.hubspot;
   const oauth =
@@ -53,6 +57,7 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
           redirectUri: `${config.publicBaseUrl}/oauth/hubspot/callback`,
           scopes: REQUIRED_SCOPES,
           optionalScopes: OPTIONAL_SCOPES,
+          fetch: countingFetch(metrics, 'hubspot'),
         })
       : undefined;
   const tokens = oauth ? hubspotTokens({ db, sealer, oauth }) : undefined;
@@ -69,6 +74,7 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
       baseUrl: config.fathom.apiBase,
       credentials,
       ...(options.fathomClock ? { clock: options.fathomClock } : {}),
+      fetch: countingFetch(metrics, 'fathom'),
       ...(limiterKey ? { rateLimiter: limiterFor(limiterKey) } : {}),
       ...(onRetry ? { onRetry: (event) => onRetry(`retried ${event.operation}: ${event.cause}`) } : {}),
     });
@@ -80,6 +86,7 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
           clientSecret: config.fathom.clientSecret,
           authBase: config.fathom.authBase,
           redirectUri: `${config.publicBaseUrl}/oauth/fathom/callback`,
+          fetch: countingFetch(metrics, 'fathom'),
         })
       : undefined;
   const fathom: FathomDeps = {
@@ -110,7 +117,12 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
     let client = hubspotClients.get(accountId);
     if (!client) {
       // About 110 requests per 10 s per portal for a marketplace app: stay under with room to spare.
-      client = new Client({ basePath: config.hubspot.apiBase, numberOfApiCallRetries: 3, limiterOptions: { maxConcurrent: 4, minTime: 100 } });
+      client = new Client({
+        basePath: config.hubspot.apiBase,
+        numberOfApiCallRetries: 3,
+        limiterOptions: { maxConcurrent: 4, minTime: 100 },
+        middleware: [hubspotCallCounter(metrics)],
+      });
       hubspotClients.set(accountId, client);
     }
     client.setAccessToken(accessToken);
@@ -123,6 +135,7 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
   const sync: SyncServices = {
     db,
     logger,
+    metrics,
     async analyseFor(accountId) {
       const settings = await withSystem(db, async (tx) =>
         (await tx.query<{ settings: unknown }>('SELECT settings FROM accounts WHERE id = $1', [accountId])).rows[0]?.settings,
@@ -157,5 +170,5 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
     },
   };
 
-  return { sealer, hubspotClient, oauth, tokens, fathom, sync };
+  return { sealer, hubspotClient, oauth, tokens, fathom, sync, metrics };
 }

@@ -222,6 +222,8 @@ export type StandInOAuth = {
 export type StandInOptions = GenerateOptions & {
   meetings?: StandInMeeting[];
   apiKey?: string;
+  /** Further API keys it accepts besides `apiKey` (several accounts, each with its own key). */
+  apiKeys?: string[];
   /** Bearer tokens accepted as OAuth access tokens. */
   accessTokens?: string[];
   pageSize?: number;
@@ -280,6 +282,8 @@ export type FathomStandIn = {
   requests: LoggedRequest[];
   /** Calls to an endpoint ("GET /meetings", "GET /recordings/:id/transcript", …), or all calls. */
   callCount(endpoint?: string): number;
+  /** Calls made with each API key (accepted or not), by key. */
+  callsByApiKey(): Map<string, number>;
   /** The next `count` calls (to `endpoint`, if given) meet this fault. */
   failNext(count: number, fault: Fault, endpoint?: string): void;
   /** From now on each call meets one of `faults` with this probability, drawn from a seeded generator. */
@@ -332,6 +336,8 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
   const webhooks = new Map<string, StandInWebhook>();
   const requests: LoggedRequest[] = [];
   const counts = new Map<string, number>();
+  const keyCounts = new Map<string, number>();
+  const acceptedKeys = new Set([apiKey, ...(options.apiKeys ?? [])]);
   const queued: Array<{ fault: Fault; endpoint?: string }> = [];
   let random: { probability: number; next: () => number; faults: Fault[] } | null = null;
   const arrivals = new Map<string, { all: number[]; heavy: number[] }>();
@@ -496,6 +502,7 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
     requests.push(logged);
     requestOf.set(res, logged);
     counts.set(endpoint, (counts.get(endpoint) ?? 0) + 1);
+    if (typeof presentedKey === 'string') keyCounts.set(presentedKey, (keyCounts.get(presentedKey) ?? 0) + 1);
 
     const fault = takeFault(endpoint);
     if (fault?.kind === 'lose-answer') losing.add(res);
@@ -521,7 +528,7 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
 
     if (path.startsWith('/oauth2/')) return oauthRoute(req, res, path, url.searchParams, body);
 
-    const keyOk = typeof presentedKey === 'string' && presentedKey === apiKey;
+    const keyOk = typeof presentedKey === 'string' && acceptedKeys.has(presentedKey);
     const issued = bearer !== undefined ? accessTokenExpiry.get(bearer) : undefined;
     const tokenOk = bearer !== undefined && (accessTokens.has(bearer) || (issued !== undefined && issued.expiresAt > now() && !revokedGrants.has(issued.grant)));
     if (!keyOk && !tokenOk) {
@@ -530,7 +537,7 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
       return send(res, 401, { error: `Unauthorized: ${what}${shown}. Generate a new key in Settings > API Access.` });
     }
     // Fathom's budget is per account: an API key's, or an OAuth grant's (whatever token it is on).
-    const principal = keyOk ? `key:${apiKey}` : `oauth:${issued?.grant ?? bearer}`;
+    const principal = keyOk ? `key:${String(presentedKey)}` : `oauth:${issued?.grant ?? bearer}`;
 
     if (options.rateLimit) {
       const { limit, heavyLimit } = options.rateLimit;
@@ -628,6 +635,7 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
     webhooks,
     requests,
     callCount: (endpoint) => (endpoint ? (counts.get(endpoint) ?? 0) : requests.length),
+    callsByApiKey: () => new Map(keyCounts),
     failNext(count, fault, endpoint) {
       for (let i = 0; i < count; i++) queued.push(endpoint ? { fault, endpoint } : { fault });
     },
