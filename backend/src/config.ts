@@ -30,6 +30,10 @@ const envSchema = z.object({
     .default('*/15 * * * *'),
   UNINSTALL_GRACE_HOURS: z.coerce.number().min(0).max(24 * 365).default(24 * 30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RUN_WORKERS: optionalString.pipe(z.stringbool({ error: 'must be true or false' }).default(true)),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(0).max(65535).optional()),
+  TRUST_PROXY_HOPS: optionalString.pipe(z.coerce.number<string>().int().min(0).max(10).default(1)),
 });
 
 export type Config = {
@@ -56,6 +60,18 @@ export type Config = {
   /** How long an uninstalled portal's data is kept before it is purged (a reinstall keeps it). */
   uninstallGraceMs: number;
   logLevel: string;
+  /** `npm start` also runs the job workers (false: a web-only process; needs DATABASE_URL). */
+  runWorkers: boolean;
+  /** When set, GET /metrics asks for `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** `npm run worker` serves GET /metrics on this port when set (it has no other HTTP server). */
+  metricsPort: number | undefined;
+  /**
+   * How many proxies (load balancer, CDN) stand between the internet and this process. The
+   * client address, scheme and host are read from X-Forwarded-* only as far as those hops wrote
+   * them; anything further left in the header was written by the client and is not believed.
+   */
+  trustProxyHops: number;
 };
 
 export class ConfigError extends Error {
@@ -76,6 +92,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.TOKEN_ENCRYPTION_KEY) {
     throw new ConfigError(
       'Invalid environment:\n  TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes, base64)',
+    );
+  }
+  if (!e.RUN_WORKERS && !e.DATABASE_URL) {
+    // The embedded database lives in this process: nobody else could ever run its jobs.
+    throw new ConfigError(
+      'Invalid environment:\n  RUN_WORKERS: false needs DATABASE_URL (the embedded database serves one process, which must run the jobs itself)',
     );
   }
   return {
@@ -101,5 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncSchedule: e.SYNC_SCHEDULE,
     uninstallGraceMs: e.UNINSTALL_GRACE_HOURS * 3_600_000,
     logLevel: e.LOG_LEVEL,
+    runWorkers: e.RUN_WORKERS,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
   };
 }

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { MigrationError } from './db/migrate.ts';
 import { createLogger } from './logger.ts';
 import { startServer } from './server.ts';
+import { exitOnSignals } from './shutdown.ts';
 
 let config;
 try {
@@ -17,24 +18,14 @@ const logger = createLogger(config.logLevel);
 try {
   const running = await startServer({ config, logger });
   logger.info(
-    { port: running.port, database: config.databaseUrl ? 'postgresql' : `embedded (${config.dataDir})` },
+    {
+      port: running.port,
+      database: config.databaseUrl ? 'postgresql' : `embedded (${config.dataDir})`,
+      workers: config.runWorkers,
+    },
     `listening on http://localhost:${running.port}`,
   );
-  let signalled = false;
-  const shutdown = (signal: string) => {
-    if (signalled) return;
-    signalled = true;
-    logger.info({ signal }, 'shutting down');
-    running.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  exitOnSignals(logger, () => running.stop());
 } catch (error) {
   if (error instanceof MigrationError) logger.fatal(error.message);
   else logger.fatal({ err: error }, 'start-up failed');

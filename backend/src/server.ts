@@ -1,9 +1,12 @@
 import http from 'node:http';
-import type { Config } from './config.ts';
+import express from 'express';
+import { ConfigError, type Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
+import { notFoundHandler } from './http/errorHandler.ts';
+import { metricsRoutes } from './http/metricsRoutes.ts';
 import { startJobs, type Jobs } from './jobs/boss.ts';
 import type { Logger } from './logger.ts';
 import { createServices, type Services } from './services.ts';
@@ -17,37 +20,82 @@ export type Running = {
   stop(): Promise<void>;
 };
 
-/** Opens the database, migrates it, starts the jobs and the web server. */
-export async function startServer(options: {
-  config: Config;
-  logger: Logger;
-  /** Run the job workers in this process too (the default for a single-process install). */
-  workers?: boolean;
-  migrationsDir?: string;
-}): Promise<Running> {
+export type RunningWorker = {
+  db: Database;
+  jobs: Jobs;
+  services: Services;
+  /** Where GET /metrics is served, when METRICS_PORT is set. */
+  metricsPort: number | undefined;
+  stop(): Promise<void>;
+};
+
+/** Starts listening; resolves with the port actually bound (PORT=0 picks a free one). */
+async function listen(server: http.Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, resolve);
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : port;
+}
+
+/** Stops taking requests and resolves once those in flight are answered. */
+function closeGracefully(server: http.Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    // A connection whose request is answered from now on closes at once, instead of staying
+    // open (and keeping close() waiting) for the keep-alive timeout in case another comes.
+    server.keepAliveTimeout = 1;
+    server.keepAliveTimeoutBuffer = 0;
+    server.closeIdleConnections();
+  });
+}
+
+/** Opens and migrates the database, builds the services and starts the job queue (workers or not). */
+async function startBackground(options: { config: Config; logger: Logger; workers: boolean; migrationsDir?: string | undefined }) {
   const { config, logger } = options;
   const db = await openDatabase(config);
   let jobs: Jobs | undefined;
-  let services: Services;
   try {
+    // Every process migrates; an advisory lock makes concurrent starts take turns.
     const applied = await migrate(db, options.migrationsDir);
     if (applied.length) logger.info({ applied }, 'migrations applied');
-    services = createServices(config, db, logger);
-    jobs = await startJobs({ db, logger, syncSchedule: config.syncSchedule, work: options.workers ?? true, sync: services.sync });
+    const services = createServices(config, db, logger);
+    jobs = await startJobs({ db, logger, syncSchedule: config.syncSchedule, work: options.workers, sync: services.sync });
+    return { db, jobs, services };
   } catch (error) {
     await jobs?.stop().catch(() => {});
     await db.close().catch(() => {});
     throw error;
   }
+}
+
+/** Opens the database, migrates it, starts the jobs and the web server. */
+export async function startServer(options: {
+  config: Config;
+  logger: Logger;
+  /** Run the job workers in this process too; RUN_WORKERS (default true) when not given. */
+  workers?: boolean;
+  migrationsDir?: string;
+}): Promise<Running> {
+  const { config, logger } = options;
+  const { db, jobs, services } = await startBackground({
+    config,
+    logger,
+    workers: options.workers ?? config.runWorkers,
+    migrationsDir: options.migrationsDir,
+  });
 
   const app = createApp({ config, db, logger, boss: jobs.boss, services });
   const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, resolve);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  let port: number;
+  try {
+    port = await listen(server, config.port);
+  } catch (error) {
+    await jobs.stop().catch(() => {});
+    await db.close().catch(() => {});
+    throw error;
+  }
 
   let stopping: Promise<void> | undefined;
   return {
@@ -59,12 +107,57 @@ export async function startServer(options: {
     stop() {
       stopping ??= (async () => {
         // Stop taking requests and let in-flight ones finish, then the jobs, then the database.
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
+        await closeGracefully(server);
         await jobs.stop();
         await db.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * A worker process (`npm run worker`): the job workers only, no web server. Many of them share
+ * one PostgreSQL and pg-boss hands each job to one of them; the embedded database cannot be
+ * shared between processes, so a worker needs DATABASE_URL.
+ */
+export async function startWorker(options: { config: Config; logger: Logger; migrationsDir?: string }): Promise<RunningWorker> {
+  const { config, logger } = options;
+  if (!config.databaseUrl) {
+    throw new ConfigError(
+      'npm run worker needs DATABASE_URL: the embedded database (PGlite) belongs to one process, so its jobs run inside `npm start`.',
+    );
+  }
+  const { db, jobs, services } = await startBackground({ config, logger, workers: true, migrationsDir: options.migrationsDir });
+  // A worker has no web server; Prometheus can still scrape its counters (syncs, jobs, API calls).
+  let metricsServer: http.Server | undefined;
+  let metricsPort: number | undefined;
+  if (config.metricsPort !== undefined) {
+    const app = express();
+    app.disable('x-powered-by');
+    app.use(metricsRoutes(services.metrics.registry, config.metricsToken));
+    app.use(notFoundHandler);
+    metricsServer = http.createServer(app);
+    try {
+      metricsPort = await listen(metricsServer, config.metricsPort);
+    } catch (error) {
+      await jobs.stop().catch(() => {});
+      await db.close().catch(() => {});
+      throw error;
+    }
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    db,
+    jobs,
+    services,
+    metricsPort,
+    stop() {
+      stopping ??= (async () => {
+        // In-flight jobs finish (pg-boss's graceful stop), then the database closes.
+        await jobs.stop();
+        await db.close();
+        if (metricsServer) await closeGracefully(metricsServer);
       })();
       return stopping;
     },

@@ -3,7 +3,8 @@ import type { Config } from './config.ts';
 import { analyseFnFor } from './coaching/analysis/fromIncomingConversation.ts';
 import { ruleBasedAnalyser } from './coaching/analysis/ruleBasedAnalyser.ts';
 import { trackersOf } from './coaching/reanalyse.ts';
-import { openApiKey, type FathomDeps } from './connections/fathomConnection.ts';
+import { connectionCredentials, type ConnectionRow, type FathomDeps } from './connections/fathomConnection.ts';
+import { fathomTokens, FATHOM_NOT_CONNECTED } from './connections/fathomTokens.ts';
 import type { HubSpotOAuth } from './connections/hubspotOAuthPort.ts';
 import { hubspotTokens, type HubSpotTokens } from './connections/hubspotTokens.ts';
 import type { Sealer } from './connections/sealer.ts';
@@ -11,17 +12,21 @@ import { encryptionKeys } from './crypto/encryptionKey.ts';
 import { tokenCipher } from './crypto/tokenCipher.ts';
 import type { Database } from './db/database.ts';
 import { withSystem, withTenant } from './db/tenancy.ts';
-import { createFathomClient } from './fathom/client.ts';
+import { createFathomClient, type FathomClient } from './fathom/client.ts';
+import type { Clock } from './fathom/clock.ts';
+import { fathomOAuth } from './fathom/oauth.ts';
 import { FathomRateLimiter } from './fathom/rateLimiter.ts';
 import type { CredentialsProvider } from './fathom/request.ts';
 import { meetingSchema } from './fathom/schemas.ts';
 import { hubspotOAuth } from './hubspot/oauth.ts';
 import { hubspotRecordLinker } from './hubspot/recordLinker.ts';
 import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from './hubspot/scopes.ts';
-import { NotConfigured } from './errors.ts';
+import { Conflict, NotConfigured } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { countingFetch, createMetrics, hubspotCallCounter, type Metrics } from './metrics.ts';
 import { fathomMeetingSource } from './sync/fathomSource.ts';
 import { fromFathomMeeting } from './sync/fromFathomMeeting.ts';
+import type { SyncIncident } from './sync/ports.ts';
 import type { SyncServices } from './sync/syncJobs.ts';
 
 export type Services = {
@@ -33,10 +38,13 @@ export type Services = {
   tokens: HubSpotTokens | undefined;
   fathom: FathomDeps;
   sync: SyncServices;
+  /** This instance's Prometheus registry and counters (GET /metrics). */
+  metrics: Metrics;
 };
 
 /** The composition root: every long-lived collaborator, built once from the config. */
-export function createServices(config: Config, db: Database, logger: Logger): Services {
+export function createServices(config: Config, db: Database, logger: Logger, options: { fathomClock?: Clock } = {}): Services {
+  const metrics = createMetrics();
   const sealer = tokenCipher(encryptionKeys({ configured: config.tokenEncryptionKey, dataDir: config.dataDir, logger }));
   const { clientId, clientSecret } = config.hubspot;
   const oauth =
@@ -49,6 +57,7 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
           redirectUri: `${config.publicBaseUrl}/oauth/hubspot/callback`,
           scopes: REQUIRED_SCOPES,
           optionalScopes: OPTIONAL_SCOPES,
+          fetch: countingFetch(metrics, 'hubspot'),
         })
       : undefined;
   const tokens = oauth ? hubspotTokens({ db, sealer, oauth }) : undefined;
@@ -57,23 +66,47 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
   const limiters = new Map<string, FathomRateLimiter>();
   const limiterFor = (key: string) => {
     let limiter = limiters.get(key);
-    if (!limiter) limiters.set(key, (limiter = new FathomRateLimiter()));
+    if (!limiter) limiters.set(key, (limiter = new FathomRateLimiter(options.fathomClock ? { clock: options.fathomClock } : {})));
     return limiter;
   };
   const fathomClient = (credentials: CredentialsProvider, limiterKey?: string, onRetry?: (cause: string) => void) =>
     createFathomClient({
       baseUrl: config.fathom.apiBase,
       credentials,
+      ...(options.fathomClock ? { clock: options.fathomClock } : {}),
+      fetch: countingFetch(metrics, 'fathom'),
       ...(limiterKey ? { rateLimiter: limiterFor(limiterKey) } : {}),
       ...(onRetry ? { onRetry: (event) => onRetry(`retried ${event.operation}: ${event.cause}`) } : {}),
     });
 
+  const fathomAuth =
+    config.fathom.clientId && config.fathom.clientSecret
+      ? fathomOAuth({
+          clientId: config.fathom.clientId,
+          clientSecret: config.fathom.clientSecret,
+          authBase: config.fathom.authBase,
+          redirectUri: `${config.publicBaseUrl}/oauth/fathom/callback`,
+          fetch: countingFetch(metrics, 'fathom'),
+        })
+      : undefined;
   const fathom: FathomDeps = {
     db,
     sealer,
     fathomClient: (credentials) => fathomClient(credentials),
+    oauth: fathomAuth,
+    tokens: fathomAuth ? fathomTokens({ db, sealer, oauth: fathomAuth }) : undefined,
     publicBaseUrl: config.publicBaseUrl,
     logger,
+  };
+
+  /** The account's Fathom connection and a client for it, paced by the connection's limiter. */
+  const fathomOf = async (accountId: string, incidents?: SyncIncident[]): Promise<{ client: FathomClient; authType: 'api_key' | 'oauth' }> => {
+    const row = await withTenant(db, { accountId }, async (tx) =>
+      (await tx.query<ConnectionRow>(`SELECT * FROM get_fathom_connection() WHERE status = 'active'`)).rows[0],
+    );
+    if (!row || (!row.api_key_enc && !row.access_token_enc)) throw new Conflict(FATHOM_NOT_CONNECTED);
+    const onRetry = incidents ? (message: string) => incidents.push({ message }) : undefined;
+    return { client: fathomClient(connectionCredentials(fathom, row), row.id, onRetry), authType: row.auth_type };
   };
 
   const hubIdOf = async (accountId: string) =>
@@ -84,7 +117,12 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
     let client = hubspotClients.get(accountId);
     if (!client) {
       // About 110 requests per 10 s per portal for a marketplace app: stay under with room to spare.
-      client = new Client({ basePath: config.hubspot.apiBase, numberOfApiCallRetries: 3, limiterOptions: { maxConcurrent: 4, minTime: 100 } });
+      client = new Client({
+        basePath: config.hubspot.apiBase,
+        numberOfApiCallRetries: 3,
+        limiterOptions: { maxConcurrent: 4, minTime: 100 },
+        middleware: [hubspotCallCounter(metrics)],
+      });
       hubspotClients.set(accountId, client);
     }
     client.setAccessToken(accessToken);
@@ -97,6 +135,7 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
   const sync: SyncServices = {
     db,
     logger,
+    metrics,
     async analyseFor(accountId) {
       const settings = await withSystem(db, async (tx) =>
         (await tx.query<{ settings: unknown }>('SELECT settings FROM accounts WHERE id = $1', [accountId])).rows[0]?.settings,
@@ -104,15 +143,8 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
       return analyseFnFor(ruleBasedAnalyser, trackersOf(settings));
     },
     async sourceFor(accountId, incidents) {
-      const row = await withTenant(db, { accountId }, async (tx) =>
-        (await tx.query<{ id: string; account_id: string; auth_type: 'api_key' | 'oauth'; key_id: string | null; api_key_enc: Buffer | null }>(
-          'SELECT id, account_id, auth_type, key_id, api_key_enc FROM get_fathom_connection()',
-        )).rows[0],
-      );
-      if (!row?.api_key_enc) throw new Error('Fathom is not connected with an API key for this account.');
-      const apiKey = openApiKey(sealer, row);
-      const client = fathomClient(() => ({ kind: 'apiKey', apiKey }), row.id, (message) => incidents.push({ message }));
-      return fathomMeetingSource(client, { hubId: await hubIdOf(accountId), authType: row.auth_type });
+      const { client, authType } = await fathomOf(accountId, incidents);
+      return fathomMeetingSource(client, { hubId: await hubIdOf(accountId), authType });
     },
     async linkerFor(accountId) {
       if (!tokens) return undefined;
@@ -127,9 +159,16 @@ export function createServices(config: Config, db: Database, logger: Logger): Se
       return hubspotRecordLinker(clientWith(accountId, accessToken));
     },
     async meetingFromWebhook(accountId, payload) {
-      return fromFathomMeeting(meetingSchema.parse(payload), await hubIdOf(accountId));
+      const meeting = meetingSchema.parse(payload);
+      if (!meeting.transcript) {
+        // OAuth connections register webhooks without transcripts: fetch what the payload lacks.
+        const { client } = await fathomOf(accountId);
+        meeting.transcript = await client.getTranscript(meeting.recording_id);
+        meeting.default_summary ??= await client.getSummary(meeting.recording_id);
+      }
+      return fromFathomMeeting(meeting, await hubIdOf(accountId));
     },
   };
 
-  return { sealer, hubspotClient, oauth, tokens, fathom, sync };
+  return { sealer, hubspotClient, oauth, tokens, fathom, sync, metrics };
 }

@@ -35,4 +35,26 @@ describe('configuration', () => {
     expect(config.hubspot.apiBase).toBe('http://127.0.0.1:9999');
     expect(config.publicBaseUrl).toBe('https://app.example.com');
   });
+
+  test('RUN_WORKERS defaults to true and false makes a web-only process, which needs a PostgreSQL server', () => {
+    expect(loadConfig({}).runWorkers).toBe(true);
+    expect(loadConfig({ RUN_WORKERS: 'false', DATABASE_URL: 'postgres://app@db.internal/app' }).runWorkers).toBe(false);
+    expect(() => loadConfig({ RUN_WORKERS: 'sometimes' })).toThrow(/RUN_WORKERS: must be true or false/);
+    expect(() => loadConfig({ RUN_WORKERS: 'false' })).toThrow(/RUN_WORKERS: false needs DATABASE_URL/);
+  });
+
+  test('a metrics token, when set, must be long enough to be a secret', () => {
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(() => loadConfig({ METRICS_TOKEN: 'abc' })).toThrow(/METRICS_TOKEN: must be at least 16 characters/);
+    expect(loadConfig({ METRICS_TOKEN: 'a-long-enough-scrape-token', METRICS_PORT: '9464' })).toMatchObject({
+      metricsToken: 'a-long-enough-scrape-token',
+      metricsPort: 9464,
+    });
+  });
+
+  test('one proxy hop is trusted by default; the count is a small number', () => {
+    expect(loadConfig({}).trustProxyHops).toBe(1);
+    expect(loadConfig({ TRUST_PROXY_HOPS: '2' }).trustProxyHops).toBe(2);
+    expect(() => loadConfig({ TRUST_PROXY_HOPS: 'true' })).toThrow(/TRUST_PROXY_HOPS/);
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { Button, EmptyState, ErrorState, Heading, Link, LoadingSpinner, ScoreCircle, Tag, Text } from '@hubspot/ui-extensions';
+import { Alert, Button, EmptyState, ErrorState, Heading, Link, LoadingSpinner, ScoreCircle, Tag, Text } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { createApi } from '../../hubspot-app/app/cards/api';
 import { ConversationsView, type ConversationItem } from '../../hubspot-app/app/cards/ConversationsView';
@@ -71,6 +71,18 @@ describe('conversations card', () => {
     const rep = renderCard({ [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'rep' } } } });
     await rep.waitFor(() => expect(rep.find(EmptyState)).toBeTruthy());
     expect(rep.find(Text).text).toBe('No recorded calls with this record yet.');
+  });
+
+  test('when Fathom needs reconnecting, the calls stay and a warning says new ones are not arriving, and who can fix it', async () => {
+    const rep = renderCard({ [`GET ${LIST}`]: { body: { items: [item(1)], nextCursor: null, viewer: { role: 'rep' }, fathom: 'needs_reauth' } } });
+    await rep.waitFor(() => expect(rep.find(Alert).props.title).toBe('New calls are not syncing'));
+    expect(rep.find(Alert).text).toMatch(/reconnected by an admin/);
+    expect(rep.findAll(Heading).map((h) => h.text)).toEqual(['Acme call 1']);
+    const admin = renderCard({ [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'admin' }, fathom: 'needs_reauth' } } });
+    await admin.waitFor(() => expect(admin.find(Alert).text).toMatch(/Reconnect Fathom in the app settings/));
+    const fine = renderCard({ [`GET ${LIST}`]: { body: { items: [item(1)], nextCursor: null, viewer: { role: 'rep' }, fathom: 'connected' } } });
+    await fine.waitFor(() => expect(fine.findAll(Heading).length).toBe(1));
+    expect(fine.maybeFind(Alert)).toBeNull();
   });
 
   test.each([

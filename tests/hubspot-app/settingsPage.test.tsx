@@ -5,7 +5,12 @@ import { createApi } from '../../hubspot-app/app/cards/api';
 import { SettingsView } from '../../hubspot-app/app/settings/SettingsView';
 import { fakeBackend } from './fakeBackend';
 
-const notConnected = { connected: false, status: null, webhookRegistered: false, lastSyncedAt: null, lastError: null, backfillSince: null };
+const keyOnly = { available: false, reason: 'Connecting with a Fathom login is not set up on this server, so connect Fathom with an API key.' };
+const notConnected = {
+  connected: false, authType: null, status: null, webhookRegistered: false, lastSyncedAt: null, lastError: null, backfillSince: null, oauth: keyOnly,
+};
+const connectUrl = 'https://fathom-hubspot.example.com/oauth/fathom/start?link=k1.sealed';
+const withOAuth = { ...notConnected, oauth: { available: true, connectUrl, expiresInSeconds: 600 } };
 const connected = { ...notConnected, connected: true, status: 'active', webhookRegistered: true };
 const log = (overrides: Record<string, unknown>) => ({
   id: 'l1', kind: 'backfill', status: 'succeeded', startedAt: '2026-11-20T10:00:00.000Z', durationSeconds: 42.5,
@@ -31,12 +36,13 @@ function renderPage(routes: Parameters<typeof fakeBackend>[0]) {
 const buttonTexts = (page: ReturnType<typeof renderPage>) => page.findAll(Button).map((b) => b.text);
 
 describe('settings page', () => {
-  test('not connected: a masked key field and Connect Fathom; Sync now is disabled', async () => {
+  test('not connected: a masked key field and Connect with key, and why there is no OAuth; Sync now is disabled', async () => {
     const page = renderPage({ 'GET /api/settings/fathom': { body: notConnected } });
     await page.waitFor(() => expect(buttonTexts(page)).toContain('Sync now'));
     expect(page.find(StatusTag).text).toBe('Not connected');
     expect(page.find(Input, { name: 'apiKey' }).props.type).toBe('password');
-    expect(buttonTexts(page)).toEqual(['Connect Fathom', 'Sync now', 'Import users from HubSpot']);
+    expect(buttonTexts(page)).toEqual(['Connect with key', 'Sync now', 'Import users from HubSpot']);
+    expect(page.findAll(Text).map((t) => t.text)).toContain(keyOnly.reason);
     expect(page.findAll(Button).find((b) => b.text === 'Sync now')!.props.disabled).toBe(true);
   });
 
@@ -55,6 +61,25 @@ describe('settings page', () => {
     expect(page.backend.calls.find((c) => c.method === 'PUT')!.body).toEqual({ apiKey: 'a-new-fathom-key-123456', backfillSince: '2026-01-01' });
   });
 
+  test('with Fathom OAuth on the server, "Connect with Fathom" opens the short-lived link in a new tab, and the key stays the fallback', async () => {
+    const page = renderPage({ 'GET /api/settings/fathom': { body: withOAuth } });
+    await page.waitFor(() => expect(buttonTexts(page)).toContain('Connect with Fathom'));
+    expect(page.findAll(Button).find((b) => b.text === 'Connect with Fathom')!.props.href).toEqual({ url: connectUrl, external: true });
+    expect(buttonTexts(page)).toEqual(expect.arrayContaining(['Check status', 'Connect with key']));
+    const before = page.backend.calls.filter((c) => c.path === '/api/settings/fathom').length;
+    page.findAll(Button).find((b) => b.text === 'Check status')!.trigger('onClick');
+    await page.waitFor(() => expect(page.backend.calls.filter((c) => c.path === '/api/settings/fathom').length).toBe(before + 1));
+  });
+
+  test('an OAuth connection Fathom stopped accepting says it must be reconnected, and offers to', async () => {
+    const page = renderPage({
+      'GET /api/settings/fathom': { body: { ...withOAuth, authType: 'oauth', status: 'needs_reauth', lastError: 'Fathom refused the refresh token (invalid_grant)' } },
+    });
+    await page.waitFor(() => expect(page.find(StatusTag).text).toBe('Reconnect needed'));
+    expect(page.find(Alert).props.title).toBe('Fathom needs to be reconnected');
+    expect(buttonTexts(page)).toContain('Connect with Fathom');
+  });
+
   test('a rejected key shows Fathom’s reason', async () => {
     const page = renderPage({
       'GET /api/settings/fathom': { body: notConnected },
@@ -62,8 +87,9 @@ describe('settings page', () => {
     });
     await page.waitFor(() => expect(page.maybeFind(Input, { name: 'apiKey' })).not.toBeNull());
     page.find(Input, { name: 'apiKey' }).trigger('onChange', 'wrong-key-1234567890' as never);
-    await page.waitFor(() => expect(page.findAll(Button)[0]!.props.disabled).toBe(false));
-    page.findAll(Button)[0]!.trigger('onClick');
+    const connectWithKey = () => page.findAll(Button).find((b) => b.text === 'Connect with key')!;
+    await page.waitFor(() => expect(connectWithKey().props.disabled).toBe(false));
+    connectWithKey().trigger('onClick');
     await page.waitFor(() => expect(page.find(Alert).text).toBe('Fathom did not accept this API key: Invalid API key'));
   });
 

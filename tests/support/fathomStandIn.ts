@@ -5,6 +5,12 @@
  * the API key, counts calls per endpoint, and injects faults (429, 5xx, slow answers, dropped
  * connections) on demand or at random from a seeded generator. It can also deliver a webhook,
  * signed the Standard Webhooks way with the reference `standardwebhooks` package.
+ *
+ * With `oauth` it is also Fathom's OAuth server for public apps (`/oauth2/authorize`, which
+ * consents at once and redirects back, and `/oauth2/token`): single-use codes bound to the
+ * redirect URI, expiring access tokens, and refresh tokens that rotate — a spent one is
+ * refused with invalid_grant. As Fathom documents, OAuth tokens may not ask `/meetings` for
+ * transcripts or summaries.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -200,23 +206,52 @@ export type Fault =
   | { kind: 'rate-limit'; retryAfterSeconds?: number }
   | { kind: 'server-error'; status?: number }
   | { kind: 'slow'; delayMs: number }
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /** Do the work (e.g. rotate a refresh token), then drop the connection instead of answering. */
+  | { kind: 'lose-answer' };
+
+export type StandInOAuth = {
+  clientId: string;
+  clientSecret: string;
+  /** Lifetime of issued access tokens (stand-in clock); 3600 by default. */
+  accessTokenTtlSeconds?: number;
+  /** The admin's answer on the consent page; 'grant' by default. */
+  consent?: 'grant' | 'deny';
+};
 
 export type StandInOptions = GenerateOptions & {
   meetings?: StandInMeeting[];
   apiKey?: string;
+  /** Further API keys it accepts besides `apiKey` (several accounts, each with its own key). */
+  apiKeys?: string[];
   /** Bearer tokens accepted as OAuth access tokens. */
   accessTokens?: string[];
   pageSize?: number;
-  /** Enforce Fathom's budget: more than `limit` calls within `windowMs` get 429. Off by default. */
-  rateLimit?: { limit: number; windowMs: number };
+  /**
+   * Enforce Fathom's budget per account: more than `limit` calls (or `heavyLimit` heavy ones:
+   * per-recording transcripts and summaries, or /meetings with them) within `windowMs` get 429.
+   * Off by default.
+   */
+  rateLimit?: { limit: number; windowMs: number; heavyLimit?: number };
+  oauth?: StandInOAuth;
   /** The stand-in's clock (rate limit window, request log); `Date.now` by default. */
   now?: () => number;
   /** Echo the presented key in auth errors, as a careless API might, to test that we scrub it. */
   echoKeyInErrors?: boolean;
 };
 
-export type LoggedRequest = { endpoint: string; method: string; path: string; query: URLSearchParams; at: number; auth: 'apiKey' | 'bearer' | 'none' };
+export type LoggedRequest = {
+  endpoint: string;
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  at: number;
+  auth: 'apiKey' | 'bearer' | 'none';
+  /** The form of a POST to /oauth2/token. */
+  form?: URLSearchParams;
+  /** The answer's status (undefined while unanswered or when dropped). */
+  status?: number;
+};
 
 export type StandInWebhook = {
   id: string;
@@ -233,12 +268,22 @@ export type StandInWebhook = {
 export type FathomStandIn = {
   /** Use as FATHOM_API_BASE. */
   baseUrl: string;
+  /** Use as FATHOM_AUTH_BASE. */
+  authBaseUrl: string;
+  /** The refresh token most recently issued (OAuth), and every access token still valid. */
+  oauthState(): { latestRefreshToken: string | null; liveAccessTokens: string[]; spentRefreshTokens: number };
+  /** Makes every issued access token expire now (as time passing would). */
+  expireAccessTokens(): void;
+  /** Revokes the grant: every token issued so far stops working (refresh answers invalid_grant). */
+  revokeGrants(): void;
   apiKey: string;
   meetings: StandInMeeting[];
   webhooks: Map<string, StandInWebhook>;
   requests: LoggedRequest[];
   /** Calls to an endpoint ("GET /meetings", "GET /recordings/:id/transcript", …), or all calls. */
   callCount(endpoint?: string): number;
+  /** Calls made with each API key (accepted or not), by key. */
+  callsByApiKey(): Map<string, number>;
   /** The next `count` calls (to `endpoint`, if given) meet this fault. */
   failNext(count: number, fault: Fault, endpoint?: string): void;
   /** From now on each call meets one of `faults` with this probability, drawn from a seeded generator. */
@@ -291,9 +336,19 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
   const webhooks = new Map<string, StandInWebhook>();
   const requests: LoggedRequest[] = [];
   const counts = new Map<string, number>();
+  const keyCounts = new Map<string, number>();
+  const acceptedKeys = new Set([apiKey, ...(options.apiKeys ?? [])]);
   const queued: Array<{ fault: Fault; endpoint?: string }> = [];
   let random: { probability: number; next: () => number; faults: Fault[] } | null = null;
-  const arrivals: number[] = [];
+  const arrivals = new Map<string, { all: number[]; heavy: number[] }>();
+  const codes = new Map<string, { redirectUri: string; expiresAt: number; used: boolean }>();
+  const accessTokenExpiry = new Map<string, { expiresAt: number; grant: string }>();
+  const refreshTokens = new Map<string, { grant: string; spent: boolean }>();
+  const revokedGrants = new Set<string>();
+  let latestRefreshToken: string | null = null;
+  let oauthSeq = 0;
+  const losing = new WeakSet<http.ServerResponse>();
+  const requestOf = new WeakMap<http.ServerResponse, LoggedRequest>();
   const timers = new Set<NodeJS.Timeout>();
   let webhookSeq = 0;
 
@@ -303,6 +358,7 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
     if (/^\/recordings\/[^/]+\/summary$/.test(path)) return `${method} /recordings/:id/summary`;
     if (path === '/webhooks') return `${method} /webhooks`;
     if (/^\/webhooks\/[^/]+$/.test(path)) return `${method} /webhooks/:id`;
+    if (path.startsWith('/oauth2/')) return `${method} ${path}`;
     return `${method} ${path}`;
   }
 
@@ -317,17 +373,32 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
 
   function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     if (res.destroyed || res.writableEnded) return;
+    if (losing.has(res)) {
+      res.socket?.destroy();
+      return;
+    }
+    const logged = requestOf.get(res);
+    if (logged) logged.status = status;
     const text = body === undefined ? '' : JSON.stringify(body);
     res.writeHead(status, { ...(text ? { 'content-type': 'application/json' } : {}), ...headers });
     res.end(text);
   }
 
-  function rateLimitHeaders(): Record<string, string> {
-    if (!options.rateLimit) return {};
-    const { limit, windowMs } = options.rateLimit;
+  function windowOf(principal: string) {
+    let window = arrivals.get(principal);
+    if (!window) arrivals.set(principal, (window = { all: [], heavy: [] }));
+    const { windowMs } = options.rateLimit!;
     const t = now();
-    const inWindow = arrivals.filter((at) => at + windowMs > t);
-    const reset = inWindow.length ? Math.ceil((inWindow[0]! + windowMs - t) / 1000) : Math.ceil(windowMs / 1000);
+    window.all = window.all.filter((at) => at + windowMs > t);
+    window.heavy = window.heavy.filter((at) => at + windowMs > t);
+    return window;
+  }
+
+  function rateLimitHeaders(principal?: string): Record<string, string> {
+    if (!options.rateLimit || !principal) return {};
+    const { limit, windowMs } = options.rateLimit;
+    const inWindow = windowOf(principal).all;
+    const reset = inWindow.length ? Math.ceil((inWindow[0]! + windowMs - now()) / 1000) : Math.ceil(windowMs / 1000);
     return {
       'ratelimit-limit': String(limit),
       'ratelimit-remaining': String(Math.max(0, limit - inWindow.length)),
@@ -352,9 +423,12 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  function route(req: http.IncomingMessage, res: http.ServerResponse, path: string, query: URLSearchParams, body: string): void {
+  function route(req: http.IncomingMessage, res: http.ServerResponse, path: string, query: URLSearchParams, body: string, principal: string): void {
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/meetings') {
+      if (principal.startsWith('oauth:') && (query.get('include_transcript') === 'true' || query.get('include_summary') === 'true')) {
+        return send(res, 400, { error: 'include_transcript and include_summary are not available to OAuth apps: use /recordings/{id}/transcript and /recordings/{id}/summary' });
+      }
       const after = query.get('created_after');
       let list = [...meetings].sort((a, b) => b.created_at.localeCompare(a.created_at));
       if (after !== null) {
@@ -371,14 +445,14 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
       const items = list.slice(offset, offset + pageSize).map((meeting) => visible(meeting, query));
       const nextOffset = offset + pageSize;
       const next_cursor = nextOffset < list.length ? Buffer.from(String(nextOffset)).toString('base64url') : null;
-      return send(res, 200, { limit: pageSize, next_cursor, items }, rateLimitHeaders());
+      return send(res, 200, { limit: pageSize, next_cursor, items }, rateLimitHeaders(principal));
     }
     const recording = /^\/recordings\/([^/]+)\/(transcript|summary)$/.exec(path);
     if (method === 'GET' && recording) {
       const meeting = meetings.find((candidate) => String(candidate.recording_id) === recording[1]);
       if (!meeting) return send(res, 404, { error: 'Recording not found' });
-      if (recording[2] === 'transcript') return send(res, 200, { transcript: meeting.transcript }, rateLimitHeaders());
-      return send(res, 200, { summary: meeting.default_summary }, rateLimitHeaders());
+      if (recording[2] === 'transcript') return send(res, 200, { transcript: meeting.transcript }, rateLimitHeaders(principal));
+      return send(res, 200, { summary: meeting.default_summary }, rateLimitHeaders(principal));
     }
     if (method === 'POST' && path === '/webhooks') {
       let input: Record<string, unknown>;
@@ -405,12 +479,12 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
         triggered_for: triggers.map(String),
       };
       webhooks.set(webhook.id, webhook);
-      return send(res, 201, webhook, rateLimitHeaders());
+      return send(res, 201, webhook, rateLimitHeaders(principal));
     }
     const webhookPath = /^\/webhooks\/([^/]+)$/.exec(path);
     if (method === 'DELETE' && webhookPath) {
       if (!webhooks.delete(decodeURIComponent(webhookPath[1]!))) return send(res, 404, { error: 'Webhook not found' });
-      return send(res, 204, undefined, rateLimitHeaders());
+      return send(res, 204, undefined, rateLimitHeaders(principal));
     }
     return send(res, 404, { error: 'Not found' });
   }
@@ -424,10 +498,14 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
     const endpoint = endpointOf(method, path);
     const presentedKey = req.headers['x-api-key'];
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    requests.push({ endpoint, method, path, query: url.searchParams, at: now(), auth: presentedKey ? 'apiKey' : bearer ? 'bearer' : 'none' });
+    const logged: LoggedRequest = { endpoint, method, path, query: url.searchParams, at: now(), auth: presentedKey ? 'apiKey' : bearer ? 'bearer' : 'none' };
+    requests.push(logged);
+    requestOf.set(res, logged);
     counts.set(endpoint, (counts.get(endpoint) ?? 0) + 1);
+    if (typeof presentedKey === 'string') keyCounts.set(presentedKey, (keyCounts.get(presentedKey) ?? 0) + 1);
 
     const fault = takeFault(endpoint);
+    if (fault?.kind === 'lose-answer') losing.add(res);
     if (fault?.kind === 'drop') {
       req.socket.destroy();
       return;
@@ -448,25 +526,90 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
       if (res.destroyed) return;
     }
 
-    const keyOk = typeof presentedKey === 'string' && presentedKey === apiKey;
-    const tokenOk = bearer !== undefined && accessTokens.has(bearer);
+    if (path.startsWith('/oauth2/')) return oauthRoute(req, res, path, url.searchParams, body);
+
+    const keyOk = typeof presentedKey === 'string' && acceptedKeys.has(presentedKey);
+    const issued = bearer !== undefined ? accessTokenExpiry.get(bearer) : undefined;
+    const tokenOk = bearer !== undefined && (accessTokens.has(bearer) || (issued !== undefined && issued.expiresAt > now() && !revokedGrants.has(issued.grant)));
     if (!keyOk && !tokenOk) {
       const shown = options.echoKeyInErrors ? ` '${String(presentedKey ?? bearer ?? '')}'` : '';
-      return send(res, 401, { error: `Unauthorized: invalid API key${shown}. Generate a new key in Settings > API Access.` });
+      const what = bearer !== undefined ? 'invalid or expired access token' : 'invalid API key';
+      return send(res, 401, { error: `Unauthorized: ${what}${shown}. Generate a new key in Settings > API Access.` });
     }
+    // Fathom's budget is per account: an API key's, or an OAuth grant's (whatever token it is on).
+    const principal = keyOk ? `key:${String(presentedKey)}` : `oauth:${issued?.grant ?? bearer}`;
 
     if (options.rateLimit) {
-      const { limit, windowMs } = options.rateLimit;
-      const t = now();
-      while (arrivals.length && arrivals[0]! + windowMs <= t) arrivals.shift();
-      if (arrivals.length >= limit) {
-        const wait = Math.max(1, Math.ceil((arrivals[0]! + windowMs - t) / 1000));
-        return send(res, 429, { error: 'Rate limit exceeded' }, { 'retry-after': String(wait), ...rateLimitHeaders() });
+      const { limit, heavyLimit } = options.rateLimit;
+      const window = windowOf(principal);
+      const heavy = /\/(transcript|summary)$/.test(path) || url.searchParams.get('include_transcript') === 'true' || url.searchParams.get('include_summary') === 'true';
+      const full = window.all.length >= limit ? window.all : heavy && heavyLimit !== undefined && window.heavy.length >= heavyLimit ? window.heavy : null;
+      if (full) {
+        const wait = Math.max(1, Math.ceil((full[0]! + options.rateLimit.windowMs - now()) / 1000));
+        return send(res, 429, { error: 'Rate limit exceeded' }, { 'retry-after': String(wait), ...rateLimitHeaders(principal) });
       }
-      arrivals.push(t);
+      window.all.push(now());
+      if (heavy) window.heavy.push(now());
     }
 
-    route(req, res, path, url.searchParams, body);
+    route(req, res, path, url.searchParams, body, principal);
+  }
+
+  function issueTokens(grant: string) {
+    oauthSeq += 1;
+    const accessToken = `fathom-at-${oauthSeq}-${randomBytes(8).toString('hex')}`;
+    const refreshToken = `fathom-rt-${oauthSeq}-${randomBytes(8).toString('hex')}`;
+    const ttl = options.oauth?.accessTokenTtlSeconds ?? 3600;
+    accessTokenExpiry.set(accessToken, { expiresAt: now() + ttl * 1000, grant });
+    refreshTokens.set(refreshToken, { grant, spent: false });
+    latestRefreshToken = refreshToken;
+    return { access_token: accessToken, refresh_token: refreshToken, expires_in: ttl, token_type: 'Bearer', scope: 'public_api' };
+  }
+
+  function oauthRoute(req: http.IncomingMessage, res: http.ServerResponse, path: string, query: URLSearchParams, body: string): void {
+    const oauth = options.oauth;
+    if (!oauth) return send(res, 404, { error: 'Not found' });
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && path === '/oauth2/authorize') {
+      const redirectUri = query.get('redirect_uri');
+      if (query.get('client_id') !== oauth.clientId || !redirectUri) return send(res, 400, { error: 'invalid_request', error_description: 'unknown client_id or no redirect_uri' });
+      const back = new URL(redirectUri);
+      const state = query.get('state');
+      if (state !== null) back.searchParams.set('state', state);
+      if (query.get('response_type') !== 'code') back.searchParams.set('error', 'unsupported_response_type');
+      else if (!(query.get('scope') ?? '').split(' ').includes('public_api')) back.searchParams.set('error', 'invalid_scope');
+      else if (oauth.consent === 'deny') back.searchParams.set('error', 'access_denied');
+      else {
+        const code = `fathom-code-${randomBytes(12).toString('hex')}`;
+        codes.set(code, { redirectUri, expiresAt: now() + 60_000, used: false });
+        back.searchParams.set('code', code);
+      }
+      res.writeHead(302, { location: back.toString() });
+      res.end();
+      return;
+    }
+    if (method === 'POST' && path === '/oauth2/token') {
+      const form = new URLSearchParams(body);
+      const logged = requestOf.get(res);
+      if (logged) logged.form = form;
+      if (form.get('client_id') !== oauth.clientId || form.get('client_secret') !== oauth.clientSecret) {
+        return send(res, 401, { error: 'invalid_client' });
+      }
+      if (form.get('grant_type') === 'authorization_code') {
+        const code = codes.get(form.get('code') ?? '');
+        if (!code || code.used || code.expiresAt <= now() || code.redirectUri !== form.get('redirect_uri')) return send(res, 400, { error: 'invalid_grant' });
+        code.used = true;
+        return send(res, 200, issueTokens(`grant-${randomBytes(6).toString('hex')}`));
+      }
+      if (form.get('grant_type') === 'refresh_token') {
+        const presented = refreshTokens.get(form.get('refresh_token') ?? '');
+        if (!presented || presented.spent || revokedGrants.has(presented.grant)) return send(res, 400, { error: 'invalid_grant' });
+        presented.spent = true;
+        return send(res, 200, issueTokens(presented.grant));
+      }
+      return send(res, 400, { error: 'unsupported_grant_type' });
+    }
+    return send(res, 404, { error: 'Not found' });
   }
 
   const listening: Listening = await listen((req, res) => {
@@ -475,11 +618,24 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
 
   return {
     baseUrl: `${listening.url}${API_PREFIX}`,
+    authBaseUrl: `${listening.url}${API_PREFIX}`,
+    oauthState: () => ({
+      latestRefreshToken,
+      liveAccessTokens: [...accessTokenExpiry].filter(([, t]) => t.expiresAt > now() && !revokedGrants.has(t.grant)).map(([token]) => token),
+      spentRefreshTokens: [...refreshTokens.values()].filter((t) => t.spent).length,
+    }),
+    expireAccessTokens() {
+      for (const token of accessTokenExpiry.values()) token.expiresAt = Math.min(token.expiresAt, now());
+    },
+    revokeGrants() {
+      for (const token of refreshTokens.values()) revokedGrants.add(token.grant);
+    },
     apiKey,
     meetings,
     webhooks,
     requests,
     callCount: (endpoint) => (endpoint ? (counts.get(endpoint) ?? 0) : requests.length),
+    callsByApiKey: () => new Map(keyCounts),
     failNext(count, fault, endpoint) {
       for (let i = 0; i < count; i++) queued.push(endpoint ? { fault, endpoint } : { fault });
     },

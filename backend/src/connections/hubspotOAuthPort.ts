@@ -1,5 +1,7 @@
+import type { TokenSet } from './tokenEndpoint.ts';
+
 /** HubSpot's OAuth token set, as the token endpoint answers it. */
-export type HubSpotTokenSet = { accessToken: string; refreshToken: string; expiresInSeconds: number };
+export type HubSpotTokenSet = TokenSet;
 
 /** What introspecting an access token tells about the install. */
 export type HubSpotTokenInfo = { hubId: number; userId: number; userEmail: string; scopes: string[]; hubDomain: string | null };

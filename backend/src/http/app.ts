@@ -5,12 +5,17 @@ import type { Database } from '../db/database.ts';
 import { REQUIRED_SCOPES } from '../hubspot/scopes.ts';
 import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
+import { refuseOversizedBodies } from './bodyLimit.ts';
 import { cardRoutes } from './cardRoutes.ts';
 import { errorHandler, notFoundHandler } from './errorHandler.ts';
+import { fathomOAuthRoutes } from './fathomOAuthRoutes.ts';
 import { fathomWebhookRoutes } from './fathomWebhookRoutes.ts';
 import { healthRoutes } from './healthRoutes.ts';
 import { hubspotWebhookRoutes } from './hubspotWebhookRoutes.ts';
 import { installRoutes } from './installRoutes.ts';
+import { metricsRoutes, observeRequest } from './metricsRoutes.ts';
+import { publicRateLimits } from './rateLimits.ts';
+import { requestLog } from './requestLog.ts';
 import { requireHubSpotSignature, resolveSignedCaller } from './signedRequest.ts';
 import { settingsRoutes } from './settingsRoutes.ts';
 
@@ -23,15 +28,22 @@ export type AppDeps = {
 };
 
 // hubspot.fetch sends at most 1 MB; our own bodies are small.
-const JSON_LIMIT = '256kb';
+const JSON_LIMIT = 256 * 1024;
 
 export function createApp(deps: AppDeps): Express {
   const { config, db, logger, boss, services } = deps;
   const app = express();
   app.disable('x-powered-by');
-  // Behind a load balancer the client and the scheme come from X-Forwarded-*.
-  app.set('trust proxy', true);
+  // Behind a load balancer the client and the scheme come from X-Forwarded-*, as far as our own
+  // proxies wrote it: trusting the whole header would let any client pick its address (and so
+  // walk around the rate limits).
+  app.set('trust proxy', config.trustProxyHops);
+  app.use(requestLog(logger, { onEnd: observeRequest(services.metrics) }));
   app.use(healthRoutes(db));
+  app.use(metricsRoutes(services.metrics.registry, config.metricsToken));
+  const limits = publicRateLimits();
+  app.use('/oauth', limits.oauth);
+  app.use('/webhooks/fathom', limits.fathomWebhooks);
   app.use(installRoutes({
     db,
     oauth: services.oauth,
@@ -40,11 +52,13 @@ export function createApp(deps: AppDeps): Express {
     secureCookies: config.publicBaseUrl.startsWith('https:'),
     logger,
   }));
+  app.use(fathomOAuthRoutes({ fathom: services.fathom, boss, secureCookies: config.publicBaseUrl.startsWith('https:'), logger }));
   app.use(fathomWebhookRoutes({ db, sealer: services.sealer, boss, logger }));
 
   // Everything under these paths is signed by HubSpot: keep the raw body for the signature check.
   const SIGNED = ['/api', '/webhooks/hubspot'];
   const signed = express.Router();
+  signed.use(SIGNED, refuseOversizedBodies(JSON_LIMIT));
   signed.use(SIGNED, express.json({
     limit: JSON_LIMIT,
     type: () => true,

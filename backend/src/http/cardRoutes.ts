@@ -4,6 +4,7 @@ import { createMessage, listMessagesForRecord, recordOutcome, transitionMessage 
 import { suggestCoaching } from '../coaching/suggestions.ts';
 import { repTrend } from '../coaching/trend.ts';
 import { getConversation } from '../conversations/getConversation.ts';
+import { fathomSyncState } from '../connections/fathomConnection.ts';
 import { listConversationsForRecord } from '../conversations/listForRecord.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
@@ -50,7 +51,7 @@ export function cardRoutes(db: Database): Router {
 
   router.get('/conversations', async (req, res) => {
     const query = parse(listQuery, req.query);
-    const page = await asCaller(res, (tx) => listConversationsForRecord(tx, query));
+    const page = await asCaller(res, async (tx) => ({ ...(await listConversationsForRecord(tx, query)), fathom: await fathomSyncState(tx) }));
     res.json({ ...page, viewer: viewerOf(callerOf(res)) });
   });
 

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { requestIdOf } from './requestLog.ts';
 
 export type ErrorBody = { error: string; message: string };
 
@@ -38,7 +39,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(status).json({ error: code, message } satisfies ErrorBody);
       return;
     }
-    logger.error({ err: error }, 'unhandled error');
+    logger.error({ err: error, requestId: requestIdOf(res) }, 'unhandled error');
     res.status(500).json({ error: 'internal', message: 'Something went wrong on our side. Please try again.' } satisfies ErrorBody);
   };
 }

@@ -11,12 +11,13 @@ import { meetingSchema } from '../fathom/schemas.ts';
 import { verifyFathomWebhook } from '../fathom/webhookSignature.ts';
 import type { Logger } from '../logger.ts';
 import { SYNC_QUEUES } from '../sync/syncJobs.ts';
+import { refuseOversizedBodies } from './bodyLimit.ts';
 import { parse } from './validate.ts';
 
 const params = z.object({ connectionId: z.uuid() });
 
 // Fathom sends a whole meeting with its transcript: allow a few megabytes, no more.
-const MAX_WEBHOOK_BODY = '5mb';
+const MAX_WEBHOOK_BODY = 5 * 1024 * 1024;
 
 /**
  * Fathom's "new meeting content ready" webhook. The signature is checked against the secret of
@@ -25,10 +26,12 @@ const MAX_WEBHOOK_BODY = '5mb';
  */
 export function fathomWebhookRoutes(deps: { db: Database; sealer: Sealer; boss: PgBoss; logger: Logger }): Router {
   const router = Router();
-  router.post('/webhooks/fathom/:connectionId', express.raw({ type: () => true, limit: MAX_WEBHOOK_BODY }), async (req, res) => {
+  const body = [refuseOversizedBodies(MAX_WEBHOOK_BODY), express.raw({ type: () => true, limit: MAX_WEBHOOK_BODY })];
+  router.post('/webhooks/fathom/:connectionId', ...body, async (req, res) => {
     const { connectionId } = parse(params, req.params);
     const target = await webhookTarget(deps.db, deps.sealer, connectionId);
     if (!target) throw new NotFound('No active Fathom connection for this webhook.');
+    res.locals.accountId = target.accountId;
     const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const delivery = verifyFathomWebhook({ secret: target.secret, headers: req.headers, rawBody });
 

@@ -4,7 +4,7 @@
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-function layout(title: string, body: string): string {
+function layout(title: string, body: string, options: { error?: boolean } = {}): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -21,7 +21,7 @@ function layout(title: string, body: string): string {
 </style>
 </head>
 <body>
-<main class="card${title.startsWith('Install failed') ? ' error' : ''}">
+<main class="card${options.error ? ' error' : ''}">
 ${body}
 </main>
 </body>
@@ -51,5 +51,25 @@ export function installErrorPage(options: { title: string; message: string; retr
 <p role="alert">${escapeHtml(options.message)}</p>
 ${options.retryUrl ? `<p><a href="${escapeHtml(options.retryUrl)}">Start the install again</a></p>` : ''}
 <p>Nothing was saved. If this keeps happening, contact support and mention the time of this attempt.</p>`,
+    { error: true },
+  );
+}
+
+export function fathomConnectedPage(): string {
+  return layout(
+    'Fathom connected',
+    `<h1>Fathom is connected</h1>
+<p role="status">Your Fathom calls are syncing now: the history first, then every new call within seconds of Fathom processing it.</p>
+<p>Close this tab and go back to the app settings in HubSpot to follow the sync.</p>`,
+  );
+}
+
+export function fathomConnectErrorPage(options: { title: string; message: string }): string {
+  return layout(
+    `Fathom not connected: ${options.title}`,
+    `<h1>Fathom not connected: ${escapeHtml(options.title)}</h1>
+<p role="alert">${escapeHtml(options.message)}</p>
+<p>You can also connect Fathom with an API key in the app settings.</p>`,
+    { error: true },
   );
 }

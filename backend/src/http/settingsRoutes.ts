@@ -1,7 +1,8 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
-import { connectFathomApiKey, disconnectFathom, fathomStatus, type FathomDeps } from '../connections/fathomConnection.ts';
+import { connectFathomApiKey, disconnectFathom, fathomStatus, type FathomDeps, type FathomStatus } from '../connections/fathomConnection.ts';
+import { oauthOffer } from '../connections/fathomOAuthConnect.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
 import { Conflict, Forbidden } from '../errors.ts';
@@ -74,8 +75,11 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     res.json({ found: users.length, added });
   });
 
+  // Every answer about the connection carries the "Connect Fathom" OAuth link (or why there is none).
+  const withOffer = (res: Response, status: FathomStatus) => ({ ...status, oauth: oauthOffer(deps.fathom, callerOf(res)) });
+
   router.get('/fathom', async (_req, res) => {
-    res.json(await fathomStatus(db, callerOf(res)));
+    res.json(withOffer(res, await fathomStatus(db, callerOf(res))));
   });
 
   router.put('/fathom', async (req, res) => {
@@ -86,11 +90,11 @@ export function settingsRoutes(deps: SettingsDeps): Router {
       backfillSince: input.backfillSince ? new Date(`${input.backfillSince}T00:00:00Z`) : undefined,
     });
     const jobId = await requestSync(deps.boss, caller.accountId);
-    res.json({ ...status, syncJobId: jobId });
+    res.json({ ...withOffer(res, status), syncJobId: jobId });
   });
 
   router.delete('/fathom', async (_req, res) => {
-    res.json(await disconnectFathom(deps.fathom, callerOf(res)));
+    res.json(withOffer(res, await disconnectFathom(deps.fathom, callerOf(res))));
   });
 
   router.post('/sync', async (_req, res) => {

@@ -5,6 +5,7 @@ import { NotConfigured, Unauthorized } from '../errors.ts';
 import { verifySignatureV3 } from '../hubspot/signature.ts';
 import type { Logger } from '../logger.ts';
 import { resolveCaller } from '../users/resolveCaller.ts';
+import { requestIdOf } from './requestLog.ts';
 import { parse } from './validate.ts';
 
 /** The raw request body, kept by the JSON parser: signatures are over the bytes, not the parse. */
@@ -15,7 +16,7 @@ export const uriAsCalled = (req: Request) => `${req.protocol}://${req.get('host'
 
 /** Refuses (401) any request HubSpot did not sign with our client secret; nothing else runs. */
 export function requireHubSpotSignature(clientSecret: string | undefined, logger: Logger): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction) => {
+  return (req: Request, res: Response, next: NextFunction) => {
     if (!clientSecret) throw new NotConfigured('HUBSPOT_CLIENT_SECRET is not set, so requests from HubSpot cannot be verified.');
     const check = verifySignatureV3({
       clientSecret,
@@ -26,7 +27,7 @@ export function requireHubSpotSignature(clientSecret: string | undefined, logger
       timestamp: req.get('x-hubspot-request-timestamp'),
     });
     if (!check.ok) {
-      logger.warn({ path: req.path, reason: check.reason }, 'refused an unsigned or badly signed request');
+      logger.warn({ path: req.path, reason: check.reason, requestId: requestIdOf(res) }, 'refused an unsigned or badly signed request');
       throw new Unauthorized();
     }
     next();

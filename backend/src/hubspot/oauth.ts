@@ -1,18 +1,7 @@
 import { z } from 'zod';
-import type { HubSpotOAuth, HubSpotTokenInfo, HubSpotTokenSet } from '../connections/hubspotOAuthPort.ts';
+import type { HubSpotOAuth, HubSpotTokenInfo } from '../connections/hubspotOAuthPort.ts';
+import { InvalidGrant, postTokenForm, requestTokens } from '../connections/tokenEndpoint.ts';
 import { UpstreamFailed } from '../errors.ts';
-
-/** HubSpot refused a grant (RFC 6749 invalid_grant): a used or expired code, a revoked refresh token. */
-export class InvalidGrant extends Error {
-  override name = 'InvalidGrant';
-}
-
-const tokenResponse = z.object({
-  access_token: z.string().min(1),
-  refresh_token: z.string().min(1),
-  expires_in: z.number().int().positive(),
-  token_type: z.string().optional(),
-});
 
 // The 2026-03 introspection answer; older fields (hub_id, user, user_id) may come as numbers or strings.
 const introspection = z.looseObject({
@@ -25,13 +14,10 @@ const introspection = z.looseObject({
   hub_domain: z.string().nullable().optional(),
 });
 
-const oauthError = z.looseObject({ error: z.string(), error_description: z.string().optional() });
-
 // HubSpot retires /oauth/v1 on 2027-02-16; @hubspot/api-client only wraps v1, so these two calls
 // are made here directly.
 const TOKEN_PATH = '/oauth/2026-03/token';
 const INTROSPECT_PATH = '/oauth/2026-03/token/introspect';
-const TIMEOUT_MS = 10_000;
 
 export type HubSpotOAuthConfig = {
   clientId: string;
@@ -45,37 +31,13 @@ export type HubSpotOAuthConfig = {
 };
 
 export function hubspotOAuth(config: HubSpotOAuthConfig): HubSpotOAuth {
-  const doFetch = config.fetch ?? fetch;
-
-  async function post(path: string, form: Record<string, string>, what: string): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await doFetch(`${config.apiBase}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams({ ...form, client_id: config.clientId, client_secret: config.clientSecret }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-    } catch {
-      throw new UpstreamFailed(`HubSpot could not be reached to ${what}. Try again in a minute.`);
-    }
-    const body: unknown = await response.json().catch(() => null);
-    if (response.ok) return body;
-    const error = oauthError.safeParse(body);
-    // Only HubSpot's error code goes into messages: descriptions could echo what we sent.
-    if (error.success && error.data.error === 'invalid_grant') throw new InvalidGrant(`HubSpot refused to ${what}: invalid_grant`);
-    // An outage or a rate limit passes; say so, so the person retries rather than reinstalls.
-    const passing = response.status >= 500 || response.status === 429;
-    throw new UpstreamFailed(
-      `HubSpot refused to ${what} (HTTP ${response.status}${error.success ? `, ${error.data.error}` : ''}).${passing ? ' Try again in a minute.' : ''}`,
-    );
-  }
-
-  const tokens = (body: unknown, what: string): HubSpotTokenSet => {
-    const parsed = tokenResponse.safeParse(body);
-    if (!parsed.success) throw new UpstreamFailed(`HubSpot's answer to ${what} had an unexpected shape.`);
-    return { accessToken: parsed.data.access_token, refreshToken: parsed.data.refresh_token, expiresInSeconds: parsed.data.expires_in };
-  };
+  const call = (path: string, form: Record<string, string>, what: string) => ({
+    provider: 'HubSpot',
+    url: `${config.apiBase}${path}`,
+    form: { ...form, client_id: config.clientId, client_secret: config.clientSecret },
+    what,
+    ...(config.fetch ? { fetch: config.fetch } : {}),
+  });
 
   return {
     authorizeUrl(state) {
@@ -88,15 +50,13 @@ export function hubspotOAuth(config: HubSpotOAuthConfig): HubSpotOAuth {
       return url.toString();
     },
     async exchangeCode(code) {
-      const what = 'exchange the authorization code';
-      return tokens(await post(TOKEN_PATH, { grant_type: 'authorization_code', code, redirect_uri: config.redirectUri }, what), what);
+      return requestTokens(call(TOKEN_PATH, { grant_type: 'authorization_code', code, redirect_uri: config.redirectUri }, 'exchange the authorization code'));
     },
     async refresh(refreshToken) {
-      const what = 'refresh the access token';
-      return tokens(await post(TOKEN_PATH, { grant_type: 'refresh_token', refresh_token: refreshToken }, what), what);
+      return requestTokens(call(TOKEN_PATH, { grant_type: 'refresh_token', refresh_token: refreshToken }, 'refresh the access token'));
     },
     async introspect(accessToken): Promise<HubSpotTokenInfo> {
-      const body = await post(INTROSPECT_PATH, { token: accessToken, token_type_hint: 'access_token' }, 'read the token information');
+      const body = await postTokenForm(call(INTROSPECT_PATH, { token: accessToken, token_type_hint: 'access_token' }, 'read the token information'));
       const parsed = introspection.safeParse(body);
       if (!parsed.success || parsed.data.active === false) throw new UpstreamFailed("HubSpot's token information had an unexpected shape.");
       const info = parsed.data;

@@ -2,6 +2,7 @@ import { PgBoss } from 'pg-boss';
 import type { Database } from '../db/database.ts';
 import { purgeUninstalledAccounts } from '../hubspot/lifecycle.ts';
 import type { Logger } from '../logger.ts';
+import { countingFailures } from '../metrics.ts';
 import { createSyncQueues, requestSyncOfAllAccounts, startSyncWorkers, type SyncJobOptions, type SyncServices } from '../sync/syncJobs.ts';
 import { QUEUES } from './queues.ts';
 
@@ -48,12 +49,12 @@ export async function startJobs(options: {
   await boss.schedule(QUEUES.syncTick, options.syncSchedule, {}, { tz: 'UTC' });
 
   if (options.work) {
-    await boss.work(QUEUES.syncTick, async () => {
+    await boss.work(QUEUES.syncTick, countingFailures(options.sync.metrics, QUEUES.syncTick, async () => {
       const queued = await requestSyncOfAllAccounts(boss, db);
       const purged = await purgeUninstalledAccounts(db);
       logger.info({ queued, purged }, 'sync tick');
       return { queued, purged };
-    });
+    }));
     await startSyncWorkers(boss, options.sync, tuning);
   }
 

@@ -2,6 +2,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenancy.ts';
 import type { Logger } from '../logger.ts';
+import { countingFailures, type Metrics } from '../metrics.ts';
 import type { CrmLink, MeetingSource, RecordLinker, SyncIncident } from './ports.ts';
 import { insertLinks, runSync, type LinkRow } from './runSync.ts';
 import { storeConversation, type AnalyseFn } from './storeConversation.ts';
@@ -17,6 +18,7 @@ export const SYNC_QUEUES = {
 export type SyncServices = {
   db: Database;
   logger: Logger;
+  metrics: Metrics;
   /** The account's analyser, with the tracker phrases its admins added. */
   analyseFor(accountId: string): Promise<AnalyseFn>;
   /** Fathom meetings of the account's connection; `incidents` collects the retries it recovered from. */
@@ -88,25 +90,35 @@ export async function requestSyncOfAllAccounts(boss: PgBoss, db: Database): Prom
 }
 
 export async function startSyncWorkers(boss: PgBoss, services: SyncServices, options: SyncJobOptions = {}): Promise<void> {
-  const { db, logger } = services;
+  const { db, logger, metrics } = services;
   await boss.work<{ accountId: string }>(
     SYNC_QUEUES.account,
     { localConcurrency: options.concurrency ?? 4, batchSize: 1, pollingIntervalSeconds: 2 },
-    async ([job]) => {
+    countingFailures(metrics, SYNC_QUEUES.account, async ([job]) => {
       const { accountId } = job!.data;
       const incidents: SyncIncident[] = [];
-      const source = await services.sourceFor(accountId, incidents);
-      const linker = await services.linkerFor(accountId);
-      const result = await runSync(db, { accountId, source, linker, analyse: await services.analyseFor(accountId), jobId: job!.id, incidents });
+      let result;
+      try {
+        const source = await services.sourceFor(accountId, incidents);
+        const linker = await services.linkerFor(accountId);
+        result = await runSync(db, { accountId, source, linker, analyse: await services.analyseFor(accountId), jobId: job!.id, incidents });
+      } catch (error) {
+        metrics.syncRuns.inc({ outcome: 'failed' });
+        throw error;
+      }
+      metrics.syncRuns.inc({ outcome: 'succeeded' });
+      metrics.meetingsSynced.inc({ change: 'new' }, result.meetingsNew);
+      metrics.meetingsSynced.inc({ change: 'updated' }, result.meetingsUpdated);
+      metrics.meetingsSynced.inc({ change: 'unchanged' }, result.meetingsUnchanged);
       logger.info({ accountId, ...result }, 'fathom sync finished');
       return result;
-    },
+    }),
   );
 
   await boss.work<{ accountId: string; eventId: string }>(
     SYNC_QUEUES.webhookMeeting,
     { localConcurrency: options.concurrency ?? 4, batchSize: 1, pollingIntervalSeconds: 1 },
-    async ([job]) => {
+    countingFailures(metrics, SYNC_QUEUES.webhookMeeting, async ([job]) => {
       const { accountId, eventId } = job!.data;
       const event = await withTenant(db, { accountId }, async (tx) =>
         (await tx.query<{ payload: unknown; status: string }>(
@@ -120,7 +132,7 @@ export async function startSyncWorkers(boss: PgBoss, services: SyncServices, opt
       const linker = emails.length ? await services.linkerFor(accountId) : undefined;
       const links: Map<string, CrmLink[]> = linker ? await linker.linksForEmails(emails) : new Map();
       const analyse = await services.analyseFor(accountId);
-      await withTenant(db, { accountId }, async (tx) => {
+      const change = await withTenant(db, { accountId }, async (tx) => {
         const stored = await storeConversation(tx, meeting, analyse);
         const rows = emails.flatMap((email) =>
           (links.get(email) ?? []).map((link): LinkRow => [stored.conversationId, link.objectType, link.objectId, link.source, email]),
@@ -131,7 +143,9 @@ export async function startSyncWorkers(boss: PgBoss, services: SyncServices, opt
             WHERE account_id = app_account_id() AND provider = 'fathom' AND event_id = $1`,
           [eventId],
         );
+        return stored.change;
       });
-    },
+      metrics.meetingsSynced.inc({ change });
+    }),
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import {
-  Button, DescriptionList, DescriptionListItem, Divider, Flex, Heading, Link, List, ScoreCircle, Tag, Text, Tile,
+  Alert, Button, DescriptionList, DescriptionListItem, Divider, Flex, Heading, Link, List, ScoreCircle, Tag, Text, Tile,
 } from '@hubspot/ui-extensions';
 import type { Api } from './api';
 import { Empty, Failure, Loading } from './States';
@@ -16,7 +16,9 @@ export type ConversationItem = {
   score: number | null;
   openActionItems: number;
 };
-type Page = { items: ConversationItem[]; nextCursor: string | null; viewer: { role: Role } };
+/** Whether new calls are arriving: a connection Fathom stopped accepting needs an admin. */
+type FathomState = 'connected' | 'needs_reauth' | 'not_connected';
+type Page = { items: ConversationItem[]; nextCursor: string | null; viewer: { role: Role }; fathom?: FathomState };
 type Detail = {
   id: string;
   title: string;
@@ -57,7 +59,16 @@ export function ConversationsView({ api, objectType, objectId }: { api: Api; obj
       setLoadingMore(false);
     }
   };
+  const stale =
+    page.fathom === 'needs_reauth' ? (
+      <Alert title="New calls are not syncing" variant="warning">
+        {page.viewer.role === 'admin'
+          ? 'Fathom no longer accepts this app’s access. Reconnect Fathom in the app settings; the calls below stay.'
+          : 'Fathom needs to be reconnected by an admin of this portal; the calls below stay.'}
+      </Alert>
+    ) : null;
   if (items.length === 0) {
+    if (stale) return stale;
     return page.viewer.role === 'admin' ? (
       <Empty title="No calls yet">No calls yet — connect Fathom in the app settings, and calls with this record will appear here.</Empty>
     ) : (
@@ -66,6 +77,7 @@ export function ConversationsView({ api, objectType, objectId }: { api: Api; obj
   }
   return (
     <Flex direction="column" gap="sm">
+      {stale}
       {items.map((item) => (
         <Tile key={item.id}>
           <Flex direction="row" justify="between" align="center">

@@ -8,9 +8,12 @@ import { Failure, Loading } from '../cards/States';
 import { useAction } from '../cards/useAction';
 import { useRequest } from '../cards/useRequest';
 
+type OAuthOffer = { available: true; connectUrl: string; expiresInSeconds: number } | { available: false; reason: string };
 type FathomStatus = {
   connected: boolean;
+  authType: 'api_key' | 'oauth' | null;
   status: 'active' | 'needs_reauth' | 'revoked' | 'error' | null;
+  oauth: OAuthOffer;
   webhookRegistered: boolean;
   lastSyncedAt: string | null;
   lastError: string | null;
@@ -35,7 +38,9 @@ type Person = { hubspotUserId: number | null; email: string; role: 'admin' | 'ma
 export function connectionLabel(status: FathomStatus): { text: string; variant: 'success' | 'warning' | 'danger' | 'default' } {
   if (status.connected && !status.webhookRegistered) return { text: 'Webhook missing', variant: 'warning' };
   if (status.connected) return { text: 'Connected', variant: 'success' };
-  if (status.status === 'needs_reauth' || status.status === 'error') return { text: 'Key rejected', variant: 'danger' };
+  if (status.status === 'needs_reauth' || status.status === 'error') {
+    return { text: status.authType === 'oauth' ? 'Reconnect needed' : 'Key rejected', variant: 'danger' };
+  }
   return { text: 'Not connected', variant: 'default' };
 }
 
@@ -82,9 +87,14 @@ function FathomSection({ api, status, onChange }: { api: Api; status: FathomStat
         <Heading>Fathom</Heading>
         <StatusTag variant={label.variant}>{label.text}</StatusTag>
       </Flex>
-      {status.lastError && !status.connected ? <Text>{status.lastError}</Text> : null}
+      {status.status === 'needs_reauth' ? (
+        <Alert title="Fathom needs to be reconnected" variant="danger">
+          Fathom no longer accepts this app's access, so new calls are not syncing. Connect Fathom again below; calls already synced stay.
+        </Alert>
+      ) : status.lastError && !status.connected ? <Text>{status.lastError}</Text> : null}
       {problem ? <Alert title="Fathom did not accept this" variant="danger">{problem}</Alert> : null}
-      <Input label={status.connected ? 'Replace the Fathom API key' : 'Fathom API key'} name="apiKey" type="password" value={apiKey} onChange={setApiKey} description="In Fathom: Settings → API access. The key is checked with Fathom and stored encrypted." />
+      <OAuthConnect offer={status.oauth} connected={status.connected} onCheck={onChange} />
+      <Input label={status.connected ? 'Replace the Fathom API key' : 'Or paste a Fathom API key'} name="apiKey" type="password" value={apiKey} onChange={setApiKey} description="In Fathom: Settings → API access. The key is checked with Fathom and stored encrypted." />
       <Input label="Sync calls since (optional, YYYY-MM-DD)" name="backfillSince" value={since} onChange={setSince} />
       <Flex direction="row" gap="xs">
         <Button
@@ -92,13 +102,29 @@ function FathomSection({ api, status, onChange }: { api: Api; status: FathomStat
           disabled={busy || apiKey.trim() === ''}
           onClick={() => void run(() => api.put('/api/settings/fathom', { apiKey: apiKey.trim(), ...(since ? { backfillSince: since } : {}) }))}
         >
-          {status.connected ? 'Replace key' : 'Connect Fathom'}
+          {status.connected ? 'Replace key' : 'Connect with key'}
         </Button>
         {status.connected ? (
           <Button variant="destructive" disabled={busy} onClick={() => void run(() => api.delete('/api/settings/fathom'))}>
             Disconnect
           </Button>
         ) : null}
+      </Flex>
+    </Flex>
+  );
+}
+
+/** The recommended way: Fathom's own consent page, opened in a new tab from a short-lived link. */
+function OAuthConnect({ offer, connected, onCheck }: { offer: OAuthOffer; connected: boolean; onCheck: () => void }) {
+  if (!offer.available) return <Text>{offer.reason}</Text>;
+  return (
+    <Flex direction="column" gap="xs">
+      <Text>Recommended: sign in to Fathom in a new tab and allow access. When Fathom says it is connected, come back and check the status.</Text>
+      <Flex direction="row" gap="xs">
+        <Button variant="primary" href={{ url: offer.connectUrl, external: true }}>
+          {connected ? 'Reconnect with Fathom' : 'Connect with Fathom'}
+        </Button>
+        <Button onClick={onCheck}>Check status</Button>
       </Flex>
     </Flex>
   );
