@@ -47,11 +47,26 @@ afterAll(async () => {
 
 type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string };
 
+// Each request comes from another client address (as the load balancer in front reports it), so
+// the per-address rate limits of the public routes let the generated cases reach the handlers.
+let clients = 0;
+const nextClient = () => {
+  clients += 1;
+  return `10.${(clients >> 16) & 255}.${(clients >> 8) & 255}.${clients & 255}`;
+};
+
 /** A raw HTTP request: any bytes as the body, any (legal) header, several values of one header. */
 function send(method: string, path: string, headers: Record<string, string | string[]>, body?: Buffer): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { host: '127.0.0.1', port, method, path, agent, headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: { 'x-forwarded-for': nextClient(), ...headers, ...(body ? { 'content-length': String(body.length) } : {}) },
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -64,7 +79,7 @@ function send(method: string, path: string, headers: Record<string, string | str
   });
 }
 
-/** Only 2xx, 3xx (the install's redirect) and 4xx; a JSON route's 4xx has the error shape. */
+/** Only 2xx, 3xx (the install's redirect) and 4xx (429 included); a JSON route's 4xx has the error shape. */
 function expectHandled(answer: Answer, what: string, json = true) {
   if (answer.status >= 500) throw new Error(`${what} answered ${answer.status}: ${answer.body.slice(0, 300)}`);
   if (json && answer.status >= 400) {
@@ -122,7 +137,7 @@ test('generated install links and callbacks only ever answer 2xx, 3xx or 4xx, sh
       expect(answer.status).toBe(302);
       expect(answer.headers.location).toMatch(new RegExp(`^${hubspot.url}/oauth/authorize\\?`));
     }),
-    { numRuns: 400 },
+    { numRuns: 300 },
   );
 
   // Callbacks: junk, or a real state from a fresh install link with its cookie (or another's), and a junk code.
@@ -147,7 +162,7 @@ test('generated install links and callbacks only ever answer 2xx, 3xx or 4xx, sh
       expect(answer.body).not.toContain('<script>alert(1)</script>');
       for (const value of [code, error]) if (value && value.length > 12) expect(answer.body).not.toContain(value);
     }),
-    { numRuns: 600 },
+    { numRuns: 500 },
   );
   expect(await snapshot()).toEqual(before);
   // Real states with their cookie got as far as the code exchange, which HubSpot refused.
@@ -188,7 +203,7 @@ test("generated Fathom webhook deliveries without the connection's valid signatu
       expectHandled(answer, 'fathom webhook');
       expect(answer.status).toBeGreaterThanOrEqual(400);
     }),
-    { numRuns: 1500 },
+    { numRuns: 1200 },
   );
   expect(await snapshot()).toEqual(before);
 });
@@ -215,7 +230,7 @@ test('generated Fathom webhook bodies correctly signed for the connection answer
       expectHandled(answer, 'signed fathom webhook');
       statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
     }),
-    { numRuns: 500 },
+    { numRuns: 400 },
   );
   // Both outcomes were reached: meetings accepted, and bodies refused as not a meeting.
   expect([...statuses.keys()].sort()).toEqual([200, 400]);
@@ -260,7 +275,7 @@ test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the uns
       if (how !== 'valid') expect(answer.status).toBeGreaterThanOrEqual(400);
       else if (answer.status === 200) acceptedSigned += 1;
     }),
-    { numRuns: 1200 },
+    { numRuns: 1000 },
   );
   expect(acceptedSigned).toBeGreaterThan(0);
   // Valid ones named other portals only: this tenant is untouched.
