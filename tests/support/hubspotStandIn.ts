@@ -18,6 +18,12 @@ export type HubSpotStandIn = {
   revokeAll(): void;
   /** Make the token endpoint answer 503 (down) while true. */
   tokenEndpointDown: boolean;
+  /** Make the token endpoint close the connection without answering while true. */
+  tokenEndpointDrops: boolean;
+  /** Token values the next grants issue, in order (known values for tests); random ones after. */
+  nextTokens: Array<{ accessToken: string; refreshToken: string }>;
+  /** Delay before each CRM answer (slow HubSpot), in milliseconds. */
+  crmDelayMs: number;
   /** Scopes the next install grants. */
   grantedScopes: string[];
   /** The email of the installing user. */
@@ -66,23 +72,28 @@ export async function startHubSpotStandIn(
     accessTokens: [],
     revokedRefreshTokens: new Set(),
     tokenEndpointDown: false,
+    tokenEndpointDrops: false,
+    nextTokens: [],
+    crmDelayMs: 0,
     grantedScopes: ['oauth', 'crm.objects.contacts.read', 'crm.objects.deals.read'],
     installingUser: { id: 777, email: 'Admin@Customer.example.com' },
   };
   const crm = hubspotCrm({ contacts: options.contacts ?? [], deals: options.deals ?? [] });
 
   const issue = (scopes: string[]) => {
-    const access = `at-${randomBytes(12).toString('hex')}`;
-    const refresh = `rt-${randomBytes(12).toString('hex')}`;
+    const known = state.nextTokens.shift();
+    const access = known?.accessToken ?? `at-${randomBytes(12).toString('hex')}`;
+    const refresh = known?.refreshToken ?? `rt-${randomBytes(12).toString('hex')}`;
     refreshTokens.add(refresh);
     accessInfo.set(access, { scopes });
     state.accessTokens.push(access);
     return { token_type: 'bearer', access_token: access, refresh_token: refresh, expires_in: 1800 };
   };
 
-  const server: Listening = await listen(async (req, res) => {
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     state.calls[url.pathname] = (state.calls[url.pathname] ?? 0) + 1;
+    if (state.crmDelayMs && url.pathname.startsWith('/crm/')) await new Promise((resolve) => setTimeout(resolve, state.crmDelayMs));
     if (await crm.handle(req, res)) return;
 
     if (req.method === 'GET' && url.pathname === '/oauth/authorize') {
@@ -104,6 +115,7 @@ export async function startHubSpotStandIn(
     }
     if (req.method === 'POST' && url.pathname === '/oauth/2026-03/token') {
       if (state.tokenEndpointDown) return json(res, 503, { status: 'error', message: 'Service unavailable' });
+      if (state.tokenEndpointDrops) return void req.socket.destroy();
       const form = await formOf(req);
       if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) {
         return json(res, 400, { error: 'invalid_client', error_description: 'unknown client' });
@@ -154,6 +166,10 @@ export async function startHubSpotStandIn(
       });
     }
     json(res, 404, { status: 'error', message: `no stand-in for ${req.method} ${url.pathname}` });
+  };
+  // A caller that goes away mid-request (a killed worker) aborts the body read: not the stand-in's failure.
+  const server: Listening = await listen((req, res) => {
+    handle(req, res).catch(() => res.destroy());
   });
 
   return Object.assign(state, {

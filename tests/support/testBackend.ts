@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../backend/src/config.ts';
 import { createApp } from '../../backend/src/http/app.ts';
-import { startJobs, type Jobs } from '../../backend/src/jobs/boss.ts';
+import { startJobs, type JobTuning, type Jobs } from '../../backend/src/jobs/boss.ts';
 import { createServices, type Services } from '../../backend/src/services.ts';
 import { createMigratedDatabase, type TestDatabase } from './database.ts';
 import { listen, type Listening } from './http.ts';
@@ -24,9 +24,14 @@ export type TestBackend = {
 /**
  * The whole backend (database, services, job queue, HTTP app) on a fresh database and a free
  * port, pointed at stand-ins through the same environment variables production uses.
+ * `database` runs it on a migrated database the test brings (dropped by close()); `tuning` sets
+ * the job queue's intervals.
  */
-export async function startTestBackend(env: Record<string, string | undefined> = {}, options: { workers?: boolean } = {}): Promise<TestBackend> {
-  const testDb = await createMigratedDatabase();
+export async function startTestBackend(
+  env: Record<string, string | undefined> = {},
+  options: { workers?: boolean; tuning?: JobTuning; database?: TestDatabase } = {},
+): Promise<TestBackend> {
+  const testDb = options.database ?? (await createMigratedDatabase());
   const log = memoryLogger();
   // Listen first, so PUBLIC_BASE_URL (OAuth redirects, webhook URLs) can be this server's own URL.
   let handler: http.RequestListener = (_req, res) => res.writeHead(503).end();
@@ -40,7 +45,7 @@ export async function startTestBackend(env: Record<string, string | undefined> =
     ...env,
   });
   const services = createServices(config, testDb.db, log.logger);
-  const jobs = await startJobs({ db: testDb.db, logger: log.logger, syncSchedule: config.syncSchedule, work: options.workers ?? false, sync: services.sync });
+  const jobs = await startJobs({ db: testDb.db, logger: log.logger, syncSchedule: config.syncSchedule, work: options.workers ?? false, sync: services.sync, ...(options.tuning ? { tuning: options.tuning } : {}) });
   handler = createApp({ config, db: testDb.db, logger: log.logger, boss: jobs.boss, services });
   return {
     url: server.url,

@@ -47,13 +47,17 @@ export async function postTokenForm(call: TokenEndpointCall): Promise<unknown> {
       redirect: 'manual',
     });
   } catch {
-    throw new UpstreamFailed(`${call.provider} could not be reached to ${call.what}.`);
+    throw new UpstreamFailed(`${call.provider} could not be reached to ${call.what}. Try again in a minute.`);
   }
   const body: unknown = await response.json().catch(() => null);
   if (response.ok) return body;
   const error = oauthError.safeParse(body);
   if (error.success && error.data.error === 'invalid_grant') throw new InvalidGrant(`${call.provider} refused to ${call.what}: invalid_grant`);
-  throw new UpstreamFailed(`${call.provider} refused to ${call.what} (HTTP ${response.status}${error.success ? `, ${error.data.error}` : ''}).`);
+  // An outage or a rate limit passes; say so, so the person retries rather than reconnects.
+  const passing = response.status >= 500 || response.status === 429;
+  throw new UpstreamFailed(
+    `${call.provider} refused to ${call.what} (HTTP ${response.status}${error.success ? `, ${error.data.error}` : ''}).${passing ? ' Try again in a minute.' : ''}`,
+  );
 }
 
 /** POSTs a grant and reads the token set from the answer. */

@@ -18,7 +18,11 @@ function on(client: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
-export function openPostgres(connectionString: string, options: { max?: number } = {}): Database {
+// A readiness probe must answer: without a bound, a server that accepts connections but never
+// answers (stuck in recovery, packets dropped) keeps the connect attempt open for minutes.
+const PING_TIMEOUT_MS = 2_000;
+
+export function openPostgres(connectionString: string, options: { max?: number; pingTimeoutMs?: number } = {}): Database {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, application_name: 'fathom-hubspot' });
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
@@ -27,24 +31,43 @@ export function openPostgres(connectionString: string, options: { max?: number }
     ...direct,
     async transaction(fn) {
       const client = await pool.connect();
+      // A checked-out client has no listener of the pool's: the server ending the session while
+      // fn waits between two statements (a restart, a failover, a terminated backend) would be an
+      // unhandled 'error' event, which ends the process. Here the next statement fails instead, and
+      // the broken client is destroyed rather than returned to the pool.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken ??= error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(on(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
+        await client.query('ROLLBACK').catch((rollbackFailed: Error) => {
+          broken ??= rollbackFailed;
+        });
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     async ping() {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), options.pingTimeoutMs ?? PING_TIMEOUT_MS);
+      });
+      const answered = pool.query('SELECT 1').then(
+        () => true,
+        () => false,
+      );
       try {
-        await pool.query('SELECT 1');
-        return true;
-      } catch {
-        return false;
+        return await Promise.race([answered, timedOut]);
+      } finally {
+        clearTimeout(timer);
       }
     },
     jobsOptions() {

@@ -13,6 +13,7 @@ import {
 } from './errors.ts';
 import { FathomRateLimiter, type RequestWeight } from './rateLimiter.ts';
 import { backoffDelay, DEFAULT_RETRY_POLICY, waitFromHeaders, windowSpent, type RetryPolicy } from './retryPolicy.ts';
+import { parseFathomJson } from './json.ts';
 
 /** An API key (`X-Api-Key`) or an OAuth access token (`Authorization: Bearer`). */
 export type FathomCredentials = { kind: 'apiKey'; apiKey: string } | { kind: 'bearer'; accessToken: string };
@@ -166,7 +167,7 @@ export function createFathomTransport(options: FathomTransportOptions): FathomTr
 function parseJson(operation: string, text: string, status: number): unknown {
   if (text.trim() === '') return null;
   try {
-    return JSON.parse(text);
+    return parseFathomJson(text);
   } catch {
     throw new FathomUpstreamFailed(operation, 'the answer was not JSON', status);
   }

@@ -12,6 +12,15 @@ function describeZodError(error: ZodError): string {
     .join('; ');
 }
 
+const BODY_ERRORS: Record<string, [code: string, message: string]> = {
+  'entity.too.large': ['payload_too_large', 'The request body is too large.'],
+  'entity.parse.failed': ['invalid_input', 'The request body is not valid JSON.'],
+  'encoding.unsupported': ['unsupported_media_type', 'The content encoding of the request body is not supported.'],
+  'charset.unsupported': ['unsupported_media_type', 'The charset of the request body is not supported; send UTF-8.'],
+};
+// A body that could not be read at all: a corrupt gzip stream, a length that does not match.
+const UNREADABLE_BODY: [string, string] = ['invalid_input', 'The request body could not be read.'];
+
 /** Maps every error to `{ error, message }` with its status; unknown errors become an opaque 500. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, _req, res, _next) => {
@@ -23,12 +32,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(400).json({ error: 'invalid_input', message: describeZodError(error) } satisfies ErrorBody);
       return;
     }
-    // body-parser's errors carry their own 4xx status (malformed JSON, body too large).
+    // body-parser's errors carry their own 4xx status, and a type saying what was wrong with the body.
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const type = (error as { type?: string }).type;
-      const code = type === 'entity.too.large' ? 'payload_too_large' : 'invalid_input';
-      const message = type === 'entity.too.large' ? 'The request body is too large.' : 'The request body is not valid JSON.';
+      const [code, message] = BODY_ERRORS[(error as { type?: string }).type ?? ''] ?? UNREADABLE_BODY;
       res.status(status).json({ error: code, message } satisfies ErrorBody);
       return;
     }

@@ -6,6 +6,7 @@ import type { Sealer } from '../connections/sealer.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
 import { InvalidInput, NotFound } from '../errors.ts';
+import { parseFathomJson } from '../fathom/json.ts';
 import { meetingSchema } from '../fathom/schemas.ts';
 import { verifyFathomWebhook } from '../fathom/webhookSignature.ts';
 import type { Logger } from '../logger.ts';
@@ -36,7 +37,7 @@ export function fathomWebhookRoutes(deps: { db: Database; sealer: Sealer; boss: 
 
     let payload: unknown;
     try {
-      payload = JSON.parse(rawBody.toString('utf8'));
+      payload = parseFathomJson(rawBody.toString('utf8'));
     } catch {
       throw new InvalidInput('The webhook body is not JSON.');
     }

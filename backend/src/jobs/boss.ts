@@ -3,8 +3,17 @@ import type { Database } from '../db/database.ts';
 import { purgeUninstalledAccounts } from '../hubspot/lifecycle.ts';
 import type { Logger } from '../logger.ts';
 import { countingFailures } from '../metrics.ts';
-import { createSyncQueues, requestSyncOfAllAccounts, startSyncWorkers, type SyncServices } from '../sync/syncJobs.ts';
+import { createSyncQueues, requestSyncOfAllAccounts, startSyncWorkers, type SyncJobOptions, type SyncServices } from '../sync/syncJobs.ts';
 import { QUEUES } from './queues.ts';
+
+/** How the queue runs; the defaults suit production (tests shorten them to see a crash recovered in seconds). */
+export type JobTuning = SyncJobOptions & {
+  /**
+   * Seconds between this process's passes over the queues that fail expired jobs and jobs whose
+   * heartbeat stopped (pg-boss's supervise and monitor intervals). Default 60.
+   */
+  superviseIntervalSeconds?: number;
+};
 
 export type Jobs = {
   boss: PgBoss;
@@ -22,13 +31,21 @@ export async function startJobs(options: {
   syncSchedule: string;
   work: boolean;
   sync: SyncServices;
+  tuning?: JobTuning;
 }): Promise<Jobs> {
   const { db, logger } = options;
-  const boss = new PgBoss({ ...db.jobsOptions(), schema: 'pgboss', application_name: 'fathom-hubspot-jobs' });
+  const tuning = options.tuning ?? {};
+  const supervise = tuning.superviseIntervalSeconds;
+  const boss = new PgBoss({
+    ...db.jobsOptions(),
+    schema: 'pgboss',
+    application_name: 'fathom-hubspot-jobs',
+    ...(supervise ? { superviseIntervalSeconds: supervise, monitorIntervalSeconds: supervise } : {}),
+  });
   boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
   await boss.start();
   await boss.createQueue(QUEUES.syncTick, { policy: 'exclusive' });
-  await createSyncQueues(boss);
+  await createSyncQueues(boss, tuning);
   await boss.schedule(QUEUES.syncTick, options.syncSchedule, {}, { tz: 'UTC' });
 
   if (options.work) {
@@ -38,7 +55,7 @@ export async function startJobs(options: {
       logger.info({ queued, purged }, 'sync tick');
       return { queued, purged };
     }));
-    await startSyncWorkers(boss, options.sync);
+    await startSyncWorkers(boss, options.sync, tuning);
   }
 
   return {

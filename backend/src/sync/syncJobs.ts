@@ -32,21 +32,41 @@ export type SyncServices = {
 export type SyncJobOptions = {
   /** Accounts synced at the same time by one worker process. */
   concurrency?: number;
-  /** Seconds without a heartbeat before a sync job counts as dead (its worker crashed) and is retried. */
+  /**
+   * Seconds without a heartbeat before a sync or webhook job counts as dead (its worker crashed
+   * or was killed) and is retried by another worker. pg-boss's minimum is 10.
+   */
   heartbeatSeconds?: number;
+  /** Seconds before the first retry of a failed or dead job of the sync queue (then doubling, capped). */
+  retryDelaySeconds?: number;
 };
 
 export async function createSyncQueues(boss: PgBoss, options: SyncJobOptions = {}): Promise<void> {
-  await boss.createQueue(SYNC_QUEUES.account, {
-    policy: 'stately',
-    retryLimit: 5,
-    retryDelay: 30,
-    retryBackoff: true,
-    retryDelayMax: 900,
-    expireInSeconds: 6 * 3600,
-    heartbeatSeconds: options.heartbeatSeconds ?? 60,
-  });
-  await boss.createQueue(SYNC_QUEUES.webhookMeeting, { retryLimit: 8, retryDelay: 10, retryBackoff: true, expireInSeconds: 600 });
+  const heartbeatSeconds = options.heartbeatSeconds ?? 60;
+  const queues = {
+    [SYNC_QUEUES.account]: {
+      retryLimit: 5,
+      retryDelay: options.retryDelaySeconds ?? 30,
+      retryBackoff: true,
+      retryDelayMax: 900,
+      expireInSeconds: 6 * 3600,
+      heartbeatSeconds,
+    },
+    // A webhook job is short, but a worker killed while holding one would otherwise leave it until
+    // its expiry (10 minutes); the heartbeat hands it to another worker within a minute.
+    [SYNC_QUEUES.webhookMeeting]: {
+      retryLimit: 8,
+      retryDelay: options.retryDelaySeconds ?? 10,
+      retryBackoff: true,
+      expireInSeconds: 600,
+      heartbeatSeconds,
+    },
+  };
+  await boss.createQueue(SYNC_QUEUES.account, { policy: 'stately', ...queues[SYNC_QUEUES.account] });
+  await boss.createQueue(SYNC_QUEUES.webhookMeeting, queues[SYNC_QUEUES.webhookMeeting]);
+  // createQueue keeps an existing queue's first settings: apply the current ones, so a changed
+  // retry or heartbeat setting reaches queues created by an older version.
+  for (const [name, settings] of Object.entries(queues)) await boss.updateQueue(name, settings);
 }
 
 /** Queues a sync of one account; null when one is already queued (it will pick up everything). */

@@ -1,0 +1,23 @@
+/**
+ * Fathom's JSON as PostgreSQL can store it. A text or jsonb value cannot hold U+0000, and jsonb
+ * refuses a lone surrogate (`\ud800`); a meeting carrying either, in a transcript line or a
+ * title, would fail every attempt to store it, and with it the sync page or webhook it came in.
+ * NULs are dropped and lone surrogates become U+FFFD, in values and in keys.
+ */
+export function parseFathomJson(text: string): unknown {
+  return JSON.parse(text, storable);
+}
+
+// A NUL, or a high surrogate not followed by a low one, or a low one not preceded by a high one.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const needsCleaning = (value: string) => value.search(UNSTORABLE) >= 0;
+const clean = (value: string) => value.replace(UNSTORABLE, (match) => (match === '\u0000' ? '' : '\ufffd'));
+
+function storable(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return needsCleaning(value) ? clean(value) : value;
+  // Called for an object after its members: rebuild it only when a key needs cleaning.
+  if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).some(needsCleaning)) {
+    return Object.fromEntries(Object.entries(value).map(([key, member]) => [clean(key), member]));
+  }
+  return value;
+}

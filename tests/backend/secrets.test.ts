@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import type { Database } from '../../backend/src/db/database.ts';
+import { withSystem } from '../../backend/src/db/tenancy.ts';
+import { storedMeetings, waitFor } from '../support/faultFixture.ts';
+import { generateMeetings, signWebhook, startFathomStandIn, type FathomStandIn } from '../support/fathomStandIn.ts';
+import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspotStandIn.ts';
+import { installThroughStandIn } from '../support/install.ts';
+import { signedFetch } from '../support/signedFetch.ts';
+import { startTestBackend, type TestBackend } from '../support/testBackend.ts';
+
+const HUB = 6105;
+const BUYERS = ['jane.buyer@customer.example', 'omar.lead@prospect.example'];
+const known = (what: string) => `${what}-KNOWN-${randomBytes(12).toString('hex')}`;
+const hubspotTokens = [
+  { accessToken: known('hs-access'), refreshToken: known('hs-refresh') },
+  { accessToken: known('hs-access-refreshed'), refreshToken: known('hs-refresh-rotated') },
+];
+const fathomApiKey = known('fathom-api-key');
+
+let hubspot: HubSpotStandIn;
+let fathom: FathomStandIn;
+let backend: TestBackend;
+
+/** Every answer our backend gave during the test: status, headers and body. */
+const seen: Array<{ what: string; status: number; headers: string; body: string }> = [];
+async function record(what: string, response: Response): Promise<Response> {
+  seen.push({ what, status: response.status, headers: JSON.stringify([...response.headers]), body: await response.clone().text() });
+  return response;
+}
+const recordingFetch: typeof fetch = async (input, init) => record(`GET ${String(input)}`, await fetch(input, init));
+
+beforeAll(async () => {
+  hubspot = await startHubSpotStandIn({
+    hubId: HUB,
+    contacts: BUYERS.map((email, i) => ({ id: String(501 + i), email, dealIds: [] })),
+    users: [{ id: 777, email: 'Admin@Customer.example.com' }],
+  });
+  hubspot.nextTokens.push(...hubspotTokens);
+  fathom = await startFathomStandIn({ count: 12, pageSize: 5, apiKey: fathomApiKey, inviteeEmails: BUYERS });
+  backend = await startTestBackend({ ...hubspotEnv(hubspot), FATHOM_API_BASE: fathom.baseUrl }, { workers: true });
+});
+afterAll(async () => {
+  await backend.close();
+  await fathom.close();
+  await hubspot.close();
+});
+
+const asAdmin = async (path: string, init: { method?: string; body?: unknown } = {}) =>
+  record(
+    `${init.method ?? 'GET'} ${path}`,
+    await signedFetch(backend.url, path, {
+      clientSecret: hubspot.clientSecret,
+      identity: { portalId: HUB, userId: 777, userEmail: 'admin@customer.example.com' },
+      ...init,
+    }),
+  );
+
+/** Every value of every column of every table (all schemas of the app and of pg-boss), read as the owner. */
+async function everyStoredValue(db: Database): Promise<Array<{ where: string; value: unknown }>> {
+  const tables = (await db.query<{ schema: string; name: string }>(
+    `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+      ORDER BY 1, 2`,
+  )).rows;
+  const values: Array<{ where: string; value: unknown }> = [];
+  for (const table of tables) {
+    const { rows } = await db.query<Record<string, unknown>>(`SELECT * FROM "${table.schema}"."${table.name}"`);
+    for (const row of rows) for (const [column, value] of Object.entries(row)) values.push({ where: `${table.schema}.${table.name}.${column}`, value });
+  }
+  return values;
+}
+
+/** The places (by name) where `secret` appears: as text anywhere, and as bytes in binary columns. */
+function leaks(values: Array<{ where: string; value: unknown }>, secrets: Array<{ name: string; text?: string; bytes?: Buffer }>) {
+  const found: string[] = [];
+  for (const { where, value } of values) {
+    if (value === null || value === undefined) continue;
+    const binary = value instanceof Uint8Array ? Buffer.from(value) : undefined;
+    const text = binary ? binary.toString('latin1') : typeof value === 'string' ? value : JSON.stringify(value);
+    for (const secret of secrets) {
+      if (secret.text && (text.includes(secret.text) || binary?.includes(Buffer.from(secret.text, 'utf8')))) found.push(`${secret.name} in ${where}`);
+      if (secret.bytes && (binary ?? Buffer.from(text, 'utf8')).includes(secret.bytes)) found.push(`${secret.name} (raw bytes) in ${where}`);
+    }
+  }
+  return found;
+}
+
+test('install, connect, sync, webhook, card and settings reads with known secrets: none of them appears in a log line, a response or a database column', async () => {
+  const db = backend.testDb.db;
+  await installThroughStandIn(backend.url, recordingFetch);
+
+  const connected = await asAdmin('/api/settings/fathom', { method: 'PUT', body: { apiKey: fathomApiKey } });
+  expect(connected.status).toBe(200);
+  const accountId = (await withSystem(db, (tx) => tx.query<{ id: string }>('SELECT id FROM accounts WHERE hub_id = $1', [HUB]))).rows[0]!.id;
+  await waitFor(async () => (await storedMeetings(db, accountId)).conversations === 12, 'the backfill');
+
+  // Fathom pushes a new meeting, signed with the webhook's secret.
+  const [hook] = [...fathom.webhooks.values()];
+  const webhookSecret = hook!.secret;
+  const [meeting] = generateMeetings({ count: 1, firstRecordingId: 880_001, inviteeEmails: BUYERS, newest: new Date() });
+  const payload = JSON.stringify(meeting);
+  await record(
+    'POST webhook',
+    await fetch(hook!.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...signWebhook(webhookSecret, 'msg_secret_test', Math.floor(Date.now() / 1000), payload) },
+      body: payload,
+    }),
+  );
+  await waitFor(async () => (await storedMeetings(db, accountId)).conversations === 13, 'the webhook meeting');
+
+  const list = (await (await asAdmin('/api/cards/conversations?objectType=contacts&objectId=501')).json()) as { items: Array<{ id: string }> };
+  expect(list.items.length).toBeGreaterThan(0);
+  await asAdmin(`/api/cards/conversations/${list.items[0]!.id}`);
+  await asAdmin('/api/cards/coaching?objectType=contacts&objectId=501');
+  for (const path of ['/api/settings/fathom', '/api/settings/roles', '/api/settings/sync-logs', '/api/settings/trackers']) await asAdmin(path);
+  // An expired access token: the import refreshes it (the second known pair) and calls HubSpot with it.
+  await withSystem(db, (tx) => tx.query(`UPDATE api_connections SET expires_at = now() - interval '1 minute' WHERE provider = 'hubspot'`));
+  expect((await asAdmin('/api/settings/roles/import', { method: 'POST' })).status).toBe(200);
+  expect(hubspot.accessTokens).toEqual(hubspotTokens.map((pair) => pair.accessToken));
+  // A wrong key is refused; Fathom's answer must not carry it back either.
+  const wrongKey = known('fathom-wrong-key');
+  expect((await asAdmin('/api/settings/fathom', { method: 'PUT', body: { apiKey: wrongKey } })).status).toBe(400);
+
+  const secrets = [
+    ...hubspotTokens.flatMap((pair) => [
+      { name: 'HubSpot access token', text: pair.accessToken },
+      { name: 'HubSpot refresh token', text: pair.refreshToken },
+    ]),
+    { name: 'HubSpot client secret', text: hubspot.clientSecret },
+    { name: 'Fathom API key', text: fathomApiKey },
+    { name: 'wrong Fathom API key', text: wrongKey },
+    { name: 'Fathom webhook secret', text: webhookSecret },
+    { name: 'Fathom webhook secret (base64 part)', text: webhookSecret.slice('whsec_'.length), bytes: Buffer.from(webhookSecret.slice('whsec_'.length), 'base64') },
+    { name: 'token encryption key', text: backend.config.tokenEncryptionKey!, bytes: Buffer.from(backend.config.tokenEncryptionKey!, 'base64') },
+  ];
+
+  // Logs: every line the backend wrote (this logger has no redaction: a secret must never reach it).
+  const logLines = backend.log.lines();
+  expect(logLines.length).toBeGreaterThan(0);
+  expect(leaks(logLines.map((line, i) => ({ where: `log line ${i} (${String(line.msg)})`, value: JSON.stringify(line) })), secrets)).toEqual([]);
+
+  // Responses: status, headers and body of every answer.
+  expect(seen.length).toBe(13);
+  expect(leaks(seen.map((answer) => ({ where: `${answer.what} → ${answer.status}`, value: `${answer.headers}\n${answer.body}` })), secrets)).toEqual([]);
+
+  // Database: every column of every table, text and binary.
+  const stored = await everyStoredValue(db);
+  expect(leaks(stored, secrets)).toEqual([]);
+  // The scan reads what it should: plain data is found, and the sealed credentials are there.
+  expect(leaks(stored, [{ name: 'a meeting title', text: meeting!.title }, { name: 'the admin', text: 'admin@customer.example.com' }]).length).toBeGreaterThan(0);
+  const sealed = (await withSystem(db, (tx) =>
+    tx.query<{ provider: string; sealed: number }>(
+      `SELECT provider, num_nonnulls(access_token_enc, refresh_token_enc, api_key_enc, webhook_secret_enc)::int AS sealed
+         FROM api_connections WHERE account_id = $1 ORDER BY provider`,
+      [accountId],
+    ),
+  )).rows;
+  expect(sealed).toEqual([{ provider: 'fathom', sealed: 2 }, { provider: 'hubspot', sealed: 2 }]);
+});

@@ -1,0 +1,50 @@
+import type { Database } from '../../backend/src/db/database.ts';
+import { withSystem } from '../../backend/src/db/tenancy.ts';
+import type { JobTuning } from '../../backend/src/jobs/boss.ts';
+
+/**
+ * Queue settings for crash tests: pg-boss's shortest heartbeat (10 s), a supervisor pass every
+ * second and a retry after a second or two, so a killed worker's job is handed out again within
+ * about 15 s instead of minutes. Production keeps the defaults (60 s heartbeat and supervisor).
+ */
+export const FAST_RECOVERY: JobTuning = { heartbeatSeconds: 10, superviseIntervalSeconds: 1, retryDelaySeconds: 1 };
+
+/** Polls `check` until it holds; the error names what was awaited and what `describe` says of it. */
+export async function waitFor(check: () => Promise<boolean>, what: string, options: { timeoutMs?: number; describe?: () => Promise<string> | string } = {}) {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${options.describe ? `: ${await options.describe()}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export type StoredMeetings = {
+  /** Conversation rows of the account. */
+  conversations: number;
+  /** Distinct Fathom recordings among them. */
+  recordings: number;
+  /** Conversations that have their analysis. */
+  analysed: number;
+};
+
+/** What the account has stored, read as the system role. */
+export async function storedMeetings(db: Database, accountId: string): Promise<StoredMeetings> {
+  return withSystem(db, async (tx) =>
+    (await tx.query<StoredMeetings>(
+      `SELECT count(*)::int AS conversations, count(DISTINCT c.external_id)::int AS recordings,
+              count(a.conversation_id)::int AS analysed
+         FROM conversations c
+         LEFT JOIN conversation_analyses a ON a.account_id = c.account_id AND a.conversation_id = c.id
+        WHERE c.account_id = $1`,
+      [accountId],
+    )).rows[0]!,
+  );
+}
+
+/** The states of a queue's jobs in pg-boss, with how often each was retried. */
+export async function jobStates(db: Database, queue: string): Promise<Array<{ id: string; state: string; retryCount: number }>> {
+  return (await db.query<{ id: string; state: string; retryCount: number }>(
+    `SELECT id::text, state::text, retry_count AS "retryCount" FROM pgboss.job WHERE name = $1 ORDER BY created_on`,
+    [queue],
+  )).rows;
+}
