@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -8,9 +8,21 @@ const SECRET_FIELDS = [
   'access_token', 'refresh_token', 'client_secret', 'code', 'authorization',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({
+/**
+ * An error as logged: its class and message only. No stack trace (DESIGN: none reaches a log) and
+ * none of the extra fields drivers attach (a failed query's parameters can hold a payload).
+ */
+export function loggedError(error: unknown): { type: string; message: string } {
+  if (error instanceof Error) return { type: error.name, message: error.message };
+  const described = error as { name?: unknown; message?: unknown } | null;
+  if (typeof described?.message === 'string') return { type: typeof described.name === 'string' ? described.name : 'Error', message: described.message };
+  return { type: typeof error, message: String(error) };
+}
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
+    serializers: { err: loggedError },
     redact: {
       paths: [
         ...SECRET_FIELDS,
@@ -23,5 +35,6 @@ export function createLogger(level: string): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

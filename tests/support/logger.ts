@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
-import type { Logger } from '../../backend/src/logger.ts';
+import { createLogger, type Logger } from '../../backend/src/logger.ts';
 
-/** A real pino logger whose JSON lines are kept in memory, so tests can read what was logged. */
+/** The production logger (redaction, error serializer) with its JSON lines kept in memory, so tests can read what was logged. */
 export function memoryLogger(level = 'debug'): { logger: Logger; lines: () => Array<Record<string, unknown>>; text: () => string } {
   const chunks: string[] = [];
   const stream = new Writable({
@@ -11,7 +10,7 @@ export function memoryLogger(level = 'debug'): { logger: Logger; lines: () => Ar
       done();
     },
   });
-  const logger = pino({ level }, stream);
+  const logger = createLogger(level, stream);
   const text = () => chunks.join('');
   return {
     logger,
