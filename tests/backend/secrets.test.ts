@@ -17,6 +17,7 @@ const hubspotTokens = [
   { accessToken: known('hs-access-refreshed'), refreshToken: known('hs-refresh-rotated') },
 ];
 const fathomApiKey = known('fathom-api-key');
+const fathomApp = { clientId: 'fathom-app', clientSecret: known('fathom-client-secret') };
 
 let hubspot: HubSpotStandIn;
 let fathom: FathomStandIn;
@@ -37,8 +38,17 @@ beforeAll(async () => {
     users: [{ id: 777, email: 'Admin@Customer.example.com' }],
   });
   hubspot.nextTokens.push(...hubspotTokens);
-  fathom = await startFathomStandIn({ count: 12, pageSize: 5, apiKey: fathomApiKey, inviteeEmails: BUYERS });
-  backend = await startTestBackend({ ...hubspotEnv(hubspot), FATHOM_API_BASE: fathom.baseUrl }, { workers: true });
+  fathom = await startFathomStandIn({ count: 12, pageSize: 5, apiKey: fathomApiKey, inviteeEmails: BUYERS, oauth: fathomApp });
+  backend = await startTestBackend(
+    {
+      ...hubspotEnv(hubspot),
+      FATHOM_API_BASE: fathom.baseUrl,
+      FATHOM_AUTH_BASE: fathom.authBaseUrl,
+      FATHOM_CLIENT_ID: fathomApp.clientId,
+      FATHOM_CLIENT_SECRET: fathomApp.clientSecret,
+    },
+    { workers: true },
+  );
 });
 afterAll(async () => {
   await backend.close();
@@ -137,7 +147,7 @@ test('install, connect, sync, webhook, card and settings reads with known secret
     { name: 'token encryption key', text: backend.config.tokenEncryptionKey!, bytes: Buffer.from(backend.config.tokenEncryptionKey!, 'base64') },
   ];
 
-  // Logs: every line the backend wrote (this logger has no redaction: a secret must never reach it).
+  // Logs: every line the backend wrote, as the production logger writes it.
   const logLines = backend.log.lines();
   expect(logLines.length).toBeGreaterThan(0);
   expect(leaks(logLines.map((line, i) => ({ where: `log line ${i} (${String(line.msg)})`, value: JSON.stringify(line) })), secrets)).toEqual([]);
@@ -159,4 +169,43 @@ test('install, connect, sync, webhook, card and settings reads with known secret
     ),
   )).rows;
   expect(sealed).toEqual([{ provider: 'fathom', sealed: 2 }, { provider: 'hubspot', sealed: 2 }]);
+});
+
+test('connecting Fathom with OAuth and a token refresh later: no access or refresh token, nor the Fathom client secret, appears in a log line, a response or a database column', async () => {
+  const db = backend.testDb.db;
+  const before = seen.length;
+  const status = (await (await asAdmin('/api/settings/fathom')).json()) as { oauth: { connectUrl: string } };
+  const start = await recordingFetch(status.oauth.connectUrl, { redirect: 'manual' });
+  expect(start.status).toBe(302);
+  const consent = await fetch(start.headers.get('location')!, { redirect: 'manual' });
+  const callback = await recordingFetch(consent.headers.get('location')!, { redirect: 'manual', headers: { cookie: start.headers.get('set-cookie')!.split(';')[0]! } });
+  expect(callback.status).toBe(200);
+  const issued = [fathom.oauthState()];
+
+  // Expired everywhere: the next sync must refresh, rotating the refresh token.
+  fathom.expireAccessTokens();
+  await withSystem(db, (tx) => tx.query(`UPDATE api_connections SET expires_at = now() - interval '1 minute' WHERE provider = 'fathom'`));
+  const refreshed = () => fathom.requests.some((r) => r.endpoint === 'POST /oauth2/token' && r.form?.get('grant_type') === 'refresh_token' && r.status === 200);
+  await asAdmin('/api/settings/sync', { method: 'POST' });
+  await waitFor(async () => refreshed(), 'a sync that refreshes the token');
+  await waitFor(async () => {
+    const logs = (await (await asAdmin('/api/settings/sync-logs?limit=1')).json()) as { items: Array<{ status: string }> };
+    return logs.items[0]?.status === 'succeeded';
+  }, 'the sync after the refresh');
+  issued.push(fathom.oauthState());
+  await asAdmin('/api/settings/fathom');
+
+  const tokens = [...new Set(issued.flatMap((state) => [state.latestRefreshToken!, ...state.liveAccessTokens]))];
+  expect(tokens.length).toBeGreaterThanOrEqual(4);
+  const secrets = [...tokens.map((text, i) => ({ name: `Fathom OAuth token ${i}`, text })), { name: 'Fathom client secret', text: fathomApp.clientSecret }];
+  expect(leaks(backend.log.lines().map((line, i) => ({ where: `log line ${i} (${String(line.msg)})`, value: JSON.stringify(line) })), secrets)).toEqual([]);
+  expect(seen.length).toBeGreaterThan(before + 4);
+  expect(leaks(seen.map((answer) => ({ where: `${answer.what} → ${answer.status}`, value: `${answer.headers}\n${answer.body}` })), secrets)).toEqual([]);
+  expect(leaks(await everyStoredValue(db), secrets)).toEqual([]);
+  const sealed = (await withSystem(db, (tx) =>
+    tx.query<{ auth_type: string; sealed: number }>(
+      `SELECT auth_type, num_nonnulls(access_token_enc, refresh_token_enc, webhook_secret_enc)::int AS sealed FROM api_connections WHERE provider = 'fathom'`,
+    ),
+  )).rows;
+  expect(sealed).toEqual([{ auth_type: 'oauth', sealed: 3 }]);
 });

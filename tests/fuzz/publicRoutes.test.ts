@@ -3,21 +3,25 @@ import http from 'node:http';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Signature } from '@hubspot/api-client';
 import fc from 'fast-check';
+import { connectLink } from '../../backend/src/connections/fathomOAuthConnect.ts';
 import { sealContext } from '../../backend/src/connections/sealer.ts';
 import { withSystem } from '../../backend/src/db/tenancy.ts';
 import { SYNC_QUEUES } from '../../backend/src/sync/syncJobs.ts';
-import { generateMeetings, signWebhook } from '../support/fathomStandIn.ts';
+import { generateMeetings, signWebhook, startFathomStandIn, type FathomStandIn } from '../support/fathomStandIn.ts';
 import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspotStandIn.ts';
 import { asHubSpotSigns } from '../support/signedFetch.ts';
 import { countsFor, seedTenant, type TenantFixture } from '../support/tenantFixture.ts';
 import { startTestBackend, type TestBackend } from '../support/testBackend.ts';
 
-// The public routes nobody signs for us first: the install, its callback, and the two webhooks.
+// The public routes nobody signs for us first: the install, its callback, Fathom's connect flow,
+// and the two webhooks.
 // Whatever arrives, the answer is a 2xx or a 4xx, the process lives on, and nothing that was not
 // properly signed is stored.
 
 const HUB = 6106;
 let hubspot: HubSpotStandIn;
+let fathom: FathomStandIn;
+const fathomApp = { clientId: 'fathom-app', clientSecret: randomBytes(16).toString('hex') };
 let backend: TestBackend;
 let tenant: TenantFixture;
 let connectionId: string;
@@ -27,7 +31,14 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
 beforeAll(async () => {
   hubspot = await startHubSpotStandIn({ hubId: 4242 });
-  backend = await startTestBackend(hubspotEnv(hubspot));
+  fathom = await startFathomStandIn({ count: 1, oauth: fathomApp });
+  backend = await startTestBackend({
+    ...hubspotEnv(hubspot),
+    FATHOM_API_BASE: fathom.baseUrl,
+    FATHOM_AUTH_BASE: fathom.authBaseUrl,
+    FATHOM_CLIENT_ID: fathomApp.clientId,
+    FATHOM_CLIENT_SECRET: fathomApp.clientSecret,
+  });
   port = Number(new URL(backend.url).port);
   tenant = await seedTenant(backend.testDb.db, HUB);
   // The tenant's Fathom connection gets a webhook secret sealed the way connecting Fathom seals it.
@@ -43,6 +54,7 @@ afterAll(async () => {
   agent.destroy();
   await backend.close();
   await hubspot.close();
+  await fathom.close();
 });
 
 type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string };
@@ -168,6 +180,54 @@ test('generated install links and callbacks only ever answer 2xx, 3xx or 4xx, sh
   // Real states with their cookie got as far as the code exchange, which HubSpot refused.
   expect(hubspot.calls['/oauth/2026-03/token']).toBeGreaterThan(0);
   expect(hubspot.calls['/oauth/2026-03/token/introspect'] ?? 0).toBe(0);
+});
+
+test('generated Fathom connect links and callbacks only answer 3xx or 4xx, show nothing of the input, and connect nothing', async () => {
+  // Starting the flow with a real link stores a state for the tenant; nothing else may change.
+  const withoutStates = async () => {
+    const now = await snapshot();
+    return { ...now, tenant: { ...now.tenant, oauth_states: 0 } };
+  };
+  const before = await withoutStates();
+  const realLink = () => new URL(connectLink(backend.services.sealer, backend.url, { accountId: tenant.accountId, userId: tenant.users.admin })).searchParams.get('link')!;
+  await fc.assert(
+    fc.asyncProperty(queryString, cookieHeader, fc.boolean(), async (query, cookie, real) => {
+      const params = new URLSearchParams(query);
+      if (real) params.set('link', realLink());
+      const answer = await send('GET', `/oauth/fathom/start?${params}`, cookie === undefined ? {} : { cookie });
+      expectHandled(answer, 'Fathom start', false);
+      if (real) expect(answer.headers.location).toMatch(new RegExp(`^${fathom.authBaseUrl}/oauth2/authorize\\?`));
+      else expect(answer.status).toBe(400);
+    }),
+    { numRuns: 200 },
+  );
+
+  const realState = fc.constantFrom('none', 'own cookie', 'no cookie', 'other cookie');
+  await fc.assert(
+    fc.asyncProperty(queryString, cookieHeader, realState, fc.option(anyText, { nil: undefined }), fc.option(anyText, { nil: undefined }), async (query, cookie, real, code, error) => {
+      const params = new URLSearchParams(query);
+      let sentCookie = cookie;
+      if (real !== 'none') {
+        const start = await send('GET', `/oauth/fathom/start?link=${encodeURIComponent(realLink())}`, {});
+        params.set('state', new URL(start.headers.location!).searchParams.get('state')!);
+        const own = (start.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
+        sentCookie = real === 'own cookie' ? own : real === 'other cookie' ? `fathom_fa_connect=${randomBytes(32).toString('base64url')}` : undefined;
+      }
+      if (code !== undefined) params.set('code', code);
+      if (error !== undefined) params.set('error', error);
+      const answer = await send('GET', `/oauth/fathom/callback?${params}`, sentCookie === undefined ? {} : { cookie: sentCookie });
+      expectHandled(answer, 'Fathom callback', false);
+      expect(answer.status).toBeGreaterThanOrEqual(400);
+      expect(answer.headers['content-type']).toMatch(/^text\/html/);
+      expect(answer.body).not.toContain('<script>alert(1)</script>');
+      for (const value of [code, error]) if (value && value.length > 12) expect(answer.body).not.toContain(value);
+    }),
+    { numRuns: 300 },
+  );
+  expect(await withoutStates()).toEqual(before);
+  expect(fathom.webhooks.size).toBe(0);
+  // Real states with their cookie got as far as the code exchange, which Fathom refused.
+  expect(fathom.requests.filter((r) => r.endpoint === 'POST /oauth2/token' && r.status === 400).length).toBeGreaterThan(0);
 });
 
 test("generated Fathom webhook deliveries without the connection's valid signature answer 4xx and store nothing", async () => {
