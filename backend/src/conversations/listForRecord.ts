@@ -16,8 +16,9 @@ export type ConversationListItem = {
 };
 
 // One range scan of conversation_crm_links_card_idx: the link carries the call's start time,
-// so the page is found without touching conversations that are not on it.
-const SQL = `
+// so the page is found without touching conversations that are not on it. Exported for
+// bench:scale, which checks that plan with EXPLAIN.
+export const LIST_FOR_RECORD_SQL = `
   SELECT c.id, c.title, c.started_at, c.duration_seconds, c.recorded_by_name, c.recorded_by_email, c.url,
          an.score,
          (SELECT count(*)::int FROM jsonb_array_elements(c.action_items) ai
@@ -53,7 +54,7 @@ export async function listConversationsForRecord(
   query: { objectType: CrmObjectType; objectId: number; limit: number; cursor?: string | undefined },
 ): Promise<{ items: ConversationListItem[]; nextCursor: string | null }> {
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const { rows } = await tx.query<Row>(SQL, [
+  const { rows } = await tx.query<Row>(LIST_FOR_RECORD_SQL, [
     query.objectType,
     query.objectId,
     after?.startedAt ?? null,

@@ -1,0 +1,65 @@
+// autocannon in a child process: the load generator gets a process of its own instead of sharing
+// the event loop of the servers it measures. (Not a worker thread: there autocannon skips
+// aggregating its result, as it does for its own workers.) Every request is a fresh random card
+// request (portal, rep, contact), signed as HubSpot signs it, with its own timestamp.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Signature } from '@hubspot/api-client';
+import autocannon from 'autocannon';
+import { cardPath, randomCardRequest } from './cardData.ts';
+
+export type LoadPlan = {
+  /** The server's origin, e.g. http://127.0.0.1:4321 */
+  origin: string;
+  clientSecret: string;
+  portals: number;
+  calls: number;
+  seconds: number;
+  connections: number;
+};
+
+const self = fileURLToPath(import.meta.url);
+
+/** Runs one autocannon load against plan.origin in a child process and resolves with its result. */
+export function runLoad(plan: LoadPlan): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const child = fork(self, { serialization: 'advanced' });
+    child.once('message', (result) => resolve(result as autocannon.Result));
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`the load process exited with code ${code}`)));
+    child.send(plan);
+  });
+}
+
+if (process.argv[1] === self && process.send) {
+  const plan = await new Promise<LoadPlan>((resolve) => process.once('message', (message) => resolve(message as LoadPlan)));
+  const result = await autocannon({
+    url: plan.origin,
+    connections: plan.connections,
+    duration: plan.seconds,
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (request) => {
+          // HubSpot signs method + full URL + body + timestamp. The path's email is sent with a
+          // literal '@', which HubSpot would decode before signing anyway.
+          const path = cardPath(randomCardRequest(plan));
+          const timestamp = Date.now();
+          const signature = Signature.getSignature('GET', 'v3', {
+            signature: '',
+            clientSecret: plan.clientSecret,
+            requestBody: '',
+            url: `${plan.origin}${path}`,
+            timestamp,
+          });
+          return {
+            ...request,
+            path,
+            headers: { ...request.headers, 'x-hubspot-request-timestamp': String(timestamp), 'x-hubspot-signature-v3': signature },
+          };
+        },
+      },
+    ],
+  });
+  process.send(result, () => process.disconnect());
+}
