@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { Button, EmptyState, LineChart, StatusTag, Text, TextArea } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
-import { createApi } from '../../hubspot-app/app/cards/api';
+import { createApi } from '@fathom-hubspot/ui-shared';
 import { CoachingView, type CoachingMessage } from '../../hubspot-app/app/cards/CoachingView';
 import { fakeBackend } from './fakeBackend';
 

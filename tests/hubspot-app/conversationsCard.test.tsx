@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { Alert, Button, EmptyState, ErrorState, Heading, Link, LoadingSpinner, ScoreCircle, Tag, Text } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
-import { createApi } from '../../hubspot-app/app/cards/api';
+import { createApi } from '@fathom-hubspot/ui-shared';
 import { ConversationsView, type ConversationItem } from '../../hubspot-app/app/cards/ConversationsView';
 import { fakeBackend } from './fakeBackend';
 

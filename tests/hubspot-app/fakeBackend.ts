@@ -1,4 +1,4 @@
-import type { Fetcher } from '../../hubspot-app/app/cards/api';
+import type { Fetcher } from '@fathom-hubspot/ui-shared';
 
 type Reply = { status?: number; body: unknown };
 

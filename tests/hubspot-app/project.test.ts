@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from '@jest/globals';
 import { LATEST_SUPPORTED_PLATFORM_VERSION } from '@hubspot/project-parsing-lib/projects';
 import { translate } from '@hubspot/project-parsing-lib/translate';
+import { collectWorkspaceDirectories, findAndParsePackageJsonFiles } from '@hubspot/project-parsing-lib/workspaces';
 import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from '../../backend/src/hubspot/scopes.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -46,4 +47,16 @@ test('the parser does refuse a broken project (the test above can fail)', async 
   const { intermediateRepresentation } = await parse(copy);
   // The broken card is not in the translation, so the uid check above would fail.
   expect(Object.keys(intermediateRepresentation.intermediateNodesIndexedByUid).sort()).toEqual(['fathom_conversations_card', 'fathom_hubspot_app', 'fathom_settings']);
+});
+
+test("the shared UI package is an npm workspace HubSpot's upload bundles with the cards and the settings page", async () => {
+  // The same discovery `hs project upload` runs (CLI 8): package.json files under srcDir with `workspaces`.
+  const srcDir = path.join(ROOT, project.srcDir);
+  const mappings = await collectWorkspaceDirectories(await findAndParsePackageJsonFiles(srcDir));
+  const members = mappings.map((m) => path.relative(srcDir, m.workspaceDir)).sort();
+  expect(members).toEqual(['app/cards', 'app/packages/ui-shared', 'app/settings']);
+  expect(new Set(mappings.map((m) => path.relative(srcDir, m.sourcePackageJsonPath)))).toEqual(new Set(['app/package.json']));
+  const manifest = (dir: string) => JSON.parse(fs.readFileSync(path.join(srcDir, dir, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string> };
+  const shared = manifest('app/packages/ui-shared').name;
+  for (const extension of ['app/cards', 'app/settings']) expect(manifest(extension).dependencies?.[shared]).toBe('*');
 });

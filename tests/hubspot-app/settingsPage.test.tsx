@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { Alert, Button, Heading, Input, ProgressBar, Select, StatusTag, TableCell, Text } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
-import { createApi } from '../../hubspot-app/app/cards/api';
+import { createApi } from '@fathom-hubspot/ui-shared';
 import { SettingsView } from '../../hubspot-app/app/settings/SettingsView';
 import { fakeBackend } from './fakeBackend';
 

@@ -1,29 +1,12 @@
 import { useState } from 'react';
 import { Button, Flex, Heading, LineChart, NumberInput, Select, StatusTag, Text, TextArea, Tile } from '@hubspot/ui-extensions';
-import type { Api } from './api';
-import { Empty, Failure, Loading } from './States';
-import { useAction } from './useAction';
-import { useRequest } from './useRequest';
+import {
+  Empty, Failure, Loading, useAction, useRequest, type Api, type CoachingList, type CoachingMessage,
+  type CoachingStatus as Status, type Trend,
+} from '@fathom-hubspot/ui-shared';
 
-type Role = 'admin' | 'manager' | 'rep';
-type Status = 'draft' | 'sent' | 'acknowledged' | 'dismissed';
-export type CoachingMessage = {
-  id: string;
-  status: Status;
-  category: string;
-  body: string;
-  conversationId: string;
-  conversationTitle: string;
-  repUserId: string;
-  repEmail: string;
-  momentSeconds: number | null;
-  outcome: { result: string; measured?: { metricName: string | null; before: number | null; after: number | null } } | null;
-};
-type Viewer = { role: Role; userId: string };
-type CoachingList = { items: CoachingMessage[]; viewer: Viewer };
+export type { CoachingMessage };
 type Calls = { items: Array<{ id: string; title: string }> };
-/** GET /api/cards/coaching/trend: the rep's recent calls, oldest first. */
-type Trend = { points: Array<{ startedAt: string; score: number | null; repTalkRatio: number | null }> };
 
 export const CATEGORIES = ['discovery', 'questioning', 'talk_ratio', 'objection_handling', 'pricing', 'competition', 'next_steps', 'closing', 'product_knowledge', 'rapport', 'other'];
 const label = (category: string) => category.replace(/_/g, ' ');

@@ -1,5 +1,5 @@
 import { hubspot } from '@hubspot/ui-extensions';
-import { createApi } from './api';
+import { createApi } from '@fathom-hubspot/ui-shared';
 import { OBJECT_TYPES } from './config';
 import { ConversationsView } from './ConversationsView';
 

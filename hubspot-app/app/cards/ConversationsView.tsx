@@ -2,33 +2,12 @@ import { useState } from 'react';
 import {
   Alert, Button, DescriptionList, DescriptionListItem, Divider, Flex, Heading, Link, List, ScoreCircle, Tag, Text, Tile,
 } from '@hubspot/ui-extensions';
-import type { Api } from './api';
-import { Empty, Failure, Loading } from './States';
-import { useRequest } from './useRequest';
+import {
+  Empty, Failure, Loading, useRequest, type Api, type ConversationDetail as Detail, type ConversationItem,
+  type ConversationPage as Page,
+} from '@fathom-hubspot/ui-shared';
 
-type Role = 'admin' | 'manager' | 'rep';
-export type ConversationItem = {
-  id: string;
-  title: string;
-  startedAt: string;
-  durationSeconds: number;
-  participants: Array<{ name: string | null; email: string | null; isExternal: boolean }>;
-  score: number | null;
-  openActionItems: number;
-};
-/** Whether new calls are arriving: a connection Fathom stopped accepting needs an admin. */
-type FathomState = 'connected' | 'needs_reauth' | 'not_connected';
-type Page = { items: ConversationItem[]; nextCursor: string | null; viewer: { role: Role }; fathom?: FathomState };
-type Detail = {
-  id: string;
-  title: string;
-  startedAt: string;
-  url: string | null;
-  summaryMarkdown: string | null;
-  actionItems: Array<{ description: string; completed: boolean }>;
-  analysis: { score: number | null; metrics: { talkRatio?: { rep?: number | null }; questions?: { total?: number }; longestRepMonologueSeconds?: number | null } } | null;
-  transcriptExcerpt: Array<{ position: number; speaker: string; text: string; startSeconds: number | null }>;
-};
+export type { ConversationItem };
 
 const PAGE_SIZE = 10;
 const minutes = (seconds: number) => `${Math.max(1, Math.round(seconds / 60))} min`;

@@ -3,10 +3,7 @@ import {
   Alert, Button, Divider, Flex, Heading, Input, ProgressBar, Select, StatusTag, Table, TableBody, TableCell, TableHead,
   TableHeader, TableRow, Text,
 } from '@hubspot/ui-extensions';
-import type { Api } from '../cards/api';
-import { Failure, Loading } from '../cards/States';
-import { useAction } from '../cards/useAction';
-import { useRequest } from '../cards/useRequest';
+import { Failure, Loading, useAction, useRequest, type Api } from '@fathom-hubspot/ui-shared';
 
 type OAuthOffer = { available: true; connectUrl: string; expiresInSeconds: number } | { available: false; reason: string };
 type FathomStatus = {

@@ -1,0 +1,109 @@
+// What the backend answers, as the UI reads it. The settings answers are checked against the real
+// backend by tests/backend/http/settingsContract.test.ts, and the UI tests' fake backend only
+// accepts bodies of these types (tests/hubspot-app/fakeBackend.ts), so neither side drifts alone.
+
+export type Role = 'admin' | 'manager' | 'rep';
+
+/** Every error answer: `{ error, message }` with a 4xx or 5xx status. */
+export type ErrorBody = { error: string; message: string };
+
+// ---- settings page (/api/settings/*, admins only) ----
+
+/** How Fathom's own consent page can be opened, or why it cannot (Fathom OAuth not configured). */
+export type OAuthOffer = { available: true; connectUrl: string; expiresInSeconds: number } | { available: false; reason: string };
+
+/** GET|DELETE /api/settings/fathom (PUT adds `syncJobId`). */
+export type FathomStatus = {
+  connected: boolean;
+  connectionId: string | null;
+  authType: 'api_key' | 'oauth' | null;
+  status: 'active' | 'needs_reauth' | 'revoked' | 'error' | null;
+  webhookRegistered: boolean;
+  lastSyncedAt: string | null;
+  lastError: string | null;
+  backfillSince: string | null;
+  backfillCompletedAt: string | null;
+  oauth: OAuthOffer;
+};
+export type FathomConnected = FathomStatus & { syncJobId: string | null };
+
+export type SyncLog = {
+  id: string;
+  kind: 'backfill' | 'incremental' | 'webhook';
+  status: 'running' | 'succeeded' | 'failed';
+  startedAt: string;
+  finishedAt: string | null;
+  durationSeconds: number | null;
+  pages: number;
+  meetingsNew: number;
+  meetingsUpdated: number;
+  meetingsUnchanged: number;
+  errors: number;
+  errorMessages: string[];
+};
+/** GET /api/settings/sync-logs */
+export type SyncLogs = { items: SyncLog[]; nextCursor: string | null; nextScheduledRun: string | null };
+/** POST /api/settings/sync (202): `jobId` is null when a sync was already queued. */
+export type SyncStarted = { jobId: string | null; alreadyQueued: boolean };
+
+export type Person = {
+  id: string;
+  hubspotUserId: number | null;
+  email: string;
+  displayName: string | null;
+  role: Role;
+  managerHubspotUserId: number | null;
+};
+/** GET /api/settings/roles; PUT answers the changed Person. */
+export type People = { items: Person[]; nextCursor: string | null };
+/** POST /api/settings/roles/import */
+export type UsersImported = { found: number; added: number };
+
+// ---- cards (/api/cards/*) ----
+
+export type ConversationItem = {
+  id: string;
+  title: string;
+  startedAt: string;
+  durationSeconds: number;
+  participants: Array<{ name: string | null; email: string | null; isExternal: boolean }>;
+  score: number | null;
+  openActionItems: number;
+};
+/** Whether new calls are arriving: a connection Fathom stopped accepting needs an admin. */
+export type FathomState = 'connected' | 'needs_reauth' | 'not_connected';
+/** GET /api/cards/conversations */
+export type ConversationPage = { items: ConversationItem[]; nextCursor: string | null; viewer: { role: Role }; fathom?: FathomState };
+/** GET /api/cards/conversations/:id */
+export type ConversationDetail = {
+  id: string;
+  title: string;
+  startedAt: string;
+  url: string | null;
+  summaryMarkdown: string | null;
+  actionItems: Array<{ description: string; completed: boolean }>;
+  analysis: {
+    score: number | null;
+    metrics: { talkRatio?: { rep?: number | null }; questions?: { total?: number }; longestRepMonologueSeconds?: number | null };
+  } | null;
+  transcriptExcerpt: Array<{ position: number; speaker: string; text: string; startSeconds: number | null }>;
+};
+
+export type CoachingStatus = 'draft' | 'sent' | 'acknowledged' | 'dismissed';
+export type CoachingMessage = {
+  id: string;
+  status: CoachingStatus;
+  category: string;
+  body: string;
+  conversationId: string;
+  conversationTitle: string;
+  repUserId: string;
+  repEmail: string;
+  momentSeconds: number | null;
+  outcome: { result: string; measured?: { metricName: string | null; before: number | null; after: number | null } } | null;
+};
+export type Viewer = { role: Role; userId: string };
+/** GET /api/cards/coaching */
+export type CoachingList = { items: CoachingMessage[]; viewer: Viewer };
+/** GET /api/cards/coaching/trend: the rep's recent calls, oldest first. */
+export type Trend = { points: Array<{ startedAt: string; score: number | null; repTalkRatio: number | null }> };
