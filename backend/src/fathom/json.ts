@@ -9,6 +9,7 @@ export function parseFathomJson(text: string): unknown {
 }
 
 // A NUL, or a high surrogate not followed by a low one, or a low one not preceded by a high one.
+// eslint-disable-next-line no-control-regex -- finding U+0000 is this pattern's job
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const needsCleaning = (value: string) => value.search(UNSTORABLE) >= 0;
 const clean = (value: string) => value.replace(UNSTORABLE, (match) => (match === '\u0000' ? '' : '\ufffd'));

@@ -15,7 +15,7 @@ const STATUS_VARIANT: Record<Status, 'default' | 'info' | 'success' | 'warning'>
 /** Coaching on this record's calls; what shows and which buttons depend on the viewer's role. */
 export function CoachingView({ api, objectType, objectId }: { api: Api; objectType: 'contacts' | 'deals'; objectId: number }) {
   const query = `objectType=${objectType}&objectId=${objectId}`;
-  const [state, reload] = useRequest(() => api.get<CoachingList>(`/api/cards/coaching?${query}`), [query]);
+  const [state, reload] = useRequest(() => api.get<CoachingList>(`/api/cards/coaching?${query}`), query);
   const { busy, problem: actionError, run } = useAction();
 
   if (state.status === 'loading') return <Loading label="Loading coaching…" />;
@@ -67,7 +67,7 @@ function measuredText(measured: { metricName: string | null; before: number | nu
 }
 
 function NewMessage({ api, query, busy, onSave }: { api: Api; query: string; busy: boolean; onSave: (body: Record<string, unknown>) => Promise<void> }) {
-  const [calls] = useRequest(() => api.get<Calls>(`/api/cards/conversations?${query}&limit=20`), [query]);
+  const [calls] = useRequest(() => api.get<Calls>(`/api/cards/conversations?${query}&limit=20`), query);
   const [conversationId, setConversationId] = useState<string | undefined>();
   const [category, setCategory] = useState('discovery');
   const [body, setBody] = useState('');
@@ -99,7 +99,7 @@ function NewMessage({ api, query, busy, onSave }: { api: Api; query: string; bus
 function RepTrend({ api, repUserId }: { api: Api; repUserId: string | undefined }) {
   const [trend] = useRequest(
     () => (repUserId ? api.get<Trend>(`/api/cards/coaching/trend?repUserId=${repUserId}`) : Promise.resolve({ points: [] })),
-    [repUserId],
+    repUserId ?? '',
   );
   if (trend.status !== 'ready') return null;
   const data = trend.data.points

@@ -21,7 +21,7 @@ export function ConversationsView({ api, objectType, objectId }: { api: Api; obj
   const [loadingMore, setLoadingMore] = useState(false);
   const [openId, setOpenId] = useState<string | null>(null);
   const base = `/api/cards/conversations?objectType=${objectType}&objectId=${objectId}&limit=${PAGE_SIZE}`;
-  const [state, reload] = useRequest(() => api.get<Page>(base), [base]);
+  const [state, reload] = useRequest(() => api.get<Page>(base), base);
 
   if (openId) return <ConversationDetail api={api} id={openId} onBack={() => setOpenId(null)} />;
   if (state.status === 'loading') return <Loading label="Loading calls…" />;
@@ -80,7 +80,7 @@ export function ConversationsView({ api, objectType, objectId }: { api: Api; obj
 }
 
 function ConversationDetail({ api, id, onBack }: { api: Api; id: string; onBack: () => void }) {
-  const [state, reload] = useRequest(() => api.get<Detail>(`/api/cards/conversations/${id}`), [id]);
+  const [state, reload] = useRequest(() => api.get<Detail>(`/api/cards/conversations/${id}`), id);
   if (state.status === 'loading') return <Loading label="Loading the call…" />;
   if (state.status === 'error') return <Failure error={state.error} onRetry={reload} />;
   const call = state.data;

@@ -43,7 +43,7 @@ export function connectionLabel(status: FathomStatus): { text: string; variant: 
 
 /** The app's settings page: admins finish the set-up here; everyone else reads why they cannot. */
 export function SettingsView({ api }: { api: Api }) {
-  const [fathom, reloadFathom] = useRequest(() => api.get<FathomStatus>('/api/settings/fathom'), []);
+  const [fathom, reloadFathom] = useRequest(() => api.get<FathomStatus>('/api/settings/fathom'), 'fathom');
   if (fathom.status === 'loading') return <Loading label="Loading settings…" />;
   if (fathom.status === 'error' && fathom.error.code === 'forbidden') {
     return (
@@ -128,7 +128,7 @@ function OAuthConnect({ offer, connected, onCheck }: { offer: OAuthOffer; connec
 }
 
 function SyncSection({ api, connected }: { api: Api; connected: boolean }) {
-  const [logs, reload] = useRequest(() => api.get<{ items: SyncLog[]; nextScheduledRun: string | null }>('/api/settings/sync-logs?limit=10'), []);
+  const [logs, reload] = useRequest(() => api.get<{ items: SyncLog[]; nextScheduledRun: string | null }>('/api/settings/sync-logs?limit=10'), 'sync-logs');
   const [note, setNote] = useState<string | null>(null);
   const running = logs.status === 'ready' ? logs.data.items.find((log) => log.status === 'running') : undefined;
   // While a run is going, look again every few seconds.
@@ -196,7 +196,7 @@ function SyncSection({ api, connected }: { api: Api; connected: boolean }) {
 }
 
 function PeopleSection({ api }: { api: Api }) {
-  const [people, reload] = useRequest(() => api.get<{ items: Person[] }>('/api/settings/roles'), []);
+  const [people, reload] = useRequest(() => api.get<{ items: Person[] }>('/api/settings/roles'), 'roles');
   const [problem, setProblem] = useState<string | null>(null);
   const [imported, setImported] = useState<string | null>(null);
   if (people.status === 'loading') return <Loading label="Loading people…" />;

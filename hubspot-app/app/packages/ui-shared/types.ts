@@ -10,7 +10,8 @@ export type ErrorBody = { error: string; message: string };
 // ---- settings page (/api/settings/*, admins only) ----
 
 /** How Fathom's own consent page can be opened, or why it cannot (Fathom OAuth not configured). */
-export type OAuthOffer = { available: true; connectUrl: string; expiresInSeconds: number } | { available: false; reason: string };
+export type OAuthOffer =
+  { available: true; connectUrl: string; expiresInSeconds: number } | { available: false; reason: string };
 
 /** GET|DELETE /api/settings/fathom (PUT adds `syncJobId`). */
 export type FathomStatus = {
@@ -73,7 +74,12 @@ export type ConversationItem = {
 /** Whether new calls are arriving: a connection Fathom stopped accepting needs an admin. */
 export type FathomState = 'connected' | 'needs_reauth' | 'not_connected';
 /** GET /api/cards/conversations */
-export type ConversationPage = { items: ConversationItem[]; nextCursor: string | null; viewer: { role: Role }; fathom?: FathomState };
+export type ConversationPage = {
+  items: ConversationItem[];
+  nextCursor: string | null;
+  viewer: { role: Role };
+  fathom?: FathomState;
+};
 /** GET /api/cards/conversations/:id */
 export type ConversationDetail = {
   id: string;
@@ -84,7 +90,11 @@ export type ConversationDetail = {
   actionItems: Array<{ description: string; completed: boolean }>;
   analysis: {
     score: number | null;
-    metrics: { talkRatio?: { rep?: number | null }; questions?: { total?: number }; longestRepMonologueSeconds?: number | null };
+    metrics: {
+      talkRatio?: { rep?: number | null };
+      questions?: { total?: number };
+      longestRepMonologueSeconds?: number | null;
+    };
   } | null;
   transcriptExcerpt: Array<{ position: number; speaker: string; text: string; startSeconds: number | null }>;
 };
@@ -100,7 +110,10 @@ export type CoachingMessage = {
   repUserId: string;
   repEmail: string;
   momentSeconds: number | null;
-  outcome: { result: string; measured?: { metricName: string | null; before: number | null; after: number | null } } | null;
+  outcome: {
+    result: string;
+    measured?: { metricName: string | null; before: number | null; after: number | null };
+  } | null;
 };
 export type Viewer = { role: Role; userId: string };
 /** GET /api/cards/coaching */

@@ -16,21 +16,28 @@ function reducer<T>(state: RequestState<T>, action: Action<T>): RequestState<T> 
   return { status: 'error', error: action.error };
 }
 
-/** Loads `load()`; `reload()` runs it again. Answers of superseded requests are ignored. */
-export function useRequest<T>(load: () => Promise<T>, deps: readonly unknown[]): [RequestState<T>, () => void] {
+/**
+ * Loads `load()` now and again whenever `key` changes (the request's identity, e.g. its path);
+ * `reload()` runs it again. Answers of superseded requests are ignored.
+ */
+export function useRequest<T>(load: () => Promise<T>, key: string): [RequestState<T>, () => void] {
   const [state, dispatch] = useReducer(reducer<T>, { status: 'loading' });
   const latest = useRef(0);
+  // The newest `load` (it closes over the newest props), without making `reload` change identity.
+  const current = useRef(load);
+  useEffect(() => {
+    current.current = load;
+  });
   const run = useCallback(() => {
     const id = ++latest.current;
     dispatch({ type: 'start' });
-    load().then(
+    current.current().then(
       (data) => id === latest.current && dispatch({ type: 'done', data }),
       (error: unknown) =>
         id === latest.current &&
         dispatch({ type: 'fail', error: error instanceof ApiError ? error : new ApiError('unknown', 0, 'Something went wrong.') }),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, deps);
-  useEffect(run, [run]);
+  }, []);
+  useEffect(run, [run, key]);
   return [state, run];
 }
