@@ -6,6 +6,7 @@ import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
 import { notFoundHandler } from './http/errorHandler.ts';
+import { healthRoutes } from './http/healthRoutes.ts';
 import { metricsRoutes } from './http/metricsRoutes.ts';
 import { startJobs, type Jobs } from './jobs/boss.ts';
 import type { Logger } from './logger.ts';
@@ -24,7 +25,7 @@ export type RunningWorker = {
   db: Database;
   jobs: Jobs;
   services: Services;
-  /** Where GET /metrics is served, when METRICS_PORT is set. */
+  /** Where GET /metrics, /healthz and /readyz are served, when METRICS_PORT is set. */
   metricsPort: number | undefined;
   stop(): Promise<void>;
 };
@@ -129,12 +130,14 @@ export async function startWorker(options: { config: Config; logger: Logger; mig
     );
   }
   const { db, jobs, services } = await startBackground({ config, logger, workers: true, migrationsDir: options.migrationsDir });
-  // A worker has no web server; Prometheus can still scrape its counters (syncs, jobs, API calls).
+  // A worker has no web server; Prometheus can still scrape its counters (syncs, jobs, API calls),
+  // and an orchestrator can probe it: /healthz (the process answers), /readyz (its database does).
   let metricsServer: http.Server | undefined;
   let metricsPort: number | undefined;
   if (config.metricsPort !== undefined) {
     const app = express();
     app.disable('x-powered-by');
+    app.use(healthRoutes(db));
     app.use(metricsRoutes(services.metrics.registry, config.metricsToken));
     app.use(notFoundHandler);
     metricsServer = http.createServer(app);
