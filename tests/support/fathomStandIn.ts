@@ -14,6 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { TriggeredFor } from 'fathom-typescript/sdk/models/shared';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { listen, type Listening } from './http.ts';
 
@@ -466,6 +467,11 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
         return send(res, 400, { error: 'destination_url must be a valid URI' });
       }
       if (!Array.isArray(triggers) || triggers.length === 0) return send(res, 400, { error: 'triggered_for must not be empty' });
+      // Fathom's enum, from its SDK (generated from Fathom's OpenAPI document).
+      const known: unknown[] = Object.values(TriggeredFor);
+      if (!triggers.every((trigger) => known.includes(trigger))) {
+        return send(res, 400, { error: `triggered_for: each must be one of ${known.join(', ')}` });
+      }
       webhookSeq += 1;
       const webhook: StandInWebhook = {
         id: `wh_${webhookSeq}`,
