@@ -1,7 +1,26 @@
 import type { Queryable } from '../db/database.ts';
 import { NotFound } from '../errors.ts';
+import { playbackUrlAt } from './playback.ts';
 
-export type TranscriptLine = { position: number; speaker: string; isExternal: boolean | null; text: string; startSeconds: number | null };
+export type TranscriptLine = {
+  position: number;
+  speaker: string;
+  isExternal: boolean | null;
+  text: string;
+  startSeconds: number | null;
+  playbackUrl: string | null;
+};
+
+export type ActionItem = {
+  description: string;
+  completed: boolean;
+  timestampSeconds: number | null;
+  assigneeEmail: string | null;
+  playbackUrl: string | null;
+};
+
+/** A moment of the call worth jumping to: where a topic or a next step came up. */
+export type KeyMoment = { seconds: number; label: string; playbackUrl: string | null };
 
 export type ConversationDetail = {
   id: string;
@@ -14,7 +33,8 @@ export type ConversationDetail = {
   recordedBy: { userId: string | null; name: string | null; email: string | null };
   summaryMarkdown: string | null;
   language: string | null;
-  actionItems: unknown[];
+  actionItems: ActionItem[];
+  keyMoments: KeyMoment[];
   participants: Array<{ name: string | null; email: string | null; isExternal: boolean }>;
   analysis: { analyserVersion: string; score: number | null; metrics: Record<string, unknown>; computedAt: string } | null;
   /** Segments around the analysis' key moments (or the opening of the call), never the whole transcript. */
@@ -65,7 +85,7 @@ type ConversationRow = {
   recorded_by_email: string | null;
   summary_markdown: string | null;
   language: string | null;
-  action_items: unknown[];
+  action_items: Array<Partial<Omit<ActionItem, 'playbackUrl'>>>;
   participants: ConversationDetail['participants'];
   analyser_version: string | null;
   score: number | null;
@@ -88,6 +108,29 @@ export function keyMoments(metrics: Record<string, unknown> | null, max = 5): nu
     }
   }
   return [...new Set(found)].sort((x, y) => x - y).slice(0, max);
+}
+
+const TOPIC_LABELS: Record<string, string> = { nextSteps: 'Next step' };
+const labelOf = (name: string) =>
+  TOPIC_LABELS[name] ?? name.charAt(0).toUpperCase() + name.slice(1).replace(/([A-Z])/g, ' $1').toLowerCase();
+
+/** The topic and next-step moments of an analysis, labelled, earliest first, each second once. */
+export function labelledMoments(metrics: Record<string, unknown> | null, callUrl: string | null, max = 20): KeyMoment[] {
+  const bySecond = new Map<number, string>();
+  const add = (label: string, moments: unknown) => {
+    if (!Array.isArray(moments)) return;
+    for (const moment of moments) {
+      const seconds = typeof moment === 'number' ? moment : (moment as { seconds?: unknown })?.seconds;
+      if (typeof seconds === 'number' && Number.isFinite(seconds) && !bySecond.has(seconds)) bySecond.set(seconds, label);
+    }
+  };
+  const topics = metrics?.topics;
+  if (Array.isArray(topics)) for (const topic of topics as Array<{ name?: unknown; moments?: unknown }>) add(labelOf(String(topic.name)), topic.moments);
+  add(labelOf('nextSteps'), (metrics?.nextSteps as { moments?: unknown } | undefined)?.moments);
+  return [...bySecond.entries()]
+    .sort(([x], [y]) => x - y)
+    .slice(0, max)
+    .map(([seconds, label]) => ({ seconds, label, playbackUrl: playbackUrlAt(callUrl, seconds) }));
 }
 
 export async function getConversation(tx: Queryable, conversationId: string): Promise<ConversationDetail> {
@@ -113,7 +156,14 @@ export async function getConversation(tx: Queryable, conversationId: string): Pr
     recordedBy: { userId: row.recorded_by_user_id, name: row.recorded_by_name, email: row.recorded_by_email },
     summaryMarkdown: row.summary_markdown,
     language: row.language,
-    actionItems: row.action_items,
+    actionItems: row.action_items.map((item) => ({
+      description: String(item.description ?? ''),
+      completed: item.completed === true,
+      timestampSeconds: item.timestampSeconds ?? null,
+      assigneeEmail: item.assigneeEmail ?? null,
+      playbackUrl: playbackUrlAt(row.url, item.timestampSeconds ?? null),
+    })),
+    keyMoments: labelledMoments(row.metrics, row.url),
     participants: row.participants,
     analysis: row.analyser_version
       ? {
@@ -129,6 +179,7 @@ export async function getConversation(tx: Queryable, conversationId: string): Pr
       isExternal: line.is_external,
       text: line.text.length > LINE_MAX_CHARS ? `${line.text.slice(0, LINE_MAX_CHARS - 1)}…` : line.text,
       startSeconds: line.start_seconds,
+      playbackUrl: playbackUrlAt(row.url, line.start_seconds === null ? null : Number(line.start_seconds)),
     })),
   };
 }

@@ -11,6 +11,7 @@ import { errorHandler, notFoundHandler } from './errorHandler.ts';
 import { fathomOAuthRoutes } from './fathomOAuthRoutes.ts';
 import { fathomWebhookRoutes } from './fathomWebhookRoutes.ts';
 import { healthRoutes } from './healthRoutes.ts';
+import { homeRoutes } from './homeRoutes.ts';
 import { hubspotWebhookRoutes } from './hubspotWebhookRoutes.ts';
 import { installRoutes } from './installRoutes.ts';
 import { metricsRoutes, observeRequest } from './metricsRoutes.ts';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
   signed.use(hubspotWebhookRoutes({ db, logger, graceMs: config.uninstallGraceMs }));
   signed.use('/api', resolveSignedCaller(db));
   signed.use('/api/cards', cardRoutes(db));
+  signed.use('/api/home', homeRoutes(db));
   signed.use('/api/settings', settingsRoutes({ db, boss, fathom: services.fathom, syncSchedule: config.syncSchedule, hubspotClient: services.hubspotClient }));
   app.use(signed);
 

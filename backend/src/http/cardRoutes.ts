@@ -6,6 +6,7 @@ import { repTrend } from '../coaching/trend.ts';
 import { getConversation } from '../conversations/getConversation.ts';
 import { fathomSyncState } from '../connections/fathomConnection.ts';
 import { listConversationsForRecord } from '../conversations/listForRecord.ts';
+import { recordSummary } from '../conversations/recordSummary.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
 import type { Caller } from '../users/caller.ts';
@@ -20,6 +21,7 @@ const record = z.object({
   objectType: z.enum(['contacts', 'deals']),
   objectId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
 });
+const summaryQuery = record.extend({ objectType: z.enum(['contacts', 'deals', 'companies']) });
 const listQuery = record.extend({
   limit: z.coerce.number().int().min(1).max(50).default(10),
   cursor: z.string().min(1).max(200).optional(),
@@ -53,6 +55,11 @@ export function cardRoutes(db: Database): Router {
     const query = parse(listQuery, req.query);
     const page = await asCaller(res, async (tx) => ({ ...(await listConversationsForRecord(tx, query)), fathom: await fathomSyncState(tx) }));
     res.json({ ...page, viewer: viewerOf(callerOf(res)) });
+  });
+
+  router.get('/summary', async (req, res) => {
+    const query = parse(summaryQuery, req.query);
+    res.json(await asCaller(res, (tx) => recordSummary(tx, query)));
   });
 
   router.get('/conversations/:id', async (req, res) => {

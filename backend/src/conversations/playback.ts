@@ -1,0 +1,17 @@
+/**
+ * A link that opens the Fathom recording at a second, the way Fathom links its own action items
+ * (`recording_playback_url`: the call's URL with `?timestamp=<seconds>`). Null without a URL we
+ * can trust to be Fathom's http(s) link.
+ */
+export function playbackUrlAt(callUrl: string | null, seconds: number | null): string | null {
+  if (!callUrl || seconds === null || !Number.isFinite(seconds) || seconds < 0) return null;
+  let url: URL;
+  try {
+    url = new URL(callUrl);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  url.searchParams.set('timestamp', String(Math.floor(seconds)));
+  return url.toString();
+}

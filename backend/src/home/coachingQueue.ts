@@ -1,0 +1,83 @@
+import { decodeCursor, encodeCursor } from '../conversations/cursor.ts';
+import type { Queryable } from '../db/database.ts';
+import { Forbidden } from '../errors.ts';
+import type { Caller } from '../users/caller.ts';
+import { REPS_IN_VIEW, viewParams } from './coachableReps.ts';
+
+export type QueueItem = {
+  id: string;
+  title: string;
+  startedAt: string;
+  durationSeconds: number;
+  score: number | null;
+  rep: { id: string; hubspotUserId: number | null; email: string; name: string | null };
+};
+
+// Keyset pagination on (started_at, id), newest first, over the calls of the reps in view that
+// no sent message covers yet; conversations_rep_idx serves the per-rep order.
+const QUEUE_SQL = `
+  SELECT c.id, c.title, c.started_at, c.duration_seconds, an.score,
+         u.id AS rep_id, u.hubspot_user_id, u.email, u.display_name
+    FROM users u
+    JOIN user_roles r ON r.account_id = u.account_id AND r.user_id = u.id
+    JOIN conversations c ON c.account_id = u.account_id AND c.recorded_by_user_id = u.id
+    LEFT JOIN conversation_analyses an ON an.account_id = c.account_id AND an.conversation_id = c.id
+   WHERE u.account_id = app_account_id() AND ${REPS_IN_VIEW}
+     AND ($3::bigint IS NULL OR u.hubspot_user_id = $3)
+     AND ($4::timestamptz IS NULL OR (c.started_at, c.id) < ($4, $5::uuid))
+     AND NOT EXISTS (
+       SELECT 1 FROM coaching_messages m
+        WHERE m.account_id = c.account_id AND m.conversation_id = c.id AND m.status <> 'draft'
+     )
+   ORDER BY c.started_at DESC, c.id DESC
+   LIMIT $6`;
+
+type QueueRow = {
+  id: string;
+  title: string;
+  started_at: Date;
+  duration_seconds: number;
+  score: number | null;
+  rep_id: string;
+  hubspot_user_id: string | number | null;
+  email: string;
+  display_name: string | null;
+};
+
+/**
+ * The calls a coach has not coached yet, newest first, for the reps he may coach (an admin any
+ * rep, a manager his own). Reps coach nobody, so they have no queue.
+ */
+export async function coachingQueue(
+  tx: Queryable,
+  caller: Caller,
+  query: { repHubspotUserId?: number; cursor?: string; limit: number },
+): Promise<{ items: QueueItem[]; nextCursor: string | null }> {
+  if (caller.role === 'rep') throw new Forbidden('Only managers and admins have a coaching queue.');
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const { rows } = await tx.query<QueueRow>(QUEUE_SQL, [
+    ...viewParams(caller),
+    query.repHubspotUserId ?? null,
+    after?.startedAt ?? null,
+    after?.id ?? null,
+    query.limit + 1,
+  ]);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({
+      id: row.id,
+      title: row.title,
+      startedAt: row.started_at.toISOString(),
+      durationSeconds: row.duration_seconds,
+      score: row.score,
+      rep: {
+        id: row.rep_id,
+        hubspotUserId: row.hubspot_user_id === null ? null : Number(row.hubspot_user_id),
+        email: row.email,
+        name: row.display_name,
+      },
+    })),
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ startedAt: last.started_at, id: last.id }) : null,
+  };
+}

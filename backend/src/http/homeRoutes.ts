@@ -1,0 +1,61 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { Database } from '../db/database.ts';
+import { withTenant } from '../db/tenancy.ts';
+import { coachingQueue } from '../home/coachingQueue.ts';
+import { teamOverview } from '../home/teamOverview.ts';
+import type { Caller } from '../users/caller.ts';
+import { parse } from './validate.ts';
+
+const DAY_MS = 86_400_000;
+const MAX_PERIOD_DAYS = 366;
+
+// `to` is exclusive; a bare date means midnight UTC of that day. Default: the last 30 days.
+const period = z
+  .object({
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+  })
+  .transform(({ from, to }) => {
+    const end = to ?? new Date();
+    return { from: from ?? new Date(end.getTime() - 30 * DAY_MS), to: end };
+  })
+  .refine(({ from, to }) => from < to, { message: 'from must be before to' })
+  .refine(({ from, to }) => to.getTime() - from.getTime() <= MAX_PERIOD_DAYS * DAY_MS, {
+    message: `the period may span at most ${MAX_PERIOD_DAYS} days`,
+  });
+
+const queueQuery = z.object({
+  repHubspotUserId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  cursor: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+
+const callerOf = (res: Response) => res.locals.caller as Caller;
+
+/** The app home page's API: the team at a glance and the calls waiting for coaching. */
+export function homeRoutes(db: Database): Router {
+  const router = Router();
+  const asCaller = <T>(res: Response, fn: Parameters<typeof withTenant<T>>[2]) => {
+    const caller = callerOf(res);
+    return withTenant(db, { accountId: caller.accountId, userId: caller.userId }, fn);
+  };
+
+  router.get('/team', async (req, res) => {
+    const query = parse(period, req.query);
+    const items = await asCaller(res, (tx) => teamOverview(tx, callerOf(res), query));
+    res.json({
+      items,
+      nextCursor: null,
+      period: { from: query.from.toISOString(), to: query.to.toISOString() },
+      viewer: { role: callerOf(res).role, userId: callerOf(res).userId },
+    });
+  });
+
+  router.get('/queue', async (req, res) => {
+    const query = parse(queueQuery, req.query);
+    res.json(await asCaller(res, (tx) => coachingQueue(tx, callerOf(res), query)));
+  });
+
+  return router;
+}
