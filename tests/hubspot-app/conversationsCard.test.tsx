@@ -1,5 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
-import { Alert, Button, EmptyState, ErrorState, Heading, Link, LoadingSpinner, ScoreCircle, Tag, Text } from '@hubspot/ui-extensions';
+import {
+  Alert, Button, EmptyState, ErrorState, Heading, Link, List, LoadingSpinner, Panel, ScoreCircle, StatisticsItem, StatisticsTrend,
+  TableCell, TableRow, Tag, Text,
+} from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { createApi } from '@fathom-hubspot/ui-shared';
 import { ConversationsView, type ConversationItem } from '../../hubspot-app/app/cards/ConversationsView';
@@ -16,11 +19,28 @@ const item = (n: number): ConversationItem => ({
   openActionItems: 2,
 });
 
-function renderCard(routes: Parameters<typeof fakeBackend>[0]) {
+const LOCALE = { locale: 'en-US', timeZone: 'America/New_York' };
+
+function renderCard(routes: Parameters<typeof fakeBackend>[0], objectType: 'contacts' | 'deals' | 'companies' = 'contacts') {
   const backend = fakeBackend(routes);
   const renderer = createRenderer('crm.record.tab');
-  renderer.render(<ConversationsView api={createApi(backend.fetcher)} objectType="contacts" objectId={101} />);
+  renderer.render(
+    <ConversationsView
+      api={createApi(backend.fetcher)}
+      objectType={objectType}
+      objectId={101}
+      locale={LOCALE}
+      settingsUrl="https://app.hubspot.com/connected-apps/610/installed"
+    />,
+  );
   return { ...renderer, backend };
+}
+
+/** The side panel a row's button opens, opened as HubSpot does (its onOpen). */
+function openPanel(renderer: ReturnType<typeof createRenderer>, buttonText: string) {
+  const button = renderer.findAll(Button).find((b) => b.text === buttonText)!;
+  button.props.overlay!.find(Panel).trigger('onOpen');
+  return () => renderer.findAll(Button).find((b) => b.text === buttonText)!.props.overlay!;
 }
 
 describe('conversations card', () => {
@@ -28,7 +48,7 @@ describe('conversations card', () => {
     const { find, findAll, waitFor, maybeFind } = renderCard({ [`GET ${LIST}`]: { body: { items: [item(1), item(2)], nextCursor: null, viewer: { role: 'rep' } } } });
     expect(maybeFind(LoadingSpinner)).not.toBeNull();
     await waitFor(() => expect(findAll(Heading).map((h) => h.text)).toEqual(['Acme call 1', 'Acme call 2']));
-    expect(findAll(Text)[0]!.text).toBe('2026-11-02 · 30 min · Rita Rep, Bob Buyer');
+    expect(findAll(Text)[0]!.text).toBe('Nov 2, 2026 · 30 min · Rita Rep, Bob Buyer');
     expect(findAll(ScoreCircle)[0]!.props.score).toBe(72);
     expect(find(Tag).text).toBe('2 open action items');
     expect(maybeFind(Button, { children: 'Load more' } as never)).toBeNull();
@@ -45,32 +65,126 @@ describe('conversations card', () => {
     expect(backend.calls.map((c) => c.path)).toEqual([LIST, `${LIST}&cursor=next%2F1`]);
   });
 
-  test('opening a call shows its summary, metrics, key moments and the recording link', async () => {
-    const { findAll, find, waitFor } = renderCard({
+  test('a call opens in a side panel: markdown summary, links to each moment, why the score is what it is, local time', async () => {
+    const renderer = renderCard({
       [`GET ${LIST}`]: { body: { items: [item(1)], nextCursor: null, viewer: { role: 'rep' } } },
       'GET /api/cards/conversations/c1': {
         body: {
-          id: 'c1', title: 'Acme call 1', startedAt: '2026-11-02T15:00:00.000Z', url: 'https://fathom.video/calls/1',
-          summaryMarkdown: 'Acme wants faster onboarding.', actionItems: [{ description: 'Send pricing', completed: false }],
-          analysis: { score: 72, metrics: { talkRatio: { rep: 0.46 }, questions: { total: 9 }, longestRepMonologueSeconds: 84 } },
-          transcriptExcerpt: [{ position: 3, speaker: 'Bob Buyer', text: 'Pricing is the question.', startSeconds: 305 }],
+          id: 'c1', title: 'Acme call 1', startedAt: '2026-11-02T15:00:00.000Z', durationSeconds: 1800, url: 'https://fathom.video/calls/1',
+          summaryMarkdown: '## Meeting purpose\nAcme wants **faster** onboarding.\n\n- Pricing [at 5:05](https://fathom.video/calls/1?timestamp=305)\n- Security review',
+          actionItems: [
+            { description: 'Send pricing', completed: false, timestampSeconds: 90, playbackUrl: 'https://fathom.video/calls/1?timestamp=90' },
+          ],
+          keyMoments: [{ seconds: 305, label: 'Pricing', playbackUrl: 'https://fathom.video/calls/1?timestamp=305' }],
+          participants: [{ name: 'Rita Rep', email: null, isExternal: false }],
+          analysis: {
+            score: 72,
+            metrics: {
+              talkRatio: { rep: 0.46 }, questions: { total: 9 }, nextSteps: { agreed: true },
+              topics: [{ name: 'pricing', count: 2 }, { name: 'competitors', count: 0 }],
+              scoreBreakdown: [
+                { name: 'talkRatio', rule: 'The rep talks 35–55% of the time.', weight: 20, value: 0.46, points: 1, contribution: 25 },
+                { name: 'nextSteps', rule: 'A next step comes up.', weight: 20, value: true, points: 1, contribution: 25 },
+                { name: 'fillers', rule: 'At most one filler a minute.', weight: 10, value: null, points: null, contribution: null },
+              ],
+            },
+          },
+          transcriptExcerpt: [
+            { position: 3, speaker: 'Bob Buyer', text: 'Pricing is the question.', startSeconds: 305, playbackUrl: 'https://fathom.video/calls/1?timestamp=305' },
+          ],
         },
       },
     });
-    await waitFor(() => expect(findAll(Button).length).toBeGreaterThan(0));
-    findAll(Button).find((b) => b.text === 'Open')!.trigger('onClick');
-    await waitFor(() => expect(find(Link).props.href).toBe('https://fathom.video/calls/1'));
-    const texts = findAll(Text).map((t) => t.text);
-    expect(texts).toEqual(expect.arrayContaining(['Acme wants faster onboarding.', '○ Send pricing', '5:05 Bob Buyer: Pricing is the question.']));
+    await renderer.waitFor(() => expect(renderer.findAll(Button).map((b) => b.text)).toContain('Open Acme call 1'));
+    expect(renderer.backend.calls.map((c) => c.path)).toEqual([LIST]); // nothing loads before the panel opens
+    const panel = openPanel(renderer, 'Open Acme call 1');
+    await renderer.waitFor(() => expect(panel().findAll(Heading).map((h) => h.text)).toContain('Meeting purpose'));
+    const texts = panel().findAll(Text).map((t) => t.text);
+    expect(texts).toContain('Nov 2, 2026, 10:00 AM · 30 min · Rita Rep');
+    const listTexts = panel().find(List).findAll(Text).map((t) => t.text).filter(Boolean);
+    expect(listTexts).toEqual(['Pricing ', 'Security review']);
+    expect(panel().find(List).find(Link).text).toBe('at 5:05');
+    expect(texts.join('\n')).not.toMatch(/\*\*|##/);
+    const links = Object.fromEntries(panel().findAll(Link).map((link) => [link.text, (link.props.href as { url: string }).url]));
+    expect(links).toMatchObject({
+      'Watch the recording in Fathom': 'https://fathom.video/calls/1',
+      'at 1:30': 'https://fathom.video/calls/1?timestamp=90',
+      '5:05 Pricing': 'https://fathom.video/calls/1?timestamp=305',
+      'at 5:05': 'https://fathom.video/calls/1?timestamp=305',
+    });
+    expect(panel().findAll(Tag).map((t) => t.text)).toEqual(['Pricing ×2']);
+    const rows = panel()
+      .findAll(TableRow)
+      .slice(1)
+      .map((row) => row.findAll(TableCell).map((cell) => cell.text ?? cell.findAll(Text)[0]!.text));
+    expect(rows).toEqual([
+      ['Rep talk time', '46%', '25 of 50'],
+      ['Next step agreed', 'yes', '25 of 50'],
+      ['Filler words', 'not measured', '—'],
+    ]);
   });
 
-  test('empty: admins are told to connect Fathom, reps just that there are no calls', async () => {
-    const admin = renderCard({ [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'admin' } } } });
-    await admin.waitFor(() => expect(admin.find(EmptyState)).toBeTruthy());
-    expect(admin.find(Text).text).toMatch(/connect Fathom in the app settings/);
-    const rep = renderCard({ [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'rep' } } } });
+  test('a failed "Load more" says so and keeps what was loaded; trying again goes on', async () => {
+    let fail = true;
+    const renderer = renderCard({
+      [`GET ${LIST}`]: { body: { items: [item(1)], nextCursor: 'n1', viewer: { role: 'rep' } } },
+      [`GET ${LIST}&cursor=n1`]: () =>
+        fail ? { status: 502, body: { error: 'upstream_failed', message: 'The service hiccuped.' } } : { body: { items: [item(2)], nextCursor: null, viewer: { role: 'rep' } } },
+    });
+    await renderer.waitFor(() => expect(renderer.findAll(Heading)).toHaveLength(1));
+    renderer.findAll(Button).find((b) => b.text === 'Load more')!.trigger('onClick');
+    await renderer.waitFor(() => expect(renderer.find(Alert).props.title).toBe('Could not load more calls'));
+    expect(renderer.find(Alert).text).toMatch(/The service hiccuped/);
+    expect(renderer.findAll(Heading).map((h) => h.text)).toEqual(['Acme call 1']);
+    fail = false;
+    renderer.findAll(Button).find((b) => b.text === 'Try loading more again')!.trigger('onClick');
+    await renderer.waitFor(() => expect(renderer.findAll(Heading).map((h) => h.text)).toEqual(['Acme call 1', 'Acme call 2']));
+    expect(renderer.maybeFind(Alert)).toBeNull();
+  });
+
+  test("a deal starts with its calls' summary: count, last call, average score and its direction, topics", async () => {
+    const deal = LIST.replace('contacts', 'deals');
+    const renderer = renderCard(
+      {
+        [`GET ${deal}`]: { body: { items: [item(1)], nextCursor: null, viewer: { role: 'rep' } } },
+        'GET /api/cards/summary?objectType=deals&objectId=101': {
+          body: {
+            calls: 12, lastCallAt: '2026-11-02T15:00:00.000Z', averageScore: 65, scoreDirection: 'up', openActionItems: 2,
+            topics: [{ name: 'pricing', calls: 3 }, { name: 'competitors', calls: 1 }],
+          },
+        },
+      },
+      'deals',
+    );
+    await renderer.waitFor(() => expect(renderer.findAll(StatisticsItem)).toHaveLength(4));
+    const stats = Object.fromEntries(renderer.findAll(StatisticsItem).map((s) => [s.props.label, s.props.number]));
+    expect(stats).toEqual({ Calls: 12, 'Last call': 'Nov 2, 2026', 'Average score': 65, 'Open action items': 2 });
+    expect(renderer.find(StatisticsTrend).props.direction).toBe('increase');
+    expect(renderer.findAll(Text).map((t) => t.text)).toContain('Topics raised: pricing (3 calls), competitors (1 call)');
+  });
+
+  test('empty: an admin is told to connect Fathom only while it is not connected, with a button to the settings', async () => {
+    const admin = renderCard({ [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'admin' }, fathom: 'not_connected' } } });
+    await admin.waitFor(() => expect(admin.find(EmptyState).props.title).toBe('Connect Fathom'));
+    expect(admin.find(Button).props.href).toEqual({ url: 'https://app.hubspot.com/connected-apps/610/installed', external: false });
+    const connected = renderCard({ [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'admin' }, fathom: 'connected' } } });
+    await connected.waitFor(() => expect(connected.find(EmptyState).props.title).toBe('No calls yet'));
+    expect(connected.maybeFind(Button)).toBeNull();
+    const rep = renderCard({ [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'rep' }, fathom: 'not_connected' } } });
     await rep.waitFor(() => expect(rep.find(EmptyState)).toBeTruthy());
     expect(rep.find(Text).text).toBe('No recorded calls with this record yet.');
+  });
+
+  test('a 429 from HubSpot says to wait, and trying again works', async () => {
+    let busy = true;
+    const renderer = renderCard({
+      [`GET ${LIST}`]: () => (busy ? { status: 429, body: { status: 'error', message: 'rate limited' } } : { body: { items: [item(1)], nextCursor: null, viewer: { role: 'rep' } } }),
+    });
+    await renderer.waitFor(() => expect(renderer.find(ErrorState).props.title).toBe('Too many requests right now'));
+    expect(renderer.find(ErrorState).find(Text).text).toMatch(/Wait a few seconds/);
+    busy = false;
+    renderer.find(Button).trigger('onClick');
+    await renderer.waitFor(() => expect(renderer.findAll(Heading).map((h) => h.text)).toEqual(['Acme call 1']));
   });
 
   test('when Fathom needs reconnecting, the calls stay and a warning says new ones are not arriving, and who can fix it', async () => {

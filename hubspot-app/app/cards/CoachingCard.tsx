@@ -6,7 +6,7 @@ import { CoachingView } from './CoachingView';
 hubspot.extend<'crm.record.tab'>(({ context }) => (
   <CoachingView
     api={createApi(hubspot.fetch)}
-    objectType={OBJECT_TYPES[context.crm.objectTypeId] ?? 'contacts'}
+    objectType={OBJECT_TYPES[context.crm.objectTypeId] === 'deals' ? 'deals' : 'contacts'}
     objectId={Number(context.crm.objectId)}
   />
 ));

@@ -28,6 +28,14 @@ export function Failure({ error, onRetry }: { error: ApiError; onRetry: () => vo
       </ErrorState>
     );
   }
+  if (error.code === 'rate_limited') {
+    return (
+      <ErrorState title="Too many requests right now">
+        <Text>{error.message}</Text>
+        <Button onClick={onRetry}>Try again</Button>
+      </ErrorState>
+    );
+  }
   return (
     <ErrorState title="Could not load Fathom data">
       <Text>{error.message}</Text>

@@ -34,6 +34,10 @@ export function createApi(fetcher: Fetcher): Api {
       throw new ApiError('network', 0, 'The Fathom service could not be reached. Try again in a moment.');
     }
     const payload = (await response.json().catch(() => null)) as { error?: string; message?: string } | null;
+    // HubSpot answers 429 itself when a portal has too many requests in flight (20 per portal).
+    if (response.status === 429 && !payload?.error) {
+      throw new ApiError('rate_limited', 429, 'HubSpot is handling many requests for this portal. Wait a few seconds and try again.');
+    }
     if (!response.ok) {
       throw new ApiError(payload?.error ?? 'http_error', response.status, payload?.message ?? `The Fathom service answered ${response.status}.`);
     }

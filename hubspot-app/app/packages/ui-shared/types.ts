@@ -80,23 +80,47 @@ export type ConversationPage = {
   viewer: { role: Role };
   fathom?: FathomState;
 };
+/** One rule of the score: its weight, what it measured, and the points it earned (see docs/analysis.md). */
+export type ScoreComponent = {
+  name: string;
+  rule: string;
+  weight: number;
+  value: number | boolean | null;
+  points: number | null;
+  contribution: number | null;
+};
 /** GET /api/cards/conversations/:id */
 export type ConversationDetail = {
   id: string;
   title: string;
   startedAt: string;
+  durationSeconds?: number;
   url: string | null;
   summaryMarkdown: string | null;
-  actionItems: Array<{ description: string; completed: boolean }>;
+  actionItems: Array<{ description: string; completed: boolean; timestampSeconds?: number | null; playbackUrl?: string | null }>;
+  keyMoments?: Array<{ seconds: number; label: string; playbackUrl: string | null }>;
+  participants?: Array<{ name: string | null; email: string | null; isExternal: boolean }>;
   analysis: {
     score: number | null;
     metrics: {
       talkRatio?: { rep?: number | null };
       questions?: { total?: number };
       longestRepMonologueSeconds?: number | null;
+      scoreBreakdown?: ScoreComponent[];
+      topics?: Array<{ name: string; count: number }>;
+      nextSteps?: { agreed: boolean | null };
     };
   } | null;
-  transcriptExcerpt: Array<{ position: number; speaker: string; text: string; startSeconds: number | null }>;
+  transcriptExcerpt: Array<{ position: number; speaker: string; text: string; startSeconds: number | null; playbackUrl?: string | null }>;
+};
+/** GET /api/cards/summary: what a deal or company card shows above its calls. */
+export type RecordSummary = {
+  calls: number;
+  lastCallAt: string | null;
+  averageScore: number | null;
+  scoreDirection: 'up' | 'down' | 'flat' | null;
+  openActionItems: number;
+  topics: Array<{ name: string; calls: number }>;
 };
 
 export type CoachingStatus = 'draft' | 'sent' | 'acknowledged' | 'dismissed';
@@ -120,3 +144,35 @@ export type Viewer = { role: Role; userId: string };
 export type CoachingList = { items: CoachingMessage[]; viewer: Viewer };
 /** GET /api/cards/coaching/trend: the rep's recent calls, oldest first. */
 export type Trend = { points: Array<{ startedAt: string; score: number | null; repTalkRatio: number | null }> };
+
+// ---- home page (/api/home/*) ----
+
+/** One rep on the home page, for the period asked. */
+export type RepOverview = {
+  id: string;
+  hubspotUserId: number | null;
+  email: string;
+  name: string | null;
+  calls: number;
+  averageScore: number | null;
+  previousAverageScore: number | null;
+  coaching: { sent: number; acknowledged: number; applied: number };
+  uncoachedCalls: number;
+};
+/** GET /api/home/team */
+export type TeamOverview = {
+  items: RepOverview[];
+  nextCursor: null;
+  period: { from: string; to: string };
+  viewer: Viewer;
+};
+export type QueueItem = {
+  id: string;
+  title: string;
+  startedAt: string;
+  durationSeconds: number;
+  score: number | null;
+  rep: { id: string; hubspotUserId: number | null; email: string; name: string | null };
+};
+/** GET /api/home/queue: calls not coached yet, newest first. */
+export type CoachingQueue = { items: QueueItem[]; nextCursor: string | null };
