@@ -159,19 +159,52 @@ async function repOfConversation(tx: Queryable, conversationId: string): Promise
   return userId;
 }
 
-export async function createMessage(
-  tx: Queryable,
-  caller: Caller,
-  input: { conversationId: string; category: string; body: string; momentSeconds?: number | undefined },
-): Promise<CoachingMessage> {
+export type NewMessage = {
+  conversationId: string;
+  category: string;
+  body: string;
+  momentSeconds?: number | undefined;
+  /** The card's key for this message: sending it again returns the first message (hubspot.fetch retries). */
+  clientKey?: string | undefined;
+};
+
+const SAME_KEY = `
+  SELECT id, conversation_id, category, body, moment_seconds FROM coaching_messages
+   WHERE account_id = app_account_id() AND author_user_id = $1 AND client_key = $2`;
+
+async function earlierWithKey(tx: Queryable, caller: Caller, input: NewMessage): Promise<CoachingMessage | null> {
+  if (!input.clientKey) return null;
+  const { rows } = await tx.query<{ id: string; conversation_id: string; category: string; body: string; moment_seconds: number | null }>(
+    SAME_KEY,
+    [caller.userId, input.clientKey],
+  );
+  const earlier = rows[0];
+  if (!earlier) return null;
+  const same =
+    earlier.conversation_id === input.conversationId &&
+    earlier.category === input.category &&
+    earlier.body === input.body &&
+    earlier.moment_seconds === (input.momentSeconds ?? null);
+  if (!same) throw new Conflict('This key was already used for another coaching message. Send a new key with a new message.');
+  return getMessage(tx, earlier.id);
+}
+
+/** A draft about a call, addressed to its rep; the same clientKey again answers the first draft. */
+export async function createMessage(tx: Queryable, caller: Caller, input: NewMessage): Promise<CoachingMessage> {
   if (!isCoach(caller)) throw new Forbidden('Only managers and admins write coaching.');
+  const earlier = await earlierWithKey(tx, caller, input);
+  if (earlier) return earlier;
   const repUserId = await repOfConversation(tx, input.conversationId);
   const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO coaching_messages (account_id, conversation_id, author_user_id, rep_user_id, category, body, moment_seconds)
-     VALUES (app_account_id(), $1, $2, $3, $4, $5, $6) RETURNING id`,
-    [input.conversationId, caller.userId, repUserId, input.category, input.body, input.momentSeconds ?? null],
+    `INSERT INTO coaching_messages (account_id, conversation_id, author_user_id, rep_user_id, category, body, moment_seconds, client_key)
+     VALUES (app_account_id(), $1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (account_id, author_user_id, client_key) WHERE client_key IS NOT NULL DO NOTHING
+     RETURNING id`,
+    [input.conversationId, caller.userId, repUserId, input.category, input.body, input.momentSeconds ?? null, input.clientKey ?? null],
   );
-  const id = rows[0]!.id;
+  // A retry that raced the first attempt: the first one's row is there now.
+  if (!rows[0]) return (await earlierWithKey(tx, caller, input))!;
+  const id = rows[0].id;
   await tx.query(
     `INSERT INTO coaching_message_events (account_id, message_id, from_status, to_status, actor_user_id)
      VALUES (app_account_id(), $1, NULL, 'draft', $2)`,

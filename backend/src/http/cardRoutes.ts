@@ -32,6 +32,7 @@ const newMessage = z.strictObject({
   category: z.enum(COACHING_CATEGORIES),
   body: z.string().trim().min(1).max(5000),
   momentSeconds: z.number().int().min(0).max(86_400).optional(),
+  clientKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'letters, digits, _ and -, 8 to 64 of them').optional(),
 });
 const actionParam = idParam.extend({ action: z.enum(['send', 'acknowledge', 'dismiss', 'retract']) });
 const outcome = z.strictObject({
