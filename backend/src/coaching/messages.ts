@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import { isCoach, type Caller } from '../users/caller.ts';
+import { playbackUrlAt } from '../conversations/playback.ts';
 import { measureOutcome } from './measureOutcome.ts';
 import { checkTransition, type MessageAction, type MessageStatus } from './workflow.ts';
 
@@ -13,6 +14,8 @@ export type CoachingMessage = {
   category: string;
   body: string;
   momentSeconds: number | null;
+  /** The recording at the moment the message is about, when there is one. */
+  momentPlaybackUrl: string | null;
   authorUserId: string;
   authorEmail: string;
   repUserId: string;
@@ -32,7 +35,7 @@ export type CoachingMessage = {
 
 // Row level security decides which messages the caller sees; this only shapes them.
 const SELECT_MESSAGES = `
-  SELECT m.id, m.conversation_id, c.title AS conversation_title, c.started_at AS conversation_started_at,
+  SELECT m.id, m.conversation_id, c.title AS conversation_title, c.started_at AS conversation_started_at, c.url AS conversation_url,
          m.status, m.category, m.body, m.moment_seconds, m.author_user_id, au.email AS author_email,
          m.rep_user_id, ru.email AS rep_email, m.created_at, m.sent_at, m.acknowledged_at, m.dismissed_at,
          o.result AS outcome_result, o.notes AS outcome_notes, o.recorded_at AS outcome_recorded_at,
@@ -48,6 +51,7 @@ type MessageRow = {
   conversation_id: string;
   conversation_title: string;
   conversation_started_at: Date;
+  conversation_url: string | null;
   status: MessageStatus;
   category: string;
   body: string;
@@ -80,6 +84,7 @@ function toMessage(row: MessageRow): CoachingMessage {
     category: row.category,
     body: row.body,
     momentSeconds: row.moment_seconds,
+    momentPlaybackUrl: playbackUrlAt(row.conversation_url, row.moment_seconds),
     authorUserId: row.author_user_id,
     authorEmail: row.author_email,
     repUserId: row.rep_user_id,

@@ -1,63 +1,108 @@
 import { useState } from 'react';
-import { Button, Flex, Heading, LineChart, NumberInput, Select, StatusTag, Text, TextArea, Tile } from '@hubspot/ui-extensions';
+import { Alert, Button, Flex, Heading, LineChart, Link, Select, StatusTag, Text, Tile } from '@hubspot/ui-extensions';
 import {
-  Empty, Failure, Loading, useAction, useRequest, type Api, type CoachingList, type CoachingMessage,
-  type CoachingStatus as Status, type Trend,
+  CoachingForm, Empty, Failure, Loading, categoryLabel, formatClock, useAction, useRequest, type Api, type CoachingList,
+  type CoachingMessage, type CoachingStatus as Status, type TeamOverview, type Trend,
 } from '@fathom-hubspot/ui-shared';
 
 export type { CoachingMessage };
 type Calls = { items: Array<{ id: string; title: string }> };
 
-export const CATEGORIES = ['discovery', 'questioning', 'talk_ratio', 'objection_handling', 'pricing', 'competition', 'next_steps', 'closing', 'product_knowledge', 'rapport', 'other'];
-const label = (category: string) => category.replace(/_/g, ' ');
-const STATUS_VARIANT: Record<Status, 'default' | 'info' | 'success' | 'warning'> = { draft: 'default', sent: 'info', acknowledged: 'success', dismissed: 'warning' };
+const STATUS_VARIANT: Record<Status, 'default' | 'info' | 'success' | 'warning'> = {
+  draft: 'default', sent: 'info', acknowledged: 'success', dismissed: 'warning',
+};
+const OUTCOMES = [
+  ['applied', 'Applied'],
+  ['not_yet', 'Not yet'],
+  ['not_applicable', 'Not applicable'],
+] as const;
 
 /** Coaching on this record's calls; what shows and which buttons depend on the viewer's role. */
 export function CoachingView({ api, objectType, objectId }: { api: Api; objectType: 'contacts' | 'deals'; objectId: number }) {
   const query = `objectType=${objectType}&objectId=${objectId}`;
   const [state, reload] = useRequest(() => api.get<CoachingList>(`/api/cards/coaching?${query}`), query);
-  const { busy, problem: actionError, run } = useAction();
+  const [calls] = useRequest(() => api.get<Calls>(`/api/cards/conversations?${query}&limit=20`), query);
+  const { busy, problem, run } = useAction();
 
   if (state.status === 'loading') return <Loading label="Loading coaching…" />;
   if (state.status === 'error') return <Failure error={state.error} onRetry={reload} />;
   const { items, viewer } = state.data;
   const coach = viewer.role !== 'rep';
-
   const act = (path: string, body?: Record<string, unknown>) => run(() => api.post(path, body), reload);
 
   return (
     <Flex direction="column" gap="sm">
-      {actionError ? <Text>{actionError}</Text> : null}
+      {problem ? (
+        <Alert title="That did not work" variant="error">
+          {problem}
+        </Alert>
+      ) : null}
       {items.length === 0 ? (
-        <Empty title="No coaching yet">{coach ? 'No coaching on the calls of this record yet. Write the first message below.' : 'No coaching for you on these calls yet.'}</Empty>
+        <Empty title="No coaching yet">
+          {coach ? 'No coaching on the calls of this record yet. Write the first message below.' : 'No coaching for you on these calls yet.'}
+        </Empty>
       ) : (
         items.map((message) => (
-          <Tile key={message.id}>
-            <Flex direction="column" gap="xs">
-              <Flex direction="row" gap="sm" align="center">
-                <StatusTag variant={STATUS_VARIANT[message.status]}>{message.status}</StatusTag>
-                <Heading>{`${label(message.category)} · ${message.conversationTitle}`}</Heading>
-              </Flex>
-              <Text>{message.body}</Text>
-              <Text>{`For ${message.repEmail}${message.momentSeconds !== null ? ` · at ${Math.floor(message.momentSeconds / 60)}:${String(message.momentSeconds % 60).padStart(2, '0')}` : ''}`}</Text>
-              {message.outcome ? <Text>{`Outcome: ${label(message.outcome.result)}${measuredText(message.outcome.measured)}`}</Text> : null}
-              <Flex direction="row" gap="xs">
-                {coach && message.status === 'draft' ? <Button disabled={busy} onClick={() => void act(`/api/cards/coaching/${message.id}/send`)}>Send</Button> : null}
-                {coach && message.status === 'sent' ? <Button disabled={busy} onClick={() => void act(`/api/cards/coaching/${message.id}/dismiss`)}>Dismiss</Button> : null}
-                {coach && message.status !== 'draft' && !message.outcome ? (
-                  <Button disabled={busy} onClick={() => void act(`/api/cards/coaching/${message.id}/outcome`, { result: 'applied' })}>Mark as applied</Button>
-                ) : null}
-                {!coach && message.status === 'sent' && message.repUserId === viewer.userId ? (
-                  <Button variant="primary" disabled={busy} onClick={() => void act(`/api/cards/coaching/${message.id}/acknowledge`)}>Acknowledge</Button>
-                ) : null}
-              </Flex>
-            </Flex>
-          </Tile>
+          <MessageTile key={message.id} message={message} viewer={viewer} busy={busy} act={act} />
         ))
       )}
-      {coach ? <NewMessage api={api} query={query} busy={busy} onSave={(body) => act('/api/cards/coaching', body)} /> : null}
-      <RepTrend api={api} repUserId={viewer.role === 'rep' ? viewer.userId : items[0]?.repUserId} />
+      {coach && calls.status === 'ready' && calls.data.items.length ? (
+        <CoachingForm api={api} calls={calls.data.items} onSaved={reload} />
+      ) : null}
+      <RepTrend api={api} viewer={viewer} firstRep={items[0]?.repUserId} />
     </Flex>
+  );
+}
+
+function MessageTile(props: {
+  message: CoachingMessage;
+  viewer: CoachingList['viewer'];
+  busy: boolean;
+  act: (path: string, body?: Record<string, unknown>) => Promise<void>;
+}) {
+  const { message, viewer, busy, act } = props;
+  const coach = viewer.role !== 'rep';
+  const path = `/api/cards/coaching/${message.id}`;
+  const author = message.authorUserId === viewer.userId;
+  return (
+    <Tile>
+      <Flex direction="column" gap="xs">
+        <Flex direction="row" gap="sm" align="center">
+          <StatusTag variant={STATUS_VARIANT[message.status]}>{message.status}</StatusTag>
+          <Heading>{`${categoryLabel(message.category)} · ${message.conversationTitle}`}</Heading>
+        </Flex>
+        <Text>{message.body}</Text>
+        <Flex direction="row" gap="xs">
+          <Text>{`For ${message.repEmail}`}</Text>
+          {message.momentSeconds !== null && message.momentPlaybackUrl ? (
+            <Link href={{ url: message.momentPlaybackUrl, external: true }}>{`at ${formatClock(message.momentSeconds)}`}</Link>
+          ) : null}
+          {message.momentSeconds !== null && !message.momentPlaybackUrl ? <Text>{`at ${formatClock(message.momentSeconds)}`}</Text> : null}
+        </Flex>
+        {message.outcome ? <Text>{`Outcome: ${categoryLabel(message.outcome.result)}${measuredText(message.outcome.measured)}`}</Text> : null}
+        <Flex direction="row" gap="xs" wrap="wrap">
+          {coach && message.status === 'draft' ? (
+            <Button variant="primary" disabled={busy} onClick={() => void act(`${path}/send`)}>Send</Button>
+          ) : null}
+          {coach && message.status === 'sent' && author ? (
+            <Button disabled={busy} onClick={() => void act(`${path}/retract`)}>Retract</Button>
+          ) : null}
+          {coach && message.status === 'sent' ? (
+            <Button disabled={busy} onClick={() => void act(`${path}/dismiss`)}>Dismiss</Button>
+          ) : null}
+          {coach && message.status !== 'draft' && !message.outcome
+            ? OUTCOMES.map(([result, label]) => (
+                <Button key={result} disabled={busy} onClick={() => void act(`${path}/outcome`, { result })}>
+                  {`Outcome: ${label}`}
+                </Button>
+              ))
+            : null}
+          {message.status === 'sent' && message.repUserId === viewer.userId ? (
+            <Button variant="primary" disabled={busy} onClick={() => void act(`${path}/acknowledge`)}>Acknowledge</Button>
+          ) : null}
+        </Flex>
+      </Flex>
+    </Tile>
   );
 }
 
@@ -66,50 +111,45 @@ function measuredText(measured: { metricName: string | null; before: number | nu
   return ` · ${measured.metricName}: ${measured.before} before → ${measured.after} after`;
 }
 
-function NewMessage({ api, query, busy, onSave }: { api: Api; query: string; busy: boolean; onSave: (body: Record<string, unknown>) => Promise<void> }) {
-  const [calls] = useRequest(() => api.get<Calls>(`/api/cards/conversations?${query}&limit=20`), query);
-  const [conversationId, setConversationId] = useState<string | undefined>();
-  const [category, setCategory] = useState('discovery');
-  const [body, setBody] = useState('');
-  const [moment, setMoment] = useState<number | undefined>();
-  if (calls.status !== 'ready' || calls.data.items.length === 0) return null;
-  const chosen = conversationId ?? calls.data.items[0]!.id;
-  return (
-    <Tile>
-      <Flex direction="column" gap="xs">
-        <Heading>Write coaching</Heading>
-        <Select label="Call" name="conversationId" value={chosen} options={calls.data.items.map((c) => ({ label: c.title, value: c.id }))} onChange={(value) => setConversationId(String(value))} />
-        <Select label="Category" name="category" value={category} options={CATEGORIES.map((c) => ({ label: label(c), value: c }))} onChange={(value) => setCategory(String(value))} />
-        <TextArea label="Message" name="body" value={body} onChange={setBody} />
-        <NumberInput label="Moment (seconds into the call)" name="momentSeconds" min={0} {...(moment !== undefined ? { value: moment } : {})} onChange={setMoment} />
-        <Button
-          variant="primary"
-          disabled={busy || body.trim() === ''}
-          onClick={() =>
-            void onSave({ conversationId: chosen, category, body: body.trim(), ...(moment !== undefined ? { momentSeconds: moment } : {}) }).then(() => setBody(''))
-          }
-        >
-          Save draft
-        </Button>
-      </Flex>
-    </Tile>
+/** A rep's call scores over time: his own for a rep; for a coach, the rep he picks (his reps, or all for an admin). */
+function RepTrend({ api, viewer, firstRep }: { api: Api; viewer: CoachingList['viewer']; firstRep: string | undefined }) {
+  const coach = viewer.role !== 'rep';
+  const [team] = useRequest(
+    () => (coach ? api.get<TeamOverview>('/api/home/team') : Promise.resolve(null)),
+    coach ? 'team' : 'self',
   );
-}
-
-function RepTrend({ api, repUserId }: { api: Api; repUserId: string | undefined }) {
+  const [picked, setPicked] = useState<string | undefined>();
+  const reps = team.status === 'ready' && team.data ? team.data.items : [];
+  const repUserId = coach ? (picked ?? firstRep ?? reps[0]?.id) : viewer.userId;
   const [trend] = useRequest(
     () => (repUserId ? api.get<Trend>(`/api/cards/coaching/trend?repUserId=${repUserId}`) : Promise.resolve({ points: [] })),
     repUserId ?? '',
   );
-  if (trend.status !== 'ready') return null;
-  const data = trend.data.points
-    .filter((p) => p.score !== null)
-    .map((p) => ({ date: p.startedAt.slice(0, 10), score: p.score as number }));
-  if (data.length < 2) return null;
+  const repName = reps.find((rep) => rep.id === repUserId);
+  const data =
+    trend.status === 'ready'
+      ? trend.data.points.filter((p) => p.score !== null).map((p) => ({ date: p.startedAt.slice(0, 10), score: p.score as number }))
+      : [];
   return (
-    <LineChart
-      data={data}
-      axes={{ x: { field: 'date', fieldType: 'category', label: 'Call' }, y: { field: 'score', fieldType: 'linear', label: 'Call score' } }}
-    />
+    <Flex direction="column" gap="xs">
+      <Heading>{coach ? `Call scores of ${repName?.name ?? repName?.email ?? 'the rep'}` : 'Your call scores'}</Heading>
+      {coach && reps.length > 1 ? (
+        <Select
+          label="Rep"
+          name="rep"
+          value={repUserId}
+          options={reps.map((rep) => ({ label: rep.name ?? rep.email, value: rep.id }))}
+          onChange={(value) => setPicked(String(value))}
+        />
+      ) : null}
+      {data.length >= 2 ? (
+        <LineChart
+          data={data}
+          axes={{ x: { field: 'date', fieldType: 'category', label: 'Call' }, y: { field: 'score', fieldType: 'linear', label: 'Call score' } }}
+        />
+      ) : (
+        <Text>Not enough scored calls yet for a trend.</Text>
+      )}
+    </Flex>
   );
 }

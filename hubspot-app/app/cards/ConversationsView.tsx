@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { Alert, Button, Flex, Heading, ScoreCircle, Tag, Text, Tile } from '@hubspot/ui-extensions';
 import {
-  ApiError, Empty, Failure, Loading, formatDate, minutes, useRequest, type Api, type ConversationItem,
+  ApiError, CallPanel, Empty, Failure, Loading, formatDate, minutes, useRequest, type Api, type ConversationItem,
   type ConversationPage as Page, type Locale,
 } from '@fathom-hubspot/ui-shared';
-import { CallPanel } from './CallPanel';
 import { RecordStatistics } from './RecordStatistics';
 
 export type { ConversationItem };

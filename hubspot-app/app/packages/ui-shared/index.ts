@@ -7,3 +7,6 @@ export type * from './types';
 export { formatClock, formatDate, formatDateTime, minutes, parseClock, type Locale } from './format';
 export { Markdown } from './Markdown';
 export { parseMarkdown } from './markdown';
+export { CallPanel } from './CallPanel';
+export { ScoreExplained } from './ScoreExplained';
+export { CoachingForm, COACHING_CATEGORIES, categoryLabel } from './CoachingForm';

@@ -134,12 +134,18 @@ export type CoachingMessage = {
   repUserId: string;
   repEmail: string;
   momentSeconds: number | null;
+  momentPlaybackUrl?: string | null;
+  authorUserId?: string;
   outcome: {
     result: string;
     measured?: { metricName: string | null; before: number | null; after: number | null };
   } | null;
 };
 export type Viewer = { role: Role; userId: string };
+/** GET /api/cards/conversations/:id/suggestions (coaches): from the analysis, or from past coaching that worked. */
+export type Suggestion =
+  | { id: string; kind: 'analysis'; category: string; reason: string }
+  | { id: string; kind: 'past_coaching'; category: string; reason: string; body: string; conversationTitle: string };
 /** GET /api/cards/coaching */
 export type CoachingList = { items: CoachingMessage[]; viewer: Viewer };
 /** GET /api/cards/coaching/trend: the rep's recent calls, oldest first. */

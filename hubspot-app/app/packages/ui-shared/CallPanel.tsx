@@ -1,22 +1,26 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import {
   DescriptionList, DescriptionListItem, Divider, Flex, Heading, Link, Panel, PanelBody, PanelSection, Tag, Text,
 } from '@hubspot/ui-extensions';
-import {
-  Failure, Loading, Markdown, formatClock, formatDateTime, minutes, useRequest, type Api, type ConversationDetail,
-  type Locale,
-} from '@fathom-hubspot/ui-shared';
+import type { Api } from './api';
+import { formatClock, formatDateTime, minutes, type Locale } from './format';
+import { Markdown } from './Markdown';
 import { ScoreExplained } from './ScoreExplained';
+import { Failure, Loading } from './States';
+import type { ConversationDetail } from './types';
+import { useRequest } from './useRequest';
 
 const topicLabel = (name: string) => name.charAt(0).toUpperCase() + name.slice(1).replace(/([A-Z])/g, ' $1').toLowerCase();
 
 /** A call in HubSpot's side panel; its details load when the panel first opens, not with the list. */
-export function CallPanel({ api, id, title, locale }: { api: Api; id: string; title: string; locale: Locale }) {
+export function CallPanel(props: { api: Api; id: string; title: string; locale: Locale; children?: ReactNode }) {
+  const { api, id, title, locale, children } = props;
   const [opened, setOpened] = useState(false);
   return (
     <Panel id={`call-${id}`} title={title} width="lg" onOpen={() => setOpened(true)}>
       <PanelBody>
         <PanelSection>{opened ? <CallDetail api={api} id={id} locale={locale} /> : <Loading label="Loading the call…" />}</PanelSection>
+        {opened && children ? <PanelSection>{children}</PanelSection> : null}
       </PanelBody>
     </Panel>
   );

@@ -1,5 +1,5 @@
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow, Text } from '@hubspot/ui-extensions';
-import type { ScoreComponent } from '@fathom-hubspot/ui-shared';
+import type { ScoreComponent } from './types';
 
 const LABELS: Record<string, string> = {
   talkRatio: 'Rep talk time',
