@@ -25,7 +25,9 @@ test("HubSpot's project parser translates the app, both cards and the settings p
   const { intermediateRepresentation, skippedHsMetaFiles } = await parse(path.join(ROOT, project.srcDir));
   expect(skippedHsMetaFiles).toEqual([]);
   const nodes = Object.values(intermediateRepresentation.intermediateNodesIndexedByUid) as Array<{ uid: string; componentType: string; config: Record<string, unknown> }>;
-  expect(nodes.map((n) => n.uid).sort()).toEqual(['fathom_coaching_card', 'fathom_conversations_card', 'fathom_hubspot_app', 'fathom_settings']);
+  expect(nodes.map((n) => n.uid).sort()).toEqual(['fathom_coaching_card', 'fathom_conversations_card', 'fathom_hubspot_app', 'fathom_settings', 'fathom_team_home']);
+  const home = nodes.find((n) => n.uid === 'fathom_team_home')!;
+  expect(home.config).toMatchObject({ location: 'home', entrypoint: '/app/pages/Home.tsx' });
   const app = nodes.find((n) => n.uid === 'fathom_hubspot_app')!.config as {
     distribution: string;
     auth: { type: string; requiredScopes: string[]; optionalScopes: string[]; redirectUrls: string[] };
@@ -46,7 +48,7 @@ test('the parser does refuse a broken project (the test above can fail)', async 
   fs.writeFileSync(path.join(copy, 'app', 'cards', 'coaching-hsmeta.json'), '{ "uid": "fathom_coaching_card", "type": "card", ');
   const { intermediateRepresentation } = await parse(copy);
   // The broken card is not in the translation, so the uid check above would fail.
-  expect(Object.keys(intermediateRepresentation.intermediateNodesIndexedByUid).sort()).toEqual(['fathom_conversations_card', 'fathom_hubspot_app', 'fathom_settings']);
+  expect(Object.keys(intermediateRepresentation.intermediateNodesIndexedByUid).sort()).toEqual(['fathom_conversations_card', 'fathom_hubspot_app', 'fathom_settings', 'fathom_team_home']);
 });
 
 test("the shared UI package is an npm workspace HubSpot's upload bundles with the cards and the settings page", async () => {
@@ -54,9 +56,9 @@ test("the shared UI package is an npm workspace HubSpot's upload bundles with th
   const srcDir = path.join(ROOT, project.srcDir);
   const mappings = await collectWorkspaceDirectories(await findAndParsePackageJsonFiles(srcDir));
   const members = mappings.map((m) => path.relative(srcDir, m.workspaceDir)).sort();
-  expect(members).toEqual(['app/cards', 'app/packages/ui-shared', 'app/settings']);
+  expect(members).toEqual(['app/cards', 'app/packages/ui-shared', 'app/pages', 'app/settings']);
   expect(new Set(mappings.map((m) => path.relative(srcDir, m.sourcePackageJsonPath)))).toEqual(new Set(['app/package.json']));
   const manifest = (dir: string) => JSON.parse(fs.readFileSync(path.join(srcDir, dir, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string> };
   const shared = manifest('app/packages/ui-shared').name;
-  for (const extension of ['app/cards', 'app/settings']) expect(manifest(extension).dependencies?.[shared]).toBe('*');
+  for (const extension of ['app/cards', 'app/pages', 'app/settings']) expect(manifest(extension).dependencies?.[shared]).toBe('*');
 });

@@ -134,6 +134,18 @@ export async function listMessagesForRecord(
   return rows.map(toMessage);
 }
 
+/** The coaching sent to one rep, newest first (row level security still decides what the caller sees). */
+export async function listMessagesToRep(tx: Queryable, repUserId: string, limit = 50): Promise<CoachingMessage[]> {
+  const { rows } = await tx.query<MessageRow>(
+    `${SELECT_MESSAGES}
+      WHERE m.account_id = app_account_id() AND m.rep_user_id = $1 AND m.status <> 'draft'
+      ORDER BY m.sent_at DESC NULLS LAST, m.id DESC
+      LIMIT $2`,
+    [repUserId, limit],
+  );
+  return rows.map(toMessage);
+}
+
 /** The rep a call's coaching goes to: who recorded it, matched by email; created as a rep if new. */
 async function repOfConversation(tx: Queryable, conversationId: string): Promise<string> {
   const { rows } = await tx.query<{ recorded_by_user_id: string | null; recorded_by_email: string | null; recorded_by_name: string | null }>(

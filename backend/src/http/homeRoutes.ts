@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
+import { listMessagesToRep } from '../coaching/messages.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
 import { coachingQueue } from '../home/coachingQueue.ts';
@@ -55,6 +56,12 @@ export function homeRoutes(db: Database): Router {
   router.get('/queue', async (req, res) => {
     const query = parse(queueQuery, req.query);
     res.json(await asCaller(res, (tx) => coachingQueue(tx, callerOf(res), query)));
+  });
+
+  // A rep's own home page: the coaching he received (his manager's and admins' pages use /team and /queue).
+  router.get('/coaching', async (_req, res) => {
+    const items = await asCaller(res, (tx) => listMessagesToRep(tx, callerOf(res).userId));
+    res.json({ items, nextCursor: null });
   });
 
   return router;

@@ -114,6 +114,16 @@ describe('GET /api/home/team', () => {
   });
 });
 
+describe('GET /api/home/coaching', () => {
+  test('a rep reads the coaching sent to him, never drafts nor what was sent to others', async () => {
+    const rep2 = itemsOf((await json(await as('rep2', '/api/home/coaching'))).body);
+    expect(rep2.map((item) => item.status).sort()).toEqual(['acknowledged', 'sent']);
+    expect(rep2.every((item) => item.repUserId === a.users.rep2)).toBe(true);
+    const rep1 = itemsOf((await json(await as('rep1', '/api/home/coaching'))).body);
+    expect(rep1.map((item) => item.id)).toEqual([a.messages.toRep1Sent]);
+  });
+});
+
 describe('GET /api/home/queue', () => {
   test("an admin's queue holds every rep's uncoached calls, newest first; drafts do not count", async () => {
     const queue = await json(await as('admin', '/api/home/queue'));
