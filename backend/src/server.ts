@@ -61,7 +61,7 @@ async function startBackground(options: { config: Config; logger: Logger; worker
     const applied = await migrate(db, options.migrationsDir);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const services = createServices(config, db, logger);
-    jobs = await startJobs({ db, logger, syncSchedule: config.syncSchedule, work: options.workers, sync: services.sync });
+    jobs = await startJobs({ db, logger, syncSchedule: config.syncSchedule, work: options.workers, sync: services.sync, hubspot: services.hubspotJobs });
     return { db, jobs, services };
   } catch (error) {
     await jobs?.stop().catch(() => {});

@@ -1,4 +1,4 @@
-// The backend the cards call. It must be listed in app-hsmeta.json permittedUrls.fetch; for
+// The backend the cards call. Its /api/ path is what app-hsmeta.json permittedUrls.fetch allows; for
 // `hs project dev`, local.json proxies it to http://localhost:3000.
 export const BACKEND_URL = 'https://fathom-hubspot.example.com';
 
