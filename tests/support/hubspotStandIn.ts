@@ -32,6 +32,8 @@ export type HubSpotStandIn = {
   appId: number;
   /** Portals the app uninstalled itself from (DELETE /appinstalls/2026-03/external-install). */
   externalUninstalls: number[];
+  /** Make the uninstall endpoint answer 503 while true. */
+  uninstallEndpointDown: boolean;
   /** The webhooks journal's APP_LIFECYCLE_EVENT subscriptions (created with a client-credentials token). */
   journalSubscriptions: Array<{ id: number; subscriptionType: string; eventTypeId: string; appId: number; createdAt: string; updatedAt: string }>;
   /** Journal entries, oldest first; each is one file of events behind a pre-signed URL. */
@@ -96,6 +98,7 @@ export async function startHubSpotStandIn(
     installingUser: { id: 777, email: 'Admin@Customer.example.com' },
     appId: 5_150_001,
     externalUninstalls: [],
+    uninstallEndpointDown: false,
     journalSubscriptions: [],
     journal: [],
   };
@@ -216,6 +219,7 @@ export async function startHubSpotStandIn(
     }
     // The app uninstalls itself from the portal whose token calls it.
     if (req.method === 'DELETE' && url.pathname === '/appinstalls/2026-03/external-install') {
+      if (state.uninstallEndpointDown) return json(res, 503, { status: 'error', message: 'Service unavailable' });
       if (!accessInfo.has((req.headers.authorization ?? '').replace('Bearer ', ''))) {
         return json(res, 401, { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' });
       }

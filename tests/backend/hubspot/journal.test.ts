@@ -133,6 +133,19 @@ describe('"Remove the app and delete our data"', () => {
     expect(hubspot.externalUninstalls).toEqual([]);
   });
 
+  test('when HubSpot does not confirm the uninstall, nothing is deleted and the admin is told', async () => {
+    hubspot.uninstallEndpointDown = true;
+    try {
+      const answer = await asAdmin('/api/settings/installation', { method: 'DELETE' });
+      expect(answer.status).toBe(502);
+      expect(await answer.json()).toEqual({ error: 'upstream_failed', message: expect.stringMatching(/Nothing was deleted/) });
+      expect(await account()).toEqual({ status: 'active', purge_after: null });
+      expect(hubspot.externalUninstalls).toEqual([]);
+    } finally {
+      hubspot.uninstallEndpointDown = false;
+    }
+  });
+
   test("an admin's removal uninstalls through HubSpot, deletes the Fathom webhook and purges the account at once", async () => {
     const reconnected = await asAdmin('/api/settings/fathom', { method: 'PUT', body: { apiKey: fathom.apiKey } });
     expect(reconnected.status).toBe(200);
