@@ -3,6 +3,7 @@ import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenancy.ts';
+import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { dropLinks, forgetContact } from './lifecycle.ts';
 
@@ -126,8 +127,17 @@ export async function processHubSpotEvent(deps: HubSpotWebhookJobDeps, accountId
     return 'ignored';
   }
   const objectType = HANDLED[event.subscriptionType];
-  // A failure to reach HubSpot throws: the job is retried, and nothing was dropped.
-  const gone = await objectIsGone(await deps.hubspotClient(accountId), objectType, event.objectId);
+  // A failure to reach HubSpot throws: the job is retried, and nothing was dropped. Without a
+  // usable HubSpot token (reinstall needed, uninstalled) nothing can be confirmed, so nothing is.
+  let gone: boolean;
+  try {
+    gone = await objectIsGone(await deps.hubspotClient(accountId), objectType, event.objectId);
+  } catch (error) {
+    if (!(error instanceof AppError) || !['needs_reauth', 'not_installed', 'not_configured'].includes(error.code)) throw error;
+    deps.logger.warn({ accountId, subscriptionType: event.subscriptionType, reason: error.code }, 'deletion event cannot be confirmed: nothing dropped');
+    await finish('failed');
+    return 'not confirmed';
+  }
   if (!gone) {
     deps.logger.warn({ accountId, subscriptionType: event.subscriptionType, objectId: event.objectId }, 'deletion event not confirmed by HubSpot: nothing dropped');
     await finish('failed');

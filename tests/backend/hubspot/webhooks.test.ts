@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
+import { HUBSPOT_JOURNAL_QUEUE } from '../../../backend/src/hubspot/journal.ts';
 import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from '../../support/hubspotStandIn.ts';
 import { installThroughStandIn } from '../../support/install.ts';
 import { signedFetch } from '../../support/signedFetch.ts';
@@ -179,6 +180,13 @@ describe("HubSpot's webhook events", () => {
     const answer = await deliver([event('contact.deletion', 1001, { portalId: 987_654 })]);
     expect(await answer.json()).toEqual({ status: 'ok', accepted: 0, duplicates: 0, ignored: 1 });
   });
+});
+
+test('the journal poll runs as a pg-boss job on the workers', async () => {
+  await backend.jobs.boss.send(HUBSPOT_JOURNAL_QUEUE, {});
+  await waitFor(async () => hubspot.journalSubscriptions.length === 2, 'the journal job');
+  const state = await withSystem(backend.testDb.db, async (tx) => (await tx.query(`SELECT subscribed_at, last_polled_at FROM hubspot_journal_state`)).rows[0]);
+  expect(state).toEqual({ subscribed_at: expect.any(Date), last_polled_at: expect.any(Date) });
 });
 
 test('without HUBSPOT_APP_ID the webhook route answers 503 not_configured', async () => {
