@@ -3,7 +3,9 @@ import type { Config } from './config.ts';
 import { analyseFnFor } from './coaching/analysis/fromIncomingConversation.ts';
 import { ruleBasedAnalyser } from './coaching/analysis/ruleBasedAnalyser.ts';
 import { trackersOf } from './coaching/reanalyse.ts';
-import { connectionCredentials, deleteFathomWebhookOfAccount, type ConnectionRow, type FathomDeps } from './connections/fathomConnection.ts';
+import {
+  connectionCredentials, deleteFathomWebhookOfAccount, type ConnectionRow, type FathomDeps,
+} from './connections/fathomConnection.ts';
 import { fathomTokens, FATHOM_NOT_CONNECTED } from './connections/fathomTokens.ts';
 import type { HubSpotOAuth } from './connections/hubspotOAuthPort.ts';
 import { hubspotTokens, type HubSpotTokens } from './connections/hubspotTokens.ts';

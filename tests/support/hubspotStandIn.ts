@@ -181,19 +181,29 @@ export async function startHubSpotStandIn(
         if (req.method === 'POST') {
           const chunks: Buffer[] = [];
           for await (const chunk of req) chunks.push(chunk as Buffer);
-          const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { subscriptionType?: string; eventTypeId?: string; properties?: unknown };
-          if (body.subscriptionType !== 'APP_LIFECYCLE_EVENT' || !['4-1909196', '4-1916193'].includes(body.eventTypeId ?? '') || !Array.isArray(body.properties)) {
+          type Upsert = { subscriptionType?: string; eventTypeId?: string; properties?: unknown };
+          const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Upsert;
+          const lifecycle = ['4-1909196', '4-1916193'].includes(body.eventTypeId ?? '');
+          if (body.subscriptionType !== 'APP_LIFECYCLE_EVENT' || !lifecycle || !Array.isArray(body.properties)) {
             return json(res, 400, { status: 'error', message: 'Invalid input', category: 'VALIDATION_ERROR' });
           }
           const at = new Date().toISOString();
-          const created = { id: 60_000_000 + state.journalSubscriptions.length + 1, subscriptionType: body.subscriptionType, eventTypeId: body.eventTypeId!, appId: state.appId, createdAt: at, updatedAt: at };
+          const created = {
+            id: 60_000_000 + state.journalSubscriptions.length + 1,
+            subscriptionType: body.subscriptionType,
+            eventTypeId: body.eventTypeId!,
+            appId: state.appId,
+            createdAt: at,
+            updatedAt: at,
+          };
           state.journalSubscriptions.push(created);
           return json(res, 200, { ...created, actions: [], properties: [] });
         }
       }
       const entryAnswer = (index: number) => {
         const entry = state.journal[index]!;
-        return { url: `${server.url}/journal-files/${entry.offset}.json`, expiresAt: new Date(Date.now() + 300_000).toISOString(), currentOffset: entry.offset };
+        const expiresAt = new Date(Date.now() + 300_000).toISOString();
+        return { url: `${server.url}/journal-files/${entry.offset}.json`, expiresAt, currentOffset: entry.offset };
       };
       if (req.method === 'GET' && url.pathname === '/webhooks-journal/journal/2026-03/earliest') {
         const first = state.journal.findIndex((entry) => !forgottenOffsets.has(entry.offset));
@@ -269,7 +279,12 @@ export async function startHubSpotStandIn(
         portalId,
         occurredAt: occurredAt.getTime(),
         eventTypeId: action === 'APP_INSTALL' ? '4-1909196' : '4-1916193',
-        properties: { hs_app_id: String(state.appId), hs_app_install_level: 'PORTAL', hs_initiating_user_id: String(state.installingUser.id), hs_user_id: String(state.installingUser.id) },
+        properties: {
+          hs_app_id: String(state.appId),
+          hs_app_install_level: 'PORTAL',
+          hs_initiating_user_id: String(state.installingUser.id),
+          hs_user_id: String(state.installingUser.id),
+        },
       }],
     });
   }

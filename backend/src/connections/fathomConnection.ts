@@ -203,7 +203,9 @@ export async function replaceFathomConnection(
  * connection's own credentials (best effort), so Fathom stops posting calls for a gone portal.
  */
 export async function deleteFathomWebhookOfAccount(deps: FathomDeps, accountId: string): Promise<void> {
-  const row = await withTenant(deps.db, { accountId }, async (tx) => (await tx.query<ConnectionRow>('SELECT * FROM get_fathom_connection()')).rows[0]);
+  const row = await withTenant(deps.db, { accountId }, async (tx) =>
+    (await tx.query<ConnectionRow>('SELECT * FROM get_fathom_connection()')).rows[0],
+  );
   if (row?.status === 'active') await deleteWebhookOf(deps, row);
 }
 

@@ -15,7 +15,12 @@ import { parse } from './validate.ts';
  * refused; the body must be HubSpot's event array for our own app id. Nothing here uninstalls:
  * uninstalls come from HubSpot's webhooks journal. Each event is stored once and handled by a job.
  */
-export function hubspotWebhookRoutes(deps: { db: Database; boss: PgBoss; logger: Logger; appId: string | undefined }): Router {
+export function hubspotWebhookRoutes(deps: {
+  db: Database;
+  boss: PgBoss;
+  logger: Logger;
+  appId: string | undefined;
+}): Router {
   const router = Router();
   router.post('/webhooks/hubspot', async (req, res) => {
     if (req.originalUrl.includes('?')) {

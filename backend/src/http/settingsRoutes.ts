@@ -102,7 +102,8 @@ export function settingsRoutes(deps: SettingsDeps): Router {
 
   // "Remove the app and delete our data": HubSpot uninstalls the app, then everything goes at once.
   router.delete('/installation', async (_req, res) => {
-    await removeInstallation({ db, logger: deps.fathom.logger, hubspotClient: deps.hubspotClient, beforeUninstall: deps.beforeUninstall }, callerOf(res));
+    const { hubspotClient, beforeUninstall } = deps;
+    await removeInstallation({ db, logger: deps.fathom.logger, hubspotClient, beforeUninstall }, callerOf(res));
     res.json({ status: 'removed' });
   });
 

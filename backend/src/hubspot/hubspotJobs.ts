@@ -15,7 +15,12 @@ export type HubSpotJobServices = HubSpotWebhookJobDeps & {
 };
 
 export async function createHubSpotQueues(boss: PgBoss, services: HubSpotJobServices): Promise<void> {
-  await boss.createQueue(HUBSPOT_WEBHOOK_QUEUE, { retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 300 });
+  await boss.createQueue(HUBSPOT_WEBHOOK_QUEUE, {
+    retryLimit: 8,
+    retryDelay: 30,
+    retryBackoff: true,
+    expireInSeconds: 300,
+  });
   // One poll at a time across every worker process: the offset is the journal's only cursor.
   await boss.createQueue(HUBSPOT_JOURNAL_QUEUE, { policy: 'exclusive', retryLimit: 2, expireInSeconds: 300 });
   if (services.journal) await boss.schedule(HUBSPOT_JOURNAL_QUEUE, JOURNAL_SCHEDULE, {}, { tz: 'UTC' });
@@ -33,10 +38,14 @@ export async function startHubSpotWorkers(boss: PgBoss, services: HubSpotJobServ
   );
   const journal = services.journal;
   if (journal) {
-    await boss.work(HUBSPOT_JOURNAL_QUEUE, { batchSize: 1 }, countingFailures(services.metrics, HUBSPOT_JOURNAL_QUEUE, async () => {
-      const run = await pollJournal(journal);
-      if (run.entries) logger.info(run, 'hubspot journal read');
-      return run;
-    }));
+    await boss.work(
+      HUBSPOT_JOURNAL_QUEUE,
+      { batchSize: 1 },
+      countingFailures(services.metrics, HUBSPOT_JOURNAL_QUEUE, async () => {
+        const run = await pollJournal(journal);
+        if (run.entries) logger.info(run, 'hubspot journal read');
+        return run;
+      }),
+    );
   }
 }

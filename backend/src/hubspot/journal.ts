@@ -26,13 +26,17 @@ const TIMEOUT_MS = 10_000;
 const tokenAnswer = z.looseObject({ access_token: z.string().min(1), expires_in: z.coerce.number().int().positive() });
 const entryAnswer = z.looseObject({ url: z.url(), expiresAt: z.string(), currentOffset: z.string().min(1).max(200) });
 const subscriptions = z.looseObject({
-  results: z.array(z.looseObject({ id: z.coerce.number(), subscriptionType: z.string(), eventTypeId: z.string().optional() })),
+  results: z.array(
+    z.looseObject({ id: z.coerce.number(), subscriptionType: z.string(), eventTypeId: z.string().optional() }),
+  ),
 });
 /** A lifecycle event in a journal file: { type, action, portalId, occurredAt, eventTypeId, properties }. */
 const lifecycleEvent = z.looseObject({
   action: z.string(),
   portalId: z.coerce.number().int().positive(),
-  occurredAt: z.union([z.number(), z.string()]).transform((value) => new Date(typeof value === 'number' ? value : Number(value) || value)),
+  occurredAt: z
+    .union([z.number(), z.string()])
+    .transform((value) => new Date(typeof value === 'number' ? value : Number(value) || value)),
   properties: z.looseObject({ hs_app_id: z.coerce.string().optional() }).optional(),
 });
 
@@ -48,7 +52,12 @@ export type JournalDeps = {
   fetch?: typeof fetch;
 };
 
-export type JournalRun = { entries: number; uninstalled: number[]; reinstalled: number[]; restartedFromEarliest: boolean };
+export type JournalRun = {
+  entries: number;
+  uninstalled: number[];
+  reinstalled: number[];
+  restartedFromEarliest: boolean;
+};
 
 /**
  * One poll of HubSpot's webhooks journal (2026-03): makes sure the app's APP_LIFECYCLE_EVENT
@@ -60,10 +69,14 @@ export type JournalRun = { entries: number; uninstalled: number[]; reinstalled: 
  */
 export async function pollJournal(deps: JournalDeps): Promise<JournalRun> {
   const call = caller(deps, await clientCredentialsToken(deps));
-  const state = await withSystem(deps.db, async (tx) =>
-    (await tx.query<{ journal_offset: string | null; subscribed_at: Date | null }>(
-      `SELECT journal_offset, subscribed_at FROM hubspot_journal_state`,
-    )).rows[0]!,
+  const state = await withSystem(
+    deps.db,
+    async (tx) =>
+      (
+        await tx.query<{ journal_offset: string | null; subscribed_at: Date | null }>(
+          `SELECT journal_offset, subscribed_at FROM hubspot_journal_state`,
+        )
+      ).rows[0]!,
   );
   if (!state.subscribed_at) await ensureSubscriptions(deps, call);
 
@@ -132,7 +145,12 @@ async function clientCredentialsToken(deps: JournalDeps): Promise<string> {
     await postTokenForm({
       provider: 'HubSpot',
       url: `${deps.apiBase}/oauth/v1/token`,
-      form: { grant_type: 'client_credentials', client_id: deps.clientId, client_secret: deps.clientSecret, scope: JOURNAL_SCOPES.join(' ') },
+      form: {
+        grant_type: 'client_credentials',
+        client_id: deps.clientId,
+        client_secret: deps.clientSecret,
+        scope: JOURNAL_SCOPES.join(' '),
+      },
       what: 'issue a client-credentials token',
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     }),
@@ -148,7 +166,11 @@ function caller(deps: JournalDeps, token: string): Call {
     try {
       return await (deps.fetch ?? fetch)(`${deps.apiBase}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
         ...(body ? { body: JSON.stringify(body) } : {}),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
@@ -162,11 +184,20 @@ function caller(deps: JournalDeps, token: string): Call {
 async function ensureSubscriptions(deps: JournalDeps, call: Call): Promise<void> {
   const listed = await call('GET', '/webhooks-journal/subscriptions/2026-03');
   if (!listed.ok) throw new UpstreamFailed(`HubSpot's journal subscriptions answered ${listed.status}.`);
-  const existing = subscriptions.parse(await listed.json()).results.filter((s) => s.subscriptionType === 'APP_LIFECYCLE_EVENT');
+  const existing = subscriptions
+    .parse(await listed.json())
+    .results.filter((s) => s.subscriptionType === 'APP_LIFECYCLE_EVENT');
   for (const eventTypeId of [APP_INSTALL_EVENT_TYPE, APP_UNINSTALL_EVENT_TYPE]) {
     if (existing.some((s) => s.eventTypeId === eventTypeId)) continue;
-    const created = await call('POST', '/webhooks-journal/subscriptions/2026-03', { subscriptionType: 'APP_LIFECYCLE_EVENT', eventTypeId, properties: [] });
-    if (!created.ok) throw new UpstreamFailed(`HubSpot refused the ${eventTypeId} journal subscription (HTTP ${created.status}).`);
+    const created = await call('POST', '/webhooks-journal/subscriptions/2026-03', {
+      subscriptionType: 'APP_LIFECYCLE_EVENT',
+      eventTypeId,
+      properties: [],
+    });
+    if (!created.ok)
+      throw new UpstreamFailed(`HubSpot refused the ${eventTypeId} journal subscription (HTTP ${created.status}).`);
   }
-  await withSystem(deps.db, (tx) => tx.query(`UPDATE hubspot_journal_state SET subscribed_at = now(), updated_at = now()`));
+  await withSystem(deps.db, (tx) =>
+    tx.query(`UPDATE hubspot_journal_state SET subscribed_at = now(), updated_at = now()`),
+  );
 }

@@ -52,7 +52,8 @@ export async function uninstallPortal(
 export async function reinstallPortal(db: Database, hubId: number, occurredAt: Date): Promise<boolean> {
   return withSystem(db, async (tx) =>
     ((await tx.query(
-      `UPDATE accounts SET status = 'active', uninstalled_at = NULL, purge_after = NULL, installed_at = $2, updated_at = now()
+      `UPDATE accounts SET status = 'active', uninstalled_at = NULL, purge_after = NULL, installed_at = $2,
+              updated_at = now()
         WHERE hub_id = $1 AND status = 'uninstalled' AND uninstalled_at < $2`,
       [hubId, occurredAt],
     )).rowCount ?? 0) > 0,
@@ -101,7 +102,12 @@ export async function forgetContact(db: Database, accountId: string, contactId: 
 }
 
 /** A contact or deal was deleted in HubSpot: its links go (the calls stay, linked to the rest). */
-export async function dropLinks(db: Database, accountId: string, objectType: 'contacts' | 'deals', objectId: number): Promise<number> {
+export async function dropLinks(
+  db: Database,
+  accountId: string,
+  objectType: 'contacts' | 'deals',
+  objectId: number,
+): Promise<number> {
   return withTenant(db, { accountId }, async (tx) =>
     (await tx.query(
       `DELETE FROM conversation_crm_links WHERE account_id = app_account_id() AND object_type = $1 AND object_id = $2`,

@@ -25,10 +25,14 @@ export async function removeInstallation(deps: RemoveInstallationDeps, caller: C
   try {
     status = (await client.apiRequest({ method: 'DELETE', path: '/appinstalls/2026-03/external-install' })).status;
   } catch {
-    throw new UpstreamFailed('HubSpot could not be reached to uninstall the app. Nothing was deleted; try again in a minute.');
+    throw new UpstreamFailed(
+      'HubSpot could not be reached to uninstall the app. Nothing was deleted; try again in a minute.',
+    );
   }
   if (status < 200 || status >= 300) {
-    throw new UpstreamFailed(`HubSpot did not uninstall the app (HTTP ${status}). Nothing was deleted; try again in a minute.`);
+    throw new UpstreamFailed(
+      `HubSpot did not uninstall the app (HTTP ${status}). Nothing was deleted; try again in a minute.`,
+    );
   }
   await deps.beforeUninstall(caller.accountId).catch(() => {});
   await purgeAccount(deps.db, caller.accountId);

@@ -21,7 +21,10 @@ export const hubspotEvent = z.looseObject({
   portalId: id,
   appId: id,
   occurredAt: id,
-  subscriptionType: z.string().regex(/^[a-z_]+\.[A-Za-z]+$/).max(100),
+  subscriptionType: z
+    .string()
+    .regex(/^[a-z_]+\.[A-Za-z]+$/)
+    .max(100),
   attemptNumber: z.number().int().min(0).max(1000),
   objectId: id,
 });
@@ -48,11 +51,15 @@ export async function acceptHubSpotEvents(
   events: HubSpotEvent[],
 ): Promise<{ accepted: number; duplicates: number; ignored: number }> {
   const portals = [...new Set(events.map((event) => event.portalId))];
-  const accounts = await withSystem(deps.db, async (tx) =>
-    (await tx.query<{ id: string; hub_id: string }>(
-      `SELECT id, hub_id::text FROM accounts WHERE hub_id = ANY($1::bigint[]) AND status = 'active'`,
-      [portals],
-    )).rows,
+  const accounts = await withSystem(
+    deps.db,
+    async (tx) =>
+      (
+        await tx.query<{ id: string; hub_id: string }>(
+          `SELECT id, hub_id::text FROM accounts WHERE hub_id = ANY($1::bigint[]) AND status = 'active'`,
+          [portals],
+        )
+      ).rows,
   );
   const accountOf = new Map(accounts.map((row) => [Number(row.hub_id), row.id]));
   const result = { accepted: 0, duplicates: 0, ignored: 0 };
@@ -63,13 +70,18 @@ export async function acceptHubSpotEvents(
       continue;
     }
     const eventId = String(event.eventId);
-    const stored = await withTenant(deps.db, { accountId }, async (tx) =>
-      (await tx.query(
-        `INSERT INTO webhook_events (account_id, provider, event_id, payload)
+    const stored = await withTenant(
+      deps.db,
+      { accountId },
+      async (tx) =>
+        (
+          await tx.query(
+            `INSERT INTO webhook_events (account_id, provider, event_id, payload)
          VALUES (app_account_id(), 'hubspot', $1, $2)
          ON CONFLICT (account_id, provider, event_id) DO NOTHING RETURNING id`,
-        [eventId, JSON.stringify(event)],
-      )).rowCount,
+            [eventId, JSON.stringify(event)],
+          )
+        ).rowCount,
     );
     if (!stored) {
       result.duplicates += 1;
@@ -86,7 +98,11 @@ export async function acceptHubSpotEvents(
  * and the signature proves HubSpot sent the event, but a destructive event is still confirmed
  * with HubSpot's CRM API before anything is dropped: a 404 means gone.
  */
-export async function objectIsGone(client: Client, objectType: 'contacts' | 'deals', objectId: number): Promise<boolean> {
+export async function objectIsGone(
+  client: Client,
+  objectType: 'contacts' | 'deals',
+  objectId: number,
+): Promise<boolean> {
   try {
     if (objectType === 'contacts') await client.crm.contacts.basicApi.getById(String(objectId), ['hs_object_id']);
     else await client.crm.deals.basicApi.getById(String(objectId), ['hs_object_id']);
@@ -105,12 +121,21 @@ export type HubSpotWebhookJobDeps = {
 };
 
 /** The job: one stored event, confirmed with HubSpot, then acted on for that object only. */
-export async function processHubSpotEvent(deps: HubSpotWebhookJobDeps, accountId: string, eventId: string): Promise<string> {
-  const stored = await withTenant(deps.db, { accountId }, async (tx) =>
-    (await tx.query<{ payload: HubSpotEvent | null; status: string }>(
-      `SELECT payload, status FROM webhook_events WHERE account_id = app_account_id() AND provider = 'hubspot' AND event_id = $1`,
-      [eventId],
-    )).rows[0],
+export async function processHubSpotEvent(
+  deps: HubSpotWebhookJobDeps,
+  accountId: string,
+  eventId: string,
+): Promise<string> {
+  const stored = await withTenant(
+    deps.db,
+    { accountId },
+    async (tx) =>
+      (
+        await tx.query<{ payload: HubSpotEvent | null; status: string }>(
+          `SELECT payload, status FROM webhook_events WHERE account_id = app_account_id() AND provider = 'hubspot' AND event_id = $1`,
+          [eventId],
+        )
+      ).rows[0],
   );
   if (!stored?.payload || stored.status !== 'received') return 'already done';
   const event = hubspotEvent.parse(stored.payload);
@@ -133,13 +158,20 @@ export async function processHubSpotEvent(deps: HubSpotWebhookJobDeps, accountId
   try {
     gone = await objectIsGone(await deps.hubspotClient(accountId), objectType, event.objectId);
   } catch (error) {
-    if (!(error instanceof AppError) || !['needs_reauth', 'not_installed', 'not_configured'].includes(error.code)) throw error;
-    deps.logger.warn({ accountId, subscriptionType: event.subscriptionType, reason: error.code }, 'deletion event cannot be confirmed: nothing dropped');
+    if (!(error instanceof AppError) || !['needs_reauth', 'not_installed', 'not_configured'].includes(error.code))
+      throw error;
+    deps.logger.warn(
+      { accountId, subscriptionType: event.subscriptionType, reason: error.code },
+      'deletion event cannot be confirmed: nothing dropped',
+    );
     await finish('failed');
     return 'not confirmed';
   }
   if (!gone) {
-    deps.logger.warn({ accountId, subscriptionType: event.subscriptionType, objectId: event.objectId }, 'deletion event not confirmed by HubSpot: nothing dropped');
+    deps.logger.warn(
+      { accountId, subscriptionType: event.subscriptionType, objectId: event.objectId },
+      'deletion event not confirmed by HubSpot: nothing dropped',
+    );
     await finish('failed');
     return 'not confirmed';
   }
@@ -148,6 +180,9 @@ export async function processHubSpotEvent(deps: HubSpotWebhookJobDeps, accountId
       ? await forgetContact(deps.db, accountId, event.objectId)
       : await dropLinks(deps.db, accountId, objectType, event.objectId);
   await finish('processed');
-  deps.logger.info({ accountId, subscriptionType: event.subscriptionType, removedLinks: removed }, 'hubspot deletion applied');
+  deps.logger.info(
+    { accountId, subscriptionType: event.subscriptionType, removedLinks: removed },
+    'hubspot deletion applied',
+  );
   return 'applied';
 }

@@ -16,7 +16,11 @@ let journal: JournalDeps;
 beforeAll(async () => {
   hubspot = await startHubSpotStandIn({ hubId: HUB });
   fathom = await startFathomStandIn({ count: 2 });
-  backend = await startTestBackend({ ...hubspotEnv(hubspot), FATHOM_API_BASE: fathom.baseUrl, UNINSTALL_GRACE_HOURS: '720' });
+  backend = await startTestBackend({
+    ...hubspotEnv(hubspot),
+    FATHOM_API_BASE: fathom.baseUrl,
+    UNINSTALL_GRACE_HOURS: '720',
+  });
   journal = backend.services.hubspotJobs.journal!;
   await installThroughStandIn(backend.url);
   // The admin connects Fathom with a key: Fathom now has a webhook for this portal.
@@ -33,26 +37,41 @@ afterAll(async () => {
 function asAdmin(path: string, init: { method?: string; body?: unknown } = {}) {
   return signedFetch(backend.url, path, {
     clientSecret: hubspot.clientSecret,
-    identity: { portalId: HUB, userId: hubspot.installingUser.id, userEmail: hubspot.installingUser.email.toLowerCase() },
+    identity: {
+      portalId: HUB,
+      userId: hubspot.installingUser.id,
+      userEmail: hubspot.installingUser.email.toLowerCase(),
+    },
     ...init,
   });
 }
 
 const account = async () =>
-  (await withSystem(backend.testDb.db, (tx) =>
-    tx.query<{ status: string; purge_after: Date | null }>(`SELECT status, purge_after FROM accounts WHERE hub_id = $1`, [HUB]),
-  )).rows[0];
+  (
+    await withSystem(backend.testDb.db, (tx) =>
+      tx.query<{ status: string; purge_after: Date | null }>(
+        `SELECT status, purge_after FROM accounts WHERE hub_id = $1`,
+        [HUB],
+      ),
+    )
+  ).rows[0];
 const connections = async () =>
-  (await withSystem(backend.testDb.db, (tx) =>
-    tx.query<{ provider: string; status: string; secrets: boolean }>(
-      `SELECT c.provider, c.status,
+  (
+    await withSystem(backend.testDb.db, (tx) =>
+      tx.query<{ provider: string; status: string; secrets: boolean }>(
+        `SELECT c.provider, c.status,
               (c.access_token_enc IS NOT NULL OR c.refresh_token_enc IS NOT NULL OR c.api_key_enc IS NOT NULL OR c.webhook_secret_enc IS NOT NULL) AS secrets
          FROM api_connections c JOIN accounts a ON a.id = c.account_id WHERE a.hub_id = $1 ORDER BY c.provider`,
-      [HUB],
-    ),
-  )).rows;
+        [HUB],
+      ),
+    )
+  ).rows;
 const storedOffset = async () =>
-  (await withSystem(backend.testDb.db, (tx) => tx.query<{ journal_offset: string | null }>(`SELECT journal_offset FROM hubspot_journal_state`))).rows[0]!.journal_offset;
+  (
+    await withSystem(backend.testDb.db, (tx) =>
+      tx.query<{ journal_offset: string | null }>(`SELECT journal_offset FROM hubspot_journal_state`),
+    )
+  ).rows[0]!.journal_offset;
 
 describe("HubSpot's webhooks journal", () => {
   test('the poll is a pg-boss job scheduled every minute', async () => {
@@ -61,7 +80,12 @@ describe("HubSpot's webhooks journal", () => {
   });
 
   test('the first poll creates the install and uninstall subscriptions with a client-credentials token, once', async () => {
-    expect(await pollJournal(journal)).toEqual({ entries: 0, uninstalled: [], reinstalled: [], restartedFromEarliest: false });
+    expect(await pollJournal(journal)).toEqual({
+      entries: 0,
+      uninstalled: [],
+      reinstalled: [],
+      restartedFromEarliest: false,
+    });
     await pollJournal(journal);
     expect(hubspot.journalSubscriptions.map((s) => [s.subscriptionType, s.eventTypeId])).toEqual([
       ['APP_LIFECYCLE_EVENT', '4-1909196'],
@@ -101,7 +125,11 @@ describe("HubSpot's webhooks journal", () => {
     expect(await pollJournal(journal)).toMatchObject({ entries: 1, reinstalled: [HUB] });
     expect(await account()).toEqual({ status: 'active', purge_after: null });
     await installThroughStandIn(backend.url);
-    expect((await connections()).find((c) => c.provider === 'hubspot')).toEqual({ provider: 'hubspot', status: 'active', secrets: true });
+    expect((await connections()).find((c) => c.provider === 'hubspot')).toEqual({
+      provider: 'hubspot',
+      status: 'active',
+      secrets: true,
+    });
     expect((await asAdmin('/api/settings/fathom')).status).toBe(200);
   });
 
@@ -138,7 +166,10 @@ describe('"Remove the app and delete our data"', () => {
     try {
       const answer = await asAdmin('/api/settings/installation', { method: 'DELETE' });
       expect(answer.status).toBe(502);
-      expect(await answer.json()).toEqual({ error: 'upstream_failed', message: expect.stringMatching(/Nothing was deleted/) });
+      expect(await answer.json()).toEqual({
+        error: 'upstream_failed',
+        message: expect.stringMatching(/Nothing was deleted/),
+      });
       expect(await account()).toEqual({ status: 'active', purge_after: null });
       expect(hubspot.externalUninstalls).toEqual([]);
     } finally {
@@ -156,7 +187,9 @@ describe('"Remove the app and delete our data"', () => {
     expect(fathom.webhooks.size).toBe(0);
     expect(await account()).toBeUndefined();
     const left = await withSystem(backend.testDb.db, (tx) =>
-      tx.query<{ n: number }>(`SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM api_connections) + (SELECT count(*) FROM conversations) AS n`),
+      tx.query<{ n: number }>(
+        `SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM api_connections) + (SELECT count(*) FROM conversations) AS n`,
+      ),
     );
     expect(Number(left.rows[0]!.n)).toBe(0);
     // HubSpot then writes the uninstall into the journal: a portal already gone is simply skipped.

@@ -31,7 +31,10 @@ beforeAll(async () => {
   // Portal A installs for real (tokens from the stand-in), so the jobs can ask HubSpot about its records.
   await installThroughStandIn(backend.url);
   await withSystem(backend.testDb.db, async (tx) => {
-    await tx.query(`UPDATE conversation_crm_links SET matched_email = $2 WHERE account_id = $1 AND object_id = 1000`, [portalA.accountId, BUYER]);
+    await tx.query(`UPDATE conversation_crm_links SET matched_email = $2 WHERE account_id = $1 AND object_id = 1000`, [
+      portalA.accountId,
+      BUYER,
+    ]);
     await tx.query(
       `INSERT INTO conversation_crm_links (account_id, conversation_id, object_type, object_id, source) VALUES ($1, $2, 'deals', 2000, 'association')`,
       [portalA.accountId, portalA.conversationIds[0]],
@@ -47,15 +50,23 @@ afterAll(async () => {
 async function snapshotOfA() {
   return withSystem(backend.testDb.db, async (tx) => ({
     account: (await tx.query(`SELECT status, purge_after FROM accounts WHERE id = $1`, [portalA.accountId])).rows,
-    connections: (await tx.query(
-      `SELECT provider, status, access_token_enc IS NOT NULL AS token, api_key_enc IS NOT NULL AS key FROM api_connections WHERE account_id = $1 ORDER BY provider`,
-      [portalA.accountId],
-    )).rows,
-    links: (await tx.query(
-      `SELECT conversation_id, object_type, object_id::text, matched_email FROM conversation_crm_links WHERE account_id = $1 ORDER BY 1, 2, 3`,
-      [portalA.accountId],
-    )).rows,
-    participants: (await tx.query(`SELECT count(*)::int AS n FROM conversation_participants WHERE account_id = $1`, [portalA.accountId])).rows,
+    connections: (
+      await tx.query(
+        `SELECT provider, status, access_token_enc IS NOT NULL AS token, api_key_enc IS NOT NULL AS key FROM api_connections WHERE account_id = $1 ORDER BY provider`,
+        [portalA.accountId],
+      )
+    ).rows,
+    links: (
+      await tx.query(
+        `SELECT conversation_id, object_type, object_id::text, matched_email FROM conversation_crm_links WHERE account_id = $1 ORDER BY 1, 2, 3`,
+        [portalA.accountId],
+      )
+    ).rows,
+    participants: (
+      await tx.query(`SELECT count(*)::int AS n FROM conversation_participants WHERE account_id = $1`, [
+        portalA.accountId,
+      ])
+    ).rows,
   }));
 }
 
@@ -72,7 +83,8 @@ const event = (subscriptionType: string, objectId: number, overrides: Record<str
   changeSource: 'CRM',
   ...overrides,
 });
-const deliver = (events: unknown) => signedFetch(backend.url, '/webhooks/hubspot', { clientSecret: hubspot.clientSecret, method: 'POST', body: events });
+const deliver = (events: unknown) =>
+  signedFetch(backend.url, '/webhooks/hubspot', { clientSecret: hubspot.clientSecret, method: 'POST', body: events });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 2500));
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
@@ -83,8 +95,15 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   }
 }
 const eventRows = (eventId: number) =>
-  withSystem(backend.testDb.db, async (tx) =>
-    (await tx.query<{ status: string }>(`SELECT status FROM webhook_events WHERE provider = 'hubspot' AND event_id = $1`, [String(eventId)])).rows,
+  withSystem(
+    backend.testDb.db,
+    async (tx) =>
+      (
+        await tx.query<{ status: string }>(
+          `SELECT status FROM webhook_events WHERE provider = 'hubspot' AND event_id = $1`,
+          [String(eventId)],
+        )
+      ).rows,
   );
 
 describe('security finding 14.1: a card request cannot act as HubSpot’s webhook', () => {
@@ -112,7 +131,10 @@ describe('security finding 14.1: a card request cannot act as HubSpot’s webhoo
 
   test('a correctly webhook-signed batch for another app id changes nothing', async () => {
     const before = await snapshotOfA();
-    const answer = await deliver([event('contact.privacyDeletion', 1000, { appId: hubspot.appId + 1 }), event('deal.deletion', 2000)]);
+    const answer = await deliver([
+      event('contact.privacyDeletion', 1000, { appId: hubspot.appId + 1 }),
+      event('deal.deletion', 2000),
+    ]);
     expect(answer.status).toBe(403);
     await settle();
     expect(await snapshotOfA()).toEqual(before);
@@ -121,7 +143,13 @@ describe('security finding 14.1: a card request cannot act as HubSpot’s webhoo
   test('a body that is not HubSpot’s event array is refused with 400 and stores nothing', async () => {
     const before = await snapshotOfA();
     const { eventId: _dropped, ...noEventId } = event('contact.deletion', 1001);
-    for (const body of [event('contact.deletion', 1001), [], [noEventId], [{ portalId: HUB_A, subscriptionType: 'contact.privacyDeletion', objectId: 1000 }], { events: [] }]) {
+    for (const body of [
+      event('contact.deletion', 1001),
+      [],
+      [noEventId],
+      [{ portalId: HUB_A, subscriptionType: 'contact.privacyDeletion', objectId: 1000 }],
+      { events: [] },
+    ]) {
       const answer = await deliver(body);
       expect({ body, status: answer.status }).toEqual({ body, status: 400 });
     }
@@ -156,10 +184,19 @@ describe("HubSpot's webhook events", () => {
     await waitFor(async () => (await eventRows(deletion.eventId))[0]?.status === 'processed', 'the privacy deletion');
     expect(await eventRows(deletion.eventId)).toEqual([{ status: 'processed' }]);
     const after = await snapshotOfA();
-    expect(after.links.filter((link) => link.object_type === 'contacts').map((link) => link.object_id)).toEqual(['1001']);
+    expect(after.links.filter((link) => link.object_type === 'contacts').map((link) => link.object_id)).toEqual([
+      '1001',
+    ]);
     expect(after.links.some((link) => link.matched_email === BUYER)).toBe(false);
-    const buyerRows = await withSystem(backend.testDb.db, async (tx) =>
-      (await tx.query(`SELECT 1 FROM conversation_participants WHERE account_id = $1 AND email = $2`, [portalA.accountId, BUYER])).rowCount,
+    const buyerRows = await withSystem(
+      backend.testDb.db,
+      async (tx) =>
+        (
+          await tx.query(`SELECT 1 FROM conversation_participants WHERE account_id = $1 AND email = $2`, [
+            portalA.accountId,
+            BUYER,
+          ])
+        ).rowCount,
     );
     expect(buyerRows).toBe(0);
     // The deal link and the other contact stay; portal A is still installed.
@@ -185,7 +222,10 @@ describe("HubSpot's webhook events", () => {
 test('the journal poll runs as a pg-boss job on the workers', async () => {
   await backend.jobs.boss.send(HUBSPOT_JOURNAL_QUEUE, {});
   await waitFor(async () => hubspot.journalSubscriptions.length === 2, 'the journal job');
-  const state = await withSystem(backend.testDb.db, async (tx) => (await tx.query(`SELECT subscribed_at, last_polled_at FROM hubspot_journal_state`)).rows[0]);
+  const state = await withSystem(
+    backend.testDb.db,
+    async (tx) => (await tx.query(`SELECT subscribed_at, last_polled_at FROM hubspot_journal_state`)).rows[0],
+  );
   expect(state).toEqual({ subscribed_at: expect.any(Date), last_polled_at: expect.any(Date) });
 });
 
@@ -193,7 +233,11 @@ test('without HUBSPOT_APP_ID the webhook route answers 503 not_configured', asyn
   const secret = randomBytes(24).toString('base64url');
   const bare = await startTestBackend({ HUBSPOT_CLIENT_ID: 'x', HUBSPOT_CLIENT_SECRET: secret });
   try {
-    const answer = await signedFetch(bare.url, '/webhooks/hubspot', { clientSecret: secret, method: 'POST', body: [event('contact.deletion', 1)] });
+    const answer = await signedFetch(bare.url, '/webhooks/hubspot', {
+      clientSecret: secret,
+      method: 'POST',
+      body: [event('contact.deletion', 1)],
+    });
     expect(answer.status).toBe(503);
     expect(await answer.json()).toMatchObject({ error: 'not_configured' });
   } finally {
