@@ -62,7 +62,8 @@ async function startBackground(options: { config: Config; logger: Logger; worker
     const applied = await migrate(db, options.migrationsDir);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const services = createServices(config, db, logger);
-    jobs = await startJobs({ db, logger, syncSchedule: config.syncSchedule, work: options.workers, sync: services.sync });
+    const { sync, hubspotJobs: hubspot } = services;
+    jobs = await startJobs({ db, logger, syncSchedule: config.syncSchedule, work: options.workers, sync, hubspot });
     return { db, jobs, services };
   } catch (error) {
     await jobs?.stop().catch(() => {});

@@ -3,7 +3,9 @@ import type { Config } from './config.ts';
 import { analyseFnFor } from './coaching/analysis/fromIncomingConversation.ts';
 import { ruleBasedAnalyser } from './coaching/analysis/ruleBasedAnalyser.ts';
 import { trackersOf } from './coaching/reanalyse.ts';
-import { connectionCredentials, type ConnectionRow, type FathomDeps } from './connections/fathomConnection.ts';
+import {
+  connectionCredentials, deleteFathomWebhookOfAccount, type ConnectionRow, type FathomDeps,
+} from './connections/fathomConnection.ts';
 import { fathomTokens, FATHOM_NOT_CONNECTED } from './connections/fathomTokens.ts';
 import type { HubSpotOAuth } from './connections/hubspotOAuthPort.ts';
 import { hubspotTokens, type HubSpotTokens } from './connections/hubspotTokens.ts';
@@ -18,6 +20,7 @@ import { fathomOAuth } from './fathom/oauth.ts';
 import { FathomRateLimiter } from './fathom/rateLimiter.ts';
 import type { CredentialsProvider } from './fathom/request.ts';
 import { meetingSchema } from './fathom/schemas.ts';
+import type { HubSpotJobServices } from './hubspot/hubspotJobs.ts';
 import { hubspotOAuth } from './hubspot/oauth.ts';
 import { hubspotRecordLinker } from './hubspot/recordLinker.ts';
 import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from './hubspot/scopes.ts';
@@ -40,6 +43,10 @@ export type Services = {
   sync: SyncServices;
   /** This instance's Prometheus registry and counters (GET /metrics). */
   metrics: Metrics;
+  /** Runs before an uninstall destroys the account's credentials: deletes its Fathom webhook. */
+  beforeUninstall(accountId: string): Promise<void>;
+  /** HubSpot's webhook events and lifecycle journal, for the job workers. */
+  hubspotJobs: HubSpotJobServices;
 };
 
 /** The composition root: every long-lived collaborator, built once from the config. */
@@ -170,5 +177,28 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
     },
   };
 
-  return { sealer, hubspotClient, oauth, tokens, fathom, sync, metrics };
+  const beforeUninstall = (accountId: string) => deleteFathomWebhookOfAccount(fathom, accountId);
+  const { appId } = config.hubspot;
+  const hubspotJobs: HubSpotJobServices = {
+    db,
+    logger,
+    metrics,
+    hubspotClient,
+    journal:
+      clientId && clientSecret && appId
+        ? {
+            db,
+            logger,
+            apiBase: config.hubspot.apiBase,
+            clientId,
+            clientSecret,
+            appId,
+            graceMs: config.uninstallGraceMs,
+            beforeUninstall,
+            fetch: countingFetch(metrics, 'hubspot'),
+          }
+        : undefined,
+  };
+
+  return { sealer, hubspotClient, oauth, tokens, fathom, sync, metrics, beforeUninstall, hubspotJobs };
 }

@@ -310,7 +310,26 @@ test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the uns
     ),
     { maxLength: 5 },
   );
-  const payloads = fc.oneof(body, events.map((list) => Buffer.from(JSON.stringify(list))), events.map((list) => Buffer.from(JSON.stringify(list[0] ?? {}))));
+  // HubSpot's own event shape, for our app id, naming other portals (accepted, never acting on this tenant).
+  const wellFormed = fc.array(
+    fc.record({
+      eventId: fc.integer({ min: 1, max: 2 ** 40 }),
+      subscriptionId: fc.integer({ min: 1, max: 2 ** 31 }),
+      portalId: fc.integer({ min: 1, max: 2 ** 40 }).filter((id) => id !== HUB),
+      appId: fc.constant(hubspot.appId),
+      occurredAt: fc.integer({ min: 1, max: 2 ** 42 }),
+      subscriptionType: fc.constantFrom('contact.privacyDeletion', 'contact.deletion', 'deal.deletion', 'app.uninstalled'),
+      attemptNumber: fc.integer({ min: 0, max: 9 }),
+      objectId: fc.integer({ min: 1, max: 2 ** 40 }),
+    }),
+    { minLength: 1, maxLength: 5 },
+  );
+  const payloads = fc.oneof(
+    body,
+    events.map((list) => Buffer.from(JSON.stringify(list))),
+    events.map((list) => Buffer.from(JSON.stringify(list[0] ?? {}))),
+    wellFormed.map((list) => Buffer.from(JSON.stringify(list))),
+  );
   const signing = fc.constantFrom('none', 'valid', 'valid', 'stale', 'future', 'other body', 'junk');
   let acceptedSigned = 0;
   await fc.assert(

@@ -21,11 +21,13 @@ test('the project is on the newest platform version the parser supports', () => 
   expect(project.srcDir).toBe('hubspot-app');
 });
 
-test("HubSpot's project parser translates the app, both cards and the settings page without errors", async () => {
+test("HubSpot's project parser translates the app, both cards, the settings page and the webhooks without errors", async () => {
   const { intermediateRepresentation, skippedHsMetaFiles } = await parse(path.join(ROOT, project.srcDir));
   expect(skippedHsMetaFiles).toEqual([]);
   const nodes = Object.values(intermediateRepresentation.intermediateNodesIndexedByUid) as Array<{ uid: string; componentType: string; config: Record<string, unknown> }>;
-  expect(nodes.map((n) => n.uid).sort()).toEqual(['fathom_coaching_card', 'fathom_conversations_card', 'fathom_hubspot_app', 'fathom_settings', 'fathom_team_home']);
+  expect(nodes.map((n) => n.uid).sort()).toEqual([
+    'fathom_coaching_card', 'fathom_conversations_card', 'fathom_hubspot_app', 'fathom_settings', 'fathom_team_home', 'fathom_webhooks',
+  ]);
   const home = nodes.find((n) => n.uid === 'fathom_team_home')!;
   expect(home.config).toMatchObject({ location: 'home', entrypoint: '/app/pages/Home.tsx' });
   const app = nodes.find((n) => n.uid === 'fathom_hubspot_app')!.config as {
@@ -39,7 +41,26 @@ test("HubSpot's project parser translates the app, both cards and the settings p
   expect(app.auth.requiredScopes).toEqual([...REQUIRED_SCOPES]);
   expect(app.auth.optionalScopes).toEqual([...OPTIONAL_SCOPES]);
   expect(app.auth.redirectUrls.every((url) => url.startsWith('https://') && url.endsWith('/oauth/hubspot/callback'))).toBe(true);
-  expect(app.permittedUrls.fetch.every((url) => url.startsWith('https://'))).toBe(true);
+  // hubspot.fetch may reach the card and settings API only: a card request signed for another
+  // path (the HubSpot webhook route) is never made by HubSpot.
+  expect(app.permittedUrls.fetch.length).toBeGreaterThan(0);
+  expect(app.permittedUrls.fetch.every((url) => url.startsWith('https://') && new URL(url).pathname === '/api/')).toBe(true);
+});
+
+test('the webhooks component posts to the backend and subscribes to privacy deletions and contact and deal deletions', async () => {
+  const { intermediateRepresentation } = await parse(path.join(ROOT, project.srcDir));
+  const nodes = Object.values(intermediateRepresentation.intermediateNodesIndexedByUid) as Array<{ uid: string; componentType: string; config: Record<string, unknown> }>;
+  const webhooks = nodes.find((n) => n.uid === 'fathom_webhooks')!;
+  expect(webhooks.componentType).toBe('WEBHOOKS');
+  const config = webhooks.config as {
+    settings: { targetUrl: string };
+    subscriptions: { legacyCrmObjects: Array<{ subscriptionType: string; active: boolean }>; hubEvents: Array<{ subscriptionType: string; active: boolean }> };
+  };
+  const app = nodes.find((n) => n.uid === 'fathom_hubspot_app')!.config as { auth: { redirectUrls: string[] } };
+  // The same backend as the OAuth redirect, and the route the backend serves.
+  expect(config.settings.targetUrl).toBe(app.auth.redirectUrls[0]!.replace('/oauth/hubspot/callback', '/webhooks/hubspot'));
+  const active = [...config.subscriptions.legacyCrmObjects, ...config.subscriptions.hubEvents].filter((s) => s.active).map((s) => s.subscriptionType);
+  expect(active.sort()).toEqual(['contact.deletion', 'contact.privacyDeletion', 'deal.deletion']);
 });
 
 test('the parser does refuse a broken project (the test above can fail)', async () => {
@@ -48,17 +69,20 @@ test('the parser does refuse a broken project (the test above can fail)', async 
   fs.writeFileSync(path.join(copy, 'app', 'cards', 'coaching-hsmeta.json'), '{ "uid": "fathom_coaching_card", "type": "card", ');
   const { intermediateRepresentation } = await parse(copy);
   // The broken card is not in the translation, so the uid check above would fail.
-  expect(Object.keys(intermediateRepresentation.intermediateNodesIndexedByUid).sort()).toEqual(['fathom_conversations_card', 'fathom_hubspot_app', 'fathom_settings', 'fathom_team_home']);
+  expect(Object.keys(intermediateRepresentation.intermediateNodesIndexedByUid).sort()).toEqual([
+    'fathom_conversations_card', 'fathom_hubspot_app', 'fathom_settings', 'fathom_team_home', 'fathom_webhooks',
+  ]);
 });
 
-test("the shared UI package is an npm workspace HubSpot's upload bundles with the cards and the settings page", async () => {
+test("the shared UI package is an npm workspace HubSpot's upload bundles with the cards, the home page and the settings page", async () => {
   // The same discovery `hs project upload` runs (CLI 8): package.json files under srcDir with `workspaces`.
   const srcDir = path.join(ROOT, project.srcDir);
   const mappings = await collectWorkspaceDirectories(await findAndParsePackageJsonFiles(srcDir));
   const members = mappings.map((m) => path.relative(srcDir, m.workspaceDir)).sort();
   expect(members).toEqual(['app/cards', 'app/packages/ui-shared', 'app/pages', 'app/settings']);
   expect(new Set(mappings.map((m) => path.relative(srcDir, m.sourcePackageJsonPath)))).toEqual(new Set(['app/package.json']));
-  const manifest = (dir: string) => JSON.parse(fs.readFileSync(path.join(srcDir, dir, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string> };
+  const manifest = (dir: string) =>
+    JSON.parse(fs.readFileSync(path.join(srcDir, dir, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string> };
   const shared = manifest('app/packages/ui-shared').name;
   for (const extension of ['app/cards', 'app/pages', 'app/settings']) expect(manifest(extension).dependencies?.[shared]).toBe('*');
 });

@@ -41,7 +41,7 @@ describe('settings page', () => {
     await page.waitFor(() => expect(buttonTexts(page)).toContain('Sync now'));
     expect(page.find(StatusTag).text).toBe('Not connected');
     expect(page.find(Input, { name: 'apiKey' }).props.type).toBe('password');
-    expect(buttonTexts(page)).toEqual(['Connect with key', 'Sync now', 'Import users from HubSpot']);
+    expect(buttonTexts(page)).toEqual(['Connect with key', 'Sync now', 'Import users from HubSpot', 'Remove the app and delete our data']);
     expect(page.findAll(Text).map((t) => t.text)).toContain(keyOnly.reason);
     expect(page.findAll(Button).find((b) => b.text === 'Sync now')!.props.disabled).toBe(true);
   });
@@ -144,6 +144,45 @@ describe('settings page', () => {
     await page.waitFor(() => expect(buttonTexts(page)).toContain('Import users from HubSpot'));
     page.findAll(Button).find((b) => b.text === 'Import users from HubSpot')!.trigger('onClick');
     await page.waitFor(() => expect(page.findAll(Text).map((t) => t.text)).toContain('12 HubSpot users found, 9 added as reps.'));
+  });
+
+  test('"Remove the app and delete our data" asks first; Cancel sends nothing, confirming calls the removal once', async () => {
+    const page = renderPage({
+      'GET /api/settings/fathom': { body: connected },
+      'DELETE /api/settings/installation': { body: { status: 'removed' } },
+    });
+    const button = (text: string) => page.findAll(Button).find((b) => b.text === text);
+    await page.waitFor(() => expect(button('Remove the app and delete our data')).toBeDefined());
+    button('Remove the app and delete our data')!.trigger('onClick');
+    await page.waitFor(() => expect(button('Yes, remove the app and delete everything')).toBeDefined());
+    expect(page.findAll(Alert).map((a) => a.props.title)).toContain('Remove the app and delete all its data now?');
+    button('Cancel')!.trigger('onClick');
+    await page.waitFor(() => expect(button('Remove the app and delete our data')).toBeDefined());
+    expect(page.backend.calls.filter((c) => c.path === '/api/settings/installation')).toEqual([]);
+    button('Remove the app and delete our data')!.trigger('onClick');
+    await page.waitFor(() => expect(button('Yes, remove the app and delete everything')).toBeDefined());
+    button('Yes, remove the app and delete everything')!.trigger('onClick');
+    await page.waitFor(() => expect(page.findAll(Alert).map((a) => a.props.title)).toContain('The app was removed'));
+    expect(page.backend.calls.filter((c) => c.path === '/api/settings/installation')).toEqual([
+      { method: 'DELETE', path: '/api/settings/installation', body: undefined },
+    ]);
+  });
+
+  test('a removal HubSpot refused says so, and the data stays', async () => {
+    const page = renderPage({
+      'GET /api/settings/fathom': { body: connected },
+      'DELETE /api/settings/installation': {
+        status: 502,
+        body: { error: 'upstream_failed', message: 'HubSpot did not uninstall the app (HTTP 503). Nothing was deleted; try again in a minute.' },
+      },
+    });
+    const button = (text: string) => page.findAll(Button).find((b) => b.text === text);
+    await page.waitFor(() => expect(button('Remove the app and delete our data')).toBeDefined());
+    button('Remove the app and delete our data')!.trigger('onClick');
+    await page.waitFor(() => expect(button('Yes, remove the app and delete everything')).toBeDefined());
+    button('Yes, remove the app and delete everything')!.trigger('onClick');
+    await page.waitFor(() => expect(page.findAll(Alert).map((a) => a.props.title)).toContain('The app was not removed'));
+    expect(page.findAll(Alert).find((a) => a.props.title === 'The app was not removed')!.text).toMatch(/Nothing was deleted/);
   });
 
   test('a non-admin sees a short explanation and no controls', async () => {

@@ -32,8 +32,37 @@ export function hubspotCrm(data: { contacts: CrmContact[]; deals: CrmDeal[]; acc
       completedAt: now(),
     });
 
+  /** HubSpot's single-object read: the object, or its 404 once deleted (GET /crm/v3/objects/{type}/{id}). */
+  function readOne(res: http.ServerResponse, type: 'contacts' | 'deals', id: string) {
+    calls[`GET /crm/v3/objects/${type}/{id}`] = (calls[`GET /crm/v3/objects/${type}/{id}`] ?? 0) + 1;
+    const found = type === 'contacts' ? contactById.get(id) : dealById.get(id);
+    if (!found) {
+      return send(res, 404, {
+        status: 'error',
+        message: 'Object not found.  objectId are usually numeric.',
+        correlationId: '5a3f1b9e-2c4d-4e6f-8a1b-3c5d7e9f1a2b',
+        context: { id: [id] },
+        category: 'OBJECT_NOT_FOUND',
+      });
+    }
+    const properties = type === 'contacts'
+      ? { email: (found as CrmContact).email, hs_object_id: id, createdate: now(), lastmodifieddate: now() }
+      : { hs_is_closed: String((found as CrmDeal).closed), hs_object_id: id, createdate: now(), hs_lastmodifieddate: now() };
+    send(res, 200, { id, properties, createdAt: now(), updatedAt: now(), archived: false });
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const single = /^\/crm\/v3\/objects\/(contacts|deals)\/(\d+)$/.exec(path);
+    if (req.method === 'GET' && single) {
+      const expected = data.accessToken?.();
+      if (expected && req.headers.authorization !== `Bearer ${expected}`) {
+        send(res, 401, { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' });
+        return true;
+      }
+      readOne(res, single[1] as 'contacts' | 'deals', single[2]!);
+      return true;
+    }
     const known = ['/crm/v3/objects/contacts/batch/read', '/crm/v4/associations/contacts/deals/batch/read', '/crm/v3/objects/deals/batch/read'];
     if (req.method !== 'POST' || !known.includes(path)) return false;
     calls[path] = (calls[path] ?? 0) + 1;
@@ -89,5 +118,16 @@ export function hubspotCrm(data: { contacts: CrmContact[]; deals: CrmDeal[]; acc
     return true;
   }
 
-  return { handle, calls };
+  return {
+    handle,
+    calls,
+    /** The contact or deal is deleted in HubSpot: reads of it answer 404 from now on. */
+    remove(type: 'contacts' | 'deals', id: string) {
+      if (type === 'contacts') {
+        const contact = contactById.get(id);
+        contactById.delete(id);
+        if (contact) contactByEmail.delete(contact.email.toLowerCase());
+      } else dealById.delete(id);
+    },
+  };
 }

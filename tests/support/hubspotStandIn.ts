@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { listen, type Listening } from './http.ts';
 import { hubspotCrm, type CrmContact, type CrmDeal } from './hubspotCrm.ts';
@@ -28,6 +28,22 @@ export type HubSpotStandIn = {
   grantedScopes: string[];
   /** The email of the installing user. */
   installingUser: { id: number; email: string };
+  /** The app's id (HUBSPOT_APP_ID), in webhook events and journal events. */
+  appId: number;
+  /** Portals the app uninstalled itself from (DELETE /appinstalls/2026-03/external-install). */
+  externalUninstalls: number[];
+  /** Make the uninstall endpoint answer 503 while true. */
+  uninstallEndpointDown: boolean;
+  /** The webhooks journal's APP_LIFECYCLE_EVENT subscriptions (created with a client-credentials token). */
+  journalSubscriptions: Array<{ id: number; subscriptionType: string; eventTypeId: string; appId: number; createdAt: string; updatedAt: string }>;
+  /** Journal entries, oldest first; each is one file of events behind a pre-signed URL. */
+  journal: Array<{ offset: string; events: unknown[] }>;
+  /** HubSpot writes an app install or uninstall into the journal. */
+  journalLifecycle(action: 'APP_INSTALL' | 'APP_UNINSTALL', portalId: number, occurredAt?: Date): void;
+  /** The journal forgets its entries older than three days: offsets before `keep` answer 404. */
+  journalForgetUntil(keep: number): void;
+  /** A contact or deal is deleted in HubSpot (its single-object reads answer 404). */
+  removeCrmObject(type: 'contacts' | 'deals', id: string): void;
   close(): Promise<void>;
 };
 
@@ -49,6 +65,7 @@ export function hubspotEnv(hubspot: HubSpotStandIn): Record<string, string> {
     HUBSPOT_CLIENT_SECRET: hubspot.clientSecret,
     HUBSPOT_API_BASE: hubspot.url,
     HUBSPOT_AUTH_BASE: hubspot.url,
+    HUBSPOT_APP_ID: String(hubspot.appId),
   };
 }
 
@@ -64,7 +81,9 @@ export async function startHubSpotStandIn(
   const codes = new Map<string, string>(); // code -> redirect_uri
   const refreshTokens = new Set<string>();
   const accessInfo = new Map<string, { scopes: string[] }>();
-  const state: Omit<HubSpotStandIn, 'url' | 'close' | 'revokeAll'> = {
+  const clientCredentialsTokens = new Set<string>();
+  const forgottenOffsets = new Set<string>();
+  const state: Omit<HubSpotStandIn, 'url' | 'close' | 'revokeAll' | 'journalLifecycle' | 'journalForgetUntil' | 'removeCrmObject'> = {
     clientId,
     clientSecret,
     hubId: options.hubId ?? 4242,
@@ -77,6 +96,11 @@ export async function startHubSpotStandIn(
     crmDelayMs: 0,
     grantedScopes: ['oauth', 'crm.objects.contacts.read', 'crm.objects.deals.read'],
     installingUser: { id: 777, email: 'Admin@Customer.example.com' },
+    appId: 5_150_001,
+    externalUninstalls: [],
+    uninstallEndpointDown: false,
+    journalSubscriptions: [],
+    journal: [],
   };
   const crm = hubspotCrm({ contacts: options.contacts ?? [], deals: options.deals ?? [] });
 
@@ -136,6 +160,85 @@ export async function startHubSpotStandIn(
       }
       return json(res, 400, { error: 'unsupported_grant_type' });
     }
+    // Client credentials (the journal guide's token endpoint): an app token, no portal.
+    if (req.method === 'POST' && url.pathname === '/oauth/v1/token') {
+      const form = await formOf(req);
+      if (form.get('grant_type') !== 'client_credentials') return json(res, 400, { error: 'unsupported_grant_type' });
+      if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) {
+        return json(res, 400, { error: 'invalid_client', error_description: 'unknown client' });
+      }
+      if (!(form.get('scope') ?? '').split(' ').includes('developer.webhooks_journal.read')) return json(res, 400, { error: 'invalid_scope' });
+      const token = `cc-${randomBytes(12).toString('hex')}`;
+      clientCredentialsTokens.add(token);
+      return json(res, 200, { token_type: 'bearer', access_token: token, expires_in: 1800 });
+    }
+    if (url.pathname.startsWith('/webhooks-journal/')) {
+      if (!clientCredentialsTokens.has((req.headers.authorization ?? '').replace('Bearer ', ''))) {
+        return json(res, 401, { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' });
+      }
+      if (url.pathname === '/webhooks-journal/subscriptions/2026-03') {
+        if (req.method === 'GET') return json(res, 200, { results: state.journalSubscriptions });
+        if (req.method === 'POST') {
+          const chunks: Buffer[] = [];
+          for await (const chunk of req) chunks.push(chunk as Buffer);
+          type Upsert = { subscriptionType?: string; eventTypeId?: string; properties?: unknown };
+          const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Upsert;
+          const lifecycle = ['4-1909196', '4-1916193'].includes(body.eventTypeId ?? '');
+          if (body.subscriptionType !== 'APP_LIFECYCLE_EVENT' || !lifecycle || !Array.isArray(body.properties)) {
+            return json(res, 400, { status: 'error', message: 'Invalid input', category: 'VALIDATION_ERROR' });
+          }
+          const at = new Date().toISOString();
+          const created = {
+            id: 60_000_000 + state.journalSubscriptions.length + 1,
+            subscriptionType: body.subscriptionType,
+            eventTypeId: body.eventTypeId!,
+            appId: state.appId,
+            createdAt: at,
+            updatedAt: at,
+          };
+          state.journalSubscriptions.push(created);
+          return json(res, 200, { ...created, actions: [], properties: [] });
+        }
+      }
+      const entryAnswer = (index: number) => {
+        const entry = state.journal[index]!;
+        const expiresAt = new Date(Date.now() + 300_000).toISOString();
+        return { url: `${server.url}/journal-files/${entry.offset}.json`, expiresAt, currentOffset: entry.offset };
+      };
+      if (req.method === 'GET' && url.pathname === '/webhooks-journal/journal/2026-03/earliest') {
+        const first = state.journal.findIndex((entry) => !forgottenOffsets.has(entry.offset));
+        if (first < 0) return void res.writeHead(204).end();
+        return json(res, 200, entryAnswer(first));
+      }
+      const next = /^\/webhooks-journal\/journal\/2026-03\/offset\/([^/]+)\/next$/.exec(url.pathname);
+      if (req.method === 'GET' && next) {
+        const index = state.journal.findIndex((entry) => entry.offset === decodeURIComponent(next[1]!));
+        if (index < 0 || forgottenOffsets.has(state.journal[index]!.offset)) {
+          return json(res, 404, { status: 'error', message: 'Offset not found or expired', category: 'OBJECT_NOT_FOUND' });
+        }
+        if (index + 1 >= state.journal.length) return void res.writeHead(204).end();
+        return json(res, 200, entryAnswer(index + 1));
+      }
+    }
+    // The journal entry's file, behind its pre-signed URL: no Authorization header.
+    const file = /^\/journal-files\/([^/]+)\.json$/.exec(url.pathname);
+    if (req.method === 'GET' && file) {
+      const entry = state.journal.find((e) => e.offset === file[1]);
+      if (!entry) return json(res, 404, { message: 'NoSuchKey' });
+      return json(res, 200, entry.events);
+    }
+    // The app uninstalls itself from the portal whose token calls it.
+    if (req.method === 'DELETE' && url.pathname === '/appinstalls/2026-03/external-install') {
+      if (state.uninstallEndpointDown) return json(res, 503, { status: 'error', message: 'Service unavailable' });
+      if (!accessInfo.has((req.headers.authorization ?? '').replace('Bearer ', ''))) {
+        return json(res, 401, { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' });
+      }
+      state.externalUninstalls.push(state.hubId);
+      refreshTokens.forEach((token) => state.revokedRefreshTokens.add(token));
+      accessInfo.clear();
+      journalLifecycle('APP_UNINSTALL', state.hubId);
+      return void res.writeHead(204).end();
+    }
     if (req.method === 'GET' && url.pathname.replace(/\/$/, '') === '/settings/v3/users') {
       if (!state.accessTokens.includes((req.headers.authorization ?? '').replace('Bearer ', ''))) {
         return json(res, 401, { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' });
@@ -167,6 +270,25 @@ export async function startHubSpotStandIn(
     }
     json(res, 404, { status: 'error', message: `no stand-in for ${req.method} ${url.pathname}` });
   };
+  function journalLifecycle(action: 'APP_INSTALL' | 'APP_UNINSTALL', portalId: number, occurredAt = new Date()) {
+    state.journal.push({
+      offset: randomUUID(),
+      events: [{
+        type: 'app_lifecycle_event',
+        action,
+        portalId,
+        occurredAt: occurredAt.getTime(),
+        eventTypeId: action === 'APP_INSTALL' ? '4-1909196' : '4-1916193',
+        properties: {
+          hs_app_id: String(state.appId),
+          hs_app_install_level: 'PORTAL',
+          hs_initiating_user_id: String(state.installingUser.id),
+          hs_user_id: String(state.installingUser.id),
+        },
+      }],
+    });
+  }
+
   // A caller that goes away mid-request (a killed worker) aborts the body read: not the stand-in's failure.
   const server: Listening = await listen((req, res) => {
     handle(req, res).catch(() => res.destroy());
@@ -176,5 +298,8 @@ export async function startHubSpotStandIn(
     url: server.url,
     close: () => server.close(),
     revokeAll: () => refreshTokens.forEach((token) => state.revokedRefreshTokens.add(token)),
+    journalLifecycle,
+    journalForgetUntil: (keep: number) => state.journal.slice(0, keep).forEach((entry) => forgottenOffsets.add(entry.offset)),
+    removeCrmObject: (type: 'contacts' | 'deals', id: string) => crm.remove(type, id),
   });
 }

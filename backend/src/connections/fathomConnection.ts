@@ -198,6 +198,17 @@ export async function replaceFathomConnection(
   return { connectionId };
 }
 
+/**
+ * Before an uninstall destroys the credentials: deletes the account's Fathom webhook with the
+ * connection's own credentials (best effort), so Fathom stops posting calls for a gone portal.
+ */
+export async function deleteFathomWebhookOfAccount(deps: FathomDeps, accountId: string): Promise<void> {
+  const row = await withTenant(deps.db, { accountId }, async (tx) =>
+    (await tx.query<ConnectionRow>('SELECT * FROM get_fathom_connection()')).rows[0],
+  );
+  if (row?.status === 'active') await deleteWebhookOf(deps, row);
+}
+
 /** Best effort: deletes a connection's webhook at Fathom with that connection's own credentials. */
 async function deleteWebhookOf(deps: FathomDeps, row: ConnectionRow): Promise<void> {
   if (!row.webhook_id || (!row.api_key_enc && !row.access_token_enc) || !row.key_id) return;

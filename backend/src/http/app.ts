@@ -68,11 +68,14 @@ export function createApp(deps: AppDeps): Express {
     },
   }));
   signed.use(SIGNED, requireHubSpotSignature(config.hubspot.clientSecret, logger));
-  signed.use(hubspotWebhookRoutes({ db, logger, graceMs: config.uninstallGraceMs }));
+  signed.use(hubspotWebhookRoutes({ db, boss, logger, appId: config.hubspot.appId }));
   signed.use('/api', resolveSignedCaller(db));
   signed.use('/api/cards', cardRoutes(db));
   signed.use('/api/home', homeRoutes(db));
-  signed.use('/api/settings', settingsRoutes({ db, boss, fathom: services.fathom, syncSchedule: config.syncSchedule, hubspotClient: services.hubspotClient }));
+  signed.use('/api/settings', settingsRoutes({
+    db, boss, fathom: services.fathom, syncSchedule: config.syncSchedule, hubspotClient: services.hubspotClient,
+    beforeUninstall: services.beforeUninstall,
+  }));
   app.use(signed);
 
   app.use(notFoundHandler);

@@ -6,6 +6,7 @@ import { oauthOffer } from '../connections/fathomOAuthConnect.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
 import { Conflict, Forbidden } from '../errors.ts';
+import { removeInstallation } from '../hubspot/removeInstallation.ts';
 import { requestSync } from '../sync/syncJobs.ts';
 import { listSyncLogs } from '../sync/syncLogs.ts';
 import { DEFAULT_TOPICS } from '../coaching/analysis/topics.ts';
@@ -46,6 +47,8 @@ export type SettingsDeps = {
   fathom: FathomDeps;
   syncSchedule: string;
   hubspotClient: (accountId: string) => Promise<Client>;
+  /** Deletes the account's Fathom webhook before its credentials go (services.beforeUninstall). */
+  beforeUninstall: (accountId: string) => Promise<void>;
 };
 
 /** The admin settings API. Mounted behind signedCaller; everything here is for admins. */
@@ -95,6 +98,13 @@ export function settingsRoutes(deps: SettingsDeps): Router {
 
   router.delete('/fathom', async (_req, res) => {
     res.json(withOffer(res, await disconnectFathom(deps.fathom, callerOf(res))));
+  });
+
+  // "Remove the app and delete our data": HubSpot uninstalls the app, then everything goes at once.
+  router.delete('/installation', async (_req, res) => {
+    const { hubspotClient, beforeUninstall } = deps;
+    await removeInstallation({ db, logger: deps.fathom.logger, hubspotClient, beforeUninstall }, callerOf(res));
+    res.json({ status: 'removed' });
   });
 
   router.post('/sync', async (_req, res) => {

@@ -113,6 +113,7 @@ export async function completeInstall(
     const account = (await tx.query<{ id: string; inserted: boolean }>(
       `INSERT INTO accounts (hub_id, name) VALUES ($1, $2)
        ON CONFLICT (hub_id) DO UPDATE SET status = 'active', uninstalled_at = NULL, purge_after = NULL,
+         installed_at = now(),
          name = coalesce(EXCLUDED.name, accounts.name), updated_at = now()
        RETURNING id, (xmax = 0) AS inserted`,
       [info.hubId, info.hubDomain],

@@ -2,27 +2,37 @@ import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenancy.ts';
 
 /**
- * The app was uninstalled from a portal (HubSpot's lifecycle event, or a refresh answered
- * invalid_grant): stop syncing, destroy every stored credential, and schedule the account's data
- * for purging after the grace period. `beforeDestroy` gets a last chance to undo outside state
- * (the Fathom webhook) while the credentials still exist. A reinstall within the grace period
- * keeps the data. Returns false for a portal we do not know.
+ * The app was uninstalled from a portal (HubSpot's journal says so, or an admin removed it from
+ * the settings page): stop syncing, destroy every stored credential, and schedule the account's
+ * data for purging after the grace period. `beforeDestroy` gets a last chance to undo outside
+ * state (the Fathom webhook) while the credentials still exist; its failure never stops the
+ * uninstall. A reinstall within the grace period keeps the data. Returns false for a portal we do
+ * not know or that is already uninstalled.
+ *
+ * A refresh answered invalid_grant does not come here: it marks the HubSpot connection
+ * needs_reauth (connections/oauthTokens.ts), which stops the syncs until an admin reinstalls.
  */
 export async function uninstallPortal(
   db: Database,
   hubId: number,
-  options: { graceMs: number; beforeDestroy?: (accountId: string) => Promise<void> },
+  options: { graceMs: number; beforeDestroy?: (accountId: string) => Promise<void>; occurredAt?: Date },
 ): Promise<boolean> {
   const account = await withSystem(db, async (tx) =>
-    (await tx.query<{ id: string }>(`SELECT id FROM accounts WHERE hub_id = $1`, [hubId])).rows[0],
+    (await tx.query<{ id: string; status: string; installed_at: Date }>(
+      `SELECT id, status, installed_at FROM accounts WHERE hub_id = $1`,
+      [hubId],
+    )).rows[0],
   );
-  if (!account) return false;
+  if (!account || account.status !== 'active') return false;
+  // An uninstall from before the portal's latest install belongs to an earlier installation.
+  if (options.occurredAt && options.occurredAt <= account.installed_at) return false;
   await options.beforeDestroy?.(account.id).catch(() => {});
   await withSystem(db, async (tx) => {
     await tx.query(
-      `UPDATE accounts SET status = 'uninstalled', uninstalled_at = now(), purge_after = now() + $2 * interval '1 millisecond', updated_at = now()
+      `UPDATE accounts SET status = 'uninstalled', uninstalled_at = coalesce($3, now()),
+              purge_after = now() + $2 * interval '1 millisecond', updated_at = now()
         WHERE id = $1`,
-      [account.id, options.graceMs],
+      [account.id, options.graceMs, options.occurredAt ?? null],
     );
     await tx.query(
       `UPDATE api_connections SET status = 'revoked', key_id = NULL, access_token_enc = NULL, refresh_token_enc = NULL,
@@ -34,6 +44,22 @@ export async function uninstallPortal(
   return true;
 }
 
+/**
+ * HubSpot's journal says the portal installed the app again. Within the grace period this keeps
+ * the data: the account is active again (its HubSpot tokens arrive with the install's OAuth
+ * callback, which does the same). An install older than the uninstall changes nothing.
+ */
+export async function reinstallPortal(db: Database, hubId: number, occurredAt: Date): Promise<boolean> {
+  return withSystem(db, async (tx) =>
+    ((await tx.query(
+      `UPDATE accounts SET status = 'active', uninstalled_at = NULL, purge_after = NULL, installed_at = $2,
+              updated_at = now()
+        WHERE hub_id = $1 AND status = 'uninstalled' AND uninstalled_at < $2`,
+      [hubId, occurredAt],
+    )).rowCount ?? 0) > 0,
+  );
+}
+
 /** Deletes every account whose grace period after uninstall is over (cascading to all its rows). */
 export async function purgeUninstalledAccounts(db: Database): Promise<number[]> {
   return withSystem(db, async (tx) =>
@@ -43,16 +69,17 @@ export async function purgeUninstalledAccounts(db: Database): Promise<number[]> 
   );
 }
 
+/** Deletes one account and, by cascade, everything of it, now (the admin's "remove and delete"). */
+export async function purgeAccount(db: Database, accountId: string): Promise<void> {
+  await withSystem(db, (tx) => tx.query(`DELETE FROM accounts WHERE id = $1`, [accountId]));
+}
+
 /**
  * HubSpot's GDPR delete of a contact: remove its links, and the participant rows and transcript
  * attribution of the emails that linked calls to it. Returns the number of links removed.
  */
-export async function forgetContact(db: Database, hubId: number, contactId: number): Promise<number> {
-  const account = await withSystem(db, async (tx) =>
-    (await tx.query<{ id: string }>(`SELECT id FROM accounts WHERE hub_id = $1`, [hubId])).rows[0],
-  );
-  if (!account) return 0;
-  return withTenant(db, { accountId: account.id }, async (tx) => {
+export async function forgetContact(db: Database, accountId: string, contactId: number): Promise<number> {
+  return withTenant(db, { accountId }, async (tx) => {
     const emails = (await tx.query<{ email: string }>(
       `SELECT DISTINCT matched_email AS email FROM conversation_crm_links
         WHERE account_id = app_account_id() AND object_type = 'contacts' AND object_id = $1 AND matched_email IS NOT NULL`,
@@ -70,6 +97,21 @@ export async function forgetContact(db: Database, hubId: number, contactId: numb
     return (await tx.query(
       `DELETE FROM conversation_crm_links WHERE account_id = app_account_id() AND object_type = 'contacts' AND object_id = $1`,
       [contactId],
-    )).rowCount;
+    )).rowCount ?? 0;
   });
+}
+
+/** A contact or deal was deleted in HubSpot: its links go (the calls stay, linked to the rest). */
+export async function dropLinks(
+  db: Database,
+  accountId: string,
+  objectType: 'contacts' | 'deals',
+  objectId: number,
+): Promise<number> {
+  return withTenant(db, { accountId }, async (tx) =>
+    (await tx.query(
+      `DELETE FROM conversation_crm_links WHERE account_id = app_account_id() AND object_type = $1 AND object_id = $2`,
+      [objectType, objectId],
+    )).rowCount ?? 0,
+  );
 }

@@ -1,5 +1,6 @@
 import { PgBoss } from 'pg-boss';
 import type { Database } from '../db/database.ts';
+import { createHubSpotQueues, startHubSpotWorkers, type HubSpotJobServices } from '../hubspot/hubspotJobs.ts';
 import { purgeUninstalledAccounts } from '../hubspot/lifecycle.ts';
 import type { Logger } from '../logger.ts';
 import { countingFailures } from '../metrics.ts';
@@ -31,6 +32,8 @@ export async function startJobs(options: {
   syncSchedule: string;
   work: boolean;
   sync: SyncServices;
+  /** HubSpot's webhook events and its lifecycle journal. */
+  hubspot?: HubSpotJobServices;
   tuning?: JobTuning;
 }): Promise<Jobs> {
   const { db, logger } = options;
@@ -46,6 +49,7 @@ export async function startJobs(options: {
   await boss.start();
   await boss.createQueue(QUEUES.syncTick, { policy: 'exclusive' });
   await createSyncQueues(boss, tuning);
+  if (options.hubspot) await createHubSpotQueues(boss, options.hubspot);
   await boss.schedule(QUEUES.syncTick, options.syncSchedule, {}, { tz: 'UTC' });
 
   if (options.work) {
@@ -56,6 +60,7 @@ export async function startJobs(options: {
       return { queued, purged };
     }));
     await startSyncWorkers(boss, options.sync, tuning);
+    if (options.hubspot) await startHubSpotWorkers(boss, options.hubspot, logger);
   }
 
   return {

@@ -62,8 +62,55 @@ export function SettingsView({ api }: { api: Api }) {
       <Divider />
       <PeopleSection api={api} />
       <Divider />
+      <DataSection api={api} />
+    </Flex>
+  );
+}
+
+/** What is stored, and the admin's way to remove the app and delete it all at once (asks first). */
+function DataSection({ api }: { api: Api }) {
+  const [confirming, setConfirming] = useState(false);
+  const [removed, setRemoved] = useState(false);
+  const { busy, problem, run } = useAction();
+  if (removed) {
+    return (
+      <Alert title="The app was removed" variant="success">
+        The app was uninstalled from this portal and everything it stored was deleted.
+      </Alert>
+    );
+  }
+  return (
+    <Flex direction="column" gap="sm">
       <Heading>Data</Heading>
-      <Text>The app stores your Fathom calls (titles, times, participants, transcripts, summaries, action items), their analysis, and your team's coaching, for this portal only, with Fathom and HubSpot credentials encrypted. Uninstalling the app deletes all of it.</Text>
+      <Text>
+        The app stores your Fathom calls (titles, times, participants, transcripts, summaries, action items), their
+        analysis, and your team's coaching, for this portal only, with Fathom and HubSpot credentials encrypted. When the
+        app is uninstalled, the credentials are destroyed at once and the rest is deleted after 30 days, unless the app is
+        installed again.
+      </Text>
+      {problem ? <Alert title="The app was not removed" variant="danger">{problem}</Alert> : null}
+      {confirming ? (
+        <Alert title="Remove the app and delete all its data now?" variant="danger">
+          This uninstalls the app from this portal and deletes every call, analysis and coaching message it stored, at
+          once. It cannot be undone.
+        </Alert>
+      ) : null}
+      <Flex direction="row" gap="xs">
+        {confirming ? (
+          <>
+            <Button
+              variant="destructive"
+              disabled={busy}
+              onClick={() => void run(() => api.delete('/api/settings/installation'), () => setRemoved(true))}
+            >
+              Yes, remove the app and delete everything
+            </Button>
+            <Button disabled={busy} onClick={() => setConfirming(false)}>Cancel</Button>
+          </>
+        ) : (
+          <Button variant="destructive" onClick={() => setConfirming(true)}>Remove the app and delete our data</Button>
+        )}
+      </Flex>
     </Flex>
   );
 }

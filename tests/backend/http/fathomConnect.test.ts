@@ -121,24 +121,23 @@ describe('disconnecting Fathom', () => {
   });
 });
 
-describe('uninstall and privacy deletion', () => {
-  const hubspotEvent = (events: unknown[], secret = clientSecret) => signedFetch(backend.url, '/webhooks/hubspot', { clientSecret: secret, method: 'POST', body: events });
-
-  test('an unsigned HubSpot event is 401; a signed one for an unknown portal is a no-op 200', async () => {
-    expect((await hubspotEvent([{ portalId: HUB, subscriptionType: 'contact.privacyDeletion', objectId: 1000 }], 'not-the-secret')).status).toBe(401);
-    expect((await hubspotEvent([{ portalId: 1, subscriptionType: 'app.uninstall' }])).status).toBe(200);
+describe('uninstall', () => {
+  test('an unsigned HubSpot event is 401', async () => {
+    const answer = await signedFetch(backend.url, '/webhooks/hubspot', {
+      clientSecret: 'not-the-secret',
+      method: 'POST',
+      body: [{ portalId: HUB, subscriptionType: 'contact.privacyDeletion', objectId: 1000 }],
+    });
+    expect(answer.status).toBe(401);
   });
 
-  test("a contact's privacy deletion removes its links and its person from the calls", async () => {
-    const emailsOf = async () =>
-      (await withSystem(backend.testDb.db, (tx) => tx.query('SELECT 1 FROM conversation_crm_links WHERE account_id = $1 AND object_type = $2 AND object_id = $3', [tenant.accountId, 'contacts', 1000]))).rowCount;
-    expect(await emailsOf()).toBe(1);
-    expect((await hubspotEvent([{ portalId: HUB, subscriptionType: 'contact.privacyDeletion', objectId: 1000, eventId: 1 }])).status).toBe(200);
-    expect(await emailsOf()).toBe(0);
-  });
-
-  test('an uninstall destroys every credential, the cards stop answering, and the data is purged after the grace period', async () => {
-    expect((await hubspotEvent([{ portalId: HUB, subscriptionType: 'app.uninstall' }])).status).toBe(200);
+  test('an uninstall deletes the Fathom webhook with the connection’s own key, destroys every credential, the cards stop answering, and the data is purged after the grace period', async () => {
+    expect(fathom.webhooks.size).toBe(1);
+    // The path HubSpot's journal and the admin's "remove" take, with the hook services wire in.
+    const { uninstallPortal, purgeUninstalledAccounts } = await import('../../../backend/src/hubspot/lifecycle.ts');
+    expect(await uninstallPortal(backend.testDb.db, HUB, { graceMs: 0, beforeDestroy: backend.services.beforeUninstall })).toBe(true);
+    // Fathom no longer posts calls for a portal that is gone.
+    expect(fathom.webhooks.size).toBe(0);
     const connections = (await withSystem(backend.testDb.db, (tx) =>
       tx.query(`SELECT status, api_key_enc, webhook_secret_enc, access_token_enc FROM api_connections WHERE account_id = $1`, [tenant.accountId]),
     )).rows;
@@ -148,7 +147,6 @@ describe('uninstall and privacy deletion', () => {
       identity: { portalId: HUB, userId: HUB * 10 + 3, userEmail: `rep1@${HUB}.example.com` },
     });
     expect(card.status).toBe(404);
-    const { purgeUninstalledAccounts } = await import('../../../backend/src/hubspot/lifecycle.ts');
     expect(await purgeUninstalledAccounts(backend.testDb.db)).toEqual([HUB]);
     expect(await conversationsCount()).toBe(0);
   });

@@ -1,0 +1,40 @@
+import type { Client } from '@hubspot/api-client';
+import type { Database } from '../db/database.ts';
+import { Forbidden, UpstreamFailed } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Caller } from '../users/caller.ts';
+import { purgeAccount } from './lifecycle.ts';
+
+export type RemoveInstallationDeps = {
+  db: Database;
+  logger: Logger;
+  hubspotClient(accountId: string): Promise<Client>;
+  beforeUninstall(accountId: string): Promise<void>;
+};
+
+/**
+ * An admin's "Remove the app and delete our data": uninstalls the app from the portal through
+ * HubSpot's uninstall API (with the portal's own token), deletes the Fathom webhook, then deletes
+ * the account and everything of it at once, with no grace period. If HubSpot does not confirm
+ * the uninstall, nothing is deleted.
+ */
+export async function removeInstallation(deps: RemoveInstallationDeps, caller: Caller): Promise<void> {
+  if (caller.role !== 'admin') throw new Forbidden('Only admins remove the app.');
+  const client = await deps.hubspotClient(caller.accountId);
+  let status: number;
+  try {
+    status = (await client.apiRequest({ method: 'DELETE', path: '/appinstalls/2026-03/external-install' })).status;
+  } catch {
+    throw new UpstreamFailed(
+      'HubSpot could not be reached to uninstall the app. Nothing was deleted; try again in a minute.',
+    );
+  }
+  if (status < 200 || status >= 300) {
+    throw new UpstreamFailed(
+      `HubSpot did not uninstall the app (HTTP ${status}). Nothing was deleted; try again in a minute.`,
+    );
+  }
+  await deps.beforeUninstall(caller.accountId).catch(() => {});
+  await purgeAccount(deps.db, caller.accountId);
+  deps.logger.info({ accountId: caller.accountId }, 'app removed by an admin; account data deleted');
+}
