@@ -158,19 +158,14 @@ export async function startHubSpotStandIn(
         }
         return json(res, 200, issue(state.grantedScopes));
       }
-      return json(res, 400, { error: 'unsupported_grant_type' });
-    }
-    // Client credentials (the journal guide's token endpoint): an app token, no portal.
-    if (req.method === 'POST' && url.pathname === '/oauth/v1/token') {
-      const form = await formOf(req);
-      if (form.get('grant_type') !== 'client_credentials') return json(res, 400, { error: 'unsupported_grant_type' });
-      if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) {
-        return json(res, 400, { error: 'invalid_client', error_description: 'unknown client' });
+      // Client credentials (for the webhooks journal API only): an app token, no portal.
+      if (form.get('grant_type') === 'client_credentials') {
+        if (!(form.get('scope') ?? '').split(' ').includes('developer.webhooks_journal.read')) return json(res, 400, { error: 'invalid_scope' });
+        const token = `cc-${randomBytes(12).toString('hex')}`;
+        clientCredentialsTokens.add(token);
+        return json(res, 200, { token_type: 'bearer', access_token: token, expires_in: 1800 });
       }
-      if (!(form.get('scope') ?? '').split(' ').includes('developer.webhooks_journal.read')) return json(res, 400, { error: 'invalid_scope' });
-      const token = `cc-${randomBytes(12).toString('hex')}`;
-      clientCredentialsTokens.add(token);
-      return json(res, 200, { token_type: 'bearer', access_token: token, expires_in: 1800 });
+      return json(res, 400, { error: 'unsupported_grant_type' });
     }
     if (url.pathname.startsWith('/webhooks-journal/')) {
       if (!clientCredentialsTokens.has((req.headers.authorization ?? '').replace('Bearer ', ''))) {

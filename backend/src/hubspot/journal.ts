@@ -140,11 +140,11 @@ async function applyEvent(deps: JournalDeps, raw: unknown, run: JournalRun): Pro
 
 /** The app's client-credentials token (the journal API acts for the app, not for a portal). */
 async function clientCredentialsToken(deps: JournalDeps): Promise<string> {
-  // HubSpot's journal guide documents the client-credentials grant on this endpoint.
+  // The 2026-03 token endpoint issues client-credentials tokens for the journal API (/oauth/v1 retires 2027-02-16).
   const answer = tokenAnswer.safeParse(
     await postTokenForm({
       provider: 'HubSpot',
-      url: `${deps.apiBase}/oauth/v1/token`,
+      url: `${deps.apiBase}/oauth/2026-03/token`,
       form: {
         grant_type: 'client_credentials',
         client_id: deps.clientId,
