@@ -178,7 +178,7 @@ describe('conversations card', () => {
   test('a 429 from HubSpot says to wait, and trying again works', async () => {
     let busy = true;
     const renderer = renderCard({
-      [`GET ${LIST}`]: () => (busy ? { status: 429, body: { status: 'error', message: 'rate limited' } } : { body: { items: [item(1)], nextCursor: null, viewer: { role: 'rep' } } }),
+      [`GET ${LIST}`]: () => (busy ? { status: 429 as const, body: { status: 'error' as const, message: 'You have reached your secondly limit.', category: 'RATE_LIMITS' as const } } : { body: { items: [item(1)], nextCursor: null, viewer: { role: 'rep' } } }),
     });
     await renderer.waitFor(() => expect(renderer.find(ErrorState).props.title).toBe('Too many requests right now'));
     expect(renderer.find(ErrorState).find(Text).text).toMatch(/Wait a few seconds/);

@@ -1,31 +1,31 @@
 import { describe, expect, test } from '@jest/globals';
-import { Alert, Button, Heading, Input, ProgressBar, Select, StatusTag, TableCell, Text } from '@hubspot/ui-extensions';
+import { Alert, Button, Heading, Input, Modal, ProgressBar, Select, StatusTag, TableCell, Text } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
-import { createApi } from '@fathom-hubspot/ui-shared';
+import { createApi, type FathomStatus, type People, type Person, type SyncLog } from '@fathom-hubspot/ui-shared';
 import { SettingsView } from '../../hubspot-app/app/settings/SettingsView';
-import { fakeBackend } from './fakeBackend';
+import { fakeBackend, type Routes } from './fakeBackend';
 
-const keyOnly = { available: false, reason: 'Connecting with a Fathom login is not set up on this server, so connect Fathom with an API key.' };
-const notConnected = {
-  connected: false, authType: null, status: null, webhookRegistered: false, lastSyncedAt: null, lastError: null, backfillSince: null, oauth: keyOnly,
+const keyOnly = { available: false, reason: 'Connecting with a Fathom login is not set up on this server, so connect Fathom with an API key.' } as const;
+const notConnected: FathomStatus = {
+  connected: false, connectionId: null, authType: null, status: null, webhookRegistered: false, lastSyncedAt: null, lastError: null,
+  backfillSince: null, backfillCompletedAt: null, oauth: keyOnly,
 };
 const connectUrl = 'https://fathom-hubspot.example.com/oauth/fathom/start?link=k1.sealed';
-const withOAuth = { ...notConnected, oauth: { available: true, connectUrl, expiresInSeconds: 600 } };
-const connected = { ...notConnected, connected: true, status: 'active', webhookRegistered: true };
-const log = (overrides: Record<string, unknown>) => ({
-  id: 'l1', kind: 'backfill', status: 'succeeded', startedAt: '2026-11-20T10:00:00.000Z', durationSeconds: 42.5,
-  pages: 3, meetingsNew: 70, meetingsUpdated: 2, meetingsUnchanged: 0, errors: 0, errorMessages: [], ...overrides,
+const withOAuth: FathomStatus = { ...notConnected, oauth: { available: true, connectUrl, expiresInSeconds: 600 } };
+const connected: FathomStatus = { ...notConnected, connected: true, connectionId: 'fc1', authType: 'api_key', status: 'active', webhookRegistered: true };
+const log = (overrides: Partial<SyncLog>): SyncLog => ({
+  id: 'l1', kind: 'backfill', status: 'succeeded', startedAt: '2026-11-20T10:00:00.000Z', finishedAt: '2026-11-20T10:00:42.500Z',
+  durationSeconds: 42.5, pages: 3, meetingsNew: 70, meetingsUpdated: 2, meetingsUnchanged: 0, errors: 0, errorMessages: [], ...overrides,
 });
-const people = {
-  items: [
-    { hubspotUserId: 1, email: 'ada@x.example.com', role: 'admin', managerHubspotUserId: null },
-    { hubspotUserId: 3, email: 'rita@x.example.com', role: 'rep', managerHubspotUserId: null },
-  ],
-};
+const logs = (items: SyncLog[], nextScheduledRun: string | null = null) => ({ items, nextCursor: null, nextScheduledRun });
+const person = (hubspotUserId: number, email: string, role: Person['role']): Person => ({
+  id: `u${hubspotUserId}`, hubspotUserId, email, displayName: null, role, managerHubspotUserId: null,
+});
+const people: People = { items: [person(1, 'ada@x.example.com', 'admin'), person(3, 'rita@x.example.com', 'rep')], nextCursor: null };
 
-function renderPage(routes: Parameters<typeof fakeBackend>[0]) {
+function renderPage(routes: Routes) {
   const backend = fakeBackend({
-    'GET /api/settings/sync-logs': { body: { items: [] } },
+    'GET /api/settings/sync-logs': { body: logs([]) },
     'GET /api/settings/roles': { body: people },
     ...routes,
   });
@@ -41,7 +41,11 @@ describe('settings page', () => {
     await page.waitFor(() => expect(buttonTexts(page)).toContain('Sync now'));
     expect(page.find(StatusTag).text).toBe('Not connected');
     expect(page.find(Input, { name: 'apiKey' }).props.type).toBe('password');
-    expect(buttonTexts(page)).toEqual(['Connect with key', 'Sync now', 'Import users from HubSpot', 'Remove the app and delete our data']);
+    // The last two sit in the removal's confirmation modal, which HubSpot shows only when it is opened.
+    expect(buttonTexts(page)).toEqual([
+      'Connect with key', 'Sync now', 'Import users from HubSpot', 'Remove the app and delete our data',
+      'Yes, remove the app and delete everything', 'Cancel',
+    ]);
     expect(page.findAll(Text).map((t) => t.text)).toContain(keyOnly.reason);
     expect(page.findAll(Button).find((b) => b.text === 'Sync now')!.props.disabled).toBe(true);
   });
@@ -49,7 +53,7 @@ describe('settings page', () => {
   test('connected: Replace key and Disconnect; connecting sends the key and the start date', async () => {
     const page = renderPage({
       'GET /api/settings/fathom': { body: connected },
-      'PUT /api/settings/fathom': { body: connected },
+      'PUT /api/settings/fathom': { body: { ...connected, syncJobId: 'job-1' } },
     });
     await page.waitFor(() => expect(page.find(StatusTag).text).toBe('Connected'));
     expect(buttonTexts(page)).toEqual(expect.arrayContaining(['Replace key', 'Disconnect']));
@@ -99,8 +103,8 @@ describe('settings page', () => {
       'GET /api/settings/fathom': { body: connected },
       'GET /api/settings/sync-logs': () =>
         polls++ === 0
-          ? { body: { items: [log({ status: 'running', durationSeconds: null, pages: 4, meetingsNew: 97 })] } }
-          : { body: { items: [log({})] } },
+          ? { body: logs([log({ status: 'running', finishedAt: null, durationSeconds: null, pages: 4, meetingsNew: 97 })]) }
+          : { body: logs([log({})]) },
     });
     await page.waitFor(() => expect(page.maybeFind(ProgressBar)).not.toBeNull());
     expect(page.find(ProgressBar).props).toMatchObject({ title: 'Importing your Fathom history', valueDescription: '4 pages, 99 calls so far' });
@@ -112,7 +116,7 @@ describe('settings page', () => {
     const page = renderPage({
       'GET /api/settings/fathom': { body: connected },
       'GET /api/settings/sync-logs': {
-        body: { items: [log({ status: 'failed', errorMessages: ['Fathom failed to list meetings: HTTP 503'] })], nextScheduledRun: '2026-11-25T05:30:00.000Z' },
+        body: logs([log({ status: 'failed', errorMessages: ['Fathom failed to list meetings: HTTP 503'] })], '2026-11-25T05:30:00.000Z'),
       },
     });
     await page.waitFor(() => expect(page.findAll(TableCell).length).toBeGreaterThan(0));
@@ -126,7 +130,7 @@ describe('settings page', () => {
       'PUT /api/settings/roles': (body) =>
         (body as { role: string }).role === 'rep'
           ? { status: 409, body: { error: 'conflict', message: 'This is the last admin of the portal: make someone else an admin first.' } }
-          : { body: {} },
+          : { body: { ...person(3, 'rita@x.example.com', 'manager') } },
     });
     await page.waitFor(() => expect(page.findAll(Select).length).toBeGreaterThan(0));
     page.find(Select, { name: 'role-3' }).trigger('onChange', 'manager' as never);
@@ -146,22 +150,17 @@ describe('settings page', () => {
     await page.waitFor(() => expect(page.findAll(Text).map((t) => t.text)).toContain('12 HubSpot users found, 9 added as reps.'));
   });
 
-  test('"Remove the app and delete our data" asks first; Cancel sends nothing, confirming calls the removal once', async () => {
+  test('"Remove the app and delete our data" asks in a modal first; only confirming calls the removal, once', async () => {
     const page = renderPage({
       'GET /api/settings/fathom': { body: connected },
       'DELETE /api/settings/installation': { body: { status: 'removed' } },
     });
-    const button = (text: string) => page.findAll(Button).find((b) => b.text === text);
-    await page.waitFor(() => expect(button('Remove the app and delete our data')).toBeDefined());
-    button('Remove the app and delete our data')!.trigger('onClick');
-    await page.waitFor(() => expect(button('Yes, remove the app and delete everything')).toBeDefined());
-    expect(page.findAll(Alert).map((a) => a.props.title)).toContain('Remove the app and delete all its data now?');
-    button('Cancel')!.trigger('onClick');
-    await page.waitFor(() => expect(button('Remove the app and delete our data')).toBeDefined());
+    const remove = () => page.findAll(Button).find((b) => b.text === 'Remove the app and delete our data');
+    await page.waitFor(() => expect(remove()).toBeDefined());
+    const modal = remove()!.props.overlay!.find(Modal);
+    expect(modal.props.title).toBe('Remove the app and delete all its data now?');
     expect(page.backend.calls.filter((c) => c.path === '/api/settings/installation')).toEqual([]);
-    button('Remove the app and delete our data')!.trigger('onClick');
-    await page.waitFor(() => expect(button('Yes, remove the app and delete everything')).toBeDefined());
-    button('Yes, remove the app and delete everything')!.trigger('onClick');
+    modal.findAll(Button).find((b) => b.text === 'Yes, remove the app and delete everything')!.trigger('onClick');
     await page.waitFor(() => expect(page.findAll(Alert).map((a) => a.props.title)).toContain('The app was removed'));
     expect(page.backend.calls.filter((c) => c.path === '/api/settings/installation')).toEqual([
       { method: 'DELETE', path: '/api/settings/installation', body: undefined },
@@ -176,11 +175,9 @@ describe('settings page', () => {
         body: { error: 'upstream_failed', message: 'HubSpot did not uninstall the app (HTTP 503). Nothing was deleted; try again in a minute.' },
       },
     });
-    const button = (text: string) => page.findAll(Button).find((b) => b.text === text);
-    await page.waitFor(() => expect(button('Remove the app and delete our data')).toBeDefined());
-    button('Remove the app and delete our data')!.trigger('onClick');
-    await page.waitFor(() => expect(button('Yes, remove the app and delete everything')).toBeDefined());
-    button('Yes, remove the app and delete everything')!.trigger('onClick');
+    const remove = () => page.findAll(Button).find((b) => b.text === 'Remove the app and delete our data');
+    await page.waitFor(() => expect(remove()).toBeDefined());
+    remove()!.props.overlay!.find(Modal).findAll(Button).find((b) => b.text === 'Yes, remove the app and delete everything')!.trigger('onClick');
     await page.waitFor(() => expect(page.findAll(Alert).map((a) => a.props.title)).toContain('The app was not removed'));
     expect(page.findAll(Alert).find((a) => a.props.title === 'The app was not removed')!.text).toMatch(/Nothing was deleted/);
   });
@@ -191,5 +188,71 @@ describe('settings page', () => {
     expect(page.find(Text).text).toMatch(/managed by your portal's admins/);
     expect(page.findAll(Button)).toEqual([]);
     expect(page.findAll(Input)).toEqual([]);
+  });
+
+  describe('by section', () => {
+    test('sync: "Sync now" starts a sync and reloads the log; a second says one is already queued', async () => {
+      let posts = 0;
+      const page = renderPage({
+        'GET /api/settings/fathom': { body: connected },
+        'POST /api/settings/sync': () => (posts++ === 0 ? { status: 202, body: { jobId: 'job-1', alreadyQueued: false } } : { status: 202, body: { jobId: null, alreadyQueued: true } }),
+      });
+      const syncNow = () => page.findAll(Button).find((b) => b.text === 'Sync now')!;
+      await page.waitFor(() => expect(syncNow().props.disabled).toBe(false));
+      const logReads = () => page.backend.calls.filter((c) => c.path.startsWith('/api/settings/sync-logs')).length;
+      const before = logReads();
+      syncNow().trigger('onClick');
+      await page.waitFor(() => expect(page.findAll(Text).map((t) => t.text)).toContain('Sync started.'));
+      await page.waitFor(() => expect(logReads()).toBe(before + 1));
+      syncNow().trigger('onClick');
+      await page.waitFor(() => expect(page.findAll(Text).map((t) => t.text)).toContain('A sync is already queued.'));
+    });
+
+    test('sync: a refused "Sync now" shows the reason in the sync section', async () => {
+      const page = renderPage({
+        'GET /api/settings/fathom': { body: connected },
+        'POST /api/settings/sync': { status: 409, body: { error: 'conflict', message: 'Fathom is not connected yet: connect it first, then sync.' } },
+      });
+      await page.waitFor(() => expect(buttonTexts(page)).toContain('Sync now'));
+      page.findAll(Button).find((b) => b.text === 'Sync now')!.trigger('onClick');
+      await page.waitFor(() => expect(page.find(Alert).props.title).toBe('The sync did not start'));
+      expect(page.find(Alert).text).toBe('Fathom is not connected yet: connect it first, then sync.');
+    });
+
+    test('people: an import HubSpot refuses shows why, and the list stays', async () => {
+      const page = renderPage({
+        'GET /api/settings/fathom': { body: connected },
+        'POST /api/settings/roles/import': {
+          status: 502,
+          body: { error: 'upstream_failed', message: "HubSpot did not list the portal's users (HTTP 403). The app needs the optional settings.users.read permission: reinstall it to grant it." },
+        },
+      });
+      await page.waitFor(() => expect(buttonTexts(page)).toContain('Import users from HubSpot'));
+      page.findAll(Button).find((b) => b.text === 'Import users from HubSpot')!.trigger('onClick');
+      await page.waitFor(() => expect(page.find(Alert).text).toMatch(/settings\.users\.read/));
+      expect(page.findAll(Select).map((select) => select.props.name)).toEqual(['role-1', 'role-3', 'manager-3']);
+    });
+
+    test('a section that cannot load says so on its own; the others work', async () => {
+      const page = renderPage({
+        'GET /api/settings/fathom': { body: connected },
+        'GET /api/settings/roles': { status: 500, body: { error: 'internal', message: 'Something went wrong on our side.' } },
+      });
+      await page.waitFor(() => expect(buttonTexts(page)).toContain('Try again'));
+      expect(buttonTexts(page)).toEqual([
+        'Replace key', 'Disconnect', 'Sync now', 'Try again',
+        'Remove the app and delete our data', 'Yes, remove the app and delete everything', 'Cancel',
+      ]);
+      expect(page.findAll(Heading).map((h) => h.text)).toEqual(['Fathom', 'Sync', 'Data']);
+    });
+
+    test('data: says what is stored, and that an uninstall keeps it for the 30-day grace period, not that it deletes it', async () => {
+      const page = renderPage({ 'GET /api/settings/fathom': { body: connected } });
+      await page.waitFor(() => expect(page.findAll(Heading).map((h) => h.text)).toContain('Data'));
+      const text = page.findAll(Text).map((t) => t.text).join('\n');
+      expect(text).toMatch(/transcripts, summaries, action items/);
+      expect(text).toMatch(/kept for 30 days in case you reinstall, then deleted for good/);
+      expect(text).not.toMatch(/Uninstalling the app deletes all of it/);
+    });
   });
 });

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
 import { refuseOversizedBodies } from './bodyLimit.ts';
 import { cardRoutes } from './cardRoutes.ts';
+import { docsRoutes } from './docsRoutes.ts';
 import { errorHandler, notFoundHandler } from './errorHandler.ts';
 import { fathomOAuthRoutes } from './fathomOAuthRoutes.ts';
 import { fathomWebhookRoutes } from './fathomWebhookRoutes.ts';
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.trustProxyHops);
   app.use(requestLog(logger, { onEnd: observeRequest(services.metrics) }));
   app.use(healthRoutes(db));
+  app.use(docsRoutes());
   app.use(metricsRoutes(services.metrics.registry, config.metricsToken));
   const limits = publicRateLimits();
   app.use('/oauth', limits.oauth);

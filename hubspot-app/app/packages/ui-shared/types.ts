@@ -151,6 +151,18 @@ export type CoachingList = { items: CoachingMessage[]; viewer: Viewer };
 /** GET /api/cards/coaching/trend: the rep's recent calls, oldest first. */
 export type Trend = { points: Array<{ startedAt: string; score: number | null; repTalkRatio: number | null }> };
 
+/** The settings API, answer type by "METHOD path" (the UI tests' fake backend answers by these). */
+export type SettingsAnswers = {
+  'GET /api/settings/fathom': FathomStatus;
+  'PUT /api/settings/fathom': FathomConnected;
+  'DELETE /api/settings/fathom': FathomStatus;
+  'GET /api/settings/sync-logs': SyncLogs;
+  'POST /api/settings/sync': SyncStarted;
+  'GET /api/settings/roles': People;
+  'PUT /api/settings/roles': Person;
+  'POST /api/settings/roles/import': UsersImported;
+};
+
 // ---- home page (/api/home/*) ----
 
 /** One rep on the home page, for the period asked. */

@@ -1,0 +1,106 @@
+import { useState } from 'react';
+import { Alert, Button, Flex, Heading, Input, StatusTag, Text } from '@hubspot/ui-extensions';
+import {
+  useAction,
+  type Api,
+  type FathomConnected,
+  type FathomStatus,
+  type OAuthOffer,
+} from '@fathom-hubspot/ui-shared';
+
+/** What the connection looks like to an admin, in four words or fewer. */
+export function connectionLabel(status: FathomStatus): {
+  text: string;
+  variant: 'success' | 'warning' | 'danger' | 'default';
+} {
+  if (status.connected && !status.webhookRegistered) return { text: 'Webhook missing', variant: 'warning' };
+  if (status.connected) return { text: 'Connected', variant: 'success' };
+  if (status.status === 'needs_reauth' || status.status === 'error') {
+    return { text: status.authType === 'oauth' ? 'Reconnect needed' : 'Key rejected', variant: 'danger' };
+  }
+  return { text: 'Not connected', variant: 'default' };
+}
+
+/** Connect Fathom (its consent page, or an API key), replace the key, or disconnect. */
+export function FathomSection({ api, status, onChange }: { api: Api; status: FathomStatus; onChange: () => void }) {
+  const [apiKey, setApiKey] = useState('');
+  const [since, setSince] = useState('');
+  const { busy, problem, run } = useAction();
+  const label = connectionLabel(status);
+  const act = (call: () => Promise<unknown>) =>
+    run(call, () => {
+      setApiKey('');
+      onChange();
+    });
+  const connect = () =>
+    act(() =>
+      api.put<FathomConnected>('/api/settings/fathom', {
+        apiKey: apiKey.trim(),
+        ...(since ? { backfillSince: since } : {}),
+      }),
+    );
+  return (
+    <Flex direction="column" gap="sm">
+      <Flex direction="row" gap="sm" align="center">
+        <Heading>Fathom</Heading>
+        <StatusTag variant={label.variant}>{label.text}</StatusTag>
+      </Flex>
+      {status.status === 'needs_reauth' ? (
+        <Alert title="Fathom needs to be reconnected" variant="danger">
+          Fathom no longer accepts this app's access, so new calls are not syncing. Connect Fathom again below; calls
+          already synced stay.
+        </Alert>
+      ) : status.lastError && !status.connected ? (
+        <Text>{status.lastError}</Text>
+      ) : null}
+      {problem ? (
+        <Alert title="Fathom did not accept this" variant="danger">
+          {problem}
+        </Alert>
+      ) : null}
+      <OAuthConnect offer={status.oauth} connected={status.connected} onCheck={onChange} />
+      <Input
+        label={status.connected ? 'Replace the Fathom API key' : 'Or paste a Fathom API key'}
+        name="apiKey"
+        type="password"
+        value={apiKey}
+        onChange={setApiKey}
+        description="In Fathom: Settings → API access. The key is checked with Fathom and stored encrypted."
+      />
+      <Input label="Sync calls since (optional, YYYY-MM-DD)" name="backfillSince" value={since} onChange={setSince} />
+      <Flex direction="row" gap="xs">
+        <Button variant="primary" disabled={busy || apiKey.trim() === ''} onClick={() => void connect()}>
+          {status.connected ? 'Replace key' : 'Connect with key'}
+        </Button>
+        {status.connected ? (
+          <Button
+            variant="destructive"
+            disabled={busy}
+            onClick={() => void act(() => api.delete<FathomStatus>('/api/settings/fathom'))}
+          >
+            Disconnect
+          </Button>
+        ) : null}
+      </Flex>
+    </Flex>
+  );
+}
+
+/** The recommended way: Fathom's own consent page, opened in a new tab from a short-lived link. */
+function OAuthConnect({ offer, connected, onCheck }: { offer: OAuthOffer; connected: boolean; onCheck: () => void }) {
+  if (!offer.available) return <Text>{offer.reason}</Text>;
+  return (
+    <Flex direction="column" gap="xs">
+      <Text>
+        Recommended: sign in to Fathom in a new tab and allow access. When Fathom says it is connected, come back and
+        check the status.
+      </Text>
+      <Flex direction="row" gap="xs">
+        <Button variant="primary" href={{ url: offer.connectUrl, external: true }}>
+          {connected ? 'Reconnect with Fathom' : 'Connect with Fathom'}
+        </Button>
+        <Button onClick={onCheck}>Check status</Button>
+      </Flex>
+    </Flex>
+  );
+}

@@ -1,0 +1,101 @@
+import { useEffect, useState } from 'react';
+import {
+  Alert,
+  Button,
+  Flex,
+  Heading,
+  ProgressBar,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+  Text,
+} from '@hubspot/ui-extensions';
+import {
+  Failure,
+  Loading,
+  useAction,
+  useRequest,
+  type Api,
+  type SyncLog,
+  type SyncLogs,
+  type SyncStarted,
+} from '@fathom-hubspot/ui-shared';
+
+const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+const problemsOf = (log: SyncLog) =>
+  log.status === 'failed' ? (log.errorMessages.at(-1) ?? 'failed') : log.errors ? `${log.errors} retried` : '—';
+
+/** The sync log, the next scheduled run, a running sync's progress, and "Sync now". */
+export function SyncSection({ api, connected }: { api: Api; connected: boolean }) {
+  const [logs, reload] = useRequest(() => api.get<SyncLogs>('/api/settings/sync-logs?limit=10'), 'sync-logs');
+  const [note, setNote] = useState<string | null>(null);
+  const { busy, problem, run } = useAction();
+  const running = logs.status === 'ready' ? logs.data.items.find((log) => log.status === 'running') : undefined;
+  // While a run is going, look again every few seconds.
+  useEffect(() => {
+    if (!running) return;
+    const timer = setTimeout(reload, 5000);
+    return () => clearTimeout(timer);
+  }, [running, reload]);
+  if (logs.status === 'loading') return <Loading label="Loading the sync log…" />;
+  if (logs.status === 'error') return <Failure error={logs.error} onRetry={reload} />;
+  const syncNow = () =>
+    run(async () => {
+      setNote(null);
+      const answer = await api.post<SyncStarted>('/api/settings/sync');
+      setNote(answer.alreadyQueued ? 'A sync is already queued.' : 'Sync started.');
+    }, reload);
+  return (
+    <Flex direction="column" gap="sm">
+      <Heading>Sync</Heading>
+      <Text>New calls arrive within seconds by webhook; a scheduled sync catches anything missed.</Text>
+      {logs.data.nextScheduledRun ? (
+        <Text>{`Next scheduled sync: ${minute(logs.data.nextScheduledRun)} UTC`}</Text>
+      ) : null}
+      {running ? (
+        <ProgressBar
+          title={running.kind === 'backfill' ? 'Importing your Fathom history' : 'Syncing'}
+          valueDescription={`${running.pages} pages, ${running.meetingsNew + running.meetingsUpdated + running.meetingsUnchanged} calls so far`}
+        />
+      ) : null}
+      {problem ? (
+        <Alert title="The sync did not start" variant="danger">
+          {problem}
+        </Alert>
+      ) : null}
+      {note ? <Text>{note}</Text> : null}
+      <Button disabled={!connected || !!running || busy} onClick={() => void syncNow()}>
+        Sync now
+      </Button>
+      {logs.data.items.length ? (
+        <Table>
+          <TableHead>
+            <TableRow>
+              <TableHeader>Started</TableHeader>
+              <TableHeader>Status</TableHeader>
+              <TableHeader>Calls</TableHeader>
+              <TableHeader>Duration</TableHeader>
+              <TableHeader>Problems</TableHeader>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {logs.data.items.map((log) => (
+              <TableRow key={log.id}>
+                <TableCell>{minute(log.startedAt)}</TableCell>
+                <TableCell>{log.status}</TableCell>
+                <TableCell>{`${log.meetingsNew} new, ${log.meetingsUpdated} updated`}</TableCell>
+                <TableCell>{log.durationSeconds === null ? '—' : `${log.durationSeconds} s`}</TableCell>
+                <TableCell>{problemsOf(log)}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      ) : (
+        <Text>No sync has run yet.</Text>
+      )}
+    </Flex>
+  );
+}
