@@ -33,7 +33,7 @@ const envSchema = z.object({
   RUN_WORKERS: optionalString.pipe(z.stringbool({ error: 'must be true or false' }).default(true)),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(0).max(65535).optional()),
-  TRUST_PROXY_HOPS: optionalString.pipe(z.coerce.number<string>().int().min(0).max(10).default(1)),
+  TRUST_PROXY_HOPS: optionalString.pipe(z.coerce.number<string>().int().min(0).max(10).default(0)),
 });
 
 export type Config = {
@@ -70,6 +70,7 @@ export type Config = {
    * How many proxies (load balancer, CDN) stand between the internet and this process. The
    * client address, scheme and host are read from X-Forwarded-* only as far as those hops wrote
    * them; anything further left in the header was written by the client and is not believed.
+   * 0 by default (nothing in front: X-Forwarded-* is ignored); 1 behind one load balancer.
    */
   trustProxyHops: number;
 };

@@ -67,8 +67,9 @@ describe('configuration', () => {
     });
   });
 
-  test('one proxy hop is trusted by default; the count is a small number', () => {
-    expect(loadConfig({}).trustProxyHops).toBe(1);
+  test('no proxy hop is trusted by default (1 behind a load balancer); the count is a small number', () => {
+    expect(loadConfig({}).trustProxyHops).toBe(0);
+    expect(loadConfig({ TRUST_PROXY_HOPS: '1' }).trustProxyHops).toBe(1);
     expect(loadConfig({ TRUST_PROXY_HOPS: '2' }).trustProxyHops).toBe(2);
     expect(() => loadConfig({ TRUST_PROXY_HOPS: 'true' })).toThrow(/TRUST_PROXY_HOPS/);
   });
