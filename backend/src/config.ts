@@ -62,7 +62,10 @@ export type Config = {
   logLevel: string;
   /** `npm start` also runs the job workers (false: a web-only process; needs DATABASE_URL). */
   runWorkers: boolean;
-  /** When set, GET /metrics asks for `Authorization: Bearer <token>`. */
+  /**
+   * When set, GET /metrics asks for `Authorization: Bearer <token>`. Unset in production, the
+   * web port refuses /metrics (the worker's private METRICS_PORT still serves it).
+   */
   metricsToken: string | undefined;
   /** `npm run worker` serves GET /metrics on this port when set (it has no other HTTP server). */
   metricsPort: number | undefined;
