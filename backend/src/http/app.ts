@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): Express {
       (req as Request & { rawBody?: Buffer }).rawBody = buffer;
     },
   }));
-  signed.use(SIGNED, requireHubSpotSignature(config.hubspot.clientSecret, logger));
+  signed.use(SIGNED, requireHubSpotSignature(config.hubspot.clientSecret, config.publicBaseUrl, logger));
   signed.use(hubspotWebhookRoutes({ db, logger, graceMs: config.uninstallGraceMs }));
   signed.use('/api', resolveSignedCaller(db));
   signed.use('/api/cards', cardRoutes(db));
