@@ -176,9 +176,21 @@ test('connecting Fathom with OAuth and a token refresh later: no access or refre
   const before = seen.length;
   const status = (await (await asAdmin('/api/settings/fathom')).json()) as { oauth: { connectUrl: string } };
   const start = await recordingFetch(status.oauth.connectUrl, { redirect: 'manual' });
-  expect(start.status).toBe(302);
-  const consent = await fetch(start.headers.get('location')!, { redirect: 'manual' });
-  const callback = await recordingFetch(consent.headers.get('location')!, { redirect: 'manual', headers: { cookie: start.headers.get('set-cookie')!.split(';')[0]! } });
+  expect(start.status).toBe(200);
+  const cookie = start.headers.get('set-cookie')!.split(';')[0]!;
+  const confirmation = /name="confirmation" value="([^"]+)"/.exec(await start.text())![1]!;
+  const confirmed = await record(
+    'POST /oauth/fathom/start',
+    await fetch(`${backend.url}/oauth/fathom/start`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ confirmation }).toString(),
+    }),
+  );
+  expect(confirmed.status).toBe(303);
+  const consent = await fetch(confirmed.headers.get('location')!, { redirect: 'manual' });
+  const callback = await recordingFetch(consent.headers.get('location')!, { redirect: 'manual', headers: { cookie } });
   expect(callback.status).toBe(200);
   const issued = [fathom.oauthState()];
 

@@ -19,6 +19,7 @@ import { startTestBackend, type TestBackend } from '../support/testBackend.ts';
 // properly signed is stored.
 
 const HUB = 6106;
+const APP_ID = 4242_01;
 let hubspot: HubSpotStandIn;
 let fathom: FathomStandIn;
 const fathomApp = { clientId: 'fathom-app', clientSecret: randomBytes(16).toString('hex') };
@@ -34,6 +35,9 @@ beforeAll(async () => {
   fathom = await startFathomStandIn({ count: 1, oauth: fathomApp });
   backend = await startTestBackend({
     ...hubspotEnv(hubspot),
+    // As behind one load balancer: each generated request comes from its own client address.
+    TRUST_PROXY_HOPS: '1',
+    HUBSPOT_APP_ID: String(APP_ID),
     FATHOM_API_BASE: fathom.baseUrl,
     FATHOM_AUTH_BASE: fathom.authBaseUrl,
     FATHOM_CLIENT_ID: fathomApp.clientId,
@@ -182,25 +186,70 @@ test('generated install links and callbacks only ever answer 2xx, 3xx or 4xx, sh
   expect(hubspot.calls['/oauth/2026-03/token/introspect'] ?? 0).toBe(0);
 });
 
-test('generated Fathom connect links and callbacks only answer 3xx or 4xx, show nothing of the input, and connect nothing', async () => {
-  // Starting the flow with a real link stores a state for the tenant; nothing else may change.
+test('generated Fathom connect links, confirmations and callbacks only answer 2xx, 3xx or 4xx, show nothing of the input, and connect nothing', async () => {
+  // Opening a real link stores its spent nonce and a confirmation for the tenant; nothing else may change.
   const withoutStates = async () => {
     const now = await snapshot();
     return { ...now, tenant: { ...now.tenant, oauth_states: 0 } };
   };
   const before = await withoutStates();
   const realLink = () => new URL(connectLink(backend.services.sealer, backend.url, { accountId: tenant.accountId, userId: tenant.users.admin })).searchParams.get('link')!;
+  const confirmationOf = (answer: Answer) => /name="confirmation" value="([^"]+)"/.exec(answer.body)?.[1];
+  const cookieOf = (answer: Answer) => (answer.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
   await fc.assert(
     fc.asyncProperty(queryString, cookieHeader, fc.boolean(), async (query, cookie, real) => {
       const params = new URLSearchParams(query);
-      if (real) params.set('link', realLink());
+      const link = realLink();
+      if (real) params.set('link', link);
       const answer = await send('GET', `/oauth/fathom/start?${params}`, cookie === undefined ? {} : { cookie });
       expectHandled(answer, 'Fathom start', false);
-      if (real) expect(answer.headers.location).toMatch(new RegExp(`^${fathom.authBaseUrl}/oauth2/authorize\\?`));
-      else expect(answer.status).toBe(400);
+      expect(answer.headers.location).toBeUndefined();
+      if (!real) {
+        expect(answer.status).toBe(400);
+        return;
+      }
+      // A real link shows the confirmation page once; the second opening is refused.
+      expect(answer.status).toBe(200);
+      expect(confirmationOf(answer)).toMatch(/^[\w-]{43}$/);
+      const again = await send('GET', `/oauth/fathom/start?link=${encodeURIComponent(link)}`, {});
+      expect([again.status, again.headers.location]).toEqual([400, undefined]);
     }),
     { numRuns: 200 },
   );
+
+  // Confirmations: junk bodies and cookies, or a real confirmation with its cookie, without, or with another's.
+  const realConfirmation = fc.constantFrom('none', 'own cookie', 'no cookie', 'other cookie');
+  const formBody = fc.oneof(
+    fc.dictionary(fc.oneof(fc.constant('confirmation'), visible), anyText, { maxKeys: 4 }).map((entries) => new URLSearchParams(entries).toString()),
+    printable,
+  );
+  let confirmed = 0;
+  await fc.assert(
+    fc.asyncProperty(formBody, cookieHeader, realConfirmation, contentType, async (text, cookie, real, type) => {
+      const form = new URLSearchParams(text);
+      let sentCookie = cookie;
+      if (real !== 'none') {
+        const opened = await send('GET', `/oauth/fathom/start?link=${encodeURIComponent(realLink())}`, {});
+        form.set('confirmation', confirmationOf(opened)!);
+        sentCookie = real === 'own cookie' ? cookieOf(opened) : real === 'other cookie' ? `fathom_fa_connect=${randomBytes(32).toString('base64url')}` : undefined;
+      }
+      const headers: Record<string, string> = { 'content-type': real === 'none' && type !== undefined ? type : 'application/x-www-form-urlencoded' };
+      if (sentCookie !== undefined) headers.cookie = sentCookie;
+      const answer = await send('POST', '/oauth/fathom/start', headers, Buffer.from(real === 'none' ? text : form.toString()));
+      expectHandled(answer, 'Fathom confirmation', false);
+      if (real === 'own cookie') {
+        expect(answer.status).toBe(303);
+        expect(answer.headers.location).toMatch(new RegExp(`^${fathom.authBaseUrl}/oauth2/authorize\\?`));
+        confirmed += 1;
+      } else {
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(answer.headers.location).toBeUndefined();
+        expect(answer.body).not.toContain('<script>alert(1)</script>');
+      }
+    }),
+    { numRuns: 200 },
+  );
+  expect(confirmed).toBeGreaterThan(0);
 
   const realState = fc.constantFrom('none', 'own cookie', 'no cookie', 'other cookie');
   await fc.assert(
@@ -208,9 +257,11 @@ test('generated Fathom connect links and callbacks only answer 3xx or 4xx, show 
       const params = new URLSearchParams(query);
       let sentCookie = cookie;
       if (real !== 'none') {
-        const start = await send('GET', `/oauth/fathom/start?link=${encodeURIComponent(realLink())}`, {});
+        const opened = await send('GET', `/oauth/fathom/start?link=${encodeURIComponent(realLink())}`, {});
+        const own = cookieOf(opened);
+        const form = Buffer.from(new URLSearchParams({ confirmation: confirmationOf(opened)! }).toString());
+        const start = await send('POST', '/oauth/fathom/start', { 'content-type': 'application/x-www-form-urlencoded', cookie: own }, form);
         params.set('state', new URL(start.headers.location!).searchParams.get('state')!);
-        const own = (start.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
         sentCookie = real === 'own cookie' ? own : real === 'other cookie' ? `fathom_fa_connect=${randomBytes(32).toString('base64url')}` : undefined;
       }
       if (code !== undefined) params.set('code', code);
