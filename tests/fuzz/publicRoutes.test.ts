@@ -106,6 +106,10 @@ function expectHandled(answer: Answer, what: string, json = true) {
 /** What an unsigned request must never change. */
 const snapshot = async () => ({
   tenant: await countsFor(backend.testDb.db, tenant.accountId),
+  tenantAccount: (await withSystem(backend.testDb.db, (tx) => tx.query('SELECT status, hub_id FROM accounts WHERE id = $1', [tenant.accountId]))).rows[0],
+  tenantLinks: (await withSystem(backend.testDb.db, (tx) =>
+    tx.query<{ object_id: string }>('SELECT object_id::text FROM conversation_crm_links WHERE account_id = $1 ORDER BY 1', [tenant.accountId]),
+  )).rows.map((row) => row.object_id),
   ...(await withSystem(backend.testDb.db, async (tx) =>
     (await tx.query<Record<string, number>>(
       `SELECT (SELECT count(*) FROM accounts)::int AS accounts, (SELECT count(*) FROM api_connections)::int AS connections,
@@ -347,32 +351,54 @@ test('generated Fathom webhook bodies correctly signed for the connection answer
   expect([...statuses.keys()].sort()).toEqual([200, 400]);
 });
 
-test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the unsigned and badly signed ones change nothing', async () => {
+test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the unsigned and badly signed ones, naming this tenant, change nothing of it', async () => {
   const before = await snapshot();
-  const events = fc.array(
-    fc.record(
-      {
-        portalId: fc.oneof(fc.integer({ min: 1, max: 2 ** 40 }).filter((id) => id !== HUB), fc.constantFrom(-1, 0, 1e300, 'x'), fc.string({ maxLength: 10 })),
-        subscriptionType: fc.oneof(fc.constantFrom('contact.privacyDeletion', 'app.uninstalled', 'app_uninstall', 'contact.creation'), fc.string({ maxLength: 40 })),
-        objectId: fc.oneof(fc.integer({ min: -5, max: 2 ** 40 }), fc.double(), fc.string({ maxLength: 10 })),
-        eventId: fc.integer(),
-      },
-      { requiredKeys: [] },
-    ),
-    { maxLength: 5 },
+  expect(before.tenantAccount).toEqual({ status: 'active', hub_id: HUB });
+  expect(before.tenantLinks).toEqual(['1000', '1001']);
+  // Unsigned and badly signed calls name this tenant: its portal, its linked contacts, its uninstall.
+  const ours = fc.record(
+    {
+      eventId: fc.integer({ min: 1, max: 2 ** 40 }),
+      subscriptionId: fc.integer({ min: 1, max: 2 ** 31 }),
+      portalId: fc.oneof(fc.constant(HUB), fc.constant(HUB), fc.constant(String(HUB))),
+      appId: fc.oneof(fc.constant(APP_ID), fc.integer({ min: 1, max: 2 ** 31 })),
+      occurredAt: fc.integer({ min: 1_700_000_000_000, max: 1_900_000_000_000 }),
+      subscriptionType: fc.constantFrom('contact.privacyDeletion', 'contact.deletion', 'deal.deletion', 'app.uninstalled', 'app_uninstall'),
+      attemptNumber: fc.integer({ min: 0, max: 5 }),
+      objectId: fc.oneof(fc.constantFrom(1000, 1001, '1000'), fc.integer({ min: -5, max: 2 ** 40 })),
+    },
+    { requiredKeys: ['portalId', 'subscriptionType', 'objectId'] },
   );
-  const payloads = fc.oneof(body, events.map((list) => Buffer.from(JSON.stringify(list))), events.map((list) => Buffer.from(JSON.stringify(list[0] ?? {}))));
-  const signing = fc.constantFrom('none', 'valid', 'valid', 'stale', 'future', 'other body', 'junk');
+  // Properly signed calls name other portals only (a signed event for this portal would act on it).
+  const others = fc.record(
+    {
+      portalId: fc.oneof(fc.integer({ min: 1, max: 2 ** 40 }).filter((id) => id !== HUB), fc.constantFrom(-1, 0, 1e300, 'x'), fc.string({ maxLength: 10 })),
+      subscriptionType: fc.oneof(fc.constantFrom('contact.privacyDeletion', 'app.uninstalled', 'app_uninstall', 'contact.creation'), fc.string({ maxLength: 40 })),
+      objectId: fc.oneof(fc.integer({ min: -5, max: 2 ** 40 }), fc.double(), fc.string({ maxLength: 10 })),
+      eventId: fc.integer(),
+    },
+    { requiredKeys: [] },
+  );
+  const payloadsOf = (event: fc.Arbitrary<Record<string, unknown>>) =>
+    fc.oneof(
+      fc.array(event, { minLength: 1, maxLength: 5 }).map((list) => Buffer.from(JSON.stringify(list))),
+      fc.array(event, { minLength: 1, maxLength: 5 }).map((list) => Buffer.from(JSON.stringify(list))),
+      event.map((one) => Buffer.from(JSON.stringify(one))),
+    );
+  const call = fc.oneof(
+    fc.record({ how: fc.constantFrom('none', 'stale', 'future', 'other body', 'junk', 'other secret', 'other host'), payload: fc.oneof(payloadsOf(ours), payloadsOf(ours), body) }),
+    fc.record({ how: fc.constant('valid'), payload: fc.oneof(payloadsOf(others), body) }),
+  );
   let acceptedSigned = 0;
+  let namingTenant = 0;
   await fc.assert(
-    fc.asyncProperty(payloads, signing, contentType, printable, async (payload, how, type, junk) => {
-      const url = `${backend.url}/webhooks/hubspot`;
+    fc.asyncProperty(call, contentType, printable, async ({ how, payload }, type, junk) => {
       const timestamp = how === 'stale' ? Date.now() - 10 * 60_000 : how === 'future' ? Date.now() + 10 * 60_000 : Date.now();
       const signed = Signature.getSignature('POST', 'v3', {
         signature: '',
-        clientSecret: hubspot.clientSecret,
+        clientSecret: how === 'other secret' ? randomBytes(24).toString('hex') : hubspot.clientSecret,
         requestBody: how === 'other body' ? `${payload.toString('utf8')}x` : payload.toString('utf8'),
-        url: asHubSpotSigns(url),
+        url: asHubSpotSigns(`${how === 'other host' ? 'https://staging.example.com' : backend.url}/webhooks/hubspot`),
         timestamp,
       });
       const headers: Record<string, string> = {};
@@ -381,6 +407,7 @@ test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the uns
         headers['x-hubspot-request-timestamp'] = how === 'junk' ? junk.slice(0, 20) : String(timestamp);
         headers['x-hubspot-signature-v3'] = how === 'junk' ? junk : signed;
       }
+      if (how !== 'valid' && payload.toString('utf8').includes(String(HUB))) namingTenant += 1;
       const answer = await send('POST', '/webhooks/hubspot', headers, payload);
       expectHandled(answer, 'hubspot webhook');
       if (how !== 'valid') expect(answer.status).toBeGreaterThanOrEqual(400);
@@ -389,8 +416,21 @@ test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the uns
     { numRuns: 1000 },
   );
   expect(acceptedSigned).toBeGreaterThan(0);
-  // Valid ones named other portals only: this tenant is untouched.
+  expect(namingTenant).toBeGreaterThan(300);
+  // Nothing of the tenant the refused calls named changed: still installed, every link, every row.
   expect(await snapshot()).toEqual(before);
+
+  // The control: one of those events, properly signed, does reach this tenant (so they named it).
+  const deletion = [{ eventId: 1, subscriptionId: 1, portalId: HUB, appId: APP_ID, occurredAt: Date.now(), subscriptionType: 'contact.privacyDeletion', attemptNumber: 0, objectId: 1000 }];
+  const text = JSON.stringify(deletion);
+  const timestamp = Date.now();
+  const answer = await send('POST', '/webhooks/hubspot', {
+    'content-type': 'application/json',
+    'x-hubspot-request-timestamp': String(timestamp),
+    'x-hubspot-signature-v3': Signature.getSignature('POST', 'v3', { signature: '', clientSecret: hubspot.clientSecret, requestBody: text, url: asHubSpotSigns(`${backend.url}/webhooks/hubspot`), timestamp }),
+  }, Buffer.from(text));
+  expect(answer.status).toBe(200);
+  expect((await snapshot()).tenantLinks).toEqual(['1001']);
 });
 
 test('oversized bodies are refused with 413 before they are parsed', async () => {
