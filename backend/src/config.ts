@@ -102,9 +102,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // A generated key lives next to one process's files: on a shared PostgreSQL each instance
     // would seal with its own key and none could open the others' tokens (or any after a redeploy).
     throw new ConfigError(
-      'Invalid environment:\n  TOKEN_ENCRYPTION_KEY: required when DATABASE_URL is set; every process that shares the ' +
-        'database needs the same key (32 random bytes, base64: `openssl rand -base64 32`). Only the embedded database ' +
-        '(no DATABASE_URL) generates a key of its own.',
+      'Invalid environment:\n  TOKEN_ENCRYPTION_KEY: required when DATABASE_URL is set; every process that shares ' +
+        'the database needs the same key (32 random bytes, base64: `openssl rand -base64 32`). Only the embedded ' +
+        'database (no DATABASE_URL) generates a key of its own.',
     );
   }
   if (!e.RUN_WORKERS && !e.DATABASE_URL) {

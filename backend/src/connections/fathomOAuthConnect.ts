@@ -41,7 +41,12 @@ const confirmHash = (confirmation: string) => sha256(`fathom-confirm:${confirmat
  * the nonce is stored, hashed, when the link is first opened, and a second opening is refused.
  */
 export function connectLink(sealer: Sealer, publicBaseUrl: string, who: Who, now = Date.now()): string {
-  const claims: LinkClaims = { accountId: who.accountId, userId: who.userId, expiresAt: now + CONNECT_LINK_TTL_MS, nonce: token() };
+  const claims: LinkClaims = {
+    accountId: who.accountId,
+    userId: who.userId,
+    expiresAt: now + CONNECT_LINK_TTL_MS,
+    nonce: token(),
+  };
   const sealed = sealer.encrypt(JSON.stringify(claims), LINK_CONTEXT);
   const url = new URL(`${publicBaseUrl}/oauth/fathom/start`);
   url.searchParams.set('link', `${sealed.keyId}.${sealed.ciphertext.toString('base64url')}`);
@@ -74,12 +79,15 @@ export type ConnectingAs = { hubId: number; portalName: string | null; adminEmai
 async function requireAdmin(deps: FathomDeps, who: Who): Promise<ConnectingAs> {
   const row = await withTenant(deps.db, who, async (tx) =>
     (await tx.query<{ role: string | null; hub_id: number; name: string | null; email: string | null }>(
-      `SELECT app_user_role() AS role, a.hub_id, a.name, (SELECT u.email FROM users u WHERE u.id = app_user_id()) AS email
+      `SELECT app_user_role() AS role, a.hub_id, a.name,
+              (SELECT u.email FROM users u WHERE u.id = app_user_id()) AS email
          FROM accounts a WHERE a.id = app_account_id() AND a.status = 'active'`,
     )).rows[0],
   );
   if (!row) throw new ConnectFailed('App not installed', 'The app is no longer installed in this HubSpot portal.', 404);
-  if (row.role !== 'admin' || !row.email) throw new ConnectFailed('Admins only', 'Only admins of this HubSpot portal can connect Fathom.', 403);
+  if (row.role !== 'admin' || !row.email) {
+    throw new ConnectFailed('Admins only', 'Only admins of this HubSpot portal can connect Fathom.', 403);
+  }
   return { hubId: Number(row.hub_id), portalName: row.name, adminEmail: row.email };
 }
 
@@ -116,7 +124,10 @@ export async function openFathomConnect(
     return true;
   });
   if (!spent) {
-    throw new ConnectFailed('Link already used', 'This link was already opened once. Open the app settings in HubSpot and click "Connect with Fathom" again.');
+    throw new ConnectFailed(
+      'Link already used',
+      'This link was already opened once. Open the app settings in HubSpot and click "Connect with Fathom" again.',
+    );
   }
   return { browserNonce, confirmation, connectingAs };
 }

@@ -27,7 +27,8 @@ export function encryptionKeys(options: {
   fs.writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
   options.logger.warn(
     { file },
-    'TOKEN_ENCRYPTION_KEY is not set: generated a key for the embedded database into DATA_DIR. Set TOKEN_ENCRYPTION_KEY with a database server.',
+    'TOKEN_ENCRYPTION_KEY is not set: generated a key for the embedded database into DATA_DIR. ' +
+      'Set TOKEN_ENCRYPTION_KEY with a database server.',
   );
   return key;
 }

@@ -62,7 +62,9 @@ export function checkWebhookHeaders(
   if (!id || !timestampText || !signatureHeader) {
     throw new WebhookSignatureInvalid('The webhook-id, webhook-timestamp and webhook-signature headers are required.');
   }
-  if (id.length > MAX_ID_LENGTH || /\s/.test(id)) throw new WebhookSignatureInvalid('The webhook-id header is not a message id.');
+  if (id.length > MAX_ID_LENGTH || /\s/.test(id)) {
+    throw new WebhookSignatureInvalid('The webhook-id header is not a message id.');
+  }
   if (!/^\d{1,15}$/.test(timestampText)) throw new WebhookSignatureInvalid('The webhook-timestamp header is not a Unix time.');
 
   const timestamp = Number(timestampText);

@@ -40,7 +40,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', config.trustProxyHops);
   app.use(requestLog(logger, { onEnd: observeRequest(services.metrics) }));
   app.use(healthRoutes(db));
-  app.use(metricsRoutes(services.metrics.registry, config.metricsToken, { requireToken: config.nodeEnv === 'production' }));
+  const metricsNeedToken = config.nodeEnv === 'production';
+  app.use(metricsRoutes(services.metrics.registry, config.metricsToken, { requireToken: metricsNeedToken }));
   const limits = publicRateLimits();
   app.use('/oauth', limits.oauth);
   app.use('/webhooks/fathom', limits.fathomWebhooks);

@@ -22,7 +22,8 @@ function page(res: Response, status: number, html: string) {
   res.status(status).set('content-type', 'text/html; charset=utf-8').set('cache-control', 'no-store');
   // The confirmation button must not be clickable inside someone else's frame, and the link in
   // this page's URL must not travel on as a Referer.
-  res.set('x-frame-options', 'DENY').set('content-security-policy', "frame-ancestors 'none'").set('referrer-policy', 'no-referrer');
+  res.set('x-frame-options', 'DENY').set('content-security-policy', "frame-ancestors 'none'");
+  res.set('referrer-policy', 'no-referrer');
   res.send(html);
 }
 
@@ -56,11 +57,13 @@ export function fathomOAuthRoutes(deps: { fathom: FathomDeps; boss: PgBoss; secu
   // The confirmation form. A cross-site form cannot post it: the cookie is SameSite=Lax (not sent
   // on another site's POST), the token is single-use, and another origin is refused outright.
   const ownOrigin = new URL(deps.fathom.publicBaseUrl).origin;
-  router.post('/oauth/fathom/start', express.urlencoded({ extended: false, limit: 4096 }), async (req: Request, res: Response) => {
+  const form = express.urlencoded({ extended: false, limit: 4096 });
+  router.post('/oauth/fathom/start', form, async (req: Request, res: Response) => {
     try {
       const origin = req.get('origin');
       if (origin && origin !== ownOrigin) {
-        throw new ConnectFailed('Not from this app', 'This confirmation was not sent from this app\'s page. Start again from the app settings in HubSpot.', 403);
+        const message = "This confirmation was not sent from this app's page. Start again from the app settings.";
+        throw new ConnectFailed('Not from this app', message, 403);
       }
       const body = (req.body ?? {}) as Record<string, unknown>;
       const confirmed = await confirmFathomConnect(deps.fathom, {

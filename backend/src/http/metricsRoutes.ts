@@ -12,13 +12,17 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * `Authorization: Bearer <token>`. `requireToken` (the public web port in production) refuses to
  * serve it at all while no token is configured: a forgotten METRICS_TOKEN must not publish it.
  */
-export function metricsRoutes(registry: Registry, token: string | undefined, options: { requireToken?: boolean } = {}): Router {
+export function metricsRoutes(
+  registry: Registry,
+  token: string | undefined,
+  options: { requireToken?: boolean } = {},
+): Router {
   const router = Router();
   router.get('/metrics', async (req, res) => {
     if (!token && options.requireToken) {
       res.status(403).json({
         error: 'metrics_disabled',
-        message: 'GET /metrics is off on this port: set METRICS_TOKEN (or scrape a worker on its private METRICS_PORT).',
+        message: 'GET /metrics is off on this port: set METRICS_TOKEN (or scrape a worker on its METRICS_PORT).',
       });
       return;
     }

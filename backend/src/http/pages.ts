@@ -82,8 +82,8 @@ export function fathomConfirmPage(options: {
   return layout(
     'Connect Fathom',
     `<h1>Connect Fathom to HubSpot ${portal}?</h1>
-<p>You are connecting as <strong>${escapeHtml(options.adminEmail)}</strong>, an admin of that portal. The calls of the Fathom
-account you sign in with next will be synced into this portal, and its users will see them.</p>
+<p>You are connecting as <strong>${escapeHtml(options.adminEmail)}</strong>, an admin of that portal.
+The calls of the Fathom account you sign in with next will be synced into this portal, and its users will see them.</p>
 <p>If you did not just click "Connect with Fathom" in this portal's app settings yourself, close this tab.</p>
 <form method="post" action="${escapeHtml(options.action)}">
 <input type="hidden" name="confirmation" value="${escapeHtml(options.confirmation)}">

@@ -11,7 +11,9 @@ const dataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'fathom-key-'));
 test('with a database server and no key, no key is generated: it refuses, and writes nothing', () => {
   const dir = dataDir();
   const { logger } = memoryLogger();
-  expect(() => encryptionKeys({ configured: undefined, dataDir: dir, databaseUrl: 'postgres://app@db.internal/app', logger })).toThrow(ConfigError);
+  expect(() =>
+    encryptionKeys({ configured: undefined, dataDir: dir, databaseUrl: 'postgres://app@db.internal/app', logger }),
+  ).toThrow(ConfigError);
   expect(fs.readdirSync(dir)).toEqual([]);
 });
 
@@ -24,5 +26,12 @@ test('the embedded trial generates one key into DATA_DIR, readable by this user 
   expect(encryptionKeys({ configured: undefined, dataDir: dir, logger: log.logger })).toBe(first);
   expect(log.text()).not.toContain(first);
   // A configured key (ring) wins, with or without a database server.
-  expect(encryptionKeys({ configured: 'a2V5', dataDir: dir, databaseUrl: 'postgres://app@db.internal/app', logger: log.logger })).toBe('a2V5');
+  expect(
+    encryptionKeys({
+      configured: 'a2V5',
+      dataDir: dir,
+      databaseUrl: 'postgres://app@db.internal/app',
+      logger: log.logger,
+    }),
+  ).toBe('a2V5');
 });

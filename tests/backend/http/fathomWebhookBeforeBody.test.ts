@@ -19,18 +19,24 @@ let connectionId: string;
 beforeAll(async () => {
   backend = await startTestBackend();
   tenant = await seedTenant(backend.testDb.db, 6630);
-  const sealed = backend.services.sealer.encrypt(webhookSecret, sealContext(tenant.accountId, 'fathom', 'webhook_secret'));
-  connectionId = (await withSystem(backend.testDb.db, (tx) =>
-    tx.query<{ id: string }>(
-      `UPDATE api_connections SET key_id = $2, webhook_secret_enc = $3 WHERE account_id = $1 AND provider = 'fathom' RETURNING id`,
-      [tenant.accountId, sealed.keyId, sealed.ciphertext],
-    ),
-  )).rows[0]!.id;
+  const sealed = backend.services.sealer.encrypt(
+    webhookSecret,
+    sealContext(tenant.accountId, 'fathom', 'webhook_secret'),
+  );
+  connectionId = (
+    await withSystem(backend.testDb.db, (tx) =>
+      tx.query<{ id: string }>(
+        `UPDATE api_connections SET key_id = $2, webhook_secret_enc = $3 WHERE account_id = $1 AND provider = 'fathom' RETURNING id`,
+        [tenant.accountId, sealed.keyId, sealed.ciphertext],
+      ),
+    )
+  ).rows[0]!.id;
 });
 afterAll(() => backend.close());
 
 const now = () => Math.floor(Date.now() / 1000);
-const shaped = () => signWebhook(webhookSecret, `msg_${randomBytes(6).toString('hex')}`, now(), 'a body that is never sent');
+const shaped = () =>
+  signWebhook(webhookSecret, `msg_${randomBytes(6).toString('hex')}`, now(), 'a body that is never sent');
 
 type Early = { status: number; connection: string | undefined; body: string } | 'no answer';
 
@@ -59,7 +65,11 @@ function postWithoutBody(path: string, headers: Record<string, string>, waitMs =
       response.on('end', () => {
         clearTimeout(timer);
         request.destroy();
-        resolve({ status: response.statusCode!, connection: response.headers.connection, body: Buffer.concat(chunks).toString('utf8') });
+        resolve({
+          status: response.statusCode!,
+          connection: response.headers.connection,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
       });
     });
     request.on('error', (error) => {
@@ -72,20 +82,39 @@ function postWithoutBody(path: string, headers: Record<string, string>, waitMs =
 
 test('an unknown or malformed connection, or missing, malformed or stale signature headers, are answered before the body is read', async () => {
   const events = async () =>
-    (await withSystem(backend.testDb.db, (tx) => tx.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_events'))).rows[0]!.n;
+    (
+      await withSystem(backend.testDb.db, (tx) =>
+        tx.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_events'),
+      )
+    ).rows[0]!.n;
   const before = await events();
   const stale = signWebhook(webhookSecret, 'msg_stale', now() - 3600, '{}');
   const cases: Array<[string, string, Record<string, string>, number, string]> = [
     ['malformed connection id', '/webhooks/fathom/not-a-connection', shaped(), 400, 'invalid_input'],
     ['unknown connection', `/webhooks/fathom/${randomUUID()}`, shaped(), 404, 'not_found'],
     ['no signature headers', `/webhooks/fathom/${connectionId}`, {}, 401, 'invalid_signature'],
-    ['no webhook-signature', `/webhooks/fathom/${connectionId}`, { ...shaped(), 'webhook-signature': '' }, 401, 'invalid_signature'],
-    ['a signature that is no HMAC', `/webhooks/fathom/${connectionId}`, { ...shaped(), 'webhook-signature': 'v1,short' }, 401, 'invalid_signature'],
+    [
+      'no webhook-signature',
+      `/webhooks/fathom/${connectionId}`,
+      { ...shaped(), 'webhook-signature': '' },
+      401,
+      'invalid_signature',
+    ],
+    [
+      'a signature that is no HMAC',
+      `/webhooks/fathom/${connectionId}`,
+      { ...shaped(), 'webhook-signature': 'v1,short' },
+      401,
+      'invalid_signature',
+    ],
     ['a stale timestamp', `/webhooks/fathom/${connectionId}`, stale, 401, 'invalid_signature'],
   ];
   for (const [what, path, headers, status, error] of cases) {
     const answer = await postWithoutBody(path, headers);
-    expect({ what, answer }).toEqual({ what, answer: { status, connection: 'close', body: expect.stringContaining(`"error":"${error}"`) } });
+    expect({ what, answer }).toEqual({
+      what,
+      answer: { status, connection: 'close', body: expect.stringContaining(`"error":"${error}"`) },
+    });
   }
   expect(await events()).toBe(before);
 });

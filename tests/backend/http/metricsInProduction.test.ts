@@ -23,7 +23,9 @@ test('in production without METRICS_TOKEN, GET /metrics is refused and says what
   expect(body).toEqual({ error: 'metrics_disabled', message: expect.stringMatching(/METRICS_TOKEN/) });
   expect(JSON.stringify(body)).not.toMatch(/fathom_hubspot_|process_/);
   // Whatever bearer token is presented.
-  expect((await fetch(`${open.url}/metrics`, { headers: { authorization: 'Bearer anything-at-all-000000' } })).status).toBe(403);
+  expect(
+    (await fetch(`${open.url}/metrics`, { headers: { authorization: 'Bearer anything-at-all-000000' } })).status,
+  ).toBe(403);
 });
 
 test('in production with METRICS_TOKEN, GET /metrics asks for it and serves the scraper that has it', async () => {

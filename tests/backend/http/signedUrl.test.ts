@@ -17,7 +17,11 @@ let backend: TestBackend;
 
 beforeAll(async () => {
   // Behind one load balancer, so X-Forwarded-* would be believed if anything read them.
-  backend = await startTestBackend({ HUBSPOT_CLIENT_ID: 'signed-url-client', HUBSPOT_CLIENT_SECRET: clientSecret, TRUST_PROXY_HOPS: '1' });
+  backend = await startTestBackend({
+    HUBSPOT_CLIENT_ID: 'signed-url-client',
+    HUBSPOT_CLIENT_SECRET: clientSecret,
+    TRUST_PROXY_HOPS: '1',
+  });
   await seedTenant(backend.testDb.db, HUB);
 });
 afterAll(() => backend.close());
@@ -54,7 +58,9 @@ function call(signedOrigin: string, headers: Record<string, string> = {}): Promi
 test('a request signed for PUBLIC_BASE_URL is accepted, whatever Host or X-Forwarded-* it carries', async () => {
   expect(await call(backend.url)).toBe(200);
   expect(await call(backend.url, { host: 'staging.example.com' })).toBe(200);
-  expect(await call(backend.url, { 'x-forwarded-host': 'staging.example.com', 'x-forwarded-proto': 'https' })).toBe(200);
+  expect(await call(backend.url, { 'x-forwarded-host': 'staging.example.com', 'x-forwarded-proto': 'https' })).toBe(
+    200,
+  );
 });
 
 test('a signature HubSpot made for another host of the app is refused, even when the request names that host', async () => {
