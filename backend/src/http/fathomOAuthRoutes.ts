@@ -21,9 +21,10 @@ const single = (value: unknown) => (typeof value === 'string' && value.length <=
 function page(res: Response, status: number, html: string) {
   res.status(status).set('content-type', 'text/html; charset=utf-8').set('cache-control', 'no-store');
   // The confirmation button must not be clickable inside someone else's frame, and the link in
-  // this page's URL must not travel on as a Referer.
+  // this page's URL must not travel to another site (Fathom) as a Referer. Not 'no-referrer':
+  // with it, browsers send `Origin: null` on the form's POST, which the origin check refuses.
   res.set('x-frame-options', 'DENY').set('content-security-policy', "frame-ancestors 'none'");
-  res.set('referrer-policy', 'no-referrer');
+  res.set('referrer-policy', 'same-origin');
   res.send(html);
 }
 

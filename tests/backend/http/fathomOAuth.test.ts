@@ -128,7 +128,7 @@ describe('the "Connect Fathom" link', () => {
     expect(first.status).toBe(200);
     expect(first.headers.get('location')).toBeNull();
     expect(first.headers.get('x-frame-options')).toBe('DENY');
-    expect(first.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(first.headers.get('referrer-policy')).toBe('same-origin');
     const html = await first.text();
     expect(html).toMatch(/Connect Fathom to HubSpot <strong>Portal 8181<\/strong> \(portal 8181\)\?/);
     expect(html).toMatch(/You are connecting as <strong>admin@8181\.example\.com<\/strong>/);
