@@ -73,6 +73,7 @@ for (let i = 0; i < 40; i++) {
   const request = randomCardRequest({ portals, calls });
   const response = await signedFetch(cards.url, `/api/cards/conversations?objectType=contacts&objectId=${request.contactId}`, {
     clientSecret,
+    publicBaseUrl: config.publicBaseUrl,
     identity: { portalId: request.portalId, userId: request.userId, userEmail: request.userEmail },
   });
   const body = await response.text();
@@ -92,7 +93,15 @@ bareApp.get('/api/cards/conversations', (_req, res) => {
 const bare = await listen(bareApp);
 
 // 4. The load: the same random signed requests against both, one after the other.
-const plan = (origin: string, duration: number): LoadPlan => ({ origin, clientSecret, portals, calls, seconds: duration, connections });
+const plan = (origin: string, duration: number): LoadPlan => ({
+  origin,
+  signedOrigin: config.publicBaseUrl,
+  clientSecret,
+  portals,
+  calls,
+  seconds: duration,
+  connections,
+});
 async function measure(origin: string): Promise<autocannon.Result> {
   if (warmup > 0) await runLoad(plan(origin, warmup));
   return runLoad(plan(origin, seconds));

@@ -33,7 +33,7 @@ const envSchema = z.object({
   RUN_WORKERS: optionalString.pipe(z.stringbool({ error: 'must be true or false' }).default(true)),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(0).max(65535).optional()),
-  TRUST_PROXY_HOPS: optionalString.pipe(z.coerce.number<string>().int().min(0).max(10).default(1)),
+  TRUST_PROXY_HOPS: optionalString.pipe(z.coerce.number<string>().int().min(0).max(10).default(0)),
 });
 
 export type Config = {
@@ -62,7 +62,10 @@ export type Config = {
   logLevel: string;
   /** `npm start` also runs the job workers (false: a web-only process; needs DATABASE_URL). */
   runWorkers: boolean;
-  /** When set, GET /metrics asks for `Authorization: Bearer <token>`. */
+  /**
+   * When set, GET /metrics asks for `Authorization: Bearer <token>`. Unset in production, the
+   * web port refuses /metrics (the worker's private METRICS_PORT still serves it).
+   */
   metricsToken: string | undefined;
   /** `npm run worker` serves GET /metrics on this port when set (it has no other HTTP server). */
   metricsPort: number | undefined;
@@ -70,6 +73,7 @@ export type Config = {
    * How many proxies (load balancer, CDN) stand between the internet and this process. The
    * client address, scheme and host are read from X-Forwarded-* only as far as those hops wrote
    * them; anything further left in the header was written by the client and is not believed.
+   * 0 by default (nothing in front: X-Forwarded-* is ignored); 1 behind one load balancer.
    */
   trustProxyHops: number;
 };
@@ -92,6 +96,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.TOKEN_ENCRYPTION_KEY) {
     throw new ConfigError(
       'Invalid environment:\n  TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes, base64)',
+    );
+  }
+  if (e.DATABASE_URL && !e.TOKEN_ENCRYPTION_KEY) {
+    // A generated key lives next to one process's files: on a shared PostgreSQL each instance
+    // would seal with its own key and none could open the others' tokens (or any after a redeploy).
+    throw new ConfigError(
+      'Invalid environment:\n  TOKEN_ENCRYPTION_KEY: required when DATABASE_URL is set; every process that shares ' +
+        'the database needs the same key (32 random bytes, base64: `openssl rand -base64 32`). Only the embedded ' +
+        'database (no DATABASE_URL) generates a key of its own.',
     );
   }
   if (!e.RUN_WORKERS && !e.DATABASE_URL) {

@@ -52,7 +52,8 @@ export type Services = {
 /** The composition root: every long-lived collaborator, built once from the config. */
 export function createServices(config: Config, db: Database, logger: Logger, options: { fathomClock?: Clock } = {}): Services {
   const metrics = createMetrics();
-  const sealer = tokenCipher(encryptionKeys({ configured: config.tokenEncryptionKey, dataDir: config.dataDir, logger }));
+  const { tokenEncryptionKey: configured, dataDir, databaseUrl } = config;
+  const sealer = tokenCipher(encryptionKeys({ configured, dataDir, databaseUrl, logger }));
   const { clientId, clientSecret } = config.hubspot;
   const oauth =
     clientId && clientSecret

@@ -11,6 +11,8 @@ import { cardPath, randomCardRequest } from './cardData.ts';
 export type LoadPlan = {
   /** The server's origin, e.g. http://127.0.0.1:4321 */
   origin: string;
+  /** The backend's PUBLIC_BASE_URL, which HubSpot signs (the backend rebuilds the URL from it); origin by default. */
+  signedOrigin?: string;
   clientSecret: string;
   portals: number;
   calls: number;
@@ -49,7 +51,7 @@ if (process.argv[1] === self && process.send) {
             signature: '',
             clientSecret: plan.clientSecret,
             requestBody: '',
-            url: `${plan.origin}${path}`,
+            url: `${plan.signedOrigin ?? plan.origin}${path}`,
             timestamp,
           });
           return {

@@ -30,6 +30,20 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_ENCRYPTION_KEY/);
   });
 
+  test('a database server without a token encryption key refuses to start, whatever NODE_ENV says, and says what to set', () => {
+    for (const NODE_ENV of [undefined, 'development', 'test', 'production']) {
+      const env = { DATABASE_URL: 'postgres://app@db.internal/app', ...(NODE_ENV ? { NODE_ENV } : {}) };
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(/TOKEN_ENCRYPTION_KEY/);
+    }
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://app@db.internal/app' })).toThrow(
+      /TOKEN_ENCRYPTION_KEY: required when DATABASE_URL is set.*openssl rand -base64 32/s,
+    );
+    // The embedded trial (no DATABASE_URL) still starts without one: it generates a key into DATA_DIR.
+    expect(loadConfig({}).tokenEncryptionKey).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@db.internal/app', TOKEN_ENCRYPTION_KEY: 'a2V5' }).tokenEncryptionKey).toBe('a2V5');
+  });
+
   test('base URLs lose their trailing slash so paths join cleanly', () => {
     const config = loadConfig({ HUBSPOT_API_BASE: 'http://127.0.0.1:9999/', PUBLIC_BASE_URL: 'https://app.example.com/' });
     expect(config.hubspot.apiBase).toBe('http://127.0.0.1:9999');
@@ -38,7 +52,8 @@ describe('configuration', () => {
 
   test('RUN_WORKERS defaults to true and false makes a web-only process, which needs a PostgreSQL server', () => {
     expect(loadConfig({}).runWorkers).toBe(true);
-    expect(loadConfig({ RUN_WORKERS: 'false', DATABASE_URL: 'postgres://app@db.internal/app' }).runWorkers).toBe(false);
+    const key = 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=';
+    expect(loadConfig({ RUN_WORKERS: 'false', DATABASE_URL: 'postgres://app@db.internal/app', TOKEN_ENCRYPTION_KEY: key }).runWorkers).toBe(false);
     expect(() => loadConfig({ RUN_WORKERS: 'sometimes' })).toThrow(/RUN_WORKERS: must be true or false/);
     expect(() => loadConfig({ RUN_WORKERS: 'false' })).toThrow(/RUN_WORKERS: false needs DATABASE_URL/);
   });
@@ -52,8 +67,9 @@ describe('configuration', () => {
     });
   });
 
-  test('one proxy hop is trusted by default; the count is a small number', () => {
-    expect(loadConfig({}).trustProxyHops).toBe(1);
+  test('no proxy hop is trusted by default (1 behind a load balancer); the count is a small number', () => {
+    expect(loadConfig({}).trustProxyHops).toBe(0);
+    expect(loadConfig({ TRUST_PROXY_HOPS: '1' }).trustProxyHops).toBe(1);
     expect(loadConfig({ TRUST_PROXY_HOPS: '2' }).trustProxyHops).toBe(2);
     expect(() => loadConfig({ TRUST_PROXY_HOPS: 'true' })).toThrow(/TRUST_PROXY_HOPS/);
   });

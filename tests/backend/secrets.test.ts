@@ -11,13 +11,16 @@ import { startTestBackend, type TestBackend } from '../support/testBackend.ts';
 
 const HUB = 6105;
 const BUYERS = ['jane.buyer@customer.example', 'omar.lead@prospect.example'];
-const known = (what: string) => `${what}-KNOWN-${randomBytes(12).toString('hex')}`;
+// A short tag and a long random part, as real keys and tokens look: an echo of any prefix of one
+// (say its first 28 characters) is mostly random part, and the fragment search below finds it.
+const known = (tag: string) => `${tag}_${randomBytes(30).toString('base64url')}`;
+const randomPart = (secret: string) => secret.slice(secret.indexOf('_') + 1);
 const hubspotTokens = [
-  { accessToken: known('hs-access'), refreshToken: known('hs-refresh') },
-  { accessToken: known('hs-access-refreshed'), refreshToken: known('hs-refresh-rotated') },
+  { accessToken: known('hsa'), refreshToken: known('hsr') },
+  { accessToken: known('hsa2'), refreshToken: known('hsr2') },
 ];
-const fathomApiKey = known('fathom-api-key');
-const fathomApp = { clientId: 'fathom-app', clientSecret: known('fathom-client-secret') };
+const fathomApiKey = known('fk');
+const fathomApp = { clientId: 'fathom-app', clientSecret: known('fcs') };
 
 let hubspot: HubSpotStandIn;
 let fathom: FathomStandIn;
@@ -82,20 +85,69 @@ async function everyStoredValue(db: Database): Promise<Array<{ where: string; va
   return values;
 }
 
-/** The places (by name) where `secret` appears: as text anywhere, and as bytes in binary columns. */
-function leaks(values: Array<{ where: string; value: unknown }>, secrets: Array<{ name: string; text?: string; bytes?: Buffer }>) {
+type Secret = {
+  name: string;
+  /** The whole secret as the app receives it. */
+  text: string;
+  /** Its random part (without a fixed prefix such as `whsec_`): any 12 characters of it are searched for. */
+  random: string;
+  /** The raw bytes it stands for (a base64 key or signing secret): any 12 of them are searched for. */
+  bytes?: Buffer;
+};
+
+const TEXT_WINDOW = 12;
+const BASE64_WINDOW = 16;
+const windows = (text: string, size: number) => Array.from({ length: Math.max(0, text.length - size + 1) }, (_, i) => text.slice(i, i + size));
+
+/**
+ * What a leak of `secret` can look like: the whole of it, any 12 characters of its random part,
+ * any 16 characters of the base64 (or base64url) encoding of its random part at each of the three
+ * byte alignments (so a base64 encoding of the secret, or of a piece of it, is found wherever the
+ * piece starts), and any 12 of its raw bytes.
+ */
+function fragmentsOf(secret: Secret): Map<number, Set<string>> {
+  const bySize = new Map<number, Set<string>>([[TEXT_WINDOW, new Set()], [BASE64_WINDOW, new Set()]]);
+  for (const fragment of windows(secret.random, TEXT_WINDOW)) bySize.get(TEXT_WINDOW)!.add(fragment);
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.from(secret.random, 'utf8').subarray(offset).toString('base64').slice(0, -4);
+    for (const fragment of windows(encoded, BASE64_WINDOW)) {
+      bySize.get(BASE64_WINDOW)!.add(fragment);
+      bySize.get(BASE64_WINDOW)!.add(fragment.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+  }
+  if (secret.bytes) for (const fragment of windows(secret.bytes.toString('latin1'), TEXT_WINDOW)) bySize.get(TEXT_WINDOW)!.add(fragment);
+  return bySize;
+}
+
+/** The places (by name) where a secret, or a fragment of one, appears: as text anywhere, and as bytes in binary columns. */
+function leaks(values: Array<{ where: string; value: unknown }>, secrets: Secret[]) {
+  // fragment → the secrets it belongs to, per window size: each text is slid over once per size.
+  const index = new Map<number, Map<string, Set<string>>>();
+  for (const secret of secrets) {
+    for (const [size, fragments] of fragmentsOf(secret)) {
+      const bySize = index.get(size) ?? index.set(size, new Map()).get(size)!;
+      for (const fragment of fragments) (bySize.get(fragment) ?? bySize.set(fragment, new Set()).get(fragment)!).add(secret.name);
+    }
+  }
   const found: string[] = [];
   for (const { where, value } of values) {
     if (value === null || value === undefined) continue;
     const binary = value instanceof Uint8Array ? Buffer.from(value) : undefined;
-    const text = binary ? binary.toString('latin1') : typeof value === 'string' ? value : JSON.stringify(value);
-    for (const secret of secrets) {
-      if (secret.text && (text.includes(secret.text) || binary?.includes(Buffer.from(secret.text, 'utf8')))) found.push(`${secret.name} in ${where}`);
-      if (secret.bytes && (binary ?? Buffer.from(text, 'utf8')).includes(secret.bytes)) found.push(`${secret.name} (raw bytes) in ${where}`);
+    const texts = binary ? [binary.toString('latin1'), binary.toString('utf8')] : [typeof value === 'string' ? value : JSON.stringify(value)];
+    const names = new Set<string>();
+    for (const text of texts) {
+      for (const secret of secrets) if (text.includes(secret.text)) names.add(secret.name);
+      for (const [size, fragments] of index) {
+        for (let i = 0; i + size <= text.length; i++) for (const name of fragments.get(text.slice(i, i + size)) ?? []) names.add(name);
+      }
     }
+    for (const name of names) found.push(`${name} (or a fragment of it) in ${where}`);
   }
   return found;
 }
+
+/** The secrets a known string stands for: its random part after the tag. */
+const knownSecret = (name: string, text: string): Secret => ({ name, text, random: randomPart(text) });
 
 test('install, connect, sync, webhook, card and settings reads with known secrets: none of them appears in a log line, a response or a database column', async () => {
   const db = backend.testDb.db;
@@ -131,21 +183,31 @@ test('install, connect, sync, webhook, card and settings reads with known secret
   expect((await asAdmin('/api/settings/roles/import', { method: 'POST' })).status).toBe(200);
   expect(hubspot.accessTokens).toEqual(hubspotTokens.map((pair) => pair.accessToken));
   // A wrong key is refused; Fathom's answer must not carry it back either.
-  const wrongKey = known('fathom-wrong-key');
+  const wrongKey = known('fwk');
   expect((await asAdmin('/api/settings/fathom', { method: 'PUT', body: { apiKey: wrongKey } })).status).toBe(400);
 
-  const secrets = [
-    ...hubspotTokens.flatMap((pair) => [
-      { name: 'HubSpot access token', text: pair.accessToken },
-      { name: 'HubSpot refresh token', text: pair.refreshToken },
-    ]),
-    { name: 'HubSpot client secret', text: hubspot.clientSecret },
-    { name: 'Fathom API key', text: fathomApiKey },
-    { name: 'wrong Fathom API key', text: wrongKey },
-    { name: 'Fathom webhook secret', text: webhookSecret },
-    { name: 'Fathom webhook secret (base64 part)', text: webhookSecret.slice('whsec_'.length), bytes: Buffer.from(webhookSecret.slice('whsec_'.length), 'base64') },
-    { name: 'token encryption key', text: backend.config.tokenEncryptionKey!, bytes: Buffer.from(backend.config.tokenEncryptionKey!, 'base64') },
+  const webhookRandom = webhookSecret.slice('whsec_'.length);
+  const secrets: Secret[] = [
+    ...hubspotTokens.flatMap((pair) => [knownSecret('HubSpot access token', pair.accessToken), knownSecret('HubSpot refresh token', pair.refreshToken)]),
+    { name: 'HubSpot client secret', text: hubspot.clientSecret, random: hubspot.clientSecret },
+    knownSecret('Fathom API key', fathomApiKey),
+    knownSecret('wrong Fathom API key', wrongKey),
+    { name: 'Fathom webhook secret', text: webhookSecret, random: webhookRandom, bytes: Buffer.from(webhookRandom, 'base64') },
+    {
+      name: 'token encryption key',
+      text: backend.config.tokenEncryptionKey!,
+      random: backend.config.tokenEncryptionKey!,
+      bytes: Buffer.from(backend.config.tokenEncryptionKey!, 'base64'),
+    },
   ];
+  // The search finds what it should: a 28-character echo of a key (its tag and 25 random
+  // characters), and the base64 of a piece of the webhook secret's bytes.
+  expect(leaks([{ where: 'a planted echo', value: `refused key ${wrongKey.slice(0, 28)}…` }], secrets)).toEqual([
+    'wrong Fathom API key (or a fragment of it) in a planted echo',
+  ]);
+  expect(leaks([{ where: 'a planted base64', value: Buffer.from(fathomApiKey.slice(5, 25)).toString('base64') }], secrets)).toEqual([
+    'Fathom API key (or a fragment of it) in a planted base64',
+  ]);
 
   // Logs: every line the backend wrote, as the production logger writes it.
   const logLines = backend.log.lines();
@@ -160,7 +222,7 @@ test('install, connect, sync, webhook, card and settings reads with known secret
   const stored = await everyStoredValue(db);
   expect(leaks(stored, secrets)).toEqual([]);
   // The scan reads what it should: plain data is found, and the sealed credentials are there.
-  expect(leaks(stored, [{ name: 'a meeting title', text: meeting!.title }, { name: 'the admin', text: 'admin@customer.example.com' }]).length).toBeGreaterThan(0);
+  expect(leaks(stored, [{ name: 'a meeting title', text: meeting!.title, random: meeting!.title }, { name: 'the admin', text: 'admin@customer.example.com', random: 'admin@customer.example.com' }]).length).toBeGreaterThan(0);
   const sealed = (await withSystem(db, (tx) =>
     tx.query<{ provider: string; sealed: number }>(
       `SELECT provider, num_nonnulls(access_token_enc, refresh_token_enc, api_key_enc, webhook_secret_enc)::int AS sealed
@@ -176,9 +238,21 @@ test('connecting Fathom with OAuth and a token refresh later: no access or refre
   const before = seen.length;
   const status = (await (await asAdmin('/api/settings/fathom')).json()) as { oauth: { connectUrl: string } };
   const start = await recordingFetch(status.oauth.connectUrl, { redirect: 'manual' });
-  expect(start.status).toBe(302);
-  const consent = await fetch(start.headers.get('location')!, { redirect: 'manual' });
-  const callback = await recordingFetch(consent.headers.get('location')!, { redirect: 'manual', headers: { cookie: start.headers.get('set-cookie')!.split(';')[0]! } });
+  expect(start.status).toBe(200);
+  const cookie = start.headers.get('set-cookie')!.split(';')[0]!;
+  const confirmation = /name="confirmation" value="([^"]+)"/.exec(await start.text())![1]!;
+  const confirmed = await record(
+    'POST /oauth/fathom/start',
+    await fetch(`${backend.url}/oauth/fathom/start`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ confirmation }).toString(),
+    }),
+  );
+  expect(confirmed.status).toBe(303);
+  const consent = await fetch(confirmed.headers.get('location')!, { redirect: 'manual' });
+  const callback = await recordingFetch(consent.headers.get('location')!, { redirect: 'manual', headers: { cookie } });
   expect(callback.status).toBe(200);
   const issued = [fathom.oauthState()];
 
@@ -197,7 +271,11 @@ test('connecting Fathom with OAuth and a token refresh later: no access or refre
 
   const tokens = [...new Set(issued.flatMap((state) => [state.latestRefreshToken!, ...state.liveAccessTokens]))];
   expect(tokens.length).toBeGreaterThanOrEqual(4);
-  const secrets = [...tokens.map((text, i) => ({ name: `Fathom OAuth token ${i}`, text })), { name: 'Fathom client secret', text: fathomApp.clientSecret }];
+  // The stand-in's tokens end in their random part (`fathom-at-1-<hex>`).
+  const secrets: Secret[] = [
+    ...tokens.map((text, i) => ({ name: `Fathom OAuth token ${i}`, text, random: text.slice(text.lastIndexOf('-') + 1) })),
+    knownSecret('Fathom client secret', fathomApp.clientSecret),
+  ];
   expect(leaks(backend.log.lines().map((line, i) => ({ where: `log line ${i} (${String(line.msg)})`, value: JSON.stringify(line) })), secrets)).toEqual([]);
   expect(seen.length).toBeGreaterThan(before + 4);
   expect(leaks(seen.map((answer) => ({ where: `${answer.what} → ${answer.status}`, value: `${answer.headers}\n${answer.body}` })), secrets)).toEqual([]);

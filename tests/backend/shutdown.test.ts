@@ -20,6 +20,7 @@ let server: TestDatabase | undefined;
 let running: Running;
 let log: ReturnType<typeof memoryLogger>;
 let dataDir: string;
+let publicBaseUrl: string;
 const databaseUrl = () => server?.url;
 
 beforeAll(async () => {
@@ -36,6 +37,7 @@ beforeAll(async () => {
     FATHOM_API_BASE: fathom.baseUrl,
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   });
+  publicBaseUrl = config.publicBaseUrl;
   log = memoryLogger();
   running = await startServer({ config, logger: log.logger });
   const tenant = await seedTenant(running.db, HUB);
@@ -54,6 +56,7 @@ test('stop() lets a slow request that was in flight finish with 200 and write to
   fathom.failNext(1, { kind: 'slow', delayMs: 1_500 }, 'GET /meetings');
   const inFlight = signedFetch(url, '/api/settings/fathom', {
     clientSecret,
+    publicBaseUrl,
     identity: { portalId: HUB, userId: HUB * 10 + 1, userEmail: `admin@${HUB}.example.com` },
     method: 'PUT',
     body: { apiKey: fathom.apiKey },

@@ -19,6 +19,7 @@ import { startTestBackend, type TestBackend } from '../support/testBackend.ts';
 // properly signed is stored.
 
 const HUB = 6106;
+const APP_ID = 4242_01;
 let hubspot: HubSpotStandIn;
 let fathom: FathomStandIn;
 const fathomApp = { clientId: 'fathom-app', clientSecret: randomBytes(16).toString('hex') };
@@ -34,6 +35,9 @@ beforeAll(async () => {
   fathom = await startFathomStandIn({ count: 1, oauth: fathomApp });
   backend = await startTestBackend({
     ...hubspotEnv(hubspot),
+    // As behind one load balancer: each generated request comes from its own client address.
+    TRUST_PROXY_HOPS: '1',
+    HUBSPOT_APP_ID: String(APP_ID),
     FATHOM_API_BASE: fathom.baseUrl,
     FATHOM_AUTH_BASE: fathom.authBaseUrl,
     FATHOM_CLIENT_ID: fathomApp.clientId,
@@ -102,6 +106,10 @@ function expectHandled(answer: Answer, what: string, json = true) {
 /** What an unsigned request must never change. */
 const snapshot = async () => ({
   tenant: await countsFor(backend.testDb.db, tenant.accountId),
+  tenantAccount: (await withSystem(backend.testDb.db, (tx) => tx.query('SELECT status, hub_id FROM accounts WHERE id = $1', [tenant.accountId]))).rows[0],
+  tenantLinks: (await withSystem(backend.testDb.db, (tx) =>
+    tx.query<{ object_id: string }>('SELECT object_id::text FROM conversation_crm_links WHERE account_id = $1 ORDER BY 1', [tenant.accountId]),
+  )).rows.map((row) => row.object_id),
   ...(await withSystem(backend.testDb.db, async (tx) =>
     (await tx.query<Record<string, number>>(
       `SELECT (SELECT count(*) FROM accounts)::int AS accounts, (SELECT count(*) FROM api_connections)::int AS connections,
@@ -182,25 +190,70 @@ test('generated install links and callbacks only ever answer 2xx, 3xx or 4xx, sh
   expect(hubspot.calls['/oauth/2026-03/token/introspect'] ?? 0).toBe(0);
 });
 
-test('generated Fathom connect links and callbacks only answer 3xx or 4xx, show nothing of the input, and connect nothing', async () => {
-  // Starting the flow with a real link stores a state for the tenant; nothing else may change.
+test('generated Fathom connect links, confirmations and callbacks only answer 2xx, 3xx or 4xx, show nothing of the input, and connect nothing', async () => {
+  // Opening a real link stores its spent nonce and a confirmation for the tenant; nothing else may change.
   const withoutStates = async () => {
     const now = await snapshot();
     return { ...now, tenant: { ...now.tenant, oauth_states: 0 } };
   };
   const before = await withoutStates();
   const realLink = () => new URL(connectLink(backend.services.sealer, backend.url, { accountId: tenant.accountId, userId: tenant.users.admin })).searchParams.get('link')!;
+  const confirmationOf = (answer: Answer) => /name="confirmation" value="([^"]+)"/.exec(answer.body)?.[1];
+  const cookieOf = (answer: Answer) => (answer.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
   await fc.assert(
     fc.asyncProperty(queryString, cookieHeader, fc.boolean(), async (query, cookie, real) => {
       const params = new URLSearchParams(query);
-      if (real) params.set('link', realLink());
+      const link = realLink();
+      if (real) params.set('link', link);
       const answer = await send('GET', `/oauth/fathom/start?${params}`, cookie === undefined ? {} : { cookie });
       expectHandled(answer, 'Fathom start', false);
-      if (real) expect(answer.headers.location).toMatch(new RegExp(`^${fathom.authBaseUrl}/oauth2/authorize\\?`));
-      else expect(answer.status).toBe(400);
+      expect(answer.headers.location).toBeUndefined();
+      if (!real) {
+        expect(answer.status).toBe(400);
+        return;
+      }
+      // A real link shows the confirmation page once; the second opening is refused.
+      expect(answer.status).toBe(200);
+      expect(confirmationOf(answer)).toMatch(/^[\w-]{43}$/);
+      const again = await send('GET', `/oauth/fathom/start?link=${encodeURIComponent(link)}`, {});
+      expect([again.status, again.headers.location]).toEqual([400, undefined]);
     }),
     { numRuns: 200 },
   );
+
+  // Confirmations: junk bodies and cookies, or a real confirmation with its cookie, without, or with another's.
+  const realConfirmation = fc.constantFrom('none', 'own cookie', 'no cookie', 'other cookie');
+  const formBody = fc.oneof(
+    fc.dictionary(fc.oneof(fc.constant('confirmation'), visible), anyText, { maxKeys: 4 }).map((entries) => new URLSearchParams(entries).toString()),
+    printable,
+  );
+  let confirmed = 0;
+  await fc.assert(
+    fc.asyncProperty(formBody, cookieHeader, realConfirmation, contentType, async (text, cookie, real, type) => {
+      const form = new URLSearchParams(text);
+      let sentCookie = cookie;
+      if (real !== 'none') {
+        const opened = await send('GET', `/oauth/fathom/start?link=${encodeURIComponent(realLink())}`, {});
+        form.set('confirmation', confirmationOf(opened)!);
+        sentCookie = real === 'own cookie' ? cookieOf(opened) : real === 'other cookie' ? `fathom_fa_connect=${randomBytes(32).toString('base64url')}` : undefined;
+      }
+      const headers: Record<string, string> = { 'content-type': real === 'none' && type !== undefined ? type : 'application/x-www-form-urlencoded' };
+      if (sentCookie !== undefined) headers.cookie = sentCookie;
+      const answer = await send('POST', '/oauth/fathom/start', headers, Buffer.from(real === 'none' ? text : form.toString()));
+      expectHandled(answer, 'Fathom confirmation', false);
+      if (real === 'own cookie') {
+        expect(answer.status).toBe(303);
+        expect(answer.headers.location).toMatch(new RegExp(`^${fathom.authBaseUrl}/oauth2/authorize\\?`));
+        confirmed += 1;
+      } else {
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(answer.headers.location).toBeUndefined();
+        expect(answer.body).not.toContain('<script>alert(1)</script>');
+      }
+    }),
+    { numRuns: 200 },
+  );
+  expect(confirmed).toBeGreaterThan(0);
 
   const realState = fc.constantFrom('none', 'own cookie', 'no cookie', 'other cookie');
   await fc.assert(
@@ -208,9 +261,11 @@ test('generated Fathom connect links and callbacks only answer 3xx or 4xx, show 
       const params = new URLSearchParams(query);
       let sentCookie = cookie;
       if (real !== 'none') {
-        const start = await send('GET', `/oauth/fathom/start?link=${encodeURIComponent(realLink())}`, {});
+        const opened = await send('GET', `/oauth/fathom/start?link=${encodeURIComponent(realLink())}`, {});
+        const own = cookieOf(opened);
+        const form = Buffer.from(new URLSearchParams({ confirmation: confirmationOf(opened)! }).toString());
+        const start = await send('POST', '/oauth/fathom/start', { 'content-type': 'application/x-www-form-urlencoded', cookie: own }, form);
         params.set('state', new URL(start.headers.location!).searchParams.get('state')!);
-        const own = (start.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
         sentCookie = real === 'own cookie' ? own : real === 'other cookie' ? `fathom_fa_connect=${randomBytes(32).toString('base64url')}` : undefined;
       }
       if (code !== undefined) params.set('code', code);
@@ -296,27 +351,47 @@ test('generated Fathom webhook bodies correctly signed for the connection answer
   expect([...statuses.keys()].sort()).toEqual([200, 400]);
 });
 
-test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the unsigned and badly signed ones change nothing', async () => {
+test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the unsigned and badly signed ones, naming this tenant, change nothing of it', async () => {
   const before = await snapshot();
-  const events = fc.array(
-    fc.record(
-      {
-        portalId: fc.oneof(fc.integer({ min: 1, max: 2 ** 40 }).filter((id) => id !== HUB), fc.constantFrom(-1, 0, 1e300, 'x'), fc.string({ maxLength: 10 })),
-        subscriptionType: fc.oneof(fc.constantFrom('contact.privacyDeletion', 'app.uninstalled', 'app_uninstall', 'contact.creation'), fc.string({ maxLength: 40 })),
-        objectId: fc.oneof(fc.integer({ min: -5, max: 2 ** 40 }), fc.double(), fc.string({ maxLength: 10 })),
-        eventId: fc.integer(),
-      },
-      { requiredKeys: [] },
-    ),
-    { maxLength: 5 },
+  expect(before.tenantAccount).toEqual({ status: 'active', hub_id: HUB });
+  expect(before.tenantLinks).toEqual(['1000', '1001']);
+  // Unsigned and badly signed calls name this tenant: its portal, its linked contacts, its uninstall.
+  const ours = fc.record(
+    {
+      eventId: fc.integer({ min: 1, max: 2 ** 40 }),
+      subscriptionId: fc.integer({ min: 1, max: 2 ** 31 }),
+      portalId: fc.oneof(fc.constant(HUB), fc.constant(HUB), fc.constant(String(HUB))),
+      appId: fc.oneof(fc.constant(APP_ID), fc.integer({ min: 1, max: 2 ** 31 })),
+      occurredAt: fc.integer({ min: 1_700_000_000_000, max: 1_900_000_000_000 }),
+      subscriptionType: fc.constantFrom('contact.privacyDeletion', 'contact.deletion', 'deal.deletion', 'app.uninstalled', 'app_uninstall'),
+      attemptNumber: fc.integer({ min: 0, max: 5 }),
+      objectId: fc.oneof(fc.constantFrom(1000, 1001, '1000'), fc.integer({ min: -5, max: 2 ** 40 })),
+    },
+    { requiredKeys: ['portalId', 'subscriptionType', 'objectId'] },
   );
+  // Properly signed calls name other portals only (a signed event for this portal would act on it).
+  const others = fc.record(
+    {
+      portalId: fc.oneof(fc.integer({ min: 1, max: 2 ** 40 }).filter((id) => id !== HUB), fc.constantFrom(-1, 0, 1e300, 'x'), fc.string({ maxLength: 10 })),
+      subscriptionType: fc.oneof(fc.constantFrom('contact.privacyDeletion', 'app.uninstalled', 'app_uninstall', 'contact.creation'), fc.string({ maxLength: 40 })),
+      objectId: fc.oneof(fc.integer({ min: -5, max: 2 ** 40 }), fc.double(), fc.string({ maxLength: 10 })),
+      eventId: fc.integer(),
+    },
+    { requiredKeys: [] },
+  );
+  const payloadsOf = (event: fc.Arbitrary<Record<string, unknown>>) =>
+    fc.oneof(
+      fc.array(event, { minLength: 1, maxLength: 5 }).map((list) => Buffer.from(JSON.stringify(list))),
+      fc.array(event, { minLength: 1, maxLength: 5 }).map((list) => Buffer.from(JSON.stringify(list))),
+      event.map((one) => Buffer.from(JSON.stringify(one))),
+    );
   // HubSpot's own event shape, for our app id, naming other portals (accepted, never acting on this tenant).
   const wellFormed = fc.array(
     fc.record({
       eventId: fc.integer({ min: 1, max: 2 ** 40 }),
       subscriptionId: fc.integer({ min: 1, max: 2 ** 31 }),
       portalId: fc.integer({ min: 1, max: 2 ** 40 }).filter((id) => id !== HUB),
-      appId: fc.constant(hubspot.appId),
+      appId: fc.constant(APP_ID),
       occurredAt: fc.integer({ min: 1, max: 2 ** 42 }),
       subscriptionType: fc.constantFrom('contact.privacyDeletion', 'contact.deletion', 'deal.deletion', 'app.uninstalled'),
       attemptNumber: fc.integer({ min: 0, max: 9 }),
@@ -324,23 +399,20 @@ test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the uns
     }),
     { minLength: 1, maxLength: 5 },
   );
-  const payloads = fc.oneof(
-    body,
-    events.map((list) => Buffer.from(JSON.stringify(list))),
-    events.map((list) => Buffer.from(JSON.stringify(list[0] ?? {}))),
-    wellFormed.map((list) => Buffer.from(JSON.stringify(list))),
+  const call = fc.oneof(
+    fc.record({ how: fc.constantFrom('none', 'stale', 'future', 'other body', 'junk', 'other secret', 'other host'), payload: fc.oneof(payloadsOf(ours), payloadsOf(ours), body) }),
+    fc.record({ how: fc.constant('valid'), payload: fc.oneof(payloadsOf(others), body, wellFormed.map((list) => Buffer.from(JSON.stringify(list)))) }),
   );
-  const signing = fc.constantFrom('none', 'valid', 'valid', 'stale', 'future', 'other body', 'junk');
   let acceptedSigned = 0;
+  let namingTenant = 0;
   await fc.assert(
-    fc.asyncProperty(payloads, signing, contentType, printable, async (payload, how, type, junk) => {
-      const url = `${backend.url}/webhooks/hubspot`;
+    fc.asyncProperty(call, contentType, printable, async ({ how, payload }, type, junk) => {
       const timestamp = how === 'stale' ? Date.now() - 10 * 60_000 : how === 'future' ? Date.now() + 10 * 60_000 : Date.now();
       const signed = Signature.getSignature('POST', 'v3', {
         signature: '',
-        clientSecret: hubspot.clientSecret,
+        clientSecret: how === 'other secret' ? randomBytes(24).toString('hex') : hubspot.clientSecret,
         requestBody: how === 'other body' ? `${payload.toString('utf8')}x` : payload.toString('utf8'),
-        url: asHubSpotSigns(url),
+        url: asHubSpotSigns(`${how === 'other host' ? 'https://staging.example.com' : backend.url}/webhooks/hubspot`),
         timestamp,
       });
       const headers: Record<string, string> = {};
@@ -349,6 +421,7 @@ test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the uns
         headers['x-hubspot-request-timestamp'] = how === 'junk' ? junk.slice(0, 20) : String(timestamp);
         headers['x-hubspot-signature-v3'] = how === 'junk' ? junk : signed;
       }
+      if (how !== 'valid' && payload.toString('utf8').includes(String(HUB))) namingTenant += 1;
       const answer = await send('POST', '/webhooks/hubspot', headers, payload);
       expectHandled(answer, 'hubspot webhook');
       if (how !== 'valid') expect(answer.status).toBeGreaterThanOrEqual(400);
@@ -357,8 +430,22 @@ test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the uns
     { numRuns: 1000 },
   );
   expect(acceptedSigned).toBeGreaterThan(0);
-  // Valid ones named other portals only: this tenant is untouched.
+  expect(namingTenant).toBeGreaterThan(300);
+  // Nothing of the tenant the refused calls named changed: still installed, every link, every row.
   expect(await snapshot()).toEqual(before);
+
+  // The control: one of those events, properly signed, does reach this tenant (so they named it).
+  const deletion = [{ eventId: 1, subscriptionId: 1, portalId: HUB, appId: APP_ID, occurredAt: Date.now(), subscriptionType: 'contact.privacyDeletion', attemptNumber: 0, objectId: 1000 }];
+  const text = JSON.stringify(deletion);
+  const timestamp = Date.now();
+  const answer = await send('POST', '/webhooks/hubspot', {
+    'content-type': 'application/json',
+    'x-hubspot-request-timestamp': String(timestamp),
+    'x-hubspot-signature-v3': Signature.getSignature('POST', 'v3', { signature: '', clientSecret: hubspot.clientSecret, requestBody: text, url: asHubSpotSigns(`${backend.url}/webhooks/hubspot`), timestamp }),
+  }, Buffer.from(text));
+  expect(answer.status).toBe(200);
+  // Accepted for this tenant and queued (the job confirms the deletion with HubSpot before it drops a link).
+  expect((await snapshot()).tenant.webhook_events).toBe(before.tenant.webhook_events! + 1);
 });
 
 test('oversized bodies are refused with 413 before they are parsed', async () => {
@@ -373,9 +460,11 @@ test('oversized bodies are refused with 413 before they are parsed', async () =>
 });
 
 test('a body that cannot be read is refused with the 4xx that says why', async () => {
+  // Fathom's route checks its signature headers before it reads a body: these carry well-formed ones.
+  const signed = (body: string) => signWebhook(webhookSecret, `msg_${randomBytes(8).toString('hex')}`, Math.floor(Date.now() / 1000), body);
   const cases: Array<[string, string, Record<string, string>, Buffer, number, string, RegExp]> = [
-    ['unknown encoding', `/webhooks/fathom/${connectionId}`, { 'content-encoding': 'x-unknown' }, Buffer.from('{}'), 415, 'unsupported_media_type', /content encoding/],
-    ['corrupt gzip', `/webhooks/fathom/${connectionId}`, { 'content-encoding': 'gzip' }, Buffer.from('not gzip'), 400, 'invalid_input', /could not be read/],
+    ['unknown encoding', `/webhooks/fathom/${connectionId}`, { 'content-encoding': 'x-unknown', ...signed('{}') }, Buffer.from('{}'), 415, 'unsupported_media_type', /content encoding/],
+    ['corrupt gzip', `/webhooks/fathom/${connectionId}`, { 'content-encoding': 'gzip', ...signed('not gzip') }, Buffer.from('not gzip'), 400, 'invalid_input', /could not be read/],
     ['Latin-1 JSON', '/webhooks/hubspot', { 'content-type': 'application/json; charset=iso-8859-1' }, Buffer.from('[]'), 415, 'unsupported_media_type', /UTF-8/],
     ['broken JSON', '/webhooks/hubspot', { 'content-type': 'application/json' }, Buffer.from('[{'), 400, 'invalid_input', /not valid JSON/],
   ];

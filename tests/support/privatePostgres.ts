@@ -21,9 +21,12 @@ export type PrivatePostgres = {
   destroy(): Promise<void>;
 };
 
-/** The newest installed PostgreSQL's bin directory (Debian layout), or undefined. */
+/**
+ * The newest installed PostgreSQL's bin directory (Debian layout), or undefined. POSTGRES_LIB_DIR
+ * points elsewhere (to check that CI fails when the binaries are missing).
+ */
 export function postgresBinaries(): string | undefined {
-  const root = '/usr/lib/postgresql';
+  const root = process.env.POSTGRES_LIB_DIR || '/usr/lib/postgresql';
   if (!fs.existsSync(root)) return undefined;
   const versions = fs
     .readdirSync(root)

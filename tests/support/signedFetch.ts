@@ -13,7 +13,9 @@ export function asHubSpotSigns(url: string): string {
 
 /**
  * Calls the backend the way hubspot.fetch does: the caller's portalId, userId and userEmail in
- * the query string, and HubSpot's v3 signature computed by HubSpot's own client library.
+ * the query string, and HubSpot's v3 signature computed by HubSpot's own client library. HubSpot
+ * signs the URL the card asked for, which is the backend's PUBLIC_BASE_URL: `publicBaseUrl` says
+ * what it is when the request goes to another address (by default, `baseUrl` itself).
  */
 export async function signedFetch(
   baseUrl: string,
@@ -24,6 +26,7 @@ export async function signedFetch(
     method?: string;
     body?: unknown;
     timestamp?: number;
+    publicBaseUrl?: string;
     tamper?: (request: { url: string; body: string; headers: Record<string, string> }) => void;
   },
 ): Promise<Response> {
@@ -36,13 +39,14 @@ export async function signedFetch(
   const method = options.method ?? 'GET';
   const body = options.body === undefined ? '' : JSON.stringify(options.body);
   const timestamp = options.timestamp ?? Date.now();
+  const signedUrl = options.publicBaseUrl ? new URL(`${url.pathname}${url.search}`, options.publicBaseUrl) : url;
   const headers: Record<string, string> = {
     'x-hubspot-request-timestamp': String(timestamp),
     'x-hubspot-signature-v3': Signature.getSignature(method, 'v3', {
       signature: '',
       clientSecret: options.clientSecret,
       requestBody: body,
-      url: asHubSpotSigns(url.toString()),
+      url: asHubSpotSigns(signedUrl.toString()),
       timestamp,
     }),
     ...(body ? { 'content-type': 'application/json' } : {}),

@@ -1,15 +1,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { ConfigError } from '../config.ts';
 import type { Logger } from '../logger.ts';
 
 /**
- * TOKEN_ENCRYPTION_KEY when set. In development without one, a key generated once into
- * DATA_DIR (readable by this user only) so local data survives restarts; production without a
- * key never gets here (config refuses to start).
+ * TOKEN_ENCRYPTION_KEY when set. On the embedded database only (the trial: one process, its data
+ * in DATA_DIR), a key generated once into DATA_DIR (readable by this user only) so local data
+ * survives restarts. With a database server a key is required: config refuses to start without
+ * one, and this refuses again, so no process ever seals shared data with a key of its own.
  */
-export function encryptionKeys(options: { configured: string | undefined; dataDir: string; logger: Logger }): string {
+export function encryptionKeys(options: {
+  configured: string | undefined;
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  logger: Logger;
+}): string {
   if (options.configured) return options.configured;
+  if (options.databaseUrl) {
+    throw new ConfigError('TOKEN_ENCRYPTION_KEY is required when DATABASE_URL is set (32 random bytes, base64).');
+  }
   const file = path.join(options.dataDir, 'token-encryption.key');
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   fs.mkdirSync(options.dataDir, { recursive: true });
@@ -17,7 +27,8 @@ export function encryptionKeys(options: { configured: string | undefined; dataDi
   fs.writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
   options.logger.warn(
     { file },
-    'TOKEN_ENCRYPTION_KEY is not set: generated a development key into DATA_DIR. Set TOKEN_ENCRYPTION_KEY in production.',
+    'TOKEN_ENCRYPTION_KEY is not set: generated a key for the embedded database into DATA_DIR. ' +
+      'Set TOKEN_ENCRYPTION_KEY with a database server.',
   );
   return key;
 }

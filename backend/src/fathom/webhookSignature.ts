@@ -41,33 +41,56 @@ export type VerifyWebhookInput = {
   toleranceSeconds?: number;
 };
 
-/** Returns the delivery's id and time when the signature holds; throws WebhookSignatureInvalid otherwise. */
-export function verifyFathomWebhook(input: VerifyWebhookInput): VerifiedDelivery {
-  const id = header(input.headers, 'webhook-id');
-  const timestampText = header(input.headers, 'webhook-timestamp');
-  const signatures = header(input.headers, 'webhook-signature');
-  if (!id || !timestampText || !signatures) {
+/** A delivery's signature headers, checked for presence, shape and freshness (not yet the signature). */
+export type DeliveryHeaders = VerifiedDelivery & { timestampText: string; signatures: string[] };
+
+// A v1 entry is an HMAC-SHA256 (32 bytes) in base64: 43 characters and one '=' of padding.
+const V1_SIGNATURE = /^v1,[A-Za-z0-9+/]{43}=?$/;
+const MAX_ID_LENGTH = 256;
+
+/**
+ * Everything that can be checked before the body is read: the three headers are there, have the
+ * right shape, and the timestamp is within the tolerance. Throws WebhookSignatureInvalid otherwise.
+ */
+export function checkWebhookHeaders(
+  headers: WebhookHeaders,
+  options: { now?: number | undefined; toleranceSeconds?: number | undefined } = {},
+): DeliveryHeaders {
+  const id = header(headers, 'webhook-id');
+  const timestampText = header(headers, 'webhook-timestamp');
+  const signatureHeader = header(headers, 'webhook-signature');
+  if (!id || !timestampText || !signatureHeader) {
     throw new WebhookSignatureInvalid('The webhook-id, webhook-timestamp and webhook-signature headers are required.');
+  }
+  if (id.length > MAX_ID_LENGTH || /\s/.test(id)) {
+    throw new WebhookSignatureInvalid('The webhook-id header is not a message id.');
   }
   if (!/^\d{1,15}$/.test(timestampText)) throw new WebhookSignatureInvalid('The webhook-timestamp header is not a Unix time.');
 
   const timestamp = Number(timestampText);
-  const nowSeconds = Math.floor((input.now ?? Date.now()) / 1000);
-  const tolerance = input.toleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS;
+  const nowSeconds = Math.floor((options.now ?? Date.now()) / 1000);
+  const tolerance = options.toleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS;
   if (nowSeconds - timestamp > tolerance) throw new WebhookSignatureInvalid('The webhook is too old to be accepted.');
   if (timestamp - nowSeconds > tolerance) throw new WebhookSignatureInvalid('The webhook is timestamped in the future.');
 
+  // Other schemes (v1a, …) are not ours to check; at least one v1 entry must be there.
+  const signatures = signatureHeader.split(' ').filter((entry) => V1_SIGNATURE.test(entry));
+  if (!signatures.length) throw new WebhookSignatureInvalid('The webhook-signature header has no v1 signature.');
+  return { id, timestamp: new Date(timestamp * 1000), timestampText, signatures };
+}
+
+/** Returns the delivery's id and time when the signature holds; throws WebhookSignatureInvalid otherwise. */
+export function verifyFathomWebhook(input: VerifyWebhookInput): VerifiedDelivery {
+  const delivery = checkWebhookHeaders(input.headers, { now: input.now, toleranceSeconds: input.toleranceSeconds });
   const expected = createHmac('sha256', signingKey(input.secret))
-    .update(`${id}.${timestampText}.`)
+    .update(`${delivery.id}.${delivery.timestampText}.`)
     .update(typeof input.rawBody === 'string' ? Buffer.from(input.rawBody, 'utf8') : input.rawBody)
     .digest();
 
-  for (const entry of signatures.split(' ')) {
-    const comma = entry.indexOf(',');
-    if (comma < 0 || entry.slice(0, comma) !== 'v1') continue; // other schemes (v1a, …) are not ours to check
-    const given = Buffer.from(entry.slice(comma + 1), 'base64');
+  for (const entry of delivery.signatures) {
+    const given = Buffer.from(entry.slice('v1,'.length), 'base64');
     if (given.length === expected.length && timingSafeEqual(given, expected)) {
-      return { id, timestamp: new Date(timestamp * 1000) };
+      return { id: delivery.id, timestamp: delivery.timestamp };
     }
   }
   throw new WebhookSignatureInvalid('The webhook signature does not match.');

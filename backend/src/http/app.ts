@@ -43,7 +43,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog(logger, { onEnd: observeRequest(services.metrics) }));
   app.use(healthRoutes(db));
   app.use(docsRoutes());
-  app.use(metricsRoutes(services.metrics.registry, config.metricsToken));
+  const metricsNeedToken = config.nodeEnv === 'production';
+  app.use(metricsRoutes(services.metrics.registry, config.metricsToken, { requireToken: metricsNeedToken }));
   const limits = publicRateLimits();
   app.use('/oauth', limits.oauth);
   app.use('/webhooks/fathom', limits.fathomWebhooks);
@@ -69,7 +70,7 @@ export function createApp(deps: AppDeps): Express {
       (req as Request & { rawBody?: Buffer }).rawBody = buffer;
     },
   }));
-  signed.use(SIGNED, requireHubSpotSignature(config.hubspot.clientSecret, logger));
+  signed.use(SIGNED, requireHubSpotSignature(config.hubspot.clientSecret, config.publicBaseUrl, logger));
   signed.use(hubspotWebhookRoutes({ db, boss, logger, appId: config.hubspot.appId }));
   signed.use('/api', resolveSignedCaller(db));
   signed.use('/api/cards', cardRoutes(db));

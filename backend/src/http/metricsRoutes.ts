@@ -9,11 +9,23 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 /**
  * GET /metrics in Prometheus' text format. Meant for a scraper on the private network, never the
  * internet (it tells request volumes and error rates); with METRICS_TOKEN set it also asks for
- * `Authorization: Bearer <token>`.
+ * `Authorization: Bearer <token>`. `requireToken` (the public web port in production) refuses to
+ * serve it at all while no token is configured: a forgotten METRICS_TOKEN must not publish it.
  */
-export function metricsRoutes(registry: Registry, token: string | undefined): Router {
+export function metricsRoutes(
+  registry: Registry,
+  token: string | undefined,
+  options: { requireToken?: boolean } = {},
+): Router {
   const router = Router();
   router.get('/metrics', async (req, res) => {
+    if (!token && options.requireToken) {
+      res.status(403).json({
+        error: 'metrics_disabled',
+        message: 'GET /metrics is off on this port: set METRICS_TOKEN (or scrape a worker on its METRICS_PORT).',
+      });
+      return;
+    }
     if (token) {
       const presented = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
       // Compare digests: equal lengths for timingSafeEqual, and no early exit on the first wrong byte.

@@ -64,6 +64,34 @@ export function fathomConnectedPage(): string {
   );
 }
 
+/**
+ * The step between the settings link and Fathom: names the HubSpot portal and the admin the
+ * connection is for, so a forwarded link cannot quietly connect someone else's Fathom. The button
+ * posts a single-use confirmation token that only works with this browser's cookie.
+ */
+export function fathomConfirmPage(options: {
+  action: string;
+  confirmation: string;
+  hubId: number;
+  portalName: string | null;
+  adminEmail: string;
+}): string {
+  const portal = options.portalName
+    ? `<strong>${escapeHtml(options.portalName)}</strong> (portal ${options.hubId})`
+    : `<strong>portal ${options.hubId}</strong>`;
+  return layout(
+    'Connect Fathom',
+    `<h1>Connect Fathom to HubSpot ${portal}?</h1>
+<p>You are connecting as <strong>${escapeHtml(options.adminEmail)}</strong>, an admin of that portal.
+The calls of the Fathom account you sign in with next will be synced into this portal, and its users will see them.</p>
+<p>If you did not just click "Connect with Fathom" in this portal's app settings yourself, close this tab.</p>
+<form method="post" action="${escapeHtml(options.action)}">
+<input type="hidden" name="confirmation" value="${escapeHtml(options.confirmation)}">
+<button type="submit">Continue to Fathom</button>
+</form>`,
+  );
+}
+
 export function fathomConnectErrorPage(options: { title: string; message: string }): string {
   return layout(
     `Fathom not connected: ${options.title}`,

@@ -11,17 +11,25 @@ import { parse } from './validate.ts';
 /** The raw request body, kept by the JSON parser: signatures are over the bytes, not the parse. */
 export const rawBodyOf = (req: Request) => ((req as Request & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0)).toString('utf8');
 
-/** The URL as HubSpot called it: scheme and host as the proxy in front received them ('trust proxy'). */
-export const uriAsCalled = (req: Request) => `${req.protocol}://${req.get('host')}${req.originalUrl}`;
+/**
+ * The URL HubSpot signed: our PUBLIC_BASE_URL and the path as called. Never the request's Host
+ * or X-Forwarded-* headers: the client writes those, and HubSpot signs the same way for every
+ * backend of the app (a staging host, say), so a signature made for another host must not fit here.
+ */
+export const uriAsCalled = (publicBaseUrl: string, req: Request) => `${publicBaseUrl}${req.originalUrl}`;
 
 /** Refuses (401) any request HubSpot did not sign with our client secret; nothing else runs. */
-export function requireHubSpotSignature(clientSecret: string | undefined, logger: Logger): RequestHandler {
+export function requireHubSpotSignature(
+  clientSecret: string | undefined,
+  publicBaseUrl: string,
+  logger: Logger,
+): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!clientSecret) throw new NotConfigured('HUBSPOT_CLIENT_SECRET is not set, so requests from HubSpot cannot be verified.');
     const check = verifySignatureV3({
       clientSecret,
       method: req.method,
-      uri: uriAsCalled(req),
+      uri: uriAsCalled(publicBaseUrl, req),
       body: rawBodyOf(req),
       signature: req.get('x-hubspot-signature-v3'),
       timestamp: req.get('x-hubspot-request-timestamp'),

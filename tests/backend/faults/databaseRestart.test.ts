@@ -15,6 +15,11 @@ import { startTestBackend, type TestBackend } from '../../support/testBackend.ts
 // Restarting a database needs a real server, and one of this test's own: the shared server on
 // 5432 serves the other test files meanwhile.
 const bin = postgresBinaries();
+// CI must run this test, not skip it: a machine without the binaries is a broken CI machine.
+// (.ci/run's PostgreSQL server comes from Debian's postgresql package, which brings them.)
+if (!bin && process.env.CI) {
+  throw new Error('initdb and pg_ctl are missing under /usr/lib/postgresql/<version>/bin: CI needs the postgresql package');
+}
 const runs = engine === 'postgres' && bin !== undefined;
 const maybe = runs ? test : test.skip;
 const SKIPPED = runs

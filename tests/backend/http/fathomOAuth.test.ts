@@ -45,12 +45,30 @@ const as = (who: 'admin' | 'rep1', path: string, init: { method?: string; body?:
 type Status = { connected: boolean; authType: string | null; status: string | null; webhookRegistered: boolean; oauth: { available: boolean; connectUrl?: string; reason?: string } };
 const settings = async () => (await (await as('admin', '/api/settings/fathom')).json()) as Status;
 
-/** What the admin's browser does: open the link, consent at Fathom, come back to the callback. */
+/** The confirmation page's form: where it posts and the token it carries. */
+function confirmationForm(html: string): { action: string; confirmation: string } {
+  const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1];
+  const confirmation = /name="confirmation" value="([^"]+)"/.exec(html)?.[1];
+  if (!action || !confirmation) throw new Error(`no confirmation form in: ${html.slice(0, 500)}`);
+  return { action, confirmation };
+}
+
+const confirm = (form: { action: string; confirmation: string }, headers: Record<string, string> = {}) =>
+  fetch(form.action, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams({ confirmation: form.confirmation }).toString(),
+  });
+
+/** What the admin's browser does: open the link, confirm, consent at Fathom, come back to the callback. */
 async function browse(startUrl: string, options: { keepCookie?: boolean } = {}) {
   const start = await fetch(startUrl, { redirect: 'manual' });
-  if (start.status !== 302) return { start, callbackUrl: null, final: start };
+  if (start.status !== 200) return { start, callbackUrl: null, final: start };
   const cookie = start.headers.get('set-cookie')!.split(';')[0]!;
-  const authorize = new URL(start.headers.get('location')!);
+  const confirmed = await confirm(confirmationForm(await start.text()), { cookie });
+  if (confirmed.status !== 303) return { start, callbackUrl: null, final: confirmed };
+  const authorize = new URL(confirmed.headers.get('location')!);
   const consent = await fetch(authorize, { redirect: 'manual' });
   const callbackUrl = consent.headers.get('location')!;
   const final = await fetch(callbackUrl, { redirect: 'manual', headers: options.keepCookie === false ? {} : { cookie } });
@@ -103,6 +121,54 @@ describe('the "Connect Fathom" link', () => {
     expect(await states()).toBe(statesBefore);
   });
 
+  // (These tests keep within the /oauth pages' limit of 30 requests a minute from one address.)
+  test('opening the link shows which portal and admin Fathom is being connected to; a second opening, in any browser, answers a 4xx page and never leads to Fathom', async () => {
+    const link = (await settings()).oauth.connectUrl!;
+    const first = await fetch(link, { redirect: 'manual' });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('location')).toBeNull();
+    expect(first.headers.get('x-frame-options')).toBe('DENY');
+    expect(first.headers.get('referrer-policy')).toBe('same-origin');
+    const html = await first.text();
+    expect(html).toMatch(/Connect Fathom to HubSpot <strong>Portal 8181<\/strong> \(portal 8181\)\?/);
+    expect(html).toMatch(/You are connecting as <strong>admin@8181\.example\.com<\/strong>/);
+    expect(confirmationForm(html).action).toBe(`${backend.url}/oauth/fathom/start`);
+
+    const cookie = first.headers.get('set-cookie')!.split(';')[0]!;
+    for (const headers of [{}, { cookie }]) {
+      const again = await fetch(link, { redirect: 'manual', headers });
+      expect(again.status).toBe(400);
+      expect(again.headers.get('location')).toBeNull();
+      expect(again.headers.get('set-cookie')).toBeNull();
+      const page = await again.text();
+      expect(page).toMatch(/Link already used/);
+      expect(page).not.toMatch(/name="confirmation"/);
+    }
+    expect(fathom.callCount('GET /oauth2/authorize')).toBe(0);
+  });
+
+  test('the confirmation works once, in the browser that opened the link, from our own page only', async () => {
+    const start = await fetch((await settings()).oauth.connectUrl!, { redirect: 'manual' });
+    const cookie = start.headers.get('set-cookie')!.split(';')[0]!;
+    const form = confirmationForm(await start.text());
+    // Another site's form (its Origin), or a browser without the cookie: refused.
+    const crossSite = await confirm(form, { cookie, origin: 'https://attacker.example' });
+    expect([crossSite.status, crossSite.headers.get('location')]).toEqual([403, null]);
+    const withoutCookie = await confirm(form);
+    expect([withoutCookie.status, withoutCookie.headers.get('location')]).toEqual([400, null]);
+    expect(await withoutCookie.text()).toMatch(/another browser/);
+    // That attempt spent it: even the right browser cannot use it now.
+    const replay = await confirm(form, { cookie });
+    expect([replay.status, replay.headers.get('location')]).toEqual([400, null]);
+    expect(await replay.text()).toMatch(/already used/);
+    // A confirmation token is not a state: the callback does not know it.
+    const asState = await fetch(`${backend.url}/oauth/fathom/callback?code=x&state=${form.confirmation}`, { redirect: 'manual', headers: { cookie } });
+    expect(asState.status).toBe(400);
+    expect(await asState.text()).toMatch(/not issued by this app/);
+    expect(fathom.callCount('GET /oauth2/authorize')).toBe(0);
+    expect(fathom.callCount('POST /oauth2/token')).toBe(0);
+  });
+
   test('denied consent at Fathom stores nothing and says so', async () => {
     fathomApp.consent = 'deny';
     try {
@@ -123,7 +189,7 @@ describe('connecting with OAuth', () => {
 
   test('one click: Fathom’s authorize page with a single-use state, the code exchanged, tokens sealed, a webhook registered, the history synced', async () => {
     const flow = await browse((await settings()).oauth.connectUrl!);
-    expect(flow.start.status).toBe(302);
+    expect(flow.start.status).toBe(200);
     const authorize = flow.authorize!;
     expect(`${authorize.origin}${authorize.pathname}`).toBe(`${fathom.authBaseUrl}/oauth2/authorize`);
     expect(Object.fromEntries(authorize.searchParams)).toEqual({

@@ -9,7 +9,8 @@ const clientSecret = randomBytes(24).toString('base64url');
 let backend: TestBackend;
 
 beforeAll(async () => {
-  backend = await startTestBackend({ HUBSPOT_CLIENT_ID: 'limits-test-client', HUBSPOT_CLIENT_SECRET: clientSecret });
+  // Behind one load balancer, as documented: its X-Forwarded-For entry is believed.
+  backend = await startTestBackend({ HUBSPOT_CLIENT_ID: 'limits-test-client', HUBSPOT_CLIENT_SECRET: clientSecret, TRUST_PROXY_HOPS: '1' });
   await seedTenant(backend.testDb.db, 650);
 });
 afterAll(() => backend.close());
@@ -73,4 +74,22 @@ test('signed card requests are not limited, even from an address the public limi
   );
   expect(new Set(responses.map((r) => r.status))).toEqual(new Set([200]));
   expect(responses.every((r) => r.headers.get('ratelimit-limit') === null)).toBe(true);
+});
+
+test('by default no proxy is trusted: 40 installs with a different X-Forwarded-For each are limited after 30', async () => {
+  const direct = await startTestBackend({ HUBSPOT_CLIENT_ID: 'limits-test-client', HUBSPOT_CLIENT_SECRET: clientSecret });
+  try {
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const response = await fetch(`${direct.url}/oauth/hubspot/install`, { headers: from(`198.51.100.${i + 1}`), redirect: 'manual' });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, PUBLIC_LIMITS.oauth.limit)).toEqual(Array(PUBLIC_LIMITS.oauth.limit).fill(302));
+    expect(statuses.slice(PUBLIC_LIMITS.oauth.limit)).toEqual(Array(40 - PUBLIC_LIMITS.oauth.limit).fill(429));
+    // And the states of the refused ones were never stored.
+    const states = await direct.testDb.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM oauth_states`);
+    expect(states.rows[0]!.n).toBe(PUBLIC_LIMITS.oauth.limit);
+  } finally {
+    await direct.close();
+  }
 });

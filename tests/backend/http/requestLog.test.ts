@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { sealContext } from '../../../backend/src/connections/sealer.ts';
+import { withSystem } from '../../../backend/src/db/tenancy.ts';
+import { signWebhook } from '../../support/fathomStandIn.ts';
 import { signedFetch } from '../../support/signedFetch.ts';
 import { seedTenant, type TenantFixture } from '../../support/tenantFixture.ts';
 import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';
@@ -7,10 +10,19 @@ import { startTestBackend, type TestBackend } from '../../support/testBackend.ts
 const clientSecret = randomBytes(24).toString('base64url');
 let backend: TestBackend;
 let tenant: TenantFixture;
+let connectionId: string;
 
 beforeAll(async () => {
   backend = await startTestBackend({ HUBSPOT_CLIENT_ID: 'log-test-client', HUBSPOT_CLIENT_SECRET: clientSecret });
   tenant = await seedTenant(backend.testDb.db, 640);
+  // The tenant's Fathom connection has a webhook secret, so its webhook route reaches the signature check.
+  const sealed = backend.services.sealer.encrypt(`whsec_${randomBytes(24).toString('base64')}`, sealContext(tenant.accountId, 'fathom', 'webhook_secret'));
+  connectionId = (await withSystem(backend.testDb.db, (tx) =>
+    tx.query<{ id: string }>(
+      `UPDATE api_connections SET key_id = $2, webhook_secret_enc = $3 WHERE account_id = $1 AND provider = 'fathom' RETURNING id`,
+      [tenant.accountId, sealed.keyId, sealed.ciphertext],
+    ),
+  )).rows[0]!.id;
 });
 afterAll(() => backend.close());
 
@@ -64,13 +76,19 @@ test("the OAuth callback's code and state, and webhook signatures, never reach t
     expect.objectContaining({ method: 'GET', path: '/oauth/hubspot/callback', status: 400 }),
   ]);
 
-  const signature = `v1,${randomBytes(32).toString('base64')}`;
-  const webhook = await fetch(`${backend.url}/webhooks/fathom/${tenant.accountId}`, {
+  // Signed with another secret: a fresh, well-formed signature that reaches the check and fails it.
+  const headers = signWebhook(`whsec_${randomBytes(24).toString('base64')}`, 'msg_1', Math.floor(Date.now() / 1000), '{}');
+  const signature = headers['webhook-signature']!;
+  const webhook = await fetch(`${backend.url}/webhooks/fathom/${connectionId}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'webhook-id': 'msg_1', 'webhook-timestamp': '1', 'webhook-signature': signature },
+    headers: { 'content-type': 'application/json', ...headers },
     body: '{}',
   });
-  expect(requestLines(webhook.headers.get('x-request-id')!)).toHaveLength(1);
+  expect(webhook.status).toBe(401);
+  expect(await webhook.json()).toEqual({ error: 'invalid_signature', message: 'The webhook signature does not match.' });
+  expect(requestLines(webhook.headers.get('x-request-id')!)).toEqual([
+    expect.objectContaining({ method: 'POST', path: `/webhooks/fathom/${connectionId}`, status: 401, accountId: tenant.accountId }),
+  ]);
 
   const everything = backend.log.text();
   expect(everything).not.toContain(code);
