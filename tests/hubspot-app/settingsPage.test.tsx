@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { Alert, Button, Heading, Input, Modal, ProgressBar, Select, StatusTag, TableCell, Text } from '@hubspot/ui-extensions';
+import { Alert, Button, DateInput, Heading, Input, Modal, ProgressBar, Select, StatusTag, TableCell, Text } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { createApi, type FathomStatus, type People, type Person, type SyncLog } from '@fathom-hubspot/ui-shared';
 import { SettingsView } from '../../hubspot-app/app/settings/SettingsView';
@@ -58,7 +58,7 @@ describe('settings page', () => {
     await page.waitFor(() => expect(page.find(StatusTag).text).toBe('Connected'));
     expect(buttonTexts(page)).toEqual(expect.arrayContaining(['Replace key', 'Disconnect']));
     page.find(Input, { name: 'apiKey' }).trigger('onChange', 'a-new-fathom-key-123456' as never);
-    page.find(Input, { name: 'backfillSince' }).trigger('onChange', '2026-01-01' as never);
+    page.find(DateInput, { name: 'backfillSince' }).trigger('onChange', { year: 2026, month: 0, date: 1, formattedDate: '01/01/2026' } as never);
     await page.waitFor(() => expect(page.findAll(Button).find((b) => b.text === 'Replace key')!.props.disabled).toBe(false));
     page.findAll(Button).find((b) => b.text === 'Replace key')!.trigger('onClick');
     await page.waitFor(() => expect(page.backend.calls.some((c) => c.method === 'PUT')).toBe(true));
@@ -148,6 +148,46 @@ describe('settings page', () => {
     await page.waitFor(() => expect(buttonTexts(page)).toContain('Import users from HubSpot'));
     page.findAll(Button).find((b) => b.text === 'Import users from HubSpot')!.trigger('onClick');
     await page.waitFor(() => expect(page.findAll(Text).map((t) => t.text)).toContain('12 HubSpot users found, 9 added as reps.'));
+  });
+
+  test('Disconnect asks in a modal first, and only confirming disconnects', async () => {
+    const page = renderPage({
+      'GET /api/settings/fathom': { body: connected },
+      'DELETE /api/settings/fathom': { body: notConnected },
+    });
+    const disconnect = () => page.findAll(Button).find((b) => b.text === 'Disconnect');
+    await page.waitFor(() => expect(disconnect()).toBeDefined());
+    const modal = disconnect()!.props.overlay!.find(Modal);
+    expect(modal.props.title).toBe('Disconnect Fathom?');
+    expect(modal.find(Text).text).toMatch(/Calls already synced stay/);
+    expect(page.backend.calls.filter((c) => c.method === 'DELETE')).toEqual([]);
+    modal.findAll(Button).find((b) => b.text === 'Yes, disconnect Fathom')!.trigger('onClick');
+    await page.waitFor(() => expect(page.backend.calls.filter((c) => c.method === 'DELETE').map((c) => c.path)).toEqual(['/api/settings/fathom']));
+  });
+
+  test('one primary button per section: with Fathom OAuth offered, the key is the secondary way', async () => {
+    const page = renderPage({ 'GET /api/settings/fathom': { body: withOAuth } });
+    await page.waitFor(() => expect(buttonTexts(page)).toContain('Connect with Fathom'));
+    const primary = page.findAll(Button).filter((b) => b.props.variant === 'primary').map((b) => b.text);
+    expect(primary).toEqual(['Connect with Fathom']);
+  });
+
+  test('people: a search narrows the list, and long lists come in pages of 20', async () => {
+    const many: People = {
+      items: Array.from({ length: 45 }, (_, i) => person(100 + i, `rep${String(i).padStart(2, '0')}@x.example.com`, 'rep')),
+      nextCursor: null,
+    };
+    const page = renderPage({ 'GET /api/settings/fathom': { body: connected }, 'GET /api/settings/roles': { body: many } });
+    const roles = () => page.findAll(Select).filter((select) => String(select.props.name).startsWith('role-'));
+    await page.waitFor(() => expect(roles()).toHaveLength(20));
+    expect(page.findAll(Text).map((t) => t.text)).toContain('Page 1 of 3 · 45 people');
+    page.findAll(Button).find((b) => b.text === 'Next')!.trigger('onClick');
+    page.findAll(Button).find((b) => b.text === 'Next')!.trigger('onClick');
+    await page.waitFor(() => expect(roles()).toHaveLength(5));
+    page.find(Input, { name: 'peopleSearch' }).trigger('onChange', 'rep4' as never);
+    await page.waitFor(() => expect(roles().map((select) => select.props.name)).toEqual(['role-140', 'role-141', 'role-142', 'role-143', 'role-144']));
+    page.find(Input, { name: 'peopleSearch' }).trigger('onChange', 'nobody' as never);
+    await page.waitFor(() => expect(page.findAll(Text).map((t) => t.text)).toContain('Nobody matches that search.'));
   });
 
   test('"Remove the app and delete our data" asks in a modal first; only confirming calls the removal, once', async () => {
@@ -240,7 +280,7 @@ describe('settings page', () => {
       });
       await page.waitFor(() => expect(buttonTexts(page)).toContain('Try again'));
       expect(buttonTexts(page)).toEqual([
-        'Replace key', 'Disconnect', 'Sync now', 'Try again',
+        'Replace key', 'Disconnect', 'Yes, disconnect Fathom', 'Cancel', 'Sync now', 'Try again',
         'Remove the app and delete our data', 'Yes, remove the app and delete everything', 'Cancel',
       ]);
       expect(page.findAll(Heading).map((h) => h.text)).toEqual(['Fathom', 'Sync', 'Data']);

@@ -1,5 +1,7 @@
 import { useState } from 'react';
-import { Alert, Button, Flex, Heading, Input, StatusTag, Text } from '@hubspot/ui-extensions';
+import {
+  Alert, Button, DateInput, Flex, Heading, Input, Modal, ModalBody, ModalFooter, StatusTag, Text, type BaseDate,
+} from '@hubspot/ui-extensions';
 import {
   useAction,
   type Api,
@@ -24,7 +26,7 @@ export function connectionLabel(status: FathomStatus): {
 /** Connect Fathom (its consent page, or an API key), replace the key, or disconnect. */
 export function FathomSection({ api, status, onChange }: { api: Api; status: FathomStatus; onChange: () => void }) {
   const [apiKey, setApiKey] = useState('');
-  const [since, setSince] = useState('');
+  const [since, setSince] = useState<BaseDate | null>(null);
   const { busy, problem, run } = useAction();
   const label = connectionLabel(status);
   const act = (call: () => Promise<unknown>) =>
@@ -36,7 +38,7 @@ export function FathomSection({ api, status, onChange }: { api: Api; status: Fat
     act(() =>
       api.put<FathomConnected>('/api/settings/fathom', {
         apiKey: apiKey.trim(),
-        ...(since ? { backfillSince: since } : {}),
+        ...(since ? { backfillSince: isoDate(since) } : {}),
       }),
     );
   return (
@@ -67,17 +69,26 @@ export function FathomSection({ api, status, onChange }: { api: Api; status: Fat
         onChange={setApiKey}
         description="In Fathom: Settings → API access. The key is checked with Fathom and stored encrypted."
       />
-      <Input label="Sync calls since (optional, YYYY-MM-DD)" name="backfillSince" value={since} onChange={setSince} />
+      <DateInput
+        label="Import calls since (optional)"
+        name="backfillSince"
+        value={since ?? undefined}
+        max={today()}
+        maxValidationMessage="Pick a day that has passed."
+        description="Without a date, the whole Fathom history is imported."
+        onChange={(value) => setSince(value ? { year: value.year, month: value.month, date: value.date } : null)}
+      />
       <Flex direction="row" gap="xs">
-        <Button variant="primary" disabled={busy || apiKey.trim() === ''} onClick={() => void connect()}>
+        {/* One primary action per section: the consent page when it is offered, else the key. */}
+        <Button
+          variant={status.oauth.available ? 'secondary' : 'primary'}
+          disabled={busy || apiKey.trim() === ''}
+          onClick={() => void connect()}
+        >
           {status.connected ? 'Replace key' : 'Connect with key'}
         </Button>
         {status.connected ? (
-          <Button
-            variant="destructive"
-            disabled={busy}
-            onClick={() => void act(() => api.delete<FathomStatus>('/api/settings/fathom'))}
-          >
+          <Button variant="destructive" disabled={busy} overlay={<ConfirmDisconnect onConfirm={() => void act(() => api.delete<FathomStatus>('/api/settings/fathom'))} />}>
             Disconnect
           </Button>
         ) : null}
@@ -103,4 +114,40 @@ function OAuthConnect({ offer, connected, onCheck }: { offer: OAuthOffer; connec
       </Flex>
     </Flex>
   );
+}
+
+const DISCONNECT_ID = 'disconnect-fathom';
+
+/** Disconnecting stops new calls; it asks first. */
+function ConfirmDisconnect({ onConfirm }: { onConfirm: () => void }) {
+  return (
+    <Modal id={DISCONNECT_ID} title="Disconnect Fathom?" variant="danger">
+      <ModalBody>
+        <Text>
+          New calls stop arriving, the Fathom webhook is removed, and the key or tokens are deleted. Calls already synced
+          stay on your records.
+        </Text>
+      </ModalBody>
+      <ModalFooter>
+        <Button
+          variant="destructive"
+          onClick={(_event, reactions) => {
+            reactions?.closeModal?.(DISCONNECT_ID);
+            onConfirm();
+          }}
+        >
+          Yes, disconnect Fathom
+        </Button>
+        <Button onClick={(_event, reactions) => reactions?.closeModal?.(DISCONNECT_ID)}>Cancel</Button>
+      </ModalFooter>
+    </Modal>
+  );
+}
+
+const isoDate = (day: BaseDate) =>
+  `${day.year}-${String(day.month + 1).padStart(2, '0')}-${String(day.date).padStart(2, '0')}`;
+
+function today(): BaseDate {
+  const now = new Date();
+  return { year: now.getFullYear(), month: now.getMonth(), date: now.getDate() };
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Flex, Heading, Select, Text } from '@hubspot/ui-extensions';
+import { Alert, Button, Flex, Heading, Input, Select, Text } from '@hubspot/ui-extensions';
 import {
   Failure,
   Loading,
@@ -17,14 +17,26 @@ const ROLES = [
   { label: 'Rep', value: 'rep' },
 ];
 
+const PAGE_SIZE = 20;
+
 /** Who is an admin, a manager or a rep, and which manager coaches which rep; users imported from HubSpot. */
 export function PeopleSection({ api }: { api: Api }) {
   const [people, reload] = useRequest(() => api.get<People>('/api/settings/roles'), 'roles');
   const [imported, setImported] = useState<string | null>(null);
+  const [search, setSearch] = useState('');
+  const [page, setPage] = useState(0);
   const { busy, problem, run } = useAction();
   if (people.status === 'loading') return <Loading label="Loading people…" />;
   if (people.status === 'error') return <Failure error={people.error} onRetry={reload} />;
   const coaches = people.data.items.filter((p) => p.role !== 'rep' && p.hubspotUserId !== null);
+  const needle = search.trim().toLowerCase();
+  const matching = people.data.items.filter(
+    (person) =>
+      person.hubspotUserId !== null &&
+      (!needle || person.email.includes(needle) || (person.displayName ?? '').toLowerCase().includes(needle)),
+  );
+  const pages = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
+  const shown = matching.slice(Math.min(page, pages - 1) * PAGE_SIZE, (Math.min(page, pages - 1) + 1) * PAGE_SIZE);
   const change = (person: Person, update: Partial<Pick<Person, 'role' | 'managerHubspotUserId'>>) => {
     const role = update.role ?? person.role;
     const managerHubspotUserId = role === 'rep' ? (update.managerHubspotUserId ?? person.managerHubspotUserId) : null;
@@ -53,9 +65,18 @@ export function PeopleSection({ api }: { api: Api }) {
         Import users from HubSpot
       </Button>
       {imported ? <Text>{imported}</Text> : null}
-      {people.data.items
-        .filter((person) => person.hubspotUserId !== null)
-        .map((person) => (
+      <Input
+        label="Find a person"
+        name="peopleSearch"
+        placeholder="Name or email"
+        value={search}
+        onChange={(value) => {
+          setSearch(value);
+          setPage(0);
+        }}
+      />
+      {matching.length === 0 ? <Text>{needle ? 'Nobody matches that search.' : 'Nobody yet: import users from HubSpot.'}</Text> : null}
+      {shown.map((person) => (
           <Flex key={person.email} direction="row" gap="sm" align="end">
             <Text>{person.email}</Text>
             <Select
@@ -76,6 +97,17 @@ export function PeopleSection({ api }: { api: Api }) {
             ) : null}
           </Flex>
         ))}
+      {pages > 1 ? (
+        <Flex direction="row" gap="xs" align="center">
+          <Button disabled={page === 0} onClick={() => setPage(page - 1)}>
+            Previous
+          </Button>
+          <Text>{`Page ${Math.min(page, pages - 1) + 1} of ${pages} · ${matching.length} people`}</Text>
+          <Button disabled={page >= pages - 1} onClick={() => setPage(page + 1)}>
+            Next
+          </Button>
+        </Flex>
+      ) : null}
     </Flex>
   );
 }
