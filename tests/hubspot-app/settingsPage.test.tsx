@@ -73,6 +73,9 @@ describe('settings page', () => {
     const before = page.backend.calls.filter((c) => c.path === '/api/settings/fathom').length;
     page.findAll(Button).find((b) => b.text === 'Check status')!.trigger('onClick');
     await page.waitFor(() => expect(page.backend.calls.filter((c) => c.path === '/api/settings/fathom').length).toBe(before + 1));
+    // The link works once, so opening it fetches a fresh one for the next click.
+    page.findAll(Button).find((b) => b.text === 'Connect with Fathom')!.trigger('onClick');
+    await page.waitFor(() => expect(page.backend.calls.filter((c) => c.path === '/api/settings/fathom').length).toBe(before + 2));
   });
 
   test('an OAuth connection Fathom stopped accepting says it must be reconnected, and offers to', async () => {

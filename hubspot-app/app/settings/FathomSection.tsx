@@ -107,7 +107,8 @@ function OAuthConnect({ offer, connected, onCheck }: { offer: OAuthOffer; connec
         check the status.
       </Text>
       <Flex direction="row" gap="xs">
-        <Button variant="primary" href={{ url: offer.connectUrl, external: true }}>
+        {/* The link works once: fetch a fresh one as soon as this one is opened. */}
+        <Button variant="primary" href={{ url: offer.connectUrl, external: true }} onClick={onCheck}>
           {connected ? 'Reconnect with Fathom' : 'Connect with Fathom'}
         </Button>
         <Button onClick={onCheck}>Check status</Button>
