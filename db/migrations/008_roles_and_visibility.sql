@@ -5,6 +5,11 @@
 -- refresh, webhooks: app.user_id is empty). Role predicates below apply to the first kind; the
 -- second keeps the tenant-wide access it had, and still sees only its own tenant.
 
+-- Tenant work of the backend itself, not on behalf of a user.
+CREATE FUNCTION app_is_backend_work() RETURNS boolean
+  LANGUAGE sql STABLE
+  AS $$ SELECT app_account_id() IS NOT NULL AND app_user_id() IS NULL $$;
+
 -- The acting user is p_user's manager (user_roles.manager_user_id).
 CREATE FUNCTION app_manages(p_user uuid) RETURNS boolean
   LANGUAGE sql STABLE
@@ -31,6 +36,73 @@ CREATE OR REPLACE FUNCTION app_may_see_coaching(p_author uuid, p_rep uuid, p_sta
                     OR (p_status <> 'draft' AND (p_rep = app_user_id() OR (app_user_role() = 'manager' AND app_manages(p_rep)))),
                     false)
   $$;
+
+-- A user's row (email, name, HubSpot id): admins and backend work all; anyone himself, his
+-- manager, his reps, and the author and addressee of any coaching message he may see.
+CREATE FUNCTION app_may_see_user(p_user uuid) RETURNS boolean
+  LANGUAGE sql STABLE
+  AS $$
+    SELECT app_is_backend_work() OR coalesce(app_user_role() = 'admin', false) OR p_user = app_user_id()
+        OR app_manages(p_user)
+        OR EXISTS (SELECT 1 FROM user_roles r
+                    WHERE r.account_id = app_account_id() AND r.user_id = app_user_id() AND r.manager_user_id = p_user)
+        OR EXISTS (SELECT 1 FROM coaching_messages m
+                    WHERE m.account_id = app_account_id() AND (m.author_user_id = p_user OR m.rep_user_id = p_user))
+  $$;
+
+-- Users: read as above; written by admins (settings, import) and by backend work only. Callers
+-- are created by the system role (resolveCaller); a call's unknown recorder is added by an admin
+-- (a manager cannot coach someone who is nobody's rep yet, so he never needs to add one).
+DROP POLICY users_tenant ON users;
+CREATE POLICY users_tenant_read ON users FOR SELECT TO fathom_app_tenant
+  USING (account_id = app_account_id() AND app_may_see_user(id));
+CREATE POLICY users_tenant_insert ON users FOR INSERT TO fathom_app_tenant
+  WITH CHECK (account_id = app_account_id() AND (app_is_backend_work() OR app_user_role() = 'admin'));
+CREATE POLICY users_tenant_update ON users FOR UPDATE TO fathom_app_tenant
+  USING (account_id = app_account_id() AND (app_is_backend_work() OR app_user_role() = 'admin'))
+  WITH CHECK (account_id = app_account_id());
+CREATE POLICY users_tenant_delete ON users FOR DELETE TO fathom_app_tenant
+  USING (account_id = app_account_id() AND (app_is_backend_work() OR app_user_role() = 'admin'));
+
+-- Credentials and OAuth states: admins and backend work only, reading included.
+DROP POLICY api_connections_tenant ON api_connections;
+CREATE POLICY api_connections_tenant ON api_connections TO fathom_app_tenant
+  USING (account_id = app_account_id() AND (app_is_backend_work() OR app_user_role() = 'admin'))
+  WITH CHECK (account_id = app_account_id() AND (app_is_backend_work() OR app_user_role() = 'admin'));
+DROP POLICY oauth_states_tenant ON oauth_states;
+CREATE POLICY oauth_states_tenant ON oauth_states TO fathom_app_tenant
+  USING (account_id = app_account_id() AND (app_is_backend_work() OR app_user_role() = 'admin'))
+  WITH CHECK (account_id = app_account_id() AND (app_is_backend_work() OR app_user_role() = 'admin'));
+
+-- The cards show every user whether Fathom is connected, without reading api_connections: its
+-- status is copied to the account row (readable by all of the tenant) whenever it changes.
+ALTER TABLE accounts ADD COLUMN fathom_status text
+  CHECK (fathom_status IN ('active', 'needs_reauth', 'revoked', 'error'));
+CREATE POLICY accounts_tenant_backend_update ON accounts FOR UPDATE TO fathom_app_tenant
+  USING (id = app_account_id() AND app_is_backend_work())
+  WITH CHECK (id = app_account_id());
+
+CREATE FUNCTION api_connections_publish_fathom_status() RETURNS trigger
+  LANGUAGE plpgsql
+  AS $$
+  BEGIN
+    IF TG_OP = 'DELETE' THEN
+      IF OLD.provider = 'fathom' THEN
+        UPDATE accounts SET fathom_status = NULL WHERE id = OLD.account_id;
+      END IF;
+    ELSIF NEW.provider = 'fathom' THEN
+      UPDATE accounts SET fathom_status = NEW.status WHERE id = NEW.account_id AND fathom_status IS DISTINCT FROM NEW.status;
+    END IF;
+    RETURN NULL;
+  END $$;
+CREATE TRIGGER api_connections_fathom_status
+  AFTER INSERT OR UPDATE OF status, provider OR DELETE ON api_connections
+  FOR EACH ROW EXECUTE FUNCTION api_connections_publish_fathom_status();
+
+CREATE FUNCTION fathom_sync_status() RETURNS text
+  LANGUAGE sql STABLE
+  AS $$ SELECT fathom_status FROM accounts WHERE id = app_require_account_id() $$;
+GRANT EXECUTE ON FUNCTION fathom_sync_status() TO fathom_app_tenant, fathom_app_system;
 
 -- Coaching. Writing: the author must be allowed to coach the addressee, and a message starts as a
 -- draft. Touching a message: whoever may coach its addressee, or the addressee himself; which
@@ -105,3 +177,10 @@ CREATE POLICY coaching_outcomes_tenant_update ON coaching_outcomes FOR UPDATE TO
                       WHERE m.account_id = coaching_outcomes.account_id AND m.id = message_id
                         AND m.status <> 'draft' AND app_may_coach(m.rep_user_id)))
   WITH CHECK (account_id = app_account_id() AND recorded_by_user_id = app_user_id());
+
+-- Accounts that had a Fathom connection before this migration. Under forced RLS even the owner
+-- sees no rows, so the backfill runs as the system role.
+SET LOCAL ROLE fathom_app_system;
+UPDATE accounts a SET fathom_status = c.status
+  FROM api_connections c WHERE c.account_id = a.id AND c.provider = 'fathom';
+RESET ROLE;
