@@ -37,6 +37,25 @@ CREATE OR REPLACE FUNCTION app_may_see_coaching(p_author uuid, p_rep uuid, p_sta
                     false)
   $$;
 
+-- Performance data of a user (call scores and analyses, the trend): himself, his manager, admins.
+CREATE FUNCTION app_may_see_performance_of(p_user uuid) RETURNS boolean
+  LANGUAGE sql STABLE
+  AS $$
+    SELECT coalesce(app_is_backend_work() OR app_user_role() = 'admin' OR p_user = app_user_id()
+                    OR (app_user_role() = 'manager' AND app_manages(p_user)), false)
+  $$;
+
+-- A call's analysis follows the person who recorded it (by link, else by the recorder's email).
+CREATE FUNCTION app_may_see_call_analysis(p_conversation uuid) RETURNS boolean
+  LANGUAGE sql STABLE
+  AS $$
+    SELECT app_is_backend_work() OR coalesce(app_user_role() = 'admin', false) OR EXISTS (
+      SELECT 1 FROM conversations c
+       WHERE c.account_id = app_account_id() AND c.id = p_conversation
+         AND app_may_see_performance_of(coalesce(c.recorded_by_user_id,
+               (SELECT u.id FROM users u WHERE u.account_id = c.account_id AND u.email = lower(c.recorded_by_email)))))
+  $$;
+
 -- A user's row (email, name, HubSpot id): admins and backend work all; anyone himself, his
 -- manager, his reps, and the author and addressee of any coaching message he may see.
 CREATE FUNCTION app_may_see_user(p_user uuid) RETURNS boolean
@@ -103,6 +122,19 @@ CREATE FUNCTION fathom_sync_status() RETURNS text
   LANGUAGE sql STABLE
   AS $$ SELECT fathom_status FROM accounts WHERE id = app_require_account_id() $$;
 GRANT EXECUTE ON FUNCTION fathom_sync_status() TO fathom_app_tenant, fathom_app_system;
+
+-- Analyses (the score and metrics of a call) follow the recorder; only backend work (the sync,
+-- re-analysis) and admins write them.
+DROP POLICY conversation_analyses_tenant ON conversation_analyses;
+CREATE POLICY conversation_analyses_tenant_read ON conversation_analyses FOR SELECT TO fathom_app_tenant
+  USING (account_id = app_account_id() AND app_may_see_call_analysis(conversation_id));
+CREATE POLICY conversation_analyses_tenant_insert ON conversation_analyses FOR INSERT TO fathom_app_tenant
+  WITH CHECK (account_id = app_account_id() AND (app_is_backend_work() OR app_user_role() = 'admin'));
+CREATE POLICY conversation_analyses_tenant_update ON conversation_analyses FOR UPDATE TO fathom_app_tenant
+  USING (account_id = app_account_id() AND (app_is_backend_work() OR app_user_role() = 'admin'))
+  WITH CHECK (account_id = app_account_id());
+CREATE POLICY conversation_analyses_tenant_delete ON conversation_analyses FOR DELETE TO fathom_app_tenant
+  USING (account_id = app_account_id() AND (app_is_backend_work() OR app_user_role() = 'admin'));
 
 -- Coaching. Writing: the author must be allowed to coach the addressee, and a message starts as a
 -- draft. Touching a message: whoever may coach its addressee, or the addressee himself; which
