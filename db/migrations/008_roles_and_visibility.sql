@@ -69,6 +69,9 @@ CREATE FUNCTION app_may_see_user(p_user uuid) RETURNS boolean
                     WHERE m.account_id = app_account_id() AND (m.author_user_id = p_user OR m.rep_user_id = p_user))
   $$;
 
+-- app_may_see_user looks a user up among the authors of messages too.
+CREATE INDEX coaching_messages_author_idx ON coaching_messages (account_id, author_user_id);
+
 -- Users: read as above; written by admins (settings, import) and by backend work only. Callers
 -- are created by the system role (resolveCaller); a call's unknown recorder is added by an admin
 -- (a manager cannot coach someone who is nobody's rep yet, so he never needs to add one).
