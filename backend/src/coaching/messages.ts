@@ -3,7 +3,15 @@ import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import { isCoach, type Caller } from '../users/caller.ts';
 import { playbackUrlAt } from '../conversations/playback.ts';
 import { measureOutcome } from './measureOutcome.ts';
-import { checkTransition, type MessageAction, type MessageStatus } from './workflow.ts';
+import {
+  checkTransition,
+  mayCoach,
+  NOT_YOUR_REP,
+  SELF_COACHING,
+  type Addressee,
+  type MessageAction,
+  type MessageStatus,
+} from './workflow.ts';
 
 export type CoachingMessage = {
   id: string;
@@ -146,8 +154,21 @@ export async function listMessagesToRep(tx: Queryable, repUserId: string, limit 
   return rows.map(toMessage);
 }
 
-/** The rep a call's coaching goes to: who recorded it, matched by email; created as a rep if new. */
-async function repOfConversation(tx: Queryable, conversationId: string): Promise<string> {
+/** The manager of a user (user_roles is readable by everyone of the tenant). */
+async function addresseeOf(tx: Queryable, repUserId: string): Promise<Addressee> {
+  const { rows } = await tx.query<{ manager_user_id: string | null }>(
+    `SELECT manager_user_id FROM user_roles WHERE account_id = app_account_id() AND user_id = $1`,
+    [repUserId],
+  );
+  return { repUserId, repManagerUserId: rows[0]?.manager_user_id ?? null };
+}
+
+/**
+ * The rep a call's coaching goes to: who recorded it, matched by email. A recorder who is not a
+ * user yet is added as a rep, by an admin only: he is nobody's rep yet, so no manager could
+ * coach him anyway (and only admins and backend work write users, migration 008).
+ */
+async function repOfConversation(tx: Queryable, caller: Caller, conversationId: string): Promise<string> {
   const { rows } = await tx.query<{ recorded_by_user_id: string | null; recorded_by_email: string | null; recorded_by_name: string | null }>(
     `SELECT recorded_by_user_id, recorded_by_email, recorded_by_name FROM conversations
       WHERE account_id = app_account_id() AND id = $1`,
@@ -158,17 +179,22 @@ async function repOfConversation(tx: Queryable, conversationId: string): Promise
   if (conversation.recorded_by_user_id) return conversation.recorded_by_user_id;
   const email = conversation.recorded_by_email?.toLowerCase();
   if (!email) throw new Conflict('This call has no known recorder, so there is no rep to address coaching to.');
-  const { rows: users } = await tx.query<{ id: string }>(
-    `INSERT INTO users (account_id, email, display_name) VALUES (app_account_id(), $1, $2)
-     ON CONFLICT (account_id, email) DO UPDATE SET updated_at = users.updated_at
-     RETURNING id`,
-    [email, conversation.recorded_by_name],
-  );
-  const userId = users[0]!.id;
-  await tx.query(
-    `INSERT INTO user_roles (account_id, user_id, role) VALUES (app_account_id(), $1, 'rep') ON CONFLICT DO NOTHING`,
-    [userId],
-  );
+  // Row level security shows a manager only the users he may know of (his reps among them).
+  let userId = (await tx.query<{ id: string }>(`SELECT id FROM users WHERE account_id = app_account_id() AND email = $1`, [email]))
+    .rows[0]?.id;
+  if (!userId) {
+    if (caller.role !== 'admin') throw new Forbidden(NOT_YOUR_REP);
+    userId = (await tx.query<{ id: string }>(
+      `INSERT INTO users (account_id, email, display_name) VALUES (app_account_id(), $1, $2)
+       ON CONFLICT (account_id, email) DO UPDATE SET updated_at = users.updated_at
+       RETURNING id`,
+      [email, conversation.recorded_by_name],
+    )).rows[0]!.id;
+    await tx.query(
+      `INSERT INTO user_roles (account_id, user_id, role) VALUES (app_account_id(), $1, 'rep') ON CONFLICT DO NOTHING`,
+      [userId],
+    );
+  }
   await tx.query(`UPDATE conversations SET recorded_by_user_id = $2 WHERE account_id = app_account_id() AND id = $1`, [
     conversationId,
     userId,
@@ -211,7 +237,9 @@ export async function createMessage(tx: Queryable, caller: Caller, input: NewMes
   if (!isCoach(caller)) throw new Forbidden('Only managers and admins write coaching.');
   const earlier = await earlierWithKey(tx, caller, input);
   if (earlier) return earlier;
-  const repUserId = await repOfConversation(tx, input.conversationId);
+  const addressee = await addresseeOf(tx, await repOfConversation(tx, caller, input.conversationId));
+  if (!mayCoach(caller, addressee)) throw new Forbidden(addressee.repUserId === caller.userId ? SELF_COACHING : NOT_YOUR_REP);
+  const repUserId = addressee.repUserId;
   const { rows } = await tx.query<{ id: string }>(
     `INSERT INTO coaching_messages (account_id, conversation_id, author_user_id, rep_user_id, category, body, moment_seconds, client_key)
      VALUES (app_account_id(), $1, $2, $3, $4, $5, $6, $7)
@@ -243,9 +271,12 @@ export async function transitionMessage(
   messageId: string,
   action: MessageAction,
 ): Promise<CoachingMessage> {
-  const { rows } = await tx.query<{ status: MessageStatus; author_user_id: string; rep_user_id: string }>(
-    `SELECT status, author_user_id, rep_user_id FROM coaching_messages
-      WHERE account_id = app_account_id() AND id = $1 FOR UPDATE`,
+  // No FOR UPDATE here: it would also apply the update policy, and turn "you may see this but
+  // not do that" (403) into "no such message" (404). The update below re-checks the status.
+  const { rows } = await tx.query<{ status: MessageStatus; author_user_id: string; rep_user_id: string; manager_user_id: string | null }>(
+    `SELECT m.status, m.author_user_id, m.rep_user_id, r.manager_user_id FROM coaching_messages m
+       LEFT JOIN user_roles r ON r.account_id = m.account_id AND r.user_id = m.rep_user_id
+      WHERE m.account_id = app_account_id() AND m.id = $1`,
     [messageId],
   );
   const current = rows[0];
@@ -254,14 +285,16 @@ export async function transitionMessage(
     status: current.status,
     authorUserId: current.author_user_id,
     repUserId: current.rep_user_id,
+    repManagerUserId: current.manager_user_id,
   });
   if (!check.ok) throw check.reason === 'forbidden' ? new Forbidden(check.message) : new Conflict(check.message);
   const stamp = TIMESTAMP_OF[check.to];
-  await tx.query(
+  const moved = await tx.query(
     `UPDATE coaching_messages SET status = $2, updated_at = now()${stamp ? `, ${stamp} = now()` : ''}
-      WHERE account_id = app_account_id() AND id = $1`,
-    [messageId, check.to],
+      WHERE account_id = app_account_id() AND id = $1 AND status = $3`,
+    [messageId, check.to, current.status],
   );
+  if (moved.rowCount !== 1) throw new Conflict('This message changed in the meantime: reload it and try again.');
   await tx.query(
     `INSERT INTO coaching_message_events (account_id, message_id, from_status, to_status, actor_user_id)
      VALUES (app_account_id(), $1, $2, $3, $4)`,
@@ -280,6 +313,8 @@ export async function recordOutcome(
 ): Promise<CoachingMessage> {
   const message = await getMessage(tx, messageId);
   if (!isCoach(caller)) throw new Forbidden('Only managers and admins record coaching outcomes.');
+  const addressee = await addresseeOf(tx, message.repUserId);
+  if (!mayCoach(caller, addressee)) throw new Forbidden(addressee.repUserId === caller.userId ? SELF_COACHING : NOT_YOUR_REP);
   if (message.status === 'draft') throw new Conflict('Cannot record an outcome for a draft: send the message first.');
   const measured = await measureOutcome(tx, { repUserId: message.repUserId, category: message.category, sentAt: new Date(message.sentAt!) });
   await tx.query(

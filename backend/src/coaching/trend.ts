@@ -5,10 +5,11 @@ import { trendMetrics, type TrendMetrics } from './trendMetrics.ts';
 
 export type TrendPoint = { conversationId: string; title: string; startedAt: string; score: number | null } & TrendMetrics;
 
+// From user_roles, which everyone of the tenant may read: a user row (email, name) of someone else
+// may be hidden from the caller, and "not yours" must stay a 403, not a 404.
 const REP_SQL = `
-  SELECT u.id, r.manager_user_id FROM users u
-    JOIN user_roles r ON r.account_id = u.account_id AND r.user_id = u.id
-   WHERE u.account_id = app_account_id() AND u.id = $1`;
+  SELECT user_id AS id, manager_user_id FROM user_roles
+   WHERE account_id = app_account_id() AND user_id = $1`;
 
 const POINTS_SQL = `
   SELECT c.id, c.title, c.started_at, an.score, an.metrics
@@ -20,7 +21,8 @@ const POINTS_SQL = `
 
 /**
  * A rep's metrics over his recent calls, oldest first, for the coaching card's chart. A rep sees
- * his own; a manager his own and his reps'; an admin anyone's.
+ * his own; a manager his own and his reps'; an admin anyone's (docs/who-sees-what.md; row level
+ * security on conversation_analyses holds the same rule).
  */
 export async function repTrend(
   tx: Queryable,

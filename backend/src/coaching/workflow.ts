@@ -3,24 +3,39 @@ import type { Role } from '../users/caller.ts';
 export type MessageStatus = 'draft' | 'sent' | 'acknowledged' | 'dismissed';
 export type MessageAction = 'send' | 'acknowledge' | 'dismiss' | 'retract';
 
+export type Actor = { userId: string; role: Role };
+/** Who a message is addressed to, and that user's manager (user_roles.manager_user_id). */
+export type Addressee = { repUserId: string; repManagerUserId: string | null };
+export type MessageParties = Addressee & { authorUserId: string };
+
+/**
+ * Whether the actor may coach this user: an admin anyone, a manager only the reps he manages,
+ * and nobody himself. The database holds the same rule (app_may_coach, migration 008).
+ */
+export function mayCoach(actor: Actor, addressee: Addressee): boolean {
+  if (actor.userId === addressee.repUserId) return false;
+  return actor.role === 'admin' || (actor.role === 'manager' && addressee.repManagerUserId === actor.userId);
+}
+
 type Rule = {
   from: MessageStatus;
   to: MessageStatus;
   /** Who may take the action, given the actor and the message. */
-  allowed: (actor: { userId: string; role: Role }, message: { authorUserId: string; repUserId: string }) => boolean;
+  allowed: (actor: Actor, message: MessageParties) => boolean;
   who: string;
   /** The action in the past tense, for messages. */
   done: string;
 };
 
-const coach = (actor: { role: Role }) => actor.role === 'admin' || actor.role === 'manager';
+const isAuthorCoach = (actor: Actor, message: MessageParties) => actor.userId === message.authorUserId && mayCoach(actor, message);
 
 /**
  * The coaching message state machine: draft → sent → acknowledged | dismissed, and back to
- * draft from sent by its author only. Every legal move is listed here and nowhere else.
+ * draft from sent by its author only. Every legal move is listed here and nowhere else; the
+ * database's coaching_messages_guard trigger holds the same table.
  */
 export const TRANSITIONS: Record<MessageAction, Rule> = {
-  send: { from: 'draft', to: 'sent', allowed: coach, who: 'a manager or an admin', done: 'sent' },
+  send: { from: 'draft', to: 'sent', allowed: isAuthorCoach, who: 'its author', done: 'sent' },
   acknowledge: {
     from: 'sent',
     to: 'acknowledged',
@@ -28,28 +43,32 @@ export const TRANSITIONS: Record<MessageAction, Rule> = {
     who: 'the rep it is addressed to',
     done: 'acknowledged',
   },
-  dismiss: { from: 'sent', to: 'dismissed', allowed: coach, who: 'a manager or an admin', done: 'dismissed' },
-  retract: {
-    from: 'sent',
-    to: 'draft',
-    allowed: (actor, message) => actor.userId === message.authorUserId,
-    who: 'its author',
-    done: 'retracted',
-  },
+  dismiss: { from: 'sent', to: 'dismissed', allowed: mayCoach, who: "the rep's manager or an admin", done: 'dismissed' },
+  retract: { from: 'sent', to: 'draft', allowed: isAuthorCoach, who: 'its author', done: 'retracted' },
 };
 
 export type TransitionCheck =
   | { ok: true; to: MessageStatus }
   | { ok: false; reason: 'forbidden' | 'illegal'; message: string };
 
+export const SELF_COACHING = 'Nobody coaches himself: this message is addressed to you.';
+export const NOT_YOUR_REP = 'You coach only the reps you manage; an admin assigns reps to managers in the app settings.';
+
 export function checkTransition(
   action: MessageAction,
-  actor: { userId: string; role: Role },
-  message: { status: MessageStatus; authorUserId: string; repUserId: string },
+  actor: Actor,
+  message: MessageParties & { status: MessageStatus },
 ): TransitionCheck {
   const rule = TRANSITIONS[action];
   if (!rule.allowed(actor, message)) {
-    return { ok: false, reason: 'forbidden', message: `Only ${rule.who} can ${action} this message.` };
+    const asCoach = action !== 'acknowledge';
+    const why =
+      asCoach && actor.userId === message.repUserId
+        ? SELF_COACHING
+        : asCoach && actor.role === 'manager' && !mayCoach(actor, message)
+          ? NOT_YOUR_REP
+          : `Only ${rule.who} can ${action} this message.`;
+    return { ok: false, reason: 'forbidden', message: why };
   }
   if (message.status !== rule.from) {
     return {

@@ -79,11 +79,14 @@ export async function fathomStatus(db: Database, caller: Caller): Promise<Fathom
   };
 }
 
-/** Whether new calls arrive, as the cards show it (no secrets, any role). */
+/**
+ * Whether new calls arrive, as the cards show it (no secrets, any role). Read from the account
+ * row, which a trigger keeps in step with the connection: only admins read api_connections.
+ */
 export async function fathomSyncState(tx: Queryable): Promise<'connected' | 'needs_reauth' | 'not_connected'> {
-  const row = (await tx.query<{ status: string }>('SELECT status FROM get_fathom_connection()')).rows[0];
-  if (row?.status === 'active') return 'connected';
-  return row?.status === 'needs_reauth' || row?.status === 'error' ? 'needs_reauth' : 'not_connected';
+  const status = (await tx.query<{ status: string | null }>('SELECT fathom_sync_status() AS status')).rows[0]?.status;
+  if (status === 'active') return 'connected';
+  return status === 'needs_reauth' || status === 'error' ? 'needs_reauth' : 'not_connected';
 }
 
 /** The API key of a connection, decrypted in memory only for the call that needs it. */

@@ -79,15 +79,28 @@ export async function seedDemo(db: Database, options: { hubId?: number; conversa
   );
   let created = 0;
   if (existingMessages === 0 && stored.length > 0) {
-    const mia = await callerFor(db, accountId, hubId, 'mia.manager@demo.example.com');
+    // Each call is coached by the manager of the rep who recorded it (a manager coaches only his reps).
+    const managerOf = await withSystem(db, async (tx) =>
+      new Map((await tx.query<{ id: string; email: string }>(
+        `SELECT c.id, m.email FROM conversations c
+           JOIN user_roles r ON r.account_id = c.account_id AND r.user_id = c.recorded_by_user_id
+           JOIN users m ON m.account_id = r.account_id AND m.id = r.manager_user_id
+          WHERE c.account_id = $1`,
+        [accountId],
+      )).rows.map((row) => [row.id, row.email])),
+    );
+    const coaches = new Map<string, Caller>();
     for (let i = 0; i < 12; i++) {
       const template = COACHING[i % COACHING.length]!;
       const conversationId = stored[i % stored.length]!;
-      await withTenant(db, { accountId, userId: mia.userId }, async (tx) => {
-        const message = await createMessage(tx, mia, { conversationId, category: template.category, body: template.body, momentSeconds: 60 + i * 15 });
+      const email = managerOf.get(conversationId) ?? 'ada.admin@demo.example.com';
+      const coach = coaches.get(email) ?? (await callerFor(db, accountId, hubId, email));
+      coaches.set(email, coach);
+      await withTenant(db, { accountId, userId: coach.userId }, async (tx) => {
+        const message = await createMessage(tx, coach, { conversationId, category: template.category, body: template.body, momentSeconds: 60 + i * 15 });
         if (i % 4 === 3) return; // stays a draft
-        await transitionMessage(tx, mia, message.id, 'send');
-        if (i % 4 === 1) await recordOutcome(tx, mia, message.id, { result: i % 8 === 1 ? 'applied' : 'not_yet' });
+        await transitionMessage(tx, coach, message.id, 'send');
+        if (i % 4 === 1) await recordOutcome(tx, coach, message.id, { result: i % 8 === 1 ? 'applied' : 'not_yet' });
       });
       created += 1;
     }

@@ -106,20 +106,41 @@ describe('coaching messages', () => {
     expect(rows).toHaveLength(1);
   });
 
-  test('coaching on a call whose recorder is not yet a user creates him as a rep', async () => {
+  test('coaching on a call whose recorder is not yet a user: an admin adds him as a rep; a manager may not coach him', async () => {
     await withSystem(testDb.db, (tx) =>
       tx.query(`UPDATE conversations SET recorded_by_user_id = NULL, recorded_by_email = 'New.Rep@710.example.com' WHERE id = $1`, [
+        a.conversationIds[1],
+      ]),
+    );
+    // He is nobody's rep yet, so no manager coaches him; nothing is written.
+    await expect(
+      as(manager(), (tx) => createMessage(tx, manager(), { conversationId: a.conversationIds[1]!, category: 'next_steps', body: 'Close with a date.' })),
+    ).rejects.toThrow(new Forbidden('You coach only the reps you manage; an admin assigns reps to managers in the app settings.'));
+    const known = await withSystem(testDb.db, (tx) => tx.query(`SELECT 1 FROM users WHERE email = 'new.rep@710.example.com'`));
+    expect(known.rowCount).toBe(0);
+    const message = await as(admin(), (tx) =>
+      createMessage(tx, admin(), { conversationId: a.conversationIds[1]!, category: 'next_steps', body: 'Close with a date.' }),
+    );
+    expect(message.repEmail).toBe('new.rep@710.example.com');
+    const { rows } = await withSystem(testDb.db, (tx) =>
+      tx.query<{ role: string; recorder: string }>(
+        `SELECT r.role, c.recorded_by_user_id AS recorder FROM user_roles r, conversations c WHERE r.user_id = $1 AND c.id = $2`,
+        [message.repUserId, a.conversationIds[1]],
+      ),
+    );
+    expect(rows).toEqual([{ role: 'rep', recorder: message.repUserId }]);
+  });
+
+  test("a recorder who became a user after the sync is linked when his manager coaches the call", async () => {
+    await withSystem(testDb.db, (tx) =>
+      tx.query(`UPDATE conversations SET recorded_by_user_id = NULL, recorded_by_email = 'Rep1@710.example.com' WHERE id = $1`, [
         a.conversationIds[1],
       ]),
     );
     const message = await as(manager(), (tx) =>
       createMessage(tx, manager(), { conversationId: a.conversationIds[1]!, category: 'next_steps', body: 'Close with a date.' }),
     );
-    expect(message.repEmail).toBe('new.rep@710.example.com');
-    const { rows } = await withSystem(testDb.db, (tx) =>
-      tx.query<{ role: string }>('SELECT role FROM user_roles WHERE user_id = $1', [message.repUserId]),
-    );
-    expect(rows).toEqual([{ role: 'rep' }]);
+    expect(message.repUserId).toBe(a.users.rep1);
   });
 
   test('what each role sees on a record', async () => {

@@ -19,7 +19,13 @@ beforeAll(async () => {
   const facts = await withSystem(testDb.db, async (tx) => ({
     account: (await tx.query<{ id: string }>('SELECT id FROM accounts')).rows[0]!.id,
     mia: (await tx.query<{ id: string }>(`SELECT id FROM users WHERE email = 'mia.manager@demo.example.com'`)).rows[0]!.id,
-    calls: (await tx.query<{ id: string; title: string }>('SELECT id, title FROM conversations ORDER BY started_at DESC')).rows,
+    // Calls of Mia's reps: a manager coaches, and sees the analyses of, his own team only.
+    calls: (await tx.query<{ id: string; title: string }>(
+      `SELECT c.id, c.title FROM conversations c
+         JOIN user_roles r ON r.user_id = c.recorded_by_user_id
+         JOIN users m ON m.id = r.manager_user_id AND m.email = 'mia.manager@demo.example.com'
+        ORDER BY c.started_at DESC`,
+    )).rows,
   }));
   manager = { accountId: facts.account, hubId: 4444, userId: facts.mia, hubspotUserId: 9_000_002, email: 'mia.manager@demo.example.com', role: 'manager' };
   calls = facts.calls;

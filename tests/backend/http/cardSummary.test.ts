@@ -17,6 +17,12 @@ const asRep = (path: string) =>
     clientSecret,
     identity: { portalId: 730, userId: 7303, userEmail: 'rep1@730.example.com' },
   });
+// Scores and analyses follow the person (docs/who-sees-what.md): an admin sees them all.
+const asAdmin = (path: string) =>
+  signedFetch(backend.url, path, {
+    clientSecret,
+    identity: { portalId: 730, userId: 7301, userEmail: 'admin@730.example.com' },
+  });
 const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> });
 
 type Call = { daysAgo: number; score: number; actionItems?: unknown[]; topics?: unknown[]; dealId: number; url?: string };
@@ -71,7 +77,7 @@ afterAll(() => backend.close());
 
 describe('GET /api/cards/summary', () => {
   test("a deal's summary counts its calls, its open action items and its topics, and sees the score rise", async () => {
-    const summary = await json(await asRep('/api/cards/summary?objectType=deals&objectId=5001'));
+    const summary = await json(await asAdmin('/api/cards/summary?objectType=deals&objectId=5001'));
     expect(summary.status).toBe(200);
     expect(summary.body).toEqual({
       calls: 12,
@@ -87,10 +93,15 @@ describe('GET /api/cards/summary', () => {
   });
 
   test('a score that moves by less than three points is flat; a record without calls has nothing to say', async () => {
-    expect((await json(await asRep('/api/cards/summary?objectType=deals&objectId=5002'))).body).toMatchObject({ calls: 6, scoreDirection: 'flat' });
+    expect((await json(await asAdmin('/api/cards/summary?objectType=deals&objectId=5002'))).body).toMatchObject({ calls: 6, scoreDirection: 'flat' });
     expect((await json(await asRep('/api/cards/summary?objectType=companies&objectId=77'))).body).toEqual({
       calls: 0, lastCallAt: null, averageScore: null, scoreDirection: null, openActionItems: 0, topics: [],
     });
+  });
+
+  test("a rep sees the deal's calls and open action items, but not the scores or topics of calls he did not record", async () => {
+    const summary = await json(await asRep('/api/cards/summary?objectType=deals&objectId=5001'));
+    expect(summary.body).toMatchObject({ calls: 12, averageScore: null, scoreDirection: null, openActionItems: 2, topics: [] });
   });
 
   test("another portal's records are not summed in, and bad input is a 400", async () => {
@@ -105,7 +116,7 @@ describe('GET /api/cards/summary', () => {
 
 describe('links into the recording', () => {
   test('action items, key moments and transcript lines open the recording at their second', async () => {
-    const detail = (await json(await asRep(`/api/cards/conversations/${detailId}`))).body;
+    const detail = (await json(await asAdmin(`/api/cards/conversations/${detailId}`))).body;
     expect(detail.actionItems).toEqual([
       { description: 'Send pricing', completed: false, timestampSeconds: 90, assigneeEmail: null, playbackUrl: 'https://fathom.video/calls/42?timestamp=90' },
       { description: 'Done', completed: true, timestampSeconds: null, assigneeEmail: null, playbackUrl: null },

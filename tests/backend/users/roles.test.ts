@@ -22,13 +22,18 @@ const who = (key: keyof typeof hsId) => resolveCaller(testDb.db, { portalId: HUB
 const as = async <T>(caller: Caller, fn: (tx: Queryable) => Promise<T>) => withTenant(testDb.db, { accountId: caller.accountId, userId: caller.userId }, fn);
 
 test('lists every user of the portal with role and manager', async () => {
-  const roles = await as(await who('rep1'), listRoles);
+  const roles = await as(await who('admin'), listRoles);
   expect(roles.map(({ email, role, managerHubspotUserId }) => ({ email, role, managerHubspotUserId }))).toEqual([
     { email: `admin@${HUB}.example.com`, role: 'admin', managerHubspotUserId: null },
     { email: `manager@${HUB}.example.com`, role: 'manager', managerHubspotUserId: null },
     { email: `rep1@${HUB}.example.com`, role: 'rep', managerHubspotUserId: hsId.manager },
     { email: `rep2@${HUB}.example.com`, role: 'rep', managerHubspotUserId: null },
   ]);
+});
+
+test('run for a rep, the same list holds only the users he may know: himself, his manager, who coached him', async () => {
+  const roles = await as(await who('rep1'), listRoles);
+  expect(roles.map((r) => r.email).sort()).toEqual([`admin@${HUB}.example.com`, `manager@${HUB}.example.com`, `rep1@${HUB}.example.com`]);
 });
 
 test('a rep trying to promote himself is forbidden', async () => {
