@@ -85,6 +85,8 @@ export async function addCalls(db: Database, range: { portals: number; from: num
     const to = Math.min(from + batch, range.to);
     await withSystem(db, async (tx) => {
       for (const sql of ADD_CALLS) await tx.query(sql, [from, to, range.portals]);
+      // As every write path does: the card's precomputed fields, from the rows just written.
+      await tx.query(`SELECT refresh_conversation_cards(array_agg(${CALL_ID})) FROM generate_series($1::int, $2::int - 1) g`, [from, to]);
     });
   }
   await db.exec('ANALYZE');
