@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import type autocannon from 'autocannon';
 import express from 'express';
 import pg from 'pg';
+import { pino } from 'pino';
 import { loadConfig } from '../backend/src/config.ts';
 import { fathomSyncState } from '../backend/src/connections/fathomConnection.ts';
 import { listConversationsForRecord } from '../backend/src/conversations/listForRecord.ts';
@@ -100,9 +101,10 @@ const config = loadConfig({
   HUBSPOT_CLIENT_SECRET: clientSecret,
   DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cards-')),
   TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-  LOG_LEVEL: 'warn',
+  LOG_LEVEL: 'info',
 });
-const logger = createLogger(config.logLevel);
+// Production's level and one line per request, written (synchronously, as to stdout) to /dev/null.
+const logger = createLogger(config.logLevel, pino.destination({ dest: '/dev/null', sync: true }));
 const services = createServices(config, db, logger);
 const jobs = await startJobs({ db, logger, syncSchedule: config.syncSchedule, work: false, sync: services.sync });
 const cards = await listen(createApp({ config, db, logger, boss: jobs.boss, services }));

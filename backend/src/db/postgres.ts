@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Database, Queryable, QueryResult } from './database.ts';
 
@@ -6,10 +7,23 @@ import type { Database, Queryable, QueryResult } from './database.ts';
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
-function on(client: pg.Pool | pg.PoolClient): Queryable {
+// Prepared statements are named after their text. Never one that selects `*`: a migration that
+// adds a column would change its result type, which PostgreSQL refuses for a prepared statement.
+const preparedNames = new Map<string, string>();
+function preparedName(sql: string): string | undefined {
+  if (sql.includes('*')) return undefined;
+  let name = preparedNames.get(sql);
+  if (!name) preparedNames.set(sql, (name = `fh_${createHash('sha1').update(sql).digest('base64url')}`));
+  return name;
+}
+
+function on(client: pg.Pool | pg.PoolClient, prepared = false): Queryable {
   return {
     async query<T>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<T>> {
-      const result = await client.query(sql, params as unknown[]);
+      const name = prepared && params.length ? preparedName(sql) : undefined;
+      const result = name
+        ? await client.query({ name, text: sql, values: params as unknown[] })
+        : await client.query(sql, params as unknown[]);
       return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
     },
     async exec(sql: string) {
@@ -31,7 +45,7 @@ export function openPostgres(connectionString: string, options: { max?: number; 
   const direct = on(pool);
   return {
     ...direct,
-    async transaction(fn) {
+    async transaction(fn, transactionOptions) {
       const client = await pool.connect();
       // A checked-out client has no listener of the pool's: the server ending the session while
       // fn waits between two statements (a restart, a failover, a terminated backend) would be an
@@ -44,7 +58,7 @@ export function openPostgres(connectionString: string, options: { max?: number; 
       client.on('error', onError);
       try {
         await client.query('BEGIN');
-        const result = await fn(on(client));
+        const result = await fn(on(client, transactionOptions?.prepared));
         await client.query('COMMIT');
         return result;
       } catch (error) {

@@ -79,7 +79,7 @@ export function withCaller<T>(
       throw error;
     }
     return fn(tx, { accountId: entered.caller_account_id, userId: entered.caller_user_id, role: entered.caller_role });
-  });
+  }, { prepared: options.readOnly });
 }
 
 /**
