@@ -217,6 +217,10 @@ if (profiled) {
   console.table(Object.fromEntries(profiled.summary.parts.map(({ part, ms, share }) => [
     part, { 'µs per request': Math.round((ms * 1000) / Math.max(1, served)), 'share of busy CPU': `${(share * 100).toFixed(1)} %` },
   ])));
+  console.log('The functions with the most self time:');
+  console.table(Object.fromEntries(profiled.summary.top.map(({ fn, ms, part }) => [
+    fn.slice(0, 90), { 'µs per request': Math.round((ms * 1000) / Math.max(1, served)), part },
+  ])));
   console.log(`busy ${Math.round((profiled.summary.busyMs * 1000) / Math.max(1, served))} µs per request in all; idle ${Math.round(profiled.summary.idleMs)} ms of ${profileSeconds * 1000} ms`);
 }
 const at = (q: number) => dbTimes[Math.min(dbTimes.length - 1, Math.floor(q * dbTimes.length))]!.toFixed(2);

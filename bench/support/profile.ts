@@ -37,7 +37,13 @@ function partOf(stack: CallFrame[]): string {
   return leaf.functionName === '(program)' ? 'V8/native (unattributed)' : 'Node core (HTTP, sockets, event loop)';
 }
 
-export type ProfileSummary = { busyMs: number; idleMs: number; parts: Array<{ part: string; ms: number; share: number }> };
+export type ProfileSummary = {
+  busyMs: number;
+  idleMs: number;
+  parts: Array<{ part: string; ms: number; share: number }>;
+  /** The functions with the most self time: name, file (under node_modules or src), part. */
+  top: Array<{ fn: string; ms: number; part: string }>;
+};
 
 export function summarise(profile: Profile): ProfileSummary {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -45,6 +51,7 @@ export function summarise(profile: Profile): ProfileSummary {
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const partCache = new Map<number, string>();
   const totals = new Map<string, number>();
+  const selfTimes = new Map<string, { ms: number; part: string }>();
   profile.samples.forEach((id, i) => {
     let part = partCache.get(id);
     if (!part) {
@@ -53,7 +60,14 @@ export function summarise(profile: Profile): ProfileSummary {
       part = partOf(stack);
       partCache.set(id, part);
     }
-    totals.set(part, (totals.get(part) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    totals.set(part, (totals.get(part) ?? 0) + ms);
+    const frame = byId.get(id)!.callFrame;
+    const where = frame.url.replace(/^.*\/(node_modules|src)\//, '$1/');
+    const key = `${frame.functionName || '(anonymous)'} ${where}`;
+    const self = selfTimes.get(key) ?? { ms: 0, part };
+    self.ms += ms;
+    selfTimes.set(key, self);
   });
   const idleMs = totals.get('(idle)') ?? 0;
   totals.delete('(idle)');
@@ -61,7 +75,12 @@ export function summarise(profile: Profile): ProfileSummary {
   const parts = [...totals.entries()]
     .map(([part, ms]) => ({ part, ms, share: ms / busyMs }))
     .sort((x, y) => y.ms - x.ms);
-  return { busyMs, idleMs, parts };
+  const top = [...selfTimes.entries()]
+    .filter(([, self]) => self.part !== '(idle)')
+    .map(([fn, self]) => ({ fn, ms: self.ms, part: self.part }))
+    .sort((x, y) => y.ms - x.ms)
+    .slice(0, 15);
+  return { busyMs, idleMs, parts, top };
 }
 
 /** Runs work under the sampling profiler (every 100 µs) and summarises this process's CPU time. */

@@ -57,8 +57,15 @@ export function openPostgres(connectionString: string, options: { max?: number; 
       };
       client.on('error', onError);
       try {
-        await client.query('BEGIN');
-        const result = await fn(on(client, transactionOptions?.prepared));
+        let result: Awaited<ReturnType<typeof fn>>;
+        if (transactionOptions?.prepared) {
+          // The hot reads: BEGIN goes out with the first statement (pipeline mode), one round trip
+          // and one socket write fewer; both must succeed.
+          [, result] = await Promise.all([client.query('BEGIN'), fn(on(client, true))]);
+        } else {
+          await client.query('BEGIN');
+          result = await fn(on(client));
+        }
         await client.query('COMMIT');
         return result;
       } catch (error) {
