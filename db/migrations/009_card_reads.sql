@@ -25,7 +25,8 @@ CREATE FUNCTION refresh_conversation_cards(p_conversation_ids uuid[]) RETURNS in
 
     WITH fresh AS (
       SELECT c.account_id, c.id,
-             coalesce((SELECT jsonb_agg(jsonb_build_object('name', p.name, 'email', p.email, 'isExternal', p.is_external)
+             coalesce((SELECT jsonb_agg(jsonb_build_object('name', p.name, 'email', p.email,
+                                                           'isExternal', p.is_external)
                                         ORDER BY p.is_external DESC, p.participant_key)
                          FROM conversation_participants p
                         WHERE p.account_id = c.account_id AND p.conversation_id = c.id), '[]'::jsonb) AS participants,

@@ -39,7 +39,12 @@ const PING_TIMEOUT_MS = 2_000;
 export function openPostgres(connectionString: string, options: { max?: number; pingTimeoutMs?: number } = {}): Database {
   // Pipeline mode: statements issued together (a card's list and its Fathom state) go out at once
   // instead of one round trip each; statements awaited one by one behave as without it.
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, application_name: 'fathom-hubspot', pipeline: true });
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    application_name: 'fathom-hubspot',
+    pipeline: true,
+  });
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const direct = on(pool);

@@ -74,7 +74,9 @@ export function withCaller<T>(
     } catch (error) {
       const { code, detail } = error as { code?: string; detail?: string };
       if (code === 'FA404') throw new NotInstalled();
-      if (code === 'FA403') throw new Forbidden(options.forbiddenMessage ?? 'Your role in this portal does not allow this.');
+      if (code === 'FA403') {
+        throw new Forbidden(options.forbiddenMessage ?? 'Your role in this portal does not allow this.');
+      }
       if (code === 'FA409') throw new EmailTakenByAnotherUser(detail ? Number(detail) : null);
       throw error;
     }

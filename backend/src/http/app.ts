@@ -71,7 +71,9 @@ export function createApp(deps: AppDeps): Express {
   signed.use('/api', readSignedIdentity());
   const asCaller = callerRunner({ db, hubspotClient: services.hubspotClient });
   signed.use('/api/cards', cardRoutes(asCaller));
-  signed.use('/api/settings', settingsRoutes({ db, boss, fathom: services.fathom, syncSchedule: config.syncSchedule, hubspotClient: services.hubspotClient, asCaller }));
+  signed.use('/api/settings', settingsRoutes({
+    db, boss, fathom: services.fathom, syncSchedule: config.syncSchedule, hubspotClient: services.hubspotClient, asCaller,
+  }));
   app.use(signed);
 
   app.use(notFoundHandler);

@@ -79,7 +79,8 @@ export function cardRoutes(asCaller: CallerRunner): Router {
 
   router.get('/coaching/trend', async (req, res) => {
     const query = parse(trendQuery, req.query);
-    res.json(await asCaller(res, READ, (tx, caller) => repTrend(tx, caller, { repUserId: query.repUserId ?? caller.userId, limit: query.limit })));
+    res.json(await asCaller(res, READ, (tx, caller) =>
+      repTrend(tx, caller, { repUserId: query.repUserId ?? caller.userId, limit: query.limit })));
   });
 
   router.post('/coaching', async (req, res) => {

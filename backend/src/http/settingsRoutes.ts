@@ -55,8 +55,11 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   // Every route is for admins. Routes that only touch the database resolve the caller and work in
   // one transaction; the others (calls to Fathom or HubSpot between transactions) resolve him first,
   // read-only, and keep him in res.locals.caller.
-  const asCaller = <T>(res: Response, fn: (tx: Queryable, caller: Caller) => Promise<T>, options = ADMIN_READ as CallerOptions) =>
-    deps.asCaller(res, options, fn);
+  const asCaller = <T>(
+    res: Response,
+    fn: (tx: Queryable, caller: Caller) => Promise<T>,
+    options: CallerOptions = ADMIN_READ,
+  ) => deps.asCaller(res, options, fn);
   const adminOnly = async (_req: Request, res: Response, next: NextFunction) => {
     await deps.asCaller(res, ADMIN_READ, async () => undefined);
     next();

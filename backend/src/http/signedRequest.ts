@@ -46,7 +46,8 @@ const identity = z.object({
 export function readSignedIdentity(): RequestHandler {
   return (req, res, next) => {
     const who = parse(identity, req.query);
-    res.locals.identity = { portalId: who.portalId, hubspotUserId: who.userId, email: who.userEmail } satisfies SignedIdentity;
+    const signed: SignedIdentity = { portalId: who.portalId, hubspotUserId: who.userId, email: who.userEmail };
+    res.locals.identity = signed;
     next();
   };
 }

@@ -60,7 +60,8 @@ export async function forgetContact(db: Database, hubId: number, contactId: numb
     )).rows.map((row) => row.email);
     if (emails.length) {
       const touched = (await tx.query<{ conversation_id: string }>(
-        `DELETE FROM conversation_participants WHERE account_id = app_account_id() AND email = ANY($1::text[]) RETURNING conversation_id`,
+        `DELETE FROM conversation_participants WHERE account_id = app_account_id() AND email = ANY($1::text[])
+         RETURNING conversation_id`,
         [emails],
       )).rows.map((row) => row.conversation_id);
       await tx.query('SELECT refresh_conversation_cards($1::uuid[])', [touched]);

@@ -28,10 +28,8 @@ export async function asCaller<T>(
   fn: (tx: Queryable, caller: Caller) => Promise<T>,
 ): Promise<T> {
   const email = identity.email.trim().toLowerCase();
-  const run = () =>
-    withCaller(deps.db, { hubId: identity.portalId, hubspotUserId: identity.hubspotUserId, email }, options, (tx, entered) =>
-      fn(tx, { ...entered, hubId: identity.portalId, hubspotUserId: identity.hubspotUserId, email }),
-    );
+  const who = { hubId: identity.portalId, hubspotUserId: identity.hubspotUserId, email };
+  const run = () => withCaller(deps.db, who, options, (tx, entered) => fn(tx, { ...entered, ...who }));
   try {
     return await run();
   } catch (error) {
@@ -39,7 +37,8 @@ export async function asCaller<T>(
     if (await settleEmailConflict(deps, { ...identity, email }, error.otherHubspotUserId)) return run();
     throw new Conflict(
       `HubSpot user ${identity.hubspotUserId} signs in as ${email}, but this app knows that email as HubSpot user ` +
-        `${error.otherHubspotUserId ?? 'another user'} of this portal, and HubSpot's users list could not confirm which is current. ` +
+        `${error.otherHubspotUserId ?? 'another user'} of this portal, and HubSpot's users list could not confirm ` +
+        'which is current. ' +
         'An admin can fix it: remove or rename the old HubSpot user in HubSpot, then open the app settings and ' +
         'import users from HubSpot (this needs the settings.users.read permission).',
     );
@@ -47,7 +46,11 @@ export async function asCaller<T>(
 }
 
 /** The account, user and role behind a signed request, in a read-only transaction of its own. */
-export function resolveCaller(deps: CallerDeps | Database, identity: SignedIdentity, options: Omit<CallerOptions, 'readOnly'> = {}): Promise<Caller> {
+export function resolveCaller(
+  deps: CallerDeps | Database,
+  identity: SignedIdentity,
+  options: Omit<CallerOptions, 'readOnly'> = {},
+): Promise<Caller> {
   const callerDeps = 'transaction' in deps ? { db: deps } : deps;
   return asCaller(callerDeps, identity, { ...options, readOnly: true }, async (_tx, caller) => caller);
 }
@@ -64,10 +67,16 @@ export function resolveCaller(deps: CallerDeps | Database, identity: SignedIdent
  * Anything else (the list unreadable, the scope missing, both users holding the email) settles
  * nothing. Returns whether a retry can succeed.
  */
-export async function settleEmailConflict(deps: CallerDeps, identity: SignedIdentity, otherHubspotUserId: number | null): Promise<boolean> {
+export async function settleEmailConflict(
+  deps: CallerDeps,
+  identity: SignedIdentity,
+  otherHubspotUserId: number | null,
+): Promise<boolean> {
   if (!deps.hubspotClient || otherHubspotUserId === null) return false;
   const account = await withSystem(deps.db, async (tx) =>
-    (await tx.query<{ id: string }>(`SELECT id FROM accounts WHERE hub_id = $1 AND status = 'active'`, [identity.portalId])).rows[0],
+    (await tx.query<{ id: string }>(`SELECT id FROM accounts WHERE hub_id = $1 AND status = 'active'`, [
+      identity.portalId,
+    ])).rows[0],
   );
   if (!account) return false;
   const hubspotClient = deps.hubspotClient;
@@ -84,8 +93,10 @@ export async function settleEmailConflict(deps: CallerDeps, identity: SignedIden
         [account.id, otherHubspotUserId, identity.hubspotUserId, identity.email],
       )).rows[0];
       if (!adopted) return false;
-      await tx.query(`UPDATE user_roles SET role = 'rep', updated_at = now() WHERE account_id = $1 AND user_id = $2`, [account.id, adopted.id]);
-      await tx.query(`UPDATE user_roles SET manager_user_id = NULL WHERE account_id = $1 AND manager_user_id = $2`, [account.id, adopted.id]);
+      const demote = `UPDATE user_roles SET role = 'rep', updated_at = now() WHERE account_id = $1 AND user_id = $2`;
+      const release = `UPDATE user_roles SET manager_user_id = NULL WHERE account_id = $1 AND manager_user_id = $2`;
+      await tx.query(demote, [account.id, adopted.id]);
+      await tx.query(release, [account.id, adopted.id]);
       return true;
     }
     const renamed = await tx.query(
