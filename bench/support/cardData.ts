@@ -7,6 +7,7 @@
 // back. Each call has a rep and a buyer as participants, an analysis, and CRM links: its buyer's
 // contact (20 calls per contact), the portal's busiest contact 1 (every 10th call), and a deal
 // (every 2nd call, 50 calls per deal). Transcripts are left out: the card list does not read them.
+import { createHash } from 'node:crypto';
 import type { Database } from '../../backend/src/db/database.ts';
 import { withSystem } from '../../backend/src/db/tenancy.ts';
 
@@ -29,7 +30,8 @@ const ADD_PORTALS = [
 const CALLS = `
   FROM generate_series($1::int, $2::int - 1) g
   JOIN accounts a ON a.hub_id = g % $3::int + 1`;
-const CALL_ID = `md5('bench-call-' || g)::uuid`;
+// An md5 with the version (4) and variant (8) digits of a random UUID, which the API validates.
+const CALL_ID = `overlay(overlay(md5('bench-call-' || g) placing '4' from 13) placing '8' from 17)::uuid`;
 const N = `(g / $3::int)`;
 
 const ADD_CALLS = [
@@ -63,6 +65,13 @@ const ADD_CALLS = [
   `INSERT INTO conversation_analyses (account_id, conversation_id, analyser_version, score, metrics)
    SELECT a.id, ${CALL_ID}, 'rules-1', (g * 37) % 101, jsonb_build_object('repTalkRatio', 0.3 + (g % 40) / 100.0, 'questions', g % 17)
      ${CALLS}`,
+  // Coaching, sent by the admin (rep 1) to rep 6 on every 10th call (n % 10 = 5: one or two per contact).
+  `INSERT INTO coaching_messages (account_id, conversation_id, author_user_id, rep_user_id, category, body, status, sent_at)
+   SELECT a.id, ${CALL_ID}, admin.id, u.id, 'discovery', 'Ask one more open question before the demo (call ' || g || ').', 'sent', now()
+     ${CALLS}
+     JOIN users u ON u.account_id = a.id AND u.hubspot_user_id = a.hub_id * 1000 + ${N} % ${REPS_PER_PORTAL} + 1
+     JOIN users admin ON admin.account_id = a.id AND admin.hubspot_user_id = a.hub_id * 1000 + 1
+    WHERE ${N} % 10 = 5`,
 ];
 
 /** Portals 1..count, each with REPS_PER_PORTAL users (rep 1 an admin, the others reps). */
@@ -85,6 +94,8 @@ export async function addCalls(db: Database, range: { portals: number; from: num
     const to = Math.min(from + batch, range.to);
     await withSystem(db, async (tx) => {
       for (const sql of ADD_CALLS) await tx.query(sql, [from, to, range.portals]);
+      // As every write path does: the card's precomputed fields, from the rows just written.
+      await tx.query(`SELECT refresh_conversation_cards(array_agg(${CALL_ID})) FROM generate_series($1::int, $2::int - 1) g`, [from, to]);
     });
   }
   await db.exec('ANALYZE');
@@ -109,8 +120,26 @@ export function randomCardRequest(shape: { portals: number; calls: number }, ran
   };
 }
 
-/** The card list's path as hubspot.fetch calls it (HubSpot adds portalId, userId and userEmail). */
-export function cardPath(request: CardRequest): string {
-  return `/api/cards/conversations?objectType=contacts&objectId=${request.contactId}` +
-    `&portalId=${request.portalId}&userId=${request.userId}&userEmail=${request.userEmail}`;
+/** The id of call number g, as ADD_CALLS derives it in SQL (CALL_ID). */
+export function callId(g: number): string {
+  const hex = createHash('md5').update(`bench-call-${g}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20)}`;
+}
+
+/** The card routes bench:cards loads: the conversations list, one call's detail, the coaching card. */
+export type CardRoute = 'conversations' | 'detail' | 'coaching';
+
+/**
+ * A card path as hubspot.fetch calls it (HubSpot adds portalId, userId and userEmail): for the
+ * list and the coaching card the request's contact, for the detail one of the portal's calls.
+ */
+export function cardPath(request: CardRequest, route: CardRoute = 'conversations', shape?: { portals: number; calls: number }, random: () => number = Math.random): string {
+  const who = `portalId=${request.portalId}&userId=${request.userId}&userEmail=${request.userEmail}`;
+  if (route === 'coaching') return `/api/cards/coaching?objectType=contacts&objectId=${request.contactId}&${who}`;
+  if (route === 'detail') {
+    const callsOfPortal = Math.floor(shape!.calls / shape!.portals);
+    const g = Math.floor(random() * callsOfPortal) * shape!.portals + request.portalId - 1;
+    return `/api/cards/conversations/${callId(g)}?${who}`;
+  }
+  return `/api/cards/conversations?objectType=contacts&objectId=${request.contactId}&${who}`;
 }

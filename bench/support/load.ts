@@ -6,7 +6,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Signature } from '@hubspot/api-client';
 import autocannon from 'autocannon';
-import { cardPath, randomCardRequest } from './cardData.ts';
+import { cardPath, randomCardRequest, type CardRoute } from './cardData.ts';
 
 export type LoadPlan = {
   /** The server's origin, e.g. http://127.0.0.1:4321 */
@@ -18,6 +18,8 @@ export type LoadPlan = {
   calls: number;
   seconds: number;
   connections: number;
+  /** Which card route every request calls (default: the conversations list). */
+  route?: CardRoute;
 };
 
 const self = fileURLToPath(import.meta.url);
@@ -45,7 +47,7 @@ if (process.argv[1] === self && process.send) {
         setupRequest: (request) => {
           // HubSpot signs method + full URL + body + timestamp. The path's email is sent with a
           // literal '@', which HubSpot would decode before signing anyway.
-          const path = cardPath(randomCardRequest(plan));
+          const path = cardPath(randomCardRequest(plan), plan.route, plan);
           const timestamp = Date.now();
           const signature = Signature.getSignature('GET', 'v3', {
             signature: '',

@@ -37,6 +37,7 @@ export async function seedConversationsOnRecord(
       );
       seeded.push({ id, startedAt });
     }
+    await tx.query('SELECT refresh_conversation_cards($1::uuid[])', [seeded.map((call) => call.id)]);
   });
   return seeded;
 }

@@ -83,6 +83,8 @@ export async function seedTeam(db: Database, hubId: number): Promise<TeamFixture
         [accountId, callOf[key], SCORE_OF[key]],
       );
     }
+    // The card fields (participants, score) are kept at write time, as every write path does.
+    await tx.query('SELECT refresh_conversation_cards($1::uuid[])', [Object.values(callOf)]);
     return { accountId, hubId, ids, hubspotIds, emails, callOf };
   });
 }

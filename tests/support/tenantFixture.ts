@@ -91,6 +91,8 @@ export async function seedTenant(db: Database, hubId: number): Promise<TenantFix
         [accountId, conversationId, `eng-${i}`],
       );
     }
+    // What the sync does after writing a call: keep the card's precomputed fields true.
+    await tx.query('SELECT refresh_conversation_cards($1::uuid[])', [conversationIds]);
     await tx.query(
       `INSERT INTO sync_logs (account_id, connection_id, kind, status, finished_at, pages)
        VALUES ($1, $2, 'backfill', 'succeeded', now(), 1)`,

@@ -68,6 +68,7 @@ export async function reanalyse(
              analyser_version = EXCLUDED.analyser_version, score = EXCLUDED.score, metrics = EXCLUDED.metrics, computed_at = now()`,
           [conversation.id, analyser.version, analysis.score, JSON.stringify(analysis)],
         );
+        await tx.query('SELECT refresh_conversation_cards($1::uuid[])', [[conversation.id]]);
       });
       conversations += 1;
       options.onProgress?.(index + 1, stale.length);

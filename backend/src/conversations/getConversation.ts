@@ -46,11 +46,9 @@ const EXCERPT_MAX_LINES = 40;
 const LINE_MAX_CHARS = 600;
 
 const CONVERSATION_SQL = `
-  SELECT c.*, an.analyser_version, an.score, an.metrics, an.computed_at,
-         coalesce((SELECT json_agg(json_build_object('name', p.name, 'email', p.email, 'isExternal', p.is_external)
-                                   ORDER BY p.is_external DESC, p.participant_key)
-                     FROM conversation_participants p
-                    WHERE p.account_id = c.account_id AND p.conversation_id = c.id), '[]') AS participants
+  SELECT c.id, c.title, c.started_at, c.ended_at, c.duration_seconds, c.url, c.share_url, c.recorded_by_user_id,
+         c.recorded_by_name, c.recorded_by_email, c.summary_markdown, c.language, c.action_items,
+         c.card_participants AS participants, an.analyser_version, an.score, an.metrics, an.computed_at
     FROM conversations c
     LEFT JOIN conversation_analyses an ON an.account_id = c.account_id AND an.conversation_id = c.id
    WHERE c.account_id = app_account_id() AND c.id = $1`;

@@ -16,20 +16,17 @@ export type ConversationListItem = {
 };
 
 // One range scan of conversation_crm_links_card_idx: the link carries the call's start time,
-// so the page is found without touching conversations that are not on it. Exported for
-// bench:scale, which checks that plan with EXPLAIN.
+// so the page is found without touching conversations that are not on it; then one primary-key
+// lookup per call. The call's participants, open action items and score are kept on its row at
+// write time (refresh_conversation_cards, migration 009), so nothing is joined or aggregated here.
+// The score follows the person like the analysis it comes from (docs/who-sees-what.md): the copy
+// on the call is shown only where row level security would show the analysis.
+// Exported for bench:scale, which checks that plan with EXPLAIN.
 export const LIST_FOR_RECORD_SQL = `
   SELECT c.id, c.title, c.started_at, c.duration_seconds, c.recorded_by_name, c.recorded_by_email, c.url,
-         an.score,
-         (SELECT count(*)::int FROM jsonb_array_elements(c.action_items) ai
-           WHERE coalesce((ai ->> 'completed')::boolean, false) = false) AS open_action_items,
-         coalesce((SELECT json_agg(json_build_object('name', p.name, 'email', p.email, 'isExternal', p.is_external)
-                                   ORDER BY p.is_external DESC, p.participant_key)
-                     FROM conversation_participants p
-                    WHERE p.account_id = c.account_id AND p.conversation_id = c.id), '[]') AS participants
+         CASE WHEN app_may_see_call_analysis(c.id) THEN c.card_score END AS score, c.card_open_action_items AS open_action_items, c.card_participants AS participants
     FROM conversation_crm_links l
     JOIN conversations c ON c.account_id = l.account_id AND c.id = l.conversation_id
-    LEFT JOIN conversation_analyses an ON an.account_id = c.account_id AND an.conversation_id = c.id
    WHERE l.account_id = app_account_id() AND l.object_type = $1 AND l.object_id = $2
      AND ($3::timestamptz IS NULL OR (l.conversation_started_at, l.conversation_id) < ($3::timestamptz, $4::uuid))
    ORDER BY l.conversation_started_at DESC, l.conversation_id DESC

@@ -1,4 +1,5 @@
 import type { Database, Queryable } from './database.ts';
+import { Forbidden, NotInstalled } from '../errors.ts';
 
 export type TenantContext = {
   accountId: string;
@@ -24,6 +25,63 @@ export function withTenant<T>(db: Database, ctx: TenantContext, fn: (tx: Queryab
     await tx.query(ENTER_TENANT, [ctx.accountId, ctx.userId ?? '']);
     return fn(tx);
   });
+}
+
+/** Who a signed request says is calling: HubSpot's portal, user id and email (lower case). */
+export type CallerIdentity = { hubId: number; hubspotUserId: number; email: string };
+
+/** The tenant and user withCaller entered, with the user's role read in that same transaction. */
+export type EnteredCaller = { accountId: string; userId: string; role: 'admin' | 'manager' | 'rep' };
+
+/** The caller's email belongs to another HubSpot user of the portal (whose id this carries). */
+export class EmailTakenByAnotherUser extends Error {
+  override name = 'EmailTakenByAnotherUser';
+  readonly otherHubspotUserId: number | null;
+  constructor(otherHubspotUserId: number | null) {
+    super('another HubSpot user of this portal has this email');
+    this.otherHubspotUserId = otherHubspotUserId;
+  }
+}
+
+// app_enter_caller (migration 009) finds the account by hub id and the user by HubSpot id, creates
+// a user seen for the first time, checks the role, then sets the tenant role, account and user as
+// ENTER_TENANT does, and for a read makes the transaction read-only: one statement, one round trip.
+const ENTER_CALLER = `SELECT caller_account_id, caller_user_id, caller_role FROM app_enter_caller($1, $2, $3, $4, $5)`;
+
+/**
+ * Runs fn as the tenant and user behind a verified HubSpot signature, in ONE transaction with the
+ * lookup of that caller: a role changed a moment ago applies here, in every process, and a read
+ * (readOnly) can write nothing. An unknown or uninstalled portal is NotInstalled; a caller whose
+ * role is not requireRole is Forbidden (forbiddenMessage); an email another HubSpot user of the
+ * portal has is EmailTakenByAnotherUser.
+ */
+export function withCaller<T>(
+  db: Database,
+  identity: CallerIdentity,
+  options: { readOnly: boolean; requireRole?: EnteredCaller['role']; forbiddenMessage?: string },
+  fn: (tx: Queryable, caller: EnteredCaller) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    let entered: { caller_account_id: string; caller_user_id: string; caller_role: EnteredCaller['role'] };
+    try {
+      entered = (await tx.query<typeof entered>(ENTER_CALLER, [
+        identity.hubId,
+        identity.hubspotUserId,
+        identity.email,
+        options.readOnly,
+        options.requireRole ?? null,
+      ])).rows[0]!;
+    } catch (error) {
+      const { code, detail } = error as { code?: string; detail?: string };
+      if (code === 'FA404') throw new NotInstalled();
+      if (code === 'FA403') {
+        throw new Forbidden(options.forbiddenMessage ?? 'Your role in this portal does not allow this.');
+      }
+      if (code === 'FA409') throw new EmailTakenByAnotherUser(detail ? Number(detail) : null);
+      throw error;
+    }
+    return fn(tx, { accountId: entered.caller_account_id, userId: entered.caller_user_id, role: entered.caller_role });
+  }, { prepared: options.readOnly });
 }
 
 /**

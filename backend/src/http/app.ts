@@ -18,7 +18,7 @@ import { installRoutes } from './installRoutes.ts';
 import { metricsRoutes, observeRequest } from './metricsRoutes.ts';
 import { publicRateLimits } from './rateLimits.ts';
 import { requestLog } from './requestLog.ts';
-import { requireHubSpotSignature, resolveSignedCaller } from './signedRequest.ts';
+import { callerRunner, readSignedIdentity, requireHubSpotSignature } from './signedRequest.ts';
 import { settingsRoutes } from './settingsRoutes.ts';
 
 export type AppDeps = {
@@ -72,11 +72,12 @@ export function createApp(deps: AppDeps): Express {
   }));
   signed.use(SIGNED, requireHubSpotSignature(config.hubspot.clientSecret, config.publicBaseUrl, logger));
   signed.use(hubspotWebhookRoutes({ db, boss, logger, appId: config.hubspot.appId }));
-  signed.use('/api', resolveSignedCaller(db));
-  signed.use('/api/cards', cardRoutes(db));
-  signed.use('/api/home', homeRoutes(db));
+  signed.use('/api', readSignedIdentity());
+  const asCaller = callerRunner({ db, hubspotClient: services.hubspotClient });
+  signed.use('/api/cards', cardRoutes(asCaller));
+  signed.use('/api/home', homeRoutes(asCaller));
   signed.use('/api/settings', settingsRoutes({
-    db, boss, fathom: services.fathom, syncSchedule: config.syncSchedule, hubspotClient: services.hubspotClient,
+    db, boss, fathom: services.fathom, syncSchedule: config.syncSchedule, hubspotClient: services.hubspotClient, asCaller,
     beforeUninstall: services.beforeUninstall,
   }));
   app.use(signed);

@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { createMessage, listMessagesForRecord, recordOutcome, transitionMessage } from '../coaching/messages.ts';
 import { suggestCoaching } from '../coaching/suggestions.ts';
@@ -7,9 +7,8 @@ import { getConversation } from '../conversations/getConversation.ts';
 import { fathomSyncState } from '../connections/fathomConnection.ts';
 import { listConversationsForRecord } from '../conversations/listForRecord.ts';
 import { recordSummary } from '../conversations/recordSummary.ts';
-import type { Database } from '../db/database.ts';
-import { withTenant } from '../db/tenancy.ts';
 import type { Caller } from '../users/caller.ts';
+import type { CallerRunner } from './signedRequest.ts';
 import { parse } from './validate.ts';
 
 export const COACHING_CATEGORIES = [
@@ -41,66 +40,72 @@ const outcome = z.strictObject({
 });
 const trendQuery = z.object({ repUserId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(50).default(20) });
 
-const callerOf = (res: Response) => res.locals.caller as Caller;
 const viewerOf = (caller: Caller) => ({ role: caller.role, userId: caller.userId, email: caller.email });
+const READ = { readOnly: true } as const;
+const WRITE = { readOnly: false } as const;
 
-/** The card API. Mounted behind signedCaller, so every handler knows its verified caller. */
-export function cardRoutes(db: Database): Router {
+/**
+ * The card API. Mounted behind the signature check; each handler resolves its caller and does its
+ * work in one transaction (asCaller), read-only for every GET.
+ */
+export function cardRoutes(asCaller: CallerRunner): Router {
   const router = Router();
-  const asCaller = <T>(res: Response, fn: Parameters<typeof withTenant<T>>[2]) => {
-    const caller = callerOf(res);
-    return withTenant(db, { accountId: caller.accountId, userId: caller.userId }, fn);
-  };
 
   router.get('/conversations', async (req, res) => {
     const query = parse(listQuery, req.query);
-    const page = await asCaller(res, async (tx) => ({ ...(await listConversationsForRecord(tx, query)), fathom: await fathomSyncState(tx) }));
-    res.json({ ...page, viewer: viewerOf(callerOf(res)) });
+    const page = await asCaller(res, READ, async (tx, caller) => {
+      const [list, fathom] = await Promise.all([listConversationsForRecord(tx, query), fathomSyncState(tx)]);
+      return { ...list, fathom, viewer: viewerOf(caller) };
+    });
+    res.json(page);
   });
 
   router.get('/summary', async (req, res) => {
     const query = parse(summaryQuery, req.query);
-    res.json(await asCaller(res, (tx) => recordSummary(tx, query)));
+    res.json(await asCaller(res, READ, (tx) => recordSummary(tx, query)));
   });
 
   router.get('/conversations/:id', async (req, res) => {
     const { id } = parse(idParam, req.params);
-    res.json(await asCaller(res, (tx) => getConversation(tx, id)));
+    res.json(await asCaller(res, READ, (tx) => getConversation(tx, id)));
   });
 
   router.get('/conversations/:id/suggestions', async (req, res) => {
     const { id } = parse(idParam, req.params);
-    const items = await asCaller(res, (tx) => suggestCoaching(tx, callerOf(res), id));
+    const items = await asCaller(res, READ, (tx, caller) => suggestCoaching(tx, caller, id));
     res.json({ items: items.map((item, index) => ({ id: `${id}:${index}`, ...item })), nextCursor: null });
   });
 
   router.get('/coaching', async (req, res) => {
     const query = parse(record, req.query);
-    const items = await asCaller(res, (tx) => listMessagesForRecord(tx, query));
-    res.json({ items, nextCursor: null, viewer: viewerOf(callerOf(res)) });
+    res.json(await asCaller(res, READ, async (tx, caller) => ({
+      items: await listMessagesForRecord(tx, query),
+      nextCursor: null,
+      viewer: viewerOf(caller),
+    })));
   });
 
   router.get('/coaching/trend', async (req, res) => {
     const query = parse(trendQuery, req.query);
-    const caller = callerOf(res);
-    res.json(await asCaller(res, (tx) => repTrend(tx, caller, { repUserId: query.repUserId ?? caller.userId, limit: query.limit })));
+    res.json(await asCaller(res, READ, (tx, caller) =>
+      repTrend(tx, caller, { repUserId: query.repUserId ?? caller.userId, limit: query.limit })));
   });
 
   router.post('/coaching', async (req, res) => {
     const input = parse(newMessage, req.body);
-    const message = await asCaller(res, (tx) => createMessage(tx, callerOf(res), input));
+    const message = await asCaller(res, WRITE, (tx, caller) => createMessage(tx, caller, input));
     res.status(201).json(message);
   });
 
   router.post('/coaching/:id/outcome', async (req, res) => {
     const { id } = parse(idParam, req.params);
     const input = parse(outcome, req.body);
-    res.json(await asCaller(res, (tx) => recordOutcome(tx, callerOf(res), id, input)));
+    res.json(await asCaller(res, WRITE, (tx, caller) => recordOutcome(tx, caller, id, input)));
   });
 
   router.post('/coaching/:id/:action', async (req, res) => {
     const { id, action } = parse(actionParam, req.params);
-    res.json(await asCaller(res, (tx) => transitionMessage(tx, callerOf(res), id, action)));
+    res.json(await asCaller(res, WRITE, (tx, caller) => transitionMessage(tx, caller, id, action)));
   });
 
   return router;

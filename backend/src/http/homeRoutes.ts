@@ -1,11 +1,9 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { listMessagesToRep } from '../coaching/messages.ts';
-import type { Database } from '../db/database.ts';
-import { withTenant } from '../db/tenancy.ts';
 import { coachingQueue } from '../home/coachingQueue.ts';
 import { teamOverview } from '../home/teamOverview.ts';
-import type { Caller } from '../users/caller.ts';
+import type { CallerRunner } from './signedRequest.ts';
 import { parse } from './validate.ts';
 
 const DAY_MS = 86_400_000;
@@ -32,35 +30,32 @@ const queueQuery = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 
-const callerOf = (res: Response) => res.locals.caller as Caller;
+const READ = { readOnly: true } as const;
 
 /** The app home page's API: the team at a glance and the calls waiting for coaching. */
-export function homeRoutes(db: Database): Router {
+export function homeRoutes(asCaller: CallerRunner): Router {
   const router = Router();
-  const asCaller = <T>(res: Response, fn: Parameters<typeof withTenant<T>>[2]) => {
-    const caller = callerOf(res);
-    return withTenant(db, { accountId: caller.accountId, userId: caller.userId }, fn);
-  };
 
   router.get('/team', async (req, res) => {
     const query = parse(period, req.query);
-    const items = await asCaller(res, (tx) => teamOverview(tx, callerOf(res), query));
-    res.json({
-      items,
-      nextCursor: null,
-      period: { from: query.from.toISOString(), to: query.to.toISOString() },
-      viewer: { role: callerOf(res).role, userId: callerOf(res).userId },
-    });
+    res.json(
+      await asCaller(res, READ, async (tx, caller) => ({
+        items: await teamOverview(tx, caller, query),
+        nextCursor: null,
+        period: { from: query.from.toISOString(), to: query.to.toISOString() },
+        viewer: { role: caller.role, userId: caller.userId },
+      })),
+    );
   });
 
   router.get('/queue', async (req, res) => {
     const query = parse(queueQuery, req.query);
-    res.json(await asCaller(res, (tx) => coachingQueue(tx, callerOf(res), query)));
+    res.json(await asCaller(res, READ, (tx, caller) => coachingQueue(tx, caller, query)));
   });
 
   // A rep's own home page: the coaching he received (his manager's and admins' pages use /team and /queue).
   router.get('/coaching', async (_req, res) => {
-    const items = await asCaller(res, (tx) => listMessagesToRep(tx, callerOf(res).userId));
+    const items = await asCaller(res, READ, (tx, caller) => listMessagesToRep(tx, caller.userId));
     res.json({ items, nextCursor: null });
   });
 

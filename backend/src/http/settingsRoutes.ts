@@ -3,9 +3,8 @@ import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
 import { connectFathomApiKey, disconnectFathom, fathomStatus, type FathomDeps, type FathomStatus } from '../connections/fathomConnection.ts';
 import { oauthOffer } from '../connections/fathomOAuthConnect.ts';
-import type { Database } from '../db/database.ts';
-import { withTenant } from '../db/tenancy.ts';
-import { Conflict, Forbidden } from '../errors.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import { Conflict } from '../errors.ts';
 import { removeInstallation } from '../hubspot/removeInstallation.ts';
 import { requestSync } from '../sync/syncJobs.ts';
 import { listSyncLogs } from '../sync/syncLogs.ts';
@@ -15,6 +14,8 @@ import type { Caller } from '../users/caller.ts';
 import { listRoles, setRole } from '../users/roles.ts';
 import { addUsers, fetchHubSpotUsers } from '../users/importHubSpotUsers.ts';
 import type { Client } from '@hubspot/api-client';
+import type { CallerRunner } from './signedRequest.ts';
+import type { CallerOptions } from '../users/resolveCaller.ts';
 import { parse } from './validate.ts';
 
 const hubspotUserId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -35,11 +36,9 @@ const trackers = z.strictObject({
 const logsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 
 const callerOf = (res: Response) => res.locals.caller as Caller;
-
-function adminOnly(_req: Request, res: Response, next: NextFunction) {
-  if (callerOf(res).role !== 'admin') throw new Forbidden('Only admins of this portal can open the app settings.');
-  next();
-}
+const ADMINS_ONLY = 'Only admins of this portal can open the app settings.';
+const ADMIN_READ = { readOnly: true, requireRole: 'admin', forbiddenMessage: ADMINS_ONLY } as const;
+const ADMIN_WRITE = { readOnly: false, requireRole: 'admin', forbiddenMessage: ADMINS_ONLY } as const;
 
 export type SettingsDeps = {
   db: Database;
@@ -47,6 +46,7 @@ export type SettingsDeps = {
   fathom: FathomDeps;
   syncSchedule: string;
   hubspotClient: (accountId: string) => Promise<Client>;
+  asCaller: CallerRunner;
   /** Deletes the account's Fathom webhook before its credentials go (services.beforeUninstall). */
   beforeUninstall: (accountId: string) => Promise<void>;
 };
@@ -55,10 +55,17 @@ export type SettingsDeps = {
 export function settingsRoutes(deps: SettingsDeps): Router {
   const { db } = deps;
   const router = Router();
-  router.use(adminOnly);
-  const asCaller = <T>(res: Response, fn: Parameters<typeof withTenant<T>>[2]) => {
-    const caller = callerOf(res);
-    return withTenant(db, { accountId: caller.accountId, userId: caller.userId }, fn);
+  // Every route is for admins. Routes that only touch the database resolve the caller and work in
+  // one transaction; the others (calls to Fathom or HubSpot between transactions) resolve him first,
+  // read-only, and keep him in res.locals.caller.
+  const asCaller = <T>(
+    res: Response,
+    fn: (tx: Queryable, caller: Caller) => Promise<T>,
+    options: CallerOptions = ADMIN_READ,
+  ) => deps.asCaller(res, options, fn);
+  const adminOnly = async (_req: Request, res: Response, next: NextFunction) => {
+    await deps.asCaller(res, ADMIN_READ, async () => undefined);
+    next();
   };
 
   router.get('/roles', async (_req, res) => {
@@ -68,24 +75,24 @@ export function settingsRoutes(deps: SettingsDeps): Router {
 
   router.put('/roles', async (req, res) => {
     const change = parse(roleChange, req.body);
-    res.json(await asCaller(res, (tx) => setRole(tx, callerOf(res), change)));
+    res.json(await asCaller(res, (tx, caller) => setRole(tx, caller, change), ADMIN_WRITE));
   });
 
-  router.post('/roles/import', async (_req, res) => {
+  router.post('/roles/import', adminOnly, async (_req, res) => {
     const caller = callerOf(res);
     const users = await fetchHubSpotUsers(await deps.hubspotClient(caller.accountId));
-    const added = await asCaller(res, (tx) => addUsers(tx, users));
+    const added = await asCaller(res, (tx) => addUsers(tx, users), ADMIN_WRITE);
     res.json({ found: users.length, added });
   });
 
   // Every answer about the connection carries the "Connect Fathom" OAuth link (or why there is none).
   const withOffer = (res: Response, status: FathomStatus) => ({ ...status, oauth: oauthOffer(deps.fathom, callerOf(res)) });
 
-  router.get('/fathom', async (_req, res) => {
+  router.get('/fathom', adminOnly, async (_req, res) => {
     res.json(withOffer(res, await fathomStatus(db, callerOf(res))));
   });
 
-  router.put('/fathom', async (req, res) => {
+  router.put('/fathom', adminOnly, async (req, res) => {
     const input = parse(fathomKey, req.body);
     const caller = callerOf(res);
     const status = await connectFathomApiKey(deps.fathom, caller, {
@@ -96,18 +103,18 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     res.json({ ...withOffer(res, status), syncJobId: jobId });
   });
 
-  router.delete('/fathom', async (_req, res) => {
+  router.delete('/fathom', adminOnly, async (_req, res) => {
     res.json(withOffer(res, await disconnectFathom(deps.fathom, callerOf(res))));
   });
 
   // "Remove the app and delete our data": HubSpot uninstalls the app, then everything goes at once.
-  router.delete('/installation', async (_req, res) => {
+  router.delete('/installation', adminOnly, async (_req, res) => {
     const { hubspotClient, beforeUninstall } = deps;
     await removeInstallation({ db, logger: deps.fathom.logger, hubspotClient, beforeUninstall }, callerOf(res));
     res.json({ status: 'removed' });
   });
 
-  router.post('/sync', async (_req, res) => {
+  router.post('/sync', adminOnly, async (_req, res) => {
     const caller = callerOf(res);
     const status = await fathomStatus(db, caller);
     if (!status.connected) throw new Conflict('Fathom is not connected yet: connect it first, then sync.');
@@ -128,6 +135,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
       tx.query(`UPDATE accounts SET settings = jsonb_set(settings, '{trackers}', $1::jsonb), updated_at = now() WHERE id = app_account_id()`, [
         JSON.stringify(input.trackers),
       ]),
+      ADMIN_WRITE,
     );
     res.json({ trackers: input.trackers });
   });

@@ -1,10 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import type { Database } from '../db/database.ts';
+import type { Queryable } from '../db/database.ts';
 import { NotConfigured, Unauthorized } from '../errors.ts';
 import { verifySignatureV3 } from '../hubspot/signature.ts';
 import type { Logger } from '../logger.ts';
-import { resolveCaller } from '../users/resolveCaller.ts';
+import type { Caller } from '../users/caller.ts';
+import { asCaller, type CallerDeps, type CallerOptions, type SignedIdentity } from '../users/resolveCaller.ts';
 import { requestIdOf } from './requestLog.ts';
 import { parse } from './validate.ts';
 
@@ -49,11 +50,28 @@ const identity = z.object({
   userEmail: z.email(),
 });
 
-/** After the signature: the portal's account and the calling user with his role (res.locals.caller). */
-export function resolveSignedCaller(db: Database): RequestHandler {
-  return async (req, res, next) => {
+/** After the signature: who HubSpot says is calling (res.locals.identity); resolved by the routes. */
+export function readSignedIdentity(): RequestHandler {
+  return (req, res, next) => {
     const who = parse(identity, req.query);
-    res.locals.caller = await resolveCaller(db, { portalId: who.portalId, hubspotUserId: who.userId, email: who.userEmail });
+    const signed: SignedIdentity = { portalId: who.portalId, hubspotUserId: who.userId, email: who.userEmail };
+    res.locals.identity = signed;
     next();
   };
 }
+
+export const identityOf = (res: Response) => res.locals.identity as SignedIdentity;
+
+/**
+ * Runs fn as the request's signed caller in one transaction that also resolves him (asCaller),
+ * and keeps the caller in res.locals.caller for the request log.
+ */
+export function callerRunner(deps: CallerDeps) {
+  return <T>(res: Response, options: CallerOptions, fn: (tx: Queryable, caller: Caller) => Promise<T>): Promise<T> =>
+    asCaller(deps, identityOf(res), options, (tx, caller) => {
+      res.locals.caller = caller;
+      return fn(tx, caller);
+    });
+}
+
+export type CallerRunner = ReturnType<typeof callerRunner>;

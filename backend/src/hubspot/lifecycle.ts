@@ -86,7 +86,12 @@ export async function forgetContact(db: Database, accountId: string, contactId: 
       [contactId],
     )).rows.map((row) => row.email);
     if (emails.length) {
-      await tx.query(`DELETE FROM conversation_participants WHERE account_id = app_account_id() AND email = ANY($1::text[])`, [emails]);
+      const touched = (await tx.query<{ conversation_id: string }>(
+        `DELETE FROM conversation_participants WHERE account_id = app_account_id() AND email = ANY($1::text[])
+         RETURNING conversation_id`,
+        [emails],
+      )).rows.map((row) => row.conversation_id);
+      await tx.query('SELECT refresh_conversation_cards($1::uuid[])', [touched]);
       await tx.query(
         `UPDATE transcript_segments SET speaker_email = NULL, speaker_name = 'Removed contact'
           WHERE account_id = app_account_id() AND speaker_email = ANY($1::text[])`,

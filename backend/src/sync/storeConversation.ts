@@ -141,6 +141,7 @@ export async function storeConversation(
 
   const analysis = analyse(conversation);
   await tx.query(UPSERT_ANALYSIS, [conversationId, analysis.version, analysis.score, JSON.stringify(analysis.metrics)]);
+  await tx.query('SELECT refresh_conversation_cards($1::uuid[])', [[conversationId]]);
 
   return { conversationId, change: written.inserted ? 'new' : 'updated' };
 }

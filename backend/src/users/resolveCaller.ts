@@ -1,57 +1,110 @@
-import type { Database } from '../db/database.ts';
-import { withSystem } from '../db/tenancy.ts';
-import { NotInstalled } from '../errors.ts';
+import type { Client } from '@hubspot/api-client';
+import type { Database, Queryable } from '../db/database.ts';
+import { EmailTakenByAnotherUser, withCaller, withSystem } from '../db/tenancy.ts';
+import { Conflict } from '../errors.ts';
 import type { Caller, Role } from './caller.ts';
+import { fetchHubSpotUsers } from './importHubSpotUsers.ts';
 
 export type SignedIdentity = { portalId: number; hubspotUserId: number; email: string };
 
-const FIND_ACCOUNT = `SELECT id FROM accounts WHERE hub_id = $1 AND status = 'active'`;
+export type CallerDeps = {
+  db: Database;
+  /** HubSpot's API for a portal: asked who a user is when an email seems to change hands. */
+  hubspotClient?: (accountId: string) => Promise<Client>;
+};
 
-// A HubSpot user is known by id; an earlier row may know him only by email (a Fathom recorder),
-// in which case it is adopted rather than duplicated.
-const UPSERT_USER = `
-  WITH existing AS (
-    SELECT id FROM users
-     WHERE account_id = $1 AND (hubspot_user_id = $2 OR (hubspot_user_id IS NULL AND email = $3))
-     ORDER BY (hubspot_user_id = $2) DESC NULLS LAST
-     LIMIT 1
-  ), updated AS (
-    UPDATE users u SET hubspot_user_id = $2,
-                       email = CASE WHEN EXISTS (SELECT 1 FROM users o WHERE o.account_id = $1 AND o.email = $3 AND o.id <> u.id)
-                                    THEN u.email ELSE $3 END,
-                       updated_at = now()
-      FROM existing WHERE u.id = existing.id
-    RETURNING u.id
-  ), inserted AS (
-    INSERT INTO users (account_id, hubspot_user_id, email)
-    SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM existing)
-    ON CONFLICT DO NOTHING
-    RETURNING id
-  )
-  SELECT id FROM updated UNION ALL SELECT id FROM inserted`;
-
-const ENSURE_ROLE = `
-  INSERT INTO user_roles (account_id, user_id, role) VALUES ($1, $2, 'rep')
-  ON CONFLICT (account_id, user_id) DO UPDATE SET role = user_roles.role
-  RETURNING role`;
+export type CallerOptions = { readOnly: boolean; requireRole?: Role; forbiddenMessage?: string };
 
 /**
- * The account and user behind a request whose HubSpot signature was already verified. An
- * unknown or uninstalled portal is NotInstalled; a user seen for the first time becomes a rep.
+ * Runs fn as the signed caller, in one transaction with the lookup of his account, user and role
+ * (withCaller). A read writes nothing for a known user; his first request creates him as a rep.
+ * When his email belongs to another HubSpot user of the portal, HubSpot's users API settles it
+ * (see settleEmailConflict) or the answer is a 409 that says what an admin can do.
  */
-export async function resolveCaller(db: Database, identity: SignedIdentity): Promise<Caller> {
+export async function asCaller<T>(
+  deps: CallerDeps,
+  identity: SignedIdentity,
+  options: CallerOptions,
+  fn: (tx: Queryable, caller: Caller) => Promise<T>,
+): Promise<T> {
   const email = identity.email.trim().toLowerCase();
-  return withSystem(db, async (tx) => {
-    const account = (await tx.query<{ id: string }>(FIND_ACCOUNT, [identity.portalId])).rows[0];
-    if (!account) throw new NotInstalled();
-    let user = (await tx.query<{ id: string }>(UPSERT_USER, [account.id, identity.hubspotUserId, email])).rows[0];
-    // Two first requests of the same user at once: the loser of the insert race reads the winner's row.
-    user ??= (await tx.query<{ id: string }>('SELECT id FROM users WHERE account_id = $1 AND hubspot_user_id = $2', [
-      account.id,
-      identity.hubspotUserId,
-    ])).rows[0];
-    if (!user) throw new Error('could not resolve the calling user');
-    const role = (await tx.query<{ role: Role }>(ENSURE_ROLE, [account.id, user.id])).rows[0]!.role;
-    return { accountId: account.id, hubId: identity.portalId, userId: user.id, hubspotUserId: identity.hubspotUserId, email, role };
+  const who = { hubId: identity.portalId, hubspotUserId: identity.hubspotUserId, email };
+  const run = () => withCaller(deps.db, who, options, (tx, entered) => fn(tx, { ...entered, ...who }));
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof EmailTakenByAnotherUser)) throw error;
+    if (await settleEmailConflict(deps, { ...identity, email }, error.otherHubspotUserId)) return run();
+    throw new Conflict(
+      `HubSpot user ${identity.hubspotUserId} signs in as ${email}, but this app knows that email as HubSpot user ` +
+        `${error.otherHubspotUserId ?? 'another user'} of this portal, and HubSpot's users list could not confirm ` +
+        'which is current. ' +
+        'An admin can fix it: remove or rename the old HubSpot user in HubSpot, then open the app settings and ' +
+        'import users from HubSpot (this needs the settings.users.read permission).',
+    );
+  }
+}
+
+/** The account, user and role behind a signed request, in a read-only transaction of its own. */
+export function resolveCaller(
+  deps: CallerDeps | Database,
+  identity: SignedIdentity,
+  options: Omit<CallerOptions, 'readOnly'> = {},
+): Promise<Caller> {
+  const callerDeps = 'transaction' in deps ? { db: deps } : deps;
+  return asCaller(callerDeps, identity, { ...options, readOnly: true }, async (_tx, caller) => caller);
+}
+
+/**
+ * A new HubSpot user id arrived with an email this app knows for another HubSpot user id. HubSpot
+ * signed the new pair, but an email alone does not prove the old row is this person, so the
+ * portal's users list decides, and only these two cases change anything:
+ * - the old user is gone from the portal and the new one has this email: the person was
+ *   re-created in HubSpot (or the address passed to someone else), so the new id takes over the
+ *   row and its history, but as a rep: a role is never inherited through an email address;
+ * - the old user is still there under another email: our row is stale, so it gets his current
+ *   email, and the new user is created as usual.
+ * Anything else (the list unreadable, the scope missing, both users holding the email) settles
+ * nothing. Returns whether a retry can succeed.
+ */
+export async function settleEmailConflict(
+  deps: CallerDeps,
+  identity: SignedIdentity,
+  otherHubspotUserId: number | null,
+): Promise<boolean> {
+  if (!deps.hubspotClient || otherHubspotUserId === null) return false;
+  const account = await withSystem(deps.db, async (tx) =>
+    (await tx.query<{ id: string }>(`SELECT id FROM accounts WHERE hub_id = $1 AND status = 'active'`, [
+      identity.portalId,
+    ])).rows[0],
+  );
+  if (!account) return false;
+  const hubspotClient = deps.hubspotClient;
+  const users = await hubspotClient(account.id).then(fetchHubSpotUsers).catch(() => undefined);
+  const current = users?.find((user) => user.hubspotUserId === identity.hubspotUserId);
+  if (!users || current?.email !== identity.email) return false;
+  const other = users.find((user) => user.hubspotUserId === otherHubspotUserId);
+  if (other?.email === identity.email) return false;
+  return withSystem(deps.db, async (tx) => {
+    if (!other) {
+      const adopted = (await tx.query<{ id: string }>(
+        `UPDATE users SET hubspot_user_id = $3, updated_at = now()
+          WHERE account_id = $1 AND hubspot_user_id = $2 AND email = $4 RETURNING id`,
+        [account.id, otherHubspotUserId, identity.hubspotUserId, identity.email],
+      )).rows[0];
+      if (!adopted) return false;
+      const demote = `UPDATE user_roles SET role = 'rep', updated_at = now() WHERE account_id = $1 AND user_id = $2`;
+      const release = `UPDATE user_roles SET manager_user_id = NULL WHERE account_id = $1 AND manager_user_id = $2`;
+      await tx.query(demote, [account.id, adopted.id]);
+      await tx.query(release, [account.id, adopted.id]);
+      return true;
+    }
+    const renamed = await tx.query(
+      `UPDATE users SET email = $3, updated_at = now()
+        WHERE account_id = $1 AND hubspot_user_id = $2
+          AND NOT EXISTS (SELECT 1 FROM users o WHERE o.account_id = $1 AND o.email = $3)`,
+      [account.id, otherHubspotUserId, other.email],
+    );
+    return renamed.rowCount === 1;
   });
 }

@@ -90,7 +90,7 @@ describe('one conversation', () => {
     expect(detail.analysis).toMatchObject({ analyserVersion: 'test', score: 70 });
     // 305 s falls in segment 30 (starts at 300 s); two segments either side.
     expect(detail.transcriptExcerpt.map((line) => line.position)).toEqual([28, 29, 30, 31, 32]);
-    expect(detail.transcriptExcerpt[2]).toEqual({ position: 30, speaker: 'Rep', isExternal: false, text: 'line 30', startSeconds: 300 });
+    expect(detail.transcriptExcerpt[2]).toEqual({ position: 30, speaker: 'Rep', isExternal: false, text: 'line 30', startSeconds: 300, playbackUrl: null });
   });
 
   test("another tenant's conversation is not found", async () => {
