@@ -1,7 +1,8 @@
 import type { Database, Queryable } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
+import { LinkCache, rememberingLinker } from '../hubspot/recordLinker.ts';
 import type { MeetingSource, RecordLinker, SyncIncident } from './ports.ts';
-import { storeConversation, type AnalyseFn } from './storeConversation.ts';
+import { prepareMeetings, storeMeetings, type AnalyseFn } from './storeMeetings.ts';
 
 export type SyncKind = 'backfill' | 'incremental' | 'webhook';
 
@@ -58,12 +59,6 @@ const PAGE_DONE = `
          error_messages = (error_messages || $6::text[])[1:50]
    WHERE account_id = app_account_id() AND id = $1`;
 
-const INSERT_LINKS = `
-  INSERT INTO conversation_crm_links (account_id, conversation_id, object_type, object_id, source, matched_email)
-  SELECT app_account_id(), l.conversation_id, l.object_type, l.object_id, l.source, l.email
-    FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[]) AS l(conversation_id, object_type, object_id, source, email)
-  ON CONFLICT (account_id, conversation_id, object_type, object_id) DO NOTHING`;
-
 export class NotConnected extends Error {
   override name = 'NotConnected';
 }
@@ -97,6 +92,8 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
   };
   const incidents = options.incidents ?? [];
   let reported = 0;
+  // Every email is looked up once per run, whatever page it shows up on again.
+  const linker = options.linker && rememberingLinker(options.linker, new LinkCache(Number.POSITIVE_INFINITY));
 
   try {
     for (;;) {
@@ -104,37 +101,31 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
       const emails = [
         ...new Set(page.meetings.flatMap((m) => m.participants.filter((p) => p.isExternal && p.email).map((p) => p.email!.toLowerCase()))),
       ];
-      const links = options.linker && emails.length ? await options.linker.linksForEmails(emails) : new Map();
-      const newIncidents = incidents.slice(reported).map((incident) => incident.message);
-      reported = incidents.length;
+      const links = linker && emails.length ? await linker.linksForEmails(emails) : new Map();
+      // The analysis runs here, before the page's transaction opens.
+      const prepared = prepareMeetings(page.meetings, options.analyse, links);
 
       const counts = await withTenant(db, tenant, async (tx) => {
         const pageCounts = { new: 0, updated: 0, unchanged: 0 };
-        const linkRows: LinkRow[] = [];
-        for (const meeting of page.meetings) {
-          const stored = await storeConversation(tx, meeting, options.analyse);
-          pageCounts[stored.change] += 1;
-          for (const participant of meeting.participants) {
-            if (!participant.isExternal || !participant.email) continue;
-            for (const link of links.get(participant.email.toLowerCase()) ?? []) {
-              linkRows.push([stored.conversationId, link.objectType, link.objectId, link.source, participant.email.toLowerCase()]);
-            }
-          }
-        }
-        if (linkRows.length) await insertLinks(tx, linkRows);
+        const { stored, notStored } = await storeMeetings(tx, options.accountId, prepared);
+        for (const meeting of stored) pageCounts[meeting.change] += 1;
+        // A meeting the database refused is an incident of the run; the page and the cursor move on.
+        for (const failed of notStored) incidents.push({ message: `meeting ${failed.externalId} was not stored: ${failed.message}` });
+        const newIncidents = incidents.slice(reported).map((incident) => incident.message);
         await tx.query(`UPDATE api_connections SET sync_cursor = $2, updated_at = now() WHERE account_id = app_account_id() AND id = $1`, [
           connection.id,
           kind === 'backfill' ? page.nextCursor : null,
         ]);
         await tx.query(PAGE_DONE, [logId, pageCounts.new, pageCounts.updated, pageCounts.unchanged, newIncidents.length, newIncidents]);
-        return pageCounts;
+        return { ...pageCounts, incidents: newIncidents.length };
       });
+      reported += counts.incidents;
 
       progress.pages += 1;
       progress.meetingsNew += counts.new;
       progress.meetingsUpdated += counts.updated;
       progress.meetingsUnchanged += counts.unchanged;
-      progress.errors += newIncidents.length;
+      progress.errors += counts.incidents;
       for (const meeting of page.meetings) {
         const started = meeting.startedAt.toISOString();
         if (!progress.oldestStartedAt || started < progress.oldestStartedAt) progress.oldestStartedAt = started;
@@ -169,8 +160,3 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
   }
 }
 
-export type LinkRow = [conversationId: string, objectType: string, objectId: number, source: string, email: string];
-
-export function insertLinks(tx: Queryable, rows: LinkRow[]) {
-  return tx.query(INSERT_LINKS, [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), rows.map((r) => r[4])]);
-}
