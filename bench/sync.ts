@@ -20,10 +20,11 @@ import { fathomMeetingSource } from '../backend/src/sync/fathomSource.ts';
 import { fromFathomMeeting } from '../backend/src/sync/fromFathomMeeting.ts';
 import { runSync } from '../backend/src/sync/runSync.ts';
 import { createMigratedDatabase, engine } from '../tests/support/database.ts';
-import { startFathomStandIn } from '../tests/support/fathomStandIn.ts';
+import { generateMeetings, startFathomStandIn } from '../tests/support/fathomStandIn.ts';
 import { standInSource } from '../tests/support/fathomSync.ts';
 import { listen } from '../tests/support/http.ts';
 import { hubspotCrm } from '../tests/support/hubspotCrm.ts';
+import { startFathomProcess } from './support/fathomProcess.ts';
 import { skippingClock } from './support/skippingClock.ts';
 
 const { values } = parseArgs({ options: { meetings: { type: 'string', default: '2000' }, segments: { type: 'string', default: '60' } } });
@@ -40,7 +41,8 @@ const crm = hubspotCrm({
   deals: customers.slice(0, 100).map((_, i) => ({ id: String(5000 + i), closed: i % 3 === 0 })),
 });
 const crmServer = await listen((req, res) => void crm.handle(req, res).then((handled) => handled || res.writeHead(404).end()));
-const fathom = await startFathomStandIn({ count, segmentsPerMeeting: segments, pageSize: FATHOM_PAGE, inviteeEmails: customers });
+// The stand-in of the first run lives in a process of its own: the RSS printed is the sync's.
+const fathom = await startFathomProcess({ count, segmentsPerMeeting: segments, pageSize: FATHOM_PAGE, inviteeEmails: customers });
 const testDb = await createMigratedDatabase();
 const db = testDb.db;
 
@@ -68,9 +70,11 @@ const result = await runSync(db, {
 });
 const syncSeconds = (performance.now() - syncStart) / 1000;
 const syncPeakRss = peakRss;
+await fathom.close();
+const meetings = generateMeetings({ count, segmentsPerMeeting: segments, inviteeEmails: customers });
 
 // 2. The floor: the same rows, mapped beforehand, in plain multi-row inserts of 100 meetings.
-const incoming = fathom.meetings.map((m) => fromFathomMeeting(meetingSchema.parse(m), 2));
+const incoming = meetings.map((m) => fromFathomMeeting(meetingSchema.parse(m), 2));
 const floorAccount = await newAccount(2);
 const floorStart = performance.now();
 for (let i = 0; i < incoming.length; i += 100) {
@@ -101,7 +105,7 @@ const floorSeconds = (performance.now() - floorStart) / 1000;
 // 3. The same backfill against Fathom's limits, on a clock that skips its waits.
 const clock = skippingClock();
 const limited = await startFathomStandIn({
-  meetings: fathom.meetings,
+  meetings,
   pageSize: FATHOM_PAGE,
   rateLimit: { limit: 60, heavyLimit: 30, windowMs: 60_000 },
   now: clock.now,
@@ -145,5 +149,5 @@ const failures = [
 ].filter(Boolean);
 for (const failure of failures) console.error(failure);
 if (failures.length) process.exitCode = 1;
-await Promise.all([fathom.close(), limited.close(), crmServer.close()]);
+await Promise.all([limited.close(), crmServer.close()]);
 await testDb.drop();

@@ -65,6 +65,22 @@ export function pageReads(fathom: FathomStandIn): Map<string, number> {
   return reads;
 }
 
+/**
+ * The pages a kill may leave to be read again: the sync stores one page while it reads the next,
+ * so when it dies with `committed` as its stored cursor, that page and the one after it (in the
+ * order the backfill first read them) were in flight. Any other page read again was stored.
+ */
+export function inFlightAt(fathom: FathomStandIn, committed: string): string[] {
+  const order: string[] = [];
+  for (const request of fathom.requests) {
+    if (request.endpoint !== 'GET /meetings' || request.query.get('include_transcript') !== 'true') continue;
+    const cursor = request.query.get('cursor') ?? 'first';
+    if (!order.includes(cursor)) order.push(cursor);
+  }
+  const at = order.indexOf(committed);
+  return at < 0 ? [committed] : order.slice(at, at + 2);
+}
+
 /** The backfill's committed cursor ('first' when none is stored yet). */
 export async function storedCursor(db: Database, accountId: string): Promise<string> {
   const row = (await withSystem(db, (tx) =>

@@ -84,7 +84,7 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
       ? connection.backfill_since
       : new Date((connection.last_synced_at ?? connection.backfill_completed_at!).getTime() - (options.overlapMs ?? 6 * 3_600_000));
   // A backfill resumes at its saved cursor; an incremental run starts from the newest meeting.
-  let cursor = kind === 'backfill' ? connection.sync_cursor : null;
+  const cursor = kind === 'backfill' ? connection.sync_cursor : null;
   const progress: SyncProgress = {
     logId, kind, pages: 0, meetingsNew: 0, meetingsUpdated: 0, meetingsUnchanged: 0, errors: 0,
     oldestStartedAt: null,
@@ -95,16 +95,24 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
   // Every email is looked up once per run, whatever page it shows up on again.
   const linker = options.linker && rememberingLinker(options.linker, new LinkCache(Number.POSITIVE_INFINITY));
 
-  try {
-    for (;;) {
-      const page = await options.source.listPage({ cursor, createdAfter });
-      const emails = [
-        ...new Set(page.meetings.flatMap((m) => m.participants.filter((p) => p.isExternal && p.email).map((p) => p.email!.toLowerCase()))),
-      ];
-      const links = linker && emails.length ? await linker.linksForEmails(emails) : new Map();
-      // The analysis runs here, before the page's transaction opens.
-      const prepared = prepareMeetings(page.meetings, options.analyse, links);
+  // Read a page, look up its people in HubSpot and analyse it: everything before its transaction.
+  const readPage = async (from: string | null) => {
+    const page = await options.source.listPage({ cursor: from, createdAfter });
+    const emails = [
+      ...new Set(page.meetings.flatMap((m) => m.participants.filter((p) => p.isExternal && p.email).map((p) => p.email!.toLowerCase()))),
+    ];
+    const links = linker && emails.length ? await linker.linksForEmails(emails) : new Map();
+    return { page, prepared: prepareMeetings(page.meetings, options.analyse, links) };
+  };
 
+  try {
+    let current = await readPage(cursor);
+    for (;;) {
+      const { page, prepared } = current;
+      // While this page is stored (the database works), the next one is read and analysed (this
+      // process works). So two pages are in flight at most: the one being stored and the next.
+      const upcoming = page.nextCursor ? readPage(page.nextCursor) : null;
+      upcoming?.catch(() => {});
       const counts = await withTenant(db, tenant, async (tx) => {
         const pageCounts = { new: 0, updated: 0, unchanged: 0 };
         const { stored, notStored } = await storeMeetings(tx, options.accountId, prepared);
@@ -131,8 +139,8 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
         if (!progress.oldestStartedAt || started < progress.oldestStartedAt) progress.oldestStartedAt = started;
       }
       options.onProgress?.({ ...progress });
-      if (!page.nextCursor) break;
-      cursor = page.nextCursor;
+      if (!upcoming) break;
+      current = await upcoming;
     }
 
     await withTenant(db, tenant, async (tx) => {

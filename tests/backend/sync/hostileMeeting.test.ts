@@ -33,17 +33,21 @@ afterAll(async () => {
 
 test('card requests keep answering while a meeting with a megabyte-long hostile segment is synced', async () => {
   const latencies: number[] = [];
+  const card = async () => {
+    const started = performance.now();
+    const response = await signedFetch(backend.url, '/api/cards/conversations?objectType=contacts&objectId=1000', {
+      clientSecret,
+      identity: { portalId: HUB, userId: HUB * 10 + 3, userEmail: `rep1@${HUB}.example.com` },
+    });
+    expect(response.status).toBe(200);
+    await response.arrayBuffer();
+    return performance.now() - started;
+  };
+  await card(); // warm-up: the first request of a process compiles what it runs
   let syncing = true;
   const cards = (async () => {
     while (syncing) {
-      const started = performance.now();
-      const response = await signedFetch(backend.url, '/api/cards/conversations?objectType=contacts&objectId=1000', {
-        clientSecret,
-        identity: { portalId: HUB, userId: HUB * 10 + 3, userEmail: `rep1@${HUB}.example.com` },
-      });
-      expect(response.status).toBe(200);
-      await response.arrayBuffer();
-      latencies.push(performance.now() - started);
+      latencies.push(await card());
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   })();
@@ -58,10 +62,12 @@ test('card requests keep answering while a meeting with a megabyte-long hostile 
   await cards;
 
   expect(progress).toMatchObject({ meetingsNew: 3, errors: 0 });
-  // Generous bounds for a shared machine; the old rules blocked the event loop for minutes.
-  expect(syncMs).toBeLessThan(15_000);
+  // Generous bounds for a loaded, shared machine (a card answers in milliseconds when idle);
+  // the old rules blocked the event loop for minutes (95 s at 128 KB on the machine this was
+  // written on), so they fail these by far.
+  expect(syncMs).toBeLessThan(20_000);
   expect(latencies.length).toBeGreaterThan(2);
-  expect(Math.max(...latencies)).toBeLessThan(2_000);
+  expect(Math.max(...latencies)).toBeLessThan(5_000);
 
   const analysis = await withSystem(backend.testDb.db, async (tx) =>
     (await tx.query<{ notes: string[] }>(
