@@ -53,7 +53,11 @@ const START_LOG = `
   )
   INSERT INTO sync_logs (account_id, connection_id, kind, job_id) VALUES (app_account_id(), $1, $2, $3) RETURNING id`;
 
+// A page's cursor and its counts, in one statement of the page's transaction.
 const PAGE_DONE = `
+  WITH cursor AS (
+    UPDATE api_connections SET sync_cursor = $8, updated_at = now() WHERE account_id = app_account_id() AND id = $7
+  )
   UPDATE sync_logs SET pages = pages + 1, meetings_new = meetings_new + $2, meetings_updated = meetings_updated + $3,
          meetings_unchanged = meetings_unchanged + $4, errors = errors + $5,
          error_messages = (error_messages || $6::text[])[1:50]
@@ -120,11 +124,10 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
         // A meeting the database refused is an incident of the run; the page and the cursor move on.
         for (const failed of notStored) incidents.push({ message: `meeting ${failed.externalId} was not stored: ${failed.message}` });
         const newIncidents = incidents.slice(reported).map((incident) => incident.message);
-        await tx.query(`UPDATE api_connections SET sync_cursor = $2, updated_at = now() WHERE account_id = app_account_id() AND id = $1`, [
-          connection.id,
-          kind === 'backfill' ? page.nextCursor : null,
+        await tx.query(PAGE_DONE, [
+          logId, pageCounts.new, pageCounts.updated, pageCounts.unchanged, newIncidents.length, newIncidents,
+          connection.id, kind === 'backfill' ? page.nextCursor : null,
         ]);
-        await tx.query(PAGE_DONE, [logId, pageCounts.new, pageCounts.updated, pageCounts.unchanged, newIncidents.length, newIncidents]);
         return { ...pageCounts, incidents: newIncidents.length };
       });
       reported += counts.incidents;

@@ -94,31 +94,33 @@ const EXISTING_IDS = `
 const CLEAR_PARTICIPANTS = `DELETE FROM conversation_participants WHERE account_id = app_account_id() AND conversation_id = ANY($1::uuid[])`;
 const CLEAR_SEGMENTS = `DELETE FROM transcript_segments WHERE account_id = app_account_id() AND conversation_id = ANY($1::uuid[])`;
 
-const INSERT_PARTICIPANTS = `
-  INSERT INTO conversation_participants (account_id, conversation_id, participant_key, name, email, is_external)
-  SELECT app_account_id(), p.conversation_id, p.key, p.name, p.email, p.is_external
-    FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[]) AS p(conversation_id, key, name, email, is_external)
-  ON CONFLICT (account_id, conversation_id, participant_key) DO NOTHING`;
-
-const INSERT_SEGMENTS = `
-  INSERT INTO transcript_segments (account_id, conversation_id, position, speaker_name, speaker_email, is_external, text, start_seconds)
-  SELECT app_account_id(), s.conversation_id, s.position, s.speaker_name, s.speaker_email, s.is_external, s.text, s.start_seconds
-    FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::numeric[])
-         AS s(conversation_id, position, speaker_name, speaker_email, is_external, text, start_seconds)`;
-
-const INSERT_LINKS = `
-  INSERT INTO conversation_crm_links (account_id, conversation_id, object_type, object_id, source, matched_email)
-  SELECT app_account_id(), l.conversation_id, l.object_type, l.object_id, l.source, l.email
-    FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[]) AS l(conversation_id, object_type, object_id, source, email)
-  ON CONFLICT (account_id, conversation_id, object_type, object_id) DO NOTHING`;
-
-const UPSERT_ANALYSES = `
-  INSERT INTO conversation_analyses (account_id, conversation_id, analyser_version, score, metrics)
-  SELECT app_account_id(), a.conversation_id, a.version, a.score, a.metrics::jsonb
-    FROM unnest($1::uuid[], $2::text[], $3::smallint[], $4::text[]) AS a(conversation_id, version, score, metrics)
-  ON CONFLICT (account_id, conversation_id) DO UPDATE SET
-    analyser_version = EXCLUDED.analyser_version, score = EXCLUDED.score,
-    metrics = EXCLUDED.metrics, computed_at = now()`;
+// The children of a batch in one statement (one round trip): data-modifying CTEs run to
+// completion whether or not the outer query reads them, and an empty array inserts nothing.
+const INSERT_CHILDREN = `
+  WITH participants AS (
+    INSERT INTO conversation_participants (account_id, conversation_id, participant_key, name, email, is_external)
+    SELECT app_account_id(), p.conversation_id, p.key, p.name, p.email, p.is_external
+      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[]) AS p(conversation_id, key, name, email, is_external)
+    ON CONFLICT (account_id, conversation_id, participant_key) DO NOTHING
+  ), segments AS (
+    INSERT INTO transcript_segments (account_id, conversation_id, position, speaker_name, speaker_email, is_external, text, start_seconds)
+    SELECT app_account_id(), s.conversation_id, s.position, s.speaker_name, s.speaker_email, s.is_external, s.text, s.start_seconds
+      FROM unnest($6::uuid[], $7::int[], $8::text[], $9::text[], $10::boolean[], $11::text[], $12::numeric[])
+           AS s(conversation_id, position, speaker_name, speaker_email, is_external, text, start_seconds)
+  ), links AS (
+    INSERT INTO conversation_crm_links (account_id, conversation_id, object_type, object_id, source, matched_email)
+    SELECT app_account_id(), l.conversation_id, l.object_type, l.object_id, l.source, l.email
+      FROM unnest($13::uuid[], $14::text[], $15::bigint[], $16::text[], $17::text[]) AS l(conversation_id, object_type, object_id, source, email)
+    ON CONFLICT (account_id, conversation_id, object_type, object_id) DO NOTHING
+  ), analyses AS (
+    INSERT INTO conversation_analyses (account_id, conversation_id, analyser_version, score, metrics)
+    SELECT app_account_id(), a.conversation_id, a.version, a.score, a.metrics::jsonb
+      FROM unnest($18::uuid[], $19::text[], $20::smallint[], $21::text[]) AS a(conversation_id, version, score, metrics)
+    ON CONFLICT (account_id, conversation_id) DO UPDATE SET
+      analyser_version = EXCLUDED.analyser_version, score = EXCLUDED.score,
+      metrics = EXCLUDED.metrics, computed_at = now()
+  )
+  SELECT 1`;
 
 const participantKey = (participant: { name: string | null; email: string | null }) =>
   participant.email ? participant.email.toLowerCase() : `name:${participant.name ?? 'unknown'}`;
@@ -160,31 +162,11 @@ async function writeBatch(tx: Queryable, batch: readonly PreparedMeeting[]): Pro
   // Children of the meetings written now (new or changed); an unchanged meeting writes nothing.
   const changed = batch.filter((p) => writtenById.has(p.conversation.externalId));
   const people = changed.flatMap((p) => p.conversation.participants.map((person) => ({ id: idOf.get(p.conversation.externalId)!, person })));
-  if (people.length) {
-    await tx.query(INSERT_PARTICIPANTS, [
-      column(people, (r) => r.id),
-      column(people, (r) => participantKey(r.person)),
-      column(people, (r) => r.person.name),
-      column(people, (r) => r.person.email?.toLowerCase() ?? null),
-      column(people, (r) => r.person.isExternal),
-    ]);
-  }
   const lines = changed.flatMap((p) => {
     const sideOf = speakerSides(p.conversation);
     const id = idOf.get(p.conversation.externalId)!;
     return p.conversation.segments.map((segment, position) => ({ id, position, segment, side: sideOf(segment) }));
   });
-  if (lines.length) {
-    await tx.query(INSERT_SEGMENTS, [
-      column(lines, (r) => r.id),
-      column(lines, (r) => r.position),
-      column(lines, (r) => r.segment.speakerName),
-      column(lines, (r) => r.segment.speakerEmail?.toLowerCase() ?? null),
-      column(lines, (r) => r.side),
-      column(lines, (r) => r.segment.text),
-      column(lines, (r) => r.segment.startSeconds),
-    ]);
-  }
 
   // Fathom's own CRM matches come with the content (written when it changes); our email matches
   // are added to every meeting of the batch, since HubSpot may know a contact it did not before.
@@ -201,18 +183,26 @@ async function writeBatch(tx: Queryable, batch: readonly PreparedMeeting[]): Pro
     const id = idOf.get(p.conversation.externalId)!;
     for (const link of p.emailLinks) links.push({ id, type: link.objectType, objectId: link.objectId, source: link.source, email: link.email });
   }
-  if (links.length) {
-    await tx.query(INSERT_LINKS, [
+
+  if (people.length || lines.length || links.length || changed.length) {
+    await tx.query(INSERT_CHILDREN, [
+      column(people, (r) => r.id),
+      column(people, (r) => participantKey(r.person)),
+      column(people, (r) => r.person.name),
+      column(people, (r) => r.person.email?.toLowerCase() ?? null),
+      column(people, (r) => r.person.isExternal),
+      column(lines, (r) => r.id),
+      column(lines, (r) => r.position),
+      column(lines, (r) => r.segment.speakerName),
+      column(lines, (r) => r.segment.speakerEmail?.toLowerCase() ?? null),
+      column(lines, (r) => r.side),
+      column(lines, (r) => r.segment.text),
+      column(lines, (r) => r.segment.startSeconds),
       column(links, (l) => l.id),
       column(links, (l) => l.type),
       column(links, (l) => l.objectId),
       column(links, (l) => l.source),
       column(links, (l) => l.email),
-    ]);
-  }
-
-  if (changed.length) {
-    await tx.query(UPSERT_ANALYSES, [
       column(changed, (p) => idOf.get(p.conversation.externalId)!),
       column(changed, (p) => p.analysis.version),
       column(changed, (p) => p.analysis.score),
