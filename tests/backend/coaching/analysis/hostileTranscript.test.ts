@@ -9,6 +9,9 @@ import { CARL, RITA, say } from './transcript.ts';
 // when a rule re-scanned the text from its start on every match. Linear rules take well under a
 // second here; 2 s leaves room for a loaded machine and still fails any quadratic rule by far.
 const BOUND_MS = 2_000;
+// A single rule on a whole megabyte (no cap) gets more room: it is the first thing this file
+// times, and a loaded machine slows it most; a quadratic rule still takes minutes.
+const RULE_BOUND_MS = 5_000;
 const MB = 1024 * 1024;
 const repeatedTo = (unit: string, bytes: number) => unit.repeat(Math.ceil(bytes / unit.length)).slice(0, bytes);
 
@@ -27,13 +30,13 @@ describe('a hostile transcript', () => {
   ])('the filler rule reads a megabyte of "%s" in linear time', (unit, word) => {
     const text = repeatedTo(unit, MB);
     const { result, ms } = timed(() => countFillers(text));
-    expect(ms).toBeLessThan(BOUND_MS);
+    expect(ms).toBeLessThan(RULE_BOUND_MS);
     expect(result[word]).toBeGreaterThan(MB / unit.length - 2);
   });
 
   test('a question of a megabyte of lead-ins is read in linear time', () => {
     const { result, ms } = timed(() => questionKind(`${'so '.repeat(MB / 3)}what now?`));
-    expect(ms).toBeLessThan(BOUND_MS);
+    expect(ms).toBeLessThan(RULE_BOUND_MS);
     expect(result).toBe('open');
   });
 
