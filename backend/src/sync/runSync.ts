@@ -1,8 +1,9 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Database, Queryable } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
 import { LinkCache, rememberingLinker } from '../hubspot/recordLinker.ts';
 import type { MeetingSource, RecordLinker, SyncIncident } from './ports.ts';
-import { prepareMeetings, storeMeetings, type AnalyseFn } from './storeMeetings.ts';
+import { prepareMeetings, storeMeetings, type AnalyseFn, type PreparedMeeting } from './storeMeetings.ts';
 
 export type SyncKind = 'backfill' | 'incremental' | 'webhook';
 
@@ -106,7 +107,14 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
       ...new Set(page.meetings.flatMap((m) => m.participants.filter((p) => p.isExternal && p.email).map((p) => p.email!.toLowerCase()))),
     ];
     const links = linker && emails.length ? await linker.linksForEmails(emails) : new Map();
-    return { page, prepared: prepareMeetings(page.meetings, options.analyse, links) };
+    // One meeting at a time, yielding in between: the page being stored meanwhile sends its next
+    // statement as soon as the database answers, instead of after the whole page is analysed.
+    const prepared: PreparedMeeting[] = [];
+    for (const meeting of page.meetings) {
+      prepared.push(...prepareMeetings([meeting], options.analyse, links));
+      await nextTurn();
+    }
+    return { page, prepared };
   };
 
   try {
