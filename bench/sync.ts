@@ -1,26 +1,36 @@
 // npm run bench:sync [-- --meetings 2000 --segments 60]
-// Backfills N meetings from the local Fathom stand-in through the real sync (client, mapping,
-// analysis, storage, HubSpot linking against a local CRM stand-in) and, on the same database in
-// the same run, times a bare multi-row insert of the same rows: the floor the sync can approach.
+// 1. Backfills N meetings from the local Fathom stand-in, in Fathom's 10-meeting pages, through the
+//    real sync (client, mapping, analysis, HubSpot linking against a local CRM stand-in, storage)
+//    and, on the same database in the same run, times a bare multi-row insert of the same rows:
+//    the floor the sync can approach. Prints the HubSpot calls per meeting and the peak RSS.
+// 2. Backfills the same N meetings again, into another account, against the stand-in enforcing
+//    Fathom's limits (60 calls and 30 heavy calls per 60 s) on a clock whose waits are skipped
+//    (real time plus every wait), and compares the time taken with the time the limits allow.
 // Uses DATABASE_URL (a database of its own, dropped after) or an in-memory PGlite.
 import { parseArgs } from 'node:util';
 import { Client } from '@hubspot/api-client';
 import { analyseFnFor } from '../backend/src/coaching/analysis/fromIncomingConversation.ts';
 import { ruleBasedAnalyser } from '../backend/src/coaching/analysis/ruleBasedAnalyser.ts';
 import { withSystem, withTenant } from '../backend/src/db/tenancy.ts';
+import { createFathomClient } from '../backend/src/fathom/client.ts';
+import { FathomRateLimiter } from '../backend/src/fathom/rateLimiter.ts';
 import { meetingSchema } from '../backend/src/fathom/schemas.ts';
 import { hubspotRecordLinker } from '../backend/src/hubspot/recordLinker.ts';
+import { fathomMeetingSource } from '../backend/src/sync/fathomSource.ts';
 import { fromFathomMeeting } from '../backend/src/sync/fromFathomMeeting.ts';
 import { runSync } from '../backend/src/sync/runSync.ts';
 import { createMigratedDatabase, engine } from '../tests/support/database.ts';
-import { startFathomStandIn } from '../tests/support/fathomStandIn.ts';
+import { generateMeetings, startFathomStandIn } from '../tests/support/fathomStandIn.ts';
 import { standInSource } from '../tests/support/fathomSync.ts';
 import { listen } from '../tests/support/http.ts';
 import { hubspotCrm } from '../tests/support/hubspotCrm.ts';
+import { startFathomProcess } from './support/fathomProcess.ts';
+import { skippingClock } from './support/skippingClock.ts';
 
 const { values } = parseArgs({ options: { meetings: { type: 'string', default: '2000' }, segments: { type: 'string', default: '60' } } });
 const count = Number(values.meetings);
 const segments = Number(values.segments);
+const FATHOM_PAGE = 10;
 
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
@@ -31,7 +41,8 @@ const crm = hubspotCrm({
   deals: customers.slice(0, 100).map((_, i) => ({ id: String(5000 + i), closed: i % 3 === 0 })),
 });
 const crmServer = await listen((req, res) => void crm.handle(req, res).then((handled) => handled || res.writeHead(404).end()));
-const fathom = await startFathomStandIn({ count, segmentsPerMeeting: segments, pageSize: 100, inviteeEmails: customers });
+// The stand-in of the first run lives in a process of its own: the RSS printed is the sync's.
+const fathom = await startFathomProcess({ count, segmentsPerMeeting: segments, pageSize: FATHOM_PAGE, inviteeEmails: customers });
 const testDb = await createMigratedDatabase();
 const db = testDb.db;
 
@@ -41,6 +52,10 @@ const newAccount = (hubId: number) =>
     await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [id]);
     return id;
   });
+const storedIn = (accountId: string) =>
+  withSystem(db, async (tx) =>
+    (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM conversations WHERE account_id = $1', [accountId])).rows[0]!.n,
+  );
 
 // 1. The sync.
 const syncAccount = await newAccount(1);
@@ -54,9 +69,12 @@ const result = await runSync(db, {
   analyse: analyseFnFor(ruleBasedAnalyser),
 });
 const syncSeconds = (performance.now() - syncStart) / 1000;
+const syncPeakRss = peakRss;
+await fathom.close();
+const meetings = generateMeetings({ count, segmentsPerMeeting: segments, inviteeEmails: customers });
 
 // 2. The floor: the same rows, mapped beforehand, in plain multi-row inserts of 100 meetings.
-const incoming = fathom.meetings.map((m) => fromFathomMeeting(meetingSchema.parse(m), 2));
+const incoming = meetings.map((m) => fromFathomMeeting(meetingSchema.parse(m), 2));
 const floorAccount = await newAccount(2);
 const floorStart = performance.now();
 for (let i = 0; i < incoming.length; i += 100) {
@@ -83,23 +101,53 @@ for (let i = 0; i < incoming.length; i += 100) {
   });
 }
 const floorSeconds = (performance.now() - floorStart) / 1000;
+
+// 3. The same backfill against Fathom's limits, on a clock that skips its waits.
+const clock = skippingClock();
+const limited = await startFathomStandIn({
+  meetings,
+  pageSize: FATHOM_PAGE,
+  rateLimit: { limit: 60, heavyLimit: 30, windowMs: 60_000 },
+  now: clock.now,
+});
+const limitedAccount = await newAccount(3);
+const limitedClient = createFathomClient({
+  baseUrl: limited.baseUrl,
+  credentials: () => ({ kind: 'apiKey', apiKey: limited.apiKey }),
+  rateLimiter: new FathomRateLimiter({ clock }),
+  clock,
+});
+const limitedStart = clock.now();
+const limitedResult = await runSync(db, {
+  accountId: limitedAccount,
+  source: fathomMeetingSource(limitedClient, { hubId: 3, authType: 'api_key' }),
+  analyse: analyseFnFor(ruleBasedAnalyser),
+});
+const limitedSeconds = (clock.now() - limitedStart) / 1000;
+const limitedCalls = limited.requests.length;
+const refused = limited.requests.filter((request) => request.status === 429).length;
+// Every page carries transcripts, so every call is heavy: 30 per 60 s is the binding limit.
+const allowedSeconds = (limitedCalls / 30) * 60;
 clearInterval(sampler);
 
-const stored = await withSystem(db, async (tx) =>
-  (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM conversations WHERE account_id = $1', [syncAccount])).rows[0]!.n,
-);
 const rate = (n: number, s: number) => (n / s).toFixed(1);
-console.log(`bench:sync on ${engine}: ${count} meetings × ${segments} segments`);
+console.log(`bench:sync on ${engine}: ${count} meetings × ${segments} segments, Fathom pages of ${FATHOM_PAGE}`);
 console.table({
   'sync (fetch, map, analyse, link, store)': { seconds: syncSeconds.toFixed(1), 'meetings/s': rate(result.meetingsNew, syncSeconds) },
   'bare multi-row insert (floor)': { seconds: floorSeconds.toFixed(1), 'meetings/s': rate(count, floorSeconds) },
 });
-console.log(`sync / floor: ${(floorSeconds / syncSeconds).toFixed(2)} of the floor's rate`);
-console.log(`HubSpot calls: ${hubspotCalls} (${(hubspotCalls / count).toFixed(3)} per meeting)`);
-console.log(`peak RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
-if (stored !== count || result.meetingsNew !== count) {
-  console.error(`expected ${count} meetings stored, found ${stored}`);
-  process.exitCode = 1;
-}
-await Promise.all([fathom.close(), crmServer.close()]);
+console.log(`sync / floor: ${(floorSeconds / syncSeconds).toFixed(2)} of the floor's rate (target ≥ 0.25)`);
+console.log(`HubSpot calls: ${hubspotCalls} (${(hubspotCalls / count).toFixed(3)} per meeting; target ≤ 0.05)`);
+console.log(
+  `under Fathom's limits: ${limitedCalls} calls, ${refused} answered 429, ${limitedSeconds.toFixed(0)} s ` +
+    `(skipped waits included) where the limits allow ${allowedSeconds.toFixed(0)} s: ${(limitedSeconds / allowedSeconds).toFixed(2)}× (target ≤ 1.1, no 429)`,
+);
+console.log(`peak RSS during the backfill: ${(syncPeakRss / 1024 / 1024).toFixed(0)} MiB; over the whole bench: ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
+const failures = [
+  (await storedIn(syncAccount)) !== count || result.meetingsNew !== count ? `expected ${count} meetings stored by the sync` : null,
+  (await storedIn(limitedAccount)) !== count || limitedResult.meetingsNew !== count ? `expected ${count} meetings stored under the limits` : null,
+].filter(Boolean);
+for (const failure of failures) console.error(failure);
+if (failures.length) process.exitCode = 1;
+await Promise.all([limited.close(), crmServer.close()]);
 await testDb.drop();

@@ -22,7 +22,7 @@ import type { CredentialsProvider } from './fathom/request.ts';
 import { meetingSchema } from './fathom/schemas.ts';
 import type { HubSpotJobServices } from './hubspot/hubspotJobs.ts';
 import { hubspotOAuth } from './hubspot/oauth.ts';
-import { hubspotRecordLinker } from './hubspot/recordLinker.ts';
+import { hubspotRecordLinker, linkCacheFor, rememberingLinker } from './hubspot/recordLinker.ts';
 import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from './hubspot/scopes.ts';
 import { Conflict, NotConfigured } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -164,7 +164,7 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
         logger.warn({ accountId, err: { message: (error as Error).message } }, 'linking by email skipped');
         return undefined;
       }
-      return hubspotRecordLinker(clientWith(accountId, accessToken));
+      return rememberingLinker(hubspotRecordLinker(clientWith(accountId, accessToken)), linkCacheFor(accountId));
     },
     async meetingFromWebhook(accountId, payload) {
       const meeting = meetingSchema.parse(payload);

@@ -143,4 +143,4 @@ test('over 10,000 generated card and settings requests: only 2xx or 4xx, a quart
   expect((statuses['2xx'] ?? 0) / cases).toBeGreaterThanOrEqual(0.25);
   expect(statuses['5xx'] ?? 0).toBe(0);
   console.log(`card and settings fuzzing: ${cases} requests, ${JSON.stringify(statuses)}`);
-}, 240_000);
+}, 900_000);

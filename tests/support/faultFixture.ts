@@ -1,6 +1,7 @@
 import type { Database } from '../../backend/src/db/database.ts';
 import { withSystem } from '../../backend/src/db/tenancy.ts';
 import type { JobTuning } from '../../backend/src/jobs/boss.ts';
+import type { FathomStandIn } from './fathomStandIn.ts';
 
 /**
  * Queue settings for crash tests: pg-boss's shortest heartbeat (10 s), a supervisor pass every
@@ -47,4 +48,43 @@ export async function jobStates(db: Database, queue: string): Promise<Array<{ id
     `SELECT id::text, state::text, retry_count AS "retryCount" FROM pgboss.job WHERE name = $1 ORDER BY created_on`,
     [queue],
   )).rows;
+}
+
+/**
+ * How often the sync read each page of meetings from the Fathom stand-in, by the cursor that asked
+ * for it ('first' for the first page). Only the sync's page reads count: those with transcripts,
+ * not the key check made when Fathom is connected.
+ */
+export function pageReads(fathom: FathomStandIn): Map<string, number> {
+  const reads = new Map<string, number>();
+  for (const request of fathom.requests) {
+    if (request.endpoint !== 'GET /meetings' || request.query.get('include_transcript') !== 'true') continue;
+    const cursor = request.query.get('cursor') ?? 'first';
+    reads.set(cursor, (reads.get(cursor) ?? 0) + 1);
+  }
+  return reads;
+}
+
+/**
+ * The pages a kill may leave to be read again: the sync stores one page while it reads the next,
+ * so when it dies with `committed` as its stored cursor, that page and the one after it (in the
+ * order the backfill first read them) were in flight. Any other page read again was stored.
+ */
+export function inFlightAt(fathom: FathomStandIn, committed: string): string[] {
+  const order: string[] = [];
+  for (const request of fathom.requests) {
+    if (request.endpoint !== 'GET /meetings' || request.query.get('include_transcript') !== 'true') continue;
+    const cursor = request.query.get('cursor') ?? 'first';
+    if (!order.includes(cursor)) order.push(cursor);
+  }
+  const at = order.indexOf(committed);
+  return at < 0 ? [committed] : order.slice(at, at + 2);
+}
+
+/** The backfill's committed cursor ('first' when none is stored yet). */
+export async function storedCursor(db: Database, accountId: string): Promise<string> {
+  const row = (await withSystem(db, (tx) =>
+    tx.query<{ sync_cursor: string | null }>(`SELECT sync_cursor FROM api_connections WHERE account_id = $1 AND provider = 'fathom'`, [accountId]),
+  )).rows[0];
+  return row?.sync_cursor ?? 'first';
 }

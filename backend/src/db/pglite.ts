@@ -28,7 +28,11 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
   // Same JS types as the pg engine (postgres.ts): int8 and numeric as numbers.
   const parsers = { [types.INT8]: Number, [types.NUMERIC]: Number };
-  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers });
+  // PGlite's WebAssembly heap never shrinks, and PostgreSQL's default buffers (128 MB shared,
+  // 64 MB for maintenance) fill it for one user's embedded trial. Smaller buffers cut the idle
+  // RSS of `npm start` by about 75 MB (docs/sync.md, "Memory").
+  const postgresqlconf = ['shared_buffers = 16MB', 'maintenance_work_mem = 16MB', 'temp_buffers = 1MB', 'wal_buffers = 1MB'];
+  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers, postgresqlconf });
   const direct = on(pglite);
   return {
     ...direct,

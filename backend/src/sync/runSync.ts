@@ -1,7 +1,9 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Database, Queryable } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
+import { LinkCache, rememberingLinker } from '../hubspot/recordLinker.ts';
 import type { MeetingSource, RecordLinker, SyncIncident } from './ports.ts';
-import { storeConversation, type AnalyseFn } from './storeConversation.ts';
+import { prepareMeetings, storeMeetings, type AnalyseFn, type PreparedMeeting } from './storeMeetings.ts';
 
 export type SyncKind = 'backfill' | 'incremental' | 'webhook';
 
@@ -52,17 +54,15 @@ const START_LOG = `
   )
   INSERT INTO sync_logs (account_id, connection_id, kind, job_id) VALUES (app_account_id(), $1, $2, $3) RETURNING id`;
 
+// A page's cursor and its counts, in one statement of the page's transaction.
 const PAGE_DONE = `
+  WITH cursor AS (
+    UPDATE api_connections SET sync_cursor = $8, updated_at = now() WHERE account_id = app_account_id() AND id = $7
+  )
   UPDATE sync_logs SET pages = pages + 1, meetings_new = meetings_new + $2, meetings_updated = meetings_updated + $3,
          meetings_unchanged = meetings_unchanged + $4, errors = errors + $5,
          error_messages = (error_messages || $6::text[])[1:50]
    WHERE account_id = app_account_id() AND id = $1`;
-
-const INSERT_LINKS = `
-  INSERT INTO conversation_crm_links (account_id, conversation_id, object_type, object_id, source, matched_email)
-  SELECT app_account_id(), l.conversation_id, l.object_type, l.object_id, l.source, l.email
-    FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::text[], $5::text[]) AS l(conversation_id, object_type, object_id, source, email)
-  ON CONFLICT (account_id, conversation_id, object_type, object_id) DO NOTHING`;
 
 export class NotConnected extends Error {
   override name = 'NotConnected';
@@ -89,7 +89,7 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
       ? connection.backfill_since
       : new Date((connection.last_synced_at ?? connection.backfill_completed_at!).getTime() - (options.overlapMs ?? 6 * 3_600_000));
   // A backfill resumes at its saved cursor; an incremental run starts from the newest meeting.
-  let cursor = kind === 'backfill' ? connection.sync_cursor : null;
+  const cursor = kind === 'backfill' ? connection.sync_cursor : null;
   const progress: SyncProgress = {
     logId, kind, pages: 0, meetingsNew: 0, meetingsUpdated: 0, meetingsUnchanged: 0, errors: 0,
     oldestStartedAt: null,
@@ -97,51 +97,61 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
   };
   const incidents = options.incidents ?? [];
   let reported = 0;
+  // Every email is looked up once per run, whatever page it shows up on again.
+  const linker = options.linker && rememberingLinker(options.linker, new LinkCache(Number.POSITIVE_INFINITY));
+
+  // Read a page, look up its people in HubSpot and analyse it: everything before its transaction.
+  const readPage = async (from: string | null) => {
+    const page = await options.source.listPage({ cursor: from, createdAfter });
+    const emails = [
+      ...new Set(page.meetings.flatMap((m) => m.participants.filter((p) => p.isExternal && p.email).map((p) => p.email!.toLowerCase()))),
+    ];
+    const links = linker && emails.length ? await linker.linksForEmails(emails) : new Map();
+    // One meeting at a time, yielding in between: the page being stored meanwhile sends its next
+    // statement as soon as the database answers, instead of after the whole page is analysed.
+    const prepared: PreparedMeeting[] = [];
+    for (const meeting of page.meetings) {
+      prepared.push(...prepareMeetings([meeting], options.analyse, links));
+      await nextTurn();
+    }
+    return { page, prepared };
+  };
 
   try {
+    let current = await readPage(cursor);
     for (;;) {
-      const page = await options.source.listPage({ cursor, createdAfter });
-      const emails = [
-        ...new Set(page.meetings.flatMap((m) => m.participants.filter((p) => p.isExternal && p.email).map((p) => p.email!.toLowerCase()))),
-      ];
-      const links = options.linker && emails.length ? await options.linker.linksForEmails(emails) : new Map();
-      const newIncidents = incidents.slice(reported).map((incident) => incident.message);
-      reported = incidents.length;
-
+      const { page, prepared } = current;
+      // While this page is stored (the database works), the next one is read and analysed (this
+      // process works). So two pages are in flight at most: the one being stored and the next.
+      const upcoming = page.nextCursor ? readPage(page.nextCursor) : null;
+      upcoming?.catch(() => {});
       const counts = await withTenant(db, tenant, async (tx) => {
         const pageCounts = { new: 0, updated: 0, unchanged: 0 };
-        const linkRows: LinkRow[] = [];
-        for (const meeting of page.meetings) {
-          const stored = await storeConversation(tx, meeting, options.analyse);
-          pageCounts[stored.change] += 1;
-          for (const participant of meeting.participants) {
-            if (!participant.isExternal || !participant.email) continue;
-            for (const link of links.get(participant.email.toLowerCase()) ?? []) {
-              linkRows.push([stored.conversationId, link.objectType, link.objectId, link.source, participant.email.toLowerCase()]);
-            }
-          }
-        }
-        if (linkRows.length) await insertLinks(tx, linkRows);
-        await tx.query(`UPDATE api_connections SET sync_cursor = $2, updated_at = now() WHERE account_id = app_account_id() AND id = $1`, [
-          connection.id,
-          kind === 'backfill' ? page.nextCursor : null,
+        const { stored, notStored } = await storeMeetings(tx, options.accountId, prepared);
+        for (const meeting of stored) pageCounts[meeting.change] += 1;
+        // A meeting the database refused is an incident of the run; the page and the cursor move on.
+        for (const failed of notStored) incidents.push({ message: `meeting ${failed.externalId} was not stored: ${failed.message}` });
+        const newIncidents = incidents.slice(reported).map((incident) => incident.message);
+        await tx.query(PAGE_DONE, [
+          logId, pageCounts.new, pageCounts.updated, pageCounts.unchanged, newIncidents.length, newIncidents,
+          connection.id, kind === 'backfill' ? page.nextCursor : null,
         ]);
-        await tx.query(PAGE_DONE, [logId, pageCounts.new, pageCounts.updated, pageCounts.unchanged, newIncidents.length, newIncidents]);
-        return pageCounts;
+        return { ...pageCounts, incidents: newIncidents.length };
       });
+      reported += counts.incidents;
 
       progress.pages += 1;
       progress.meetingsNew += counts.new;
       progress.meetingsUpdated += counts.updated;
       progress.meetingsUnchanged += counts.unchanged;
-      progress.errors += newIncidents.length;
+      progress.errors += counts.incidents;
       for (const meeting of page.meetings) {
         const started = meeting.startedAt.toISOString();
         if (!progress.oldestStartedAt || started < progress.oldestStartedAt) progress.oldestStartedAt = started;
       }
       options.onProgress?.({ ...progress });
-      if (!page.nextCursor) break;
-      cursor = page.nextCursor;
+      if (!upcoming) break;
+      current = await upcoming;
     }
 
     await withTenant(db, tenant, async (tx) => {
@@ -169,8 +179,3 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
   }
 }
 
-export type LinkRow = [conversationId: string, objectType: string, objectId: number, source: string, email: string];
-
-export function insertLinks(tx: Queryable, rows: LinkRow[]) {
-  return tx.query(INSERT_LINKS, [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), rows.map((r) => r[4])]);
-}

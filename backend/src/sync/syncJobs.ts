@@ -4,8 +4,8 @@ import { withSystem, withTenant } from '../db/tenancy.ts';
 import type { Logger } from '../logger.ts';
 import { countingFailures, type Metrics } from '../metrics.ts';
 import type { CrmLink, MeetingSource, RecordLinker, SyncIncident } from './ports.ts';
-import { insertLinks, runSync, type LinkRow } from './runSync.ts';
-import { storeConversation, type AnalyseFn } from './storeConversation.ts';
+import { runSync } from './runSync.ts';
+import { prepareMeetings, storeMeetings, type AnalyseFn } from './storeMeetings.ts';
 import type { IncomingConversation } from './incoming.ts';
 
 export const SYNC_QUEUES = {
@@ -131,19 +131,17 @@ export async function startSyncWorkers(boss: PgBoss, services: SyncServices, opt
       const emails = meeting.participants.filter((p) => p.isExternal && p.email).map((p) => p.email!.toLowerCase());
       const linker = emails.length ? await services.linkerFor(accountId) : undefined;
       const links: Map<string, CrmLink[]> = linker ? await linker.linksForEmails(emails) : new Map();
-      const analyse = await services.analyseFor(accountId);
+      // Analysed before the transaction opens, and stored by the same function as the sync's pages.
+      const [prepared] = prepareMeetings([meeting], await services.analyseFor(accountId), links);
       const change = await withTenant(db, { accountId }, async (tx) => {
-        const stored = await storeConversation(tx, meeting, analyse);
-        const rows = emails.flatMap((email) =>
-          (links.get(email) ?? []).map((link): LinkRow => [stored.conversationId, link.objectType, link.objectId, link.source, email]),
-        );
-        if (rows.length) await insertLinks(tx, rows);
+        const { stored, notStored } = await storeMeetings(tx, accountId, [prepared!]);
+        if (notStored.length) throw new Error(`meeting ${notStored[0]!.externalId} was not stored: ${notStored[0]!.message}`);
         await tx.query(
           `UPDATE webhook_events SET status = 'processed', processed_at = now(), payload = NULL
             WHERE account_id = app_account_id() AND provider = 'fathom' AND event_id = $1`,
           [eventId],
         );
-        return stored.change;
+        return stored[0]!.change;
       });
       metrics.meetingsSynced.inc({ change });
     }),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
 import { SYNC_QUEUES } from '../../../backend/src/sync/syncJobs.ts';
 import { engine } from '../../support/database.ts';
-import { FAST_RECOVERY, jobStates, storedMeetings, waitFor } from '../../support/faultFixture.ts';
+import { FAST_RECOVERY, inFlightAt, jobStates, pageReads, storedCursor, storedMeetings, waitFor } from '../../support/faultFixture.ts';
 import { startFathomStandIn, type FathomStandIn } from '../../support/fathomStandIn.ts';
 import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from '../../support/hubspotStandIn.ts';
 import { installThroughStandIn } from '../../support/install.ts';
@@ -67,6 +67,8 @@ maybe(`a sync job whose worker is killed with SIGKILL mid-backfill is handed to 
     describe: first.output,
   });
   await first.stop('SIGKILL');
+  const cursorAtKill = await storedCursor(db, accountId);
+  expect(cursorAtKill).not.toBeNull();
 
   const afterKill = await storedMeetings(db, accountId);
   expect(afterKill.conversations).toBeLessThan(MEETINGS);
@@ -93,5 +95,13 @@ maybe(`a sync job whose worker is killed with SIGKILL mid-backfill is handed to 
   expect(logs[0]!.error_messages[0]).toMatch(/^interrupted/);
   // Pages stored before the kill are not fetched into new rows again.
   expect(logs[0]!.meetings_new + logs[1]!.meetings_new).toBe(MEETINGS);
+  // ...nor fetched at all: the resumed run starts at the committed cursor, so the only pages read
+  // twice are those the first worker had in flight (read, not yet stored) when it died.
+  const reads = pageReads(fathom);
+  expect(reads.size).toBe(MEETINGS / PAGE);
+  const inFlight = inFlightAt(fathom, cursorAtKill);
+  const twice = [...reads].filter(([, count]) => count > 1);
+  expect(twice.length).toBeLessThanOrEqual(2);
+  for (const [cursor, count] of twice) expect([inFlight.includes(cursor), count]).toEqual([true, 2]);
   await second.stop('SIGTERM');
 });

@@ -28,7 +28,22 @@ const RULES: readonly FillerRule[] = [
   { word: 'I mean', pattern: new RegExp(`${EDGE_BEFORE}i mean(?=,)`, 'giu'), notAfter: new Set(['what']) },
 ];
 
-const wordBefore = (text: string, index: number) => text.slice(0, index).match(/([\p{L}']+)[^\p{L}']*$/u)?.[1]?.toLowerCase() ?? '';
+/**
+ * How far back the word before a filler is looked for. A bounded look-behind keeps the rule
+ * linear: the word before each match is read from at most this many characters, never from the
+ * start of the text (which made a segment of `like, like, …` quadratic). The words that cancel a
+ * filler are short, so a longer word, or a word further back, is "no such word".
+ */
+export const FILLER_LOOK_BEHIND = 64;
+
+function wordBefore(text: string, index: number): string {
+  const from = Math.max(0, index - FILLER_LOOK_BEHIND);
+  const found = /([\p{L}']+)[^\p{L}']*$/u.exec(text.slice(from, index));
+  if (!found) return '';
+  // A word that reaches the window's edge may go on before it: it is not one of the short words.
+  if (found.index === 0 && from > 0 && /[\p{L}']$/u.test(text.slice(Math.max(0, from - 2), from))) return '';
+  return found[1]!.toLowerCase();
+}
 
 /** Fillers in one text, by filler. */
 export function countFillers(text: string): Record<string, number> {

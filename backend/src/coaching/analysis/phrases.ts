@@ -8,6 +8,20 @@ const escape = (token: string) => token.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').
  * Word edges are Unicode letters and digits, so it works for accented and non-Latin text.
  */
 export function phraseMatcher(phrase: string): PhraseMatcher | null {
+  // Every call analysed compiles the same hundred-odd phrases: compile each once. A matcher has
+  // no state (no `g` flag, so `test` keeps no lastIndex), so sharing it is safe.
+  const known = compiled.get(phrase);
+  if (known !== undefined) return known;
+  const matcher = compile(phrase);
+  if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+  compiled.set(phrase, matcher);
+  return matcher;
+}
+
+const MAX_COMPILED = 10_000;
+const compiled = new Map<string, PhraseMatcher | null>();
+
+function compile(phrase: string): PhraseMatcher | null {
   const tokens = phrase.trim().toLowerCase().replace(/’/g, "'").split(/[\s-]+/).filter(Boolean);
   if (tokens.length === 0) return null;
   const body = tokens.map(escape).join('[\\s-]+');

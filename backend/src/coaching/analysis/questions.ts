@@ -9,6 +9,7 @@ const QUESTION_TEXT_MAX = 200;
 const LEAD_INS = new Set(['so', 'and', 'but', 'okay', 'ok', 'well', 'now', 'um', 'uh', 'right', 'yeah', 'alright', 'then', 'also']);
 const OPEN_STARTS = new Set(['what', 'how', 'why', 'who', 'where', 'when', 'which', 'describe', 'explain']);
 const OPEN_PHRASES = ['tell me', 'walk me through', 'talk me through', 'help me understand'];
+const OPEN_PHRASE_WORDS = Math.max(...OPEN_PHRASES.map((phrase) => phrase.split(' ').length));
 const CLOSED_STARTS = new Set([
   'do', 'does', 'did', 'is', 'are', 'was', 'were', 'am', 'can', 'could', 'will', 'would', 'should', 'shall', 'may',
   'might', 'must', 'have', 'has', 'had', "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't", "can't",
@@ -35,11 +36,14 @@ export function questionKind(question: string): QuestionKind {
     .replace(/’/g, "'")
     .split(/[^\p{L}\p{N}']+/u)
     .filter(Boolean);
-  while (words.length > 1 && LEAD_INS.has(words[0]!)) words.shift();
-  const first = (words[0] ?? '').replace(/'(s|re|d|ll|ve)$/, '');
-  const opening = `${words.join(' ')} `;
+  // An index, not shift(): shifting a long run of lead-ins ("so so so …?") was quadratic.
+  let at = 0;
+  while (at < words.length - 1 && LEAD_INS.has(words[at]!)) at += 1;
+  const first = (words[at] ?? '').replace(/'(s|re|d|ll|ve)$/, '');
+  // The open phrases are at most three words long: their opening is all that is compared.
+  const opening = `${words.slice(at, at + OPEN_PHRASE_WORDS).join(' ')} `;
   if (OPEN_STARTS.has(first) || OPEN_PHRASES.some((phrase) => opening.startsWith(`${phrase} `))) return 'open';
-  if (CLOSED_STARTS.has(words[0] ?? '')) return 'closed';
+  if (CLOSED_STARTS.has(words[at] ?? '')) return 'closed';
   return 'unknown';
 }
 

@@ -5,12 +5,15 @@ import { findNextSteps, nextStepMatchers } from './nextSteps.ts';
 import { repQuestions } from './questions.ts';
 import { scoreCall } from './score.ts';
 import { measureTalk, repSpeakingSeconds, talkRatio } from './talkTime.ts';
-import { buildTimeline, type Timeline } from './timeline.ts';
+import { buildTimeline, MAX_SEGMENT_TEXT, MAX_TRANSCRIPT_TEXT, type Timeline } from './timeline.ts';
 import { findTopics, NEXT_STEPS_TRACKER, topicTrackers } from './topics.ts';
 import type { ConversationAnalyser, ConversationAnalysis, ConversationInput, QuestionKind } from './types.ts';
 
 /** Stored with every analysis; bump it when a rule, phrase list or weight changes. */
 export const RULES_ANALYSER_VERSION = 'rules-1';
+
+/** Moments listed per list (questions, each topic, next steps); the counts stay whole. Keeps a hostile analysis small. */
+export const MAX_MOMENTS = 500;
 
 const round = (value: number | null, digits: number) => (value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits);
 
@@ -30,6 +33,12 @@ function notesFor(timeline: Timeline, english: boolean, language: string | null)
   }
   if (!timeline.speakers.some((speaker) => speaker.side === 'rep')) {
     notes.push("No speaker is known to be on the rep's side, so the rep's metrics and the score are not computed.");
+  }
+  if (timeline.cappedSegments) {
+    notes.push(
+      `The transcript is very long: fillers, questions, topics and next steps were read from the first ${MAX_SEGMENT_TEXT.toLocaleString('en')} ` +
+        `characters of each segment and ${MAX_TRANSCRIPT_TEXT.toLocaleString('en')} in all (${timeline.cappedSegments} segment(s) read in part).`,
+    );
   }
   if (!english) {
     notes.push(`The language is "${language}": question kinds, fillers and the built-in next-step phrases are English-only and were not measured.`);
@@ -92,10 +101,10 @@ export function analyseConversation(input: ConversationInput): ConversationAnaly
     longestRepMonologueSeconds: round(monologue?.seconds ?? null, 1),
     longestRepMonologue: monologue ? { speakerName: monologue.speakerName, startSeconds: monologue.startSeconds, segment: monologue.segment } : null,
     interactivity: { speakerSwitches: interactivity.speakerSwitches, perMinute: round(interactivity.perMinute, 2) },
-    questions: { total: questions.length, open, closed, unknown: questions.length - open - closed, moments: questions },
+    questions: { total: questions.length, open, closed, unknown: questions.length - open - closed, moments: questions.slice(0, MAX_MOMENTS) },
     fillers: { total: fillers?.total ?? null, perRepMinute: round(fillersPerRepMinute, 2), byWord: fillers?.byWord ?? {} },
-    nextSteps: { agreed: nextStepsAgreed, moments: nextSteps },
-    topics: findTopics(timeline, topicTrackers(trackers)),
+    nextSteps: { agreed: nextStepsAgreed, moments: nextSteps.slice(0, MAX_MOMENTS) },
+    topics: findTopics(timeline, topicTrackers(trackers)).map((topic) => ({ ...topic, moments: topic.moments.slice(0, MAX_MOMENTS) })),
     notes: notesFor(timeline, english, language),
   };
 }

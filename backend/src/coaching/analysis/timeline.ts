@@ -18,6 +18,8 @@ export type TimedSegment = {
 
 export type Timeline = {
   timing: Timing;
+  /** Segments whose text the text rules read only in part (see MAX_SEGMENT_TEXT, MAX_TRANSCRIPT_TEXT). */
+  cappedSegments: number;
   callSeconds: number | null;
   /** In spoken order (by start when timed, else as given). */
   segments: TimedSegment[];
@@ -26,6 +28,17 @@ export type Timeline = {
 
 const seconds = (value: number | null | undefined): number | null =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
+
+/**
+ * What one transcript may cost. The text rules (fillers, questions, topics, next steps) run a
+ * hundred-odd patterns over every character, so they read at most the first MAX_SEGMENT_TEXT
+ * characters of a segment and MAX_TRANSCRIPT_TEXT characters of a whole transcript; the rest
+ * still counts for talk time and words. A three-hour call is about 160,000 characters and a
+ * Fathom segment a few sentences, so real transcripts are read whole; a hostile one (a
+ * megabyte in one segment) costs a bounded, linear amount.
+ */
+export const MAX_SEGMENT_TEXT = 20_000;
+export const MAX_TRANSCRIPT_TEXT = 500_000;
 
 export function countWords(text: string): number {
   return text.split(/\s+/).filter((token) => /[\p{L}\p{N}]/u.test(token)).length;
@@ -57,10 +70,19 @@ export function buildTimeline(input: ConversationInput): Timeline {
   const timing: Timing =
     input.segments.length === 0 ? 'none' : input.segments.every((s) => seconds(s.startSeconds) !== null) ? 'timestamps' : 'words';
 
+  let budget = MAX_TRANSCRIPT_TEXT;
+  let cappedSegments = 0;
+  const readable = (text: string) => {
+    const length = Math.min(text.length, MAX_SEGMENT_TEXT, budget);
+    budget -= length;
+    if (length === text.length) return text;
+    cappedSegments += 1;
+    return text.slice(0, length);
+  };
   const base = input.segments.map((segment, index) => ({
     index,
     speaker: speakers.get(speakerKey(segment.speakerName, segment.speakerEmail))!,
-    text: segment.text,
+    text: readable(segment.text),
     words: countWords(segment.text),
     start: timing === 'timestamps' ? seconds(segment.startSeconds)! : null,
     givenEnd: seconds(segment.endSeconds),
@@ -83,7 +105,7 @@ export function buildTimeline(input: ConversationInput): Timeline {
       const to = callSeconds ? end / callSeconds : (i + 1) / base.length;
       return { index: segment.index, speaker: segment.speaker, text: segment.text, words: segment.words, start: segment.start, end, from, to };
     });
-    return { timing, callSeconds, segments, speakers: [...speakers.values()] };
+    return { timing, cappedSegments, callSeconds, segments, speakers: [...speakers.values()] };
   }
 
   const totalWords = base.reduce((sum, segment) => sum + segment.words, 0);
@@ -94,5 +116,5 @@ export function buildTimeline(input: ConversationInput): Timeline {
     const to = totalWords ? wordsBefore / totalWords : (i + 1) / base.length;
     return { index: segment.index, speaker: segment.speaker, text: segment.text, words: segment.words, start: null, end: null, from, to };
   });
-  return { timing, callSeconds: duration || null, segments, speakers: [...speakers.values()] };
+  return { timing, cappedSegments, callSeconds: duration || null, segments, speakers: [...speakers.values()] };
 }
