@@ -1,13 +1,19 @@
 import type http from 'node:http';
 
-export type CrmContact = { id: string; email: string; dealIds: string[] };
+export type CrmContact = { id: string; email: string; dealIds: string[]; companyIds?: string[] };
 export type CrmDeal = { id: string; closed: boolean };
 
 /**
  * HubSpot's CRM batch endpoints used by the record linker, with HubSpot's response shapes
  * (a 207 with `errors` for inputs that were not found). `calls` counts requests per path.
  */
-export function hubspotCrm(data: { contacts: CrmContact[]; deals: CrmDeal[]; accessToken?: () => string | undefined }) {
+export function hubspotCrm(data: {
+  contacts: CrmContact[];
+  deals: CrmDeal[];
+  accessToken?: () => string | undefined;
+  /** false: the portal did not grant the optional crm.objects.companies.read scope (403 on company reads). */
+  companiesScope?: boolean;
+}) {
   const calls: Record<string, number> = {};
   const now = () => new Date().toISOString();
   const contactByEmail = new Map(data.contacts.map((c) => [c.email.toLowerCase(), c]));
@@ -63,7 +69,12 @@ export function hubspotCrm(data: { contacts: CrmContact[]; deals: CrmDeal[]; acc
       readOne(res, single[1] as 'contacts' | 'deals', single[2]!);
       return true;
     }
-    const known = ['/crm/v3/objects/contacts/batch/read', '/crm/v4/associations/contacts/deals/batch/read', '/crm/v3/objects/deals/batch/read'];
+    const known = [
+      '/crm/v3/objects/contacts/batch/read',
+      '/crm/v4/associations/contacts/deals/batch/read',
+      '/crm/v4/associations/contacts/companies/batch/read',
+      '/crm/v3/objects/deals/batch/read',
+    ];
     if (req.method !== 'POST' || !known.includes(path)) return false;
     calls[path] = (calls[path] ?? 0) + 1;
     const expected = data.accessToken?.();
@@ -90,6 +101,26 @@ export function hubspotCrm(data: { contacts: CrmContact[]; deals: CrmDeal[]; acc
           archived: false,
         })),
         body.inputs.filter((_, i) => !found[i]).map((input) => input.id),
+      );
+    } else if (path.endsWith('associations/contacts/companies/batch/read')) {
+      if (data.companiesScope === false) {
+        send(res, 403, {
+          status: 'error',
+          message: "This app hasn't been granted all required scopes to make this call.",
+          correlationId: '0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e',
+          errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: ['crm.objects.companies.read'] } }],
+          category: 'MISSING_SCOPES',
+        });
+        return true;
+      }
+      const rows = body.inputs.map((input) => contactById.get(input.id)).filter((c): c is CrmContact => !!c && (c.companyIds?.length ?? 0) > 0);
+      batch(
+        res,
+        rows.map((c) => ({
+          from: { id: c.id },
+          to: c.companyIds!.map((id) => ({ toObjectId: Number(id), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 1, label: 'Primary' }] })),
+        })),
+        [],
       );
     } else if (path.endsWith('associations/contacts/deals/batch/read')) {
       const rows = body.inputs.map((input) => contactById.get(input.id)).filter((c): c is CrmContact => !!c && c.dealIds.length > 0);

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
-export type CrmObjectType = 'contacts' | 'deals';
+export type CrmObjectType = 'contacts' | 'deals' | 'companies';
 
 export type ConversationListItem = {
   id: string;

@@ -20,8 +20,10 @@ const record = z.object({
   objectType: z.enum(['contacts', 'deals']),
   objectId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
 });
-const summaryQuery = record.extend({ objectType: z.enum(['contacts', 'deals', 'companies']) });
-const listQuery = record.extend({
+// The conversations card sits on companies too (a company's calls are its contacts' calls).
+const anyRecord = record.extend({ objectType: z.enum(['contacts', 'deals', 'companies']) });
+const summaryQuery = anyRecord;
+const listQuery = anyRecord.extend({
   limit: z.coerce.number().int().min(1).max(50).default(10),
   cursor: z.string().min(1).max(200).optional(),
 });

@@ -7,15 +7,35 @@ const BATCH = 100;
 const chunks = <T>(items: T[], size = BATCH): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
+// A portal that did not grant the optional companies scope answers 403 (MISSING_SCOPES).
+const isMissingScope = (error: unknown) => (error as { code?: number })?.code === 403;
+
 /**
- * Finds HubSpot contacts by email and their open deals, in batches: per 100 emails one contact
- * batch read (by the email property), one association batch read and one deal batch read —
- * never one call per participant. `client` is the account's @hubspot/api-client instance.
+ * Finds HubSpot contacts by email, their open deals and their companies, in batches: per 100
+ * emails one contact batch read (by the email property), two association batch reads (deals,
+ * companies) and one deal batch read — never one call per participant. A company's card shows
+ * the calls of its contacts through these links. Without the optional companies scope, companies
+ * are left out (asked once per linker). `client` is the account's @hubspot/api-client instance.
  */
 export function hubspotRecordLinker(client: Client, options: { onCall?: () => void } = {}): RecordLinker {
   const counted = async <T>(call: () => Promise<T>) => {
     options.onCall?.();
     return call();
+  };
+  let companiesGranted = true;
+  const companiesOf = async (contactIds: string[]): Promise<Map<string, string[]>> => {
+    const byContact = new Map<string, string[]>();
+    if (!companiesGranted || contactIds.length === 0) return byContact;
+    try {
+      const rows = await counted(() =>
+        client.crm.associations.v4.batchApi.getPage('contacts', 'companies', { inputs: contactIds.map((id) => ({ id })) }),
+      );
+      for (const row of rows.results) byContact.set(row._from.id, row.to.map((to) => String(to.toObjectId)));
+    } catch (error) {
+      if (!isMissingScope(error)) throw error;
+      companiesGranted = false;
+    }
+    return byContact;
   };
   return {
     async linksForEmails(emails) {
@@ -58,12 +78,19 @@ export function hubspotRecordLinker(client: Client, options: { onCall?: () => vo
           for (const deal of deals.results) if (deal.properties.hs_is_closed !== 'true') openDeals.add(deal.id);
         }
 
+        const companyIdsByContact = await companiesOf([...contactIdByEmail.values()]);
+
         for (const [email, contactId] of contactIdByEmail) {
           links.set(email, [
             { objectType: 'contacts', objectId: Number(contactId), source: 'email' },
             ...(dealIdsByContact.get(contactId) ?? [])
               .filter((id) => openDeals.has(id))
               .map((id) => ({ objectType: 'deals' as const, objectId: Number(id), source: 'association' as const })),
+            ...(companyIdsByContact.get(contactId) ?? []).map((id) => ({
+              objectType: 'companies' as const,
+              objectId: Number(id),
+              source: 'association' as const,
+            })),
           ]);
         }
       }

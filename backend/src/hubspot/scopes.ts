@@ -6,7 +6,8 @@
  */
 export const REQUIRED_SCOPES = ['oauth', 'crm.objects.contacts.read', 'crm.objects.deals.read'] as const;
 /**
- * Optional: the portal's users, for "Import users from HubSpot" on the settings page
- * (users/importHubSpotUsers.ts). Companies come back with a company card, not before.
+ * Optional: companies, for the company card (contact→company associations in
+ * hubspot/recordLinker.ts; a portal without it gets no company links), and the portal's users,
+ * for "Import users from HubSpot" on the settings page (users/importHubSpotUsers.ts).
  */
-export const OPTIONAL_SCOPES = ['settings.users.read'] as const;
+export const OPTIONAL_SCOPES = ['crm.objects.companies.read', 'settings.users.read'] as const;

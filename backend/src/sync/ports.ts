@@ -9,11 +9,11 @@ export interface MeetingSource {
   listPage(options: { cursor: string | null; createdAfter: Date | null }): Promise<MeetingPage>;
 }
 
-export type CrmLink = { objectType: 'contacts' | 'deals'; objectId: number; source: 'email' | 'association' };
+export type CrmLink = { objectType: 'contacts' | 'deals' | 'companies'; objectId: number; source: 'email' | 'association' };
 
 /** Finds the HubSpot records of external participants, by email, in batches. */
 export interface RecordLinker {
-  /** For each email (lower case) the records it belongs to: its contact and that contact's open deals. */
+  /** For each email (lower case) the records it belongs to: its contact, that contact's open deals and its companies. */
   linksForEmails(emails: string[]): Promise<Map<string, CrmLink[]>>;
 }
 

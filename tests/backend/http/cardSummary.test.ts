@@ -114,6 +114,30 @@ describe('GET /api/cards/summary', () => {
   });
 });
 
+describe('the company card', () => {
+  test("a company's calls are its contacts' calls, each once, newest first, and its summary counts them", async () => {
+    // Two contacts of company 6001 were on the same call: the call is linked to the company once.
+    const [first, second] = await withSystem(backend.testDb.db, async (tx) => {
+      const ids = (await tx.query<{ id: string }>(
+        `SELECT id FROM conversations WHERE account_id = $1 AND external_id IN ('summary-0', 'summary-1') ORDER BY started_at DESC`,
+        [a.accountId],
+      )).rows.map((row) => row.id);
+      for (const id of [ids[0], ids[0], ids[1]]) {
+        await tx.query(
+          `INSERT INTO conversation_crm_links (account_id, conversation_id, object_type, object_id, source)
+           VALUES ($1, $2, 'companies', 6001, 'association') ON CONFLICT DO NOTHING`,
+          [a.accountId, id],
+        );
+      }
+      return ids;
+    });
+    const list = await json(await asRep('/api/cards/conversations?objectType=companies&objectId=6001'));
+    expect(list.status).toBe(200);
+    expect((list.body.items as Array<{ id: string }>).map((item) => item.id)).toEqual([first, second]);
+    expect((await json(await asAdmin('/api/cards/summary?objectType=companies&objectId=6001'))).body).toMatchObject({ calls: 2, averageScore: 80 });
+  });
+});
+
 describe('links into the recording', () => {
   test('action items, key moments and transcript lines open the recording at their second', async () => {
     const detail = (await json(await asAdmin(`/api/cards/conversations/${detailId}`))).body;

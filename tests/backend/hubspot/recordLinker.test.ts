@@ -4,26 +4,37 @@ import { hubspotRecordLinker } from '../../../backend/src/hubspot/recordLinker.t
 import { listen, type Listening } from '../../support/http.ts';
 import { hubspotCrm } from '../../support/hubspotCrm.ts';
 
-// 150 known contacts among 250 emails; every third contact has an open and a closed deal.
+// 150 known contacts among 250 emails; every third contact has an open and a closed deal; every
+// contact works at one of four companies.
 const contacts = Array.from({ length: 150 }, (_, i) => ({
   id: String(1000 + i),
   email: `buyer${i}@customer.example.com`,
   dealIds: i % 3 === 0 ? [String(5000 + i), String(9000 + i)] : [],
+  companyIds: [String(7000 + (i % 4))],
 }));
 const deals = contacts.flatMap((c, i) => (i % 3 === 0 ? [{ id: String(5000 + i), closed: false }, { id: String(9000 + i), closed: true }] : []));
 const crm = hubspotCrm({ contacts, deals, accessToken: () => 'access-for-test' });
+// The same portal without the optional companies scope.
+const noCompanies = hubspotCrm({ contacts, deals, accessToken: () => 'access-for-test', companiesScope: false });
 let server: Listening;
+let noCompaniesServer: Listening;
 
-beforeAll(async () => {
-  server = await listen((req, res) => {
-    void crm.handle(req, res).then((handled) => {
+const serve = (crmStandIn: ReturnType<typeof hubspotCrm>) =>
+  listen((req, res) => {
+    void crmStandIn.handle(req, res).then((handled) => {
       if (!handled) res.writeHead(404).end();
     });
   });
+beforeAll(async () => {
+  server = await serve(crm);
+  noCompaniesServer = await serve(noCompanies);
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  await noCompaniesServer.close();
+});
 
-test('links emails to contacts and their open deals with three batch calls per 100 emails', async () => {
+test('links emails to contacts, their open deals and their companies with four batch calls per 100 emails', async () => {
   const client = new Client({ accessToken: 'access-for-test', basePath: server.url, numberOfApiCallRetries: 0 });
   let calls = 0;
   const linker = hubspotRecordLinker(client, { onCall: () => (calls += 1) });
@@ -34,14 +45,30 @@ test('links emails to contacts and their open deals with three batch calls per 1
   expect(links.get('buyer0@customer.example.com')).toEqual([
     { objectType: 'contacts', objectId: 1000, source: 'email' },
     { objectType: 'deals', objectId: 5000, source: 'association' },
+    { objectType: 'companies', objectId: 7000, source: 'association' },
   ]);
-  expect(links.get('buyer1@customer.example.com')).toEqual([{ objectType: 'contacts', objectId: 1001, source: 'email' }]);
+  expect(links.get('buyer1@customer.example.com')).toEqual([
+    { objectType: 'contacts', objectId: 1001, source: 'email' },
+    { objectType: 'companies', objectId: 7001, source: 'association' },
+  ]);
   expect(links.has('buyer200@customer.example.com')).toBe(false);
-  // 250 emails = 3 contact batches; the third holds no known contact, so 2 association and 2 deal batches.
+  // 250 emails = 3 contact batches; the third holds no known contact, so 2 of each association and 2 deal batches.
   expect(crm.calls).toEqual({
     '/crm/v3/objects/contacts/batch/read': 3,
     '/crm/v4/associations/contacts/deals/batch/read': 2,
+    '/crm/v4/associations/contacts/companies/batch/read': 2,
     '/crm/v3/objects/deals/batch/read': 2,
   });
-  expect(calls).toBe(7);
+  expect(calls).toBe(9);
+});
+
+test('a portal without the companies scope gets contacts and deals, and is asked about companies once', async () => {
+  const client = new Client({ accessToken: 'access-for-test', basePath: noCompaniesServer.url, numberOfApiCallRetries: 0 });
+  const linker = hubspotRecordLinker(client);
+  const links = await linker.linksForEmails(Array.from({ length: 250 }, (_, i) => `buyer${i}@customer.example.com`));
+  expect(links.get('buyer0@customer.example.com')).toEqual([
+    { objectType: 'contacts', objectId: 1000, source: 'email' },
+    { objectType: 'deals', objectId: 5000, source: 'association' },
+  ]);
+  expect(noCompanies.calls['/crm/v4/associations/contacts/companies/batch/read']).toBe(1);
 });

@@ -13,7 +13,12 @@ const HUB = 9090;
 // 40 customers; the first 30 are HubSpot contacts, every other one with an open deal.
 const customers = Array.from({ length: 40 }, (_, i) => `buyer${i}@customer.example.com`);
 const crm = hubspotCrm({
-  contacts: customers.slice(0, 30).map((email, i) => ({ id: String(100 + i), email, dealIds: i % 2 ? [] : [String(900 + i)] })),
+  contacts: customers.slice(0, 30).map((email, i) => ({
+    id: String(100 + i),
+    email,
+    dealIds: i % 2 ? [] : [String(900 + i)],
+    companyIds: [String(700 + (i % 3))],
+  })),
   deals: customers.slice(0, 30).flatMap((_, i) => (i % 2 ? [] : [{ id: String(900 + i), closed: false }])),
 });
 
@@ -38,7 +43,7 @@ afterAll(async () => {
   await testDb.drop();
 });
 
-test('100 meetings are linked to their contacts and open deals with batch calls only', async () => {
+test('100 meetings are linked to their contacts, open deals and companies with batch calls only', async () => {
   let calls = 0;
   const linker = hubspotRecordLinker(new Client({ accessToken: 't', basePath: crmServer.url, numberOfApiCallRetries: 0 }), { onCall: () => (calls += 1) });
   await runSync(testDb.db, {
@@ -47,9 +52,9 @@ test('100 meetings are linked to their contacts and open deals with batch calls 
     linker,
     analyse: () => ({ version: 'test', score: null, metrics: {} }),
   });
-  // 4 pages, at most one contact read, one association read and one deal read each.
-  expect(calls).toBeLessThanOrEqual(12);
-  expect(calls / 100).toBeLessThanOrEqual(0.12);
+  // 4 pages, at most one contact read, two association reads and one deal read each.
+  expect(calls).toBeLessThanOrEqual(16);
+  expect(calls / 100).toBeLessThanOrEqual(0.16);
 
   const links = await withSystem(testDb.db, async (tx) =>
     (await tx.query<{ object_type: string; n: number }>(
@@ -60,6 +65,7 @@ test('100 meetings are linked to their contacts and open deals with batch calls 
   // Meeting i invites customer i % 40: the 30 known ones are in 75 of the 100 meetings; half of those have a deal.
   const withContact = Array.from({ length: 100 }, (_, i) => i % 40).filter((c) => c < 30);
   expect(links).toEqual([
+    { object_type: 'companies', n: withContact.length },
     { object_type: 'contacts', n: withContact.length },
     { object_type: 'deals', n: withContact.filter((c) => c % 2 === 0).length },
   ]);
