@@ -80,7 +80,10 @@ async function benchDatabase(): Promise<{ db: Database; loaded: boolean; drop():
   url.pathname = `/${name}`;
   const db = openPostgres(url.toString(), { max: 20 });
   await migrate(db);
-  const count = await withSystem(db, async (tx) => (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM conversations')).rows[0]!.n);
+  const count = await withSystem(
+    db,
+    async (tx) => (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM conversations')).rows[0]!.n,
+  );
   return { db, loaded: count === calls, drop: () => db.close() };
 }
 
@@ -123,7 +126,10 @@ for (const route of routes) {
       identity: { portalId: request.portalId, userId: request.userId, userEmail: request.userEmail },
     });
     const body = await response.text();
-    if (response.status !== 200 || (route === 'conversations' && !(JSON.parse(body) as { items: unknown[] }).items.length)) {
+    if (
+      response.status !== 200 ||
+      (route === 'conversations' && !(JSON.parse(body) as { items: unknown[] }).items.length)
+    ) {
       console.error(`a sample ${route} request answered ${response.status}: ${body.slice(0, 200)}`);
       process.exit(1);
     }
@@ -133,7 +139,11 @@ for (const route of routes) {
   bodies.set(route, sample[Math.floor(sample.length / 2)]!);
 }
 const routeOf = (url: string): CardRoute =>
-  url.startsWith('/api/cards/coaching') ? 'coaching' : url.startsWith('/api/cards/conversations/') ? 'detail' : 'conversations';
+  url.startsWith('/api/cards/coaching')
+    ? 'coaching'
+    : url.startsWith('/api/cards/conversations/')
+      ? 'detail'
+      : 'conversations';
 
 // The floors: bare node:http with the bytes ready, and bare Express serialising the same JSON.
 const bareBytes = new Map([...bodies].map(([route, body]) => [route, Buffer.from(body)]));
@@ -152,24 +162,37 @@ const bareExpress = await listen(bareApp);
 
 // 4. The load: the same random signed requests against each target, one after the other.
 const plan = (origin: string, route: CardRoute, connections: number, duration: number): LoadPlan => ({
-  origin, signedOrigin: config.publicBaseUrl, clientSecret, portals, calls, seconds: duration, connections, route,
+  origin,
+  signedOrigin: config.publicBaseUrl,
+  clientSecret,
+  portals,
+  calls,
+  seconds: duration,
+  connections,
+  route,
 });
 async function measure(origin: string, route: CardRoute, connections: number): Promise<autocannon.Result> {
   if (warmup > 0) await runLoad(plan(origin, route, connections, warmup));
   return runLoad(plan(origin, route, connections, seconds));
 }
-const TARGETS = [['bare node:http', bareNode.url], ['bare Express', bareExpress.url], ['card backend', cards.url]] as const;
+const TARGETS = [
+  ['bare node:http', bareNode.url],
+  ['bare Express', bareExpress.url],
+  ['card backend', cards.url],
+] as const;
 const results: Array<{ connections: number; route: CardRoute; target: string; result: autocannon.Result }> = [];
 for (const connections of connectionCounts) {
   for (const route of routes) {
-    for (const [target, origin] of TARGETS) results.push({ connections, route, target, result: await measure(origin, route, connections) });
+    for (const [target, origin] of TARGETS)
+      results.push({ connections, route, target, result: await measure(origin, route, connections) });
   }
 }
 
 // 5. Where one request's time goes: this process's CPU under the conversations card's load.
-const profiled = profileSeconds > 0
-  ? await profileDuring(() => runLoad(plan(cards.url, 'conversations', connectionCounts[0]!, profileSeconds)))
-  : undefined;
+const profiled =
+  profileSeconds > 0
+    ? await profileDuring(() => runLoad(plan(cards.url, 'conversations', connectionCounts[0]!, profileSeconds)))
+    : undefined;
 
 // 6. The database part alone: resolve the caller and read the list in one transaction, one
 // request after another (no HTTP, no JSON): the round trips and the database's own time.
@@ -177,8 +200,15 @@ const dbTimes: number[] = [];
 for (let i = -50; i < 1000; i++) {
   const request = randomCardRequest(shape);
   const start = performance.now();
-  await withCaller(db, { hubId: request.portalId, hubspotUserId: request.userId, email: request.userEmail }, { readOnly: true }, (tx) =>
-    Promise.all([listConversationsForRecord(tx, { objectType: 'contacts', objectId: request.contactId, limit: 10 }), fathomSyncState(tx)]),
+  await withCaller(
+    db,
+    { hubId: request.portalId, hubspotUserId: request.userId, email: request.userEmail },
+    { readOnly: true },
+    (tx) =>
+      Promise.all([
+        listConversationsForRecord(tx, { objectType: 'contacts', objectId: request.contactId, limit: 10 }),
+        fathomSyncState(tx),
+      ]),
   );
   if (i >= 0) dbTimes.push(performance.now() - start);
 }
@@ -192,7 +222,8 @@ console.log(
     `${seconds} s per target after ${warmup} s of warm-up, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)} at the end`,
 );
 const floorOf = (connections: number, route: CardRoute) =>
-  results.find((r) => r.connections === connections && r.route === route && r.target === 'bare node:http')!.result.requests.average;
+  results.find((r) => r.connections === connections && r.route === route && r.target === 'bare node:http')!.result
+    .requests.average;
 for (const connections of connectionCounts) {
   const table: Record<string, Record<string, number | string>> = {};
   for (const { route, target, result } of results.filter((r) => r.connections === connections)) {
@@ -215,22 +246,43 @@ if (profiled) {
     `\nWhere one conversations-card request's time goes in this process (CPU profile, ${connectionCounts[0]} connections, ` +
       `${profileSeconds} s, ${served} requests; the database's own time is in its process, not here):`,
   );
-  console.table(Object.fromEntries(profiled.summary.parts.map(({ part, ms, share }) => [
-    part, { 'µs per request': Math.round((ms * 1000) / Math.max(1, served)), 'share of busy CPU': `${(share * 100).toFixed(1)} %` },
-  ])));
+  console.table(
+    Object.fromEntries(
+      profiled.summary.parts.map(({ part, ms, share }) => [
+        part,
+        {
+          'µs per request': Math.round((ms * 1000) / Math.max(1, served)),
+          'share of busy CPU': `${(share * 100).toFixed(1)} %`,
+        },
+      ]),
+    ),
+  );
   console.log('The functions with the most self time:');
-  console.table(Object.fromEntries(profiled.summary.top.map(({ fn, ms, part }) => [
-    fn.slice(0, 90), { 'µs per request': Math.round((ms * 1000) / Math.max(1, served)), part },
-  ])));
-  console.log(`busy ${Math.round((profiled.summary.busyMs * 1000) / Math.max(1, served))} µs per request in all; idle ${Math.round(profiled.summary.idleMs)} ms of ${profileSeconds * 1000} ms`);
+  console.table(
+    Object.fromEntries(
+      profiled.summary.top.map(({ fn, ms, part }) => [
+        fn.slice(0, 90),
+        { 'µs per request': Math.round((ms * 1000) / Math.max(1, served)), part },
+      ]),
+    ),
+  );
+  console.log(
+    `busy ${Math.round((profiled.summary.busyMs * 1000) / Math.max(1, served))} µs per request in all; idle ${Math.round(profiled.summary.idleMs)} ms of ${profileSeconds * 1000} ms`,
+  );
 }
 const at = (q: number) => dbTimes[Math.min(dbTimes.length - 1, Math.floor(q * dbTimes.length))]!.toFixed(2);
-console.log(`\nThe database part alone (withCaller: resolve + list + Fathom state, one transaction, sequential): p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`);
+console.log(
+  `\nThe database part alone (withCaller: resolve + list + Fathom state, one transaction, sequential): p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`,
+);
 console.log(`peak RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
 
-const failed = results.filter((r) => r.target === 'card backend' && (r.result.errors > 0 || r.result.non2xx > 0 || r.result['2xx'] === 0));
+const failed = results.filter(
+  (r) => r.target === 'card backend' && (r.result.errors > 0 || r.result.non2xx > 0 || r.result['2xx'] === 0),
+);
 for (const { route, connections, result } of failed) {
-  console.error(`the ${route} card failed under load at ${connections} connections: ${result.errors} errors, ${result.non2xx} non-2xx answers (${JSON.stringify(result.statusCodeStats)})`);
+  console.error(
+    `the ${route} card failed under load at ${connections} connections: ${result.errors} errors, ${result.non2xx} non-2xx answers (${JSON.stringify(result.statusCodeStats)})`,
+  );
 }
 if (failed.length) process.exitCode = 1;
 

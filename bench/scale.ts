@@ -43,7 +43,9 @@ const testDb = await createMigratedDatabase();
 const db = testDb.db;
 await addPortals(db, portals);
 const accountOf = new Map(
-  (await withSystem(db, (tx) => tx.query<{ id: string; hub_id: number }>('SELECT id, hub_id FROM accounts'))).rows.map((r) => [r.hub_id, r.id]),
+  (await withSystem(db, (tx) => tx.query<{ id: string; hub_id: number }>('SELECT id, hub_id FROM accounts'))).rows.map(
+    (r) => [r.hub_id, r.id],
+  ),
 );
 
 /** Milliseconds of the card query alone, inside the tenant transaction the route opens. */
@@ -72,7 +74,11 @@ async function planOf(portalId: number, objectId: number): Promise<string[]> {
   return withTenant(db, { accountId: accountOf.get(portalId)! }, async (tx) => {
     // The parameters listConversationsForRecord passes for a first page: no cursor, one row more than the page.
     const { rows } = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${LIST_FOR_RECORD_SQL}`, [
-      'contacts', objectId, null, null, LIMIT + 1,
+      'contacts',
+      objectId,
+      null,
+      null,
+      LIMIT + 1,
     ]);
     return rows.map((row) => row['QUERY PLAN']);
   });
@@ -82,9 +88,16 @@ async function planOf(portalId: number, objectId: number): Promise<string[]> {
 const keyLines = (plan: string[]) =>
   plan
     .filter((line) => /Scan.* on (conversation\w*)/.test(line) || line.startsWith('Execution Time'))
-    .map((line) => line.replace(/\s*\(cost=[^)]*\)/, '').replace(/^\s*->\s*/, '').trim());
+    .map((line) =>
+      line
+        .replace(/\s*\(cost=[^)]*\)/, '')
+        .replace(/^\s*->\s*/, '')
+        .trim(),
+    );
 
-console.log(`bench:scale on ${engine}: the card query (first page of ${LIMIT}), ${portals} portals, ${runs} timed runs per size for random contacts (${CALLS_PER_CONTACT} calls each) and for the busiest contacts`);
+console.log(
+  `bench:scale on ${engine}: the card query (first page of ${LIMIT}), ${portals} portals, ${runs} timed runs per size for random contacts (${CALLS_PER_CONTACT} calls each) and for the busiest contacts`,
+);
 const rows: Record<string, Record<string, number>> = {};
 const failures: string[] = [];
 let loaded = 0;
@@ -95,9 +108,15 @@ for (const size of sizes) {
   loaded = size;
 
   const random = await timeMany(() => randomCardRequest({ portals, calls: size }));
-  const busiest = await timeMany(() => ({ portalId: 1 + Math.floor(Math.random() * portals), contactId: BUSIEST_CONTACT }));
+  const busiest = await timeMany(() => ({
+    portalId: 1 + Math.floor(Math.random() * portals),
+    contactId: BUSIEST_CONTACT,
+  }));
   const sample = randomCardRequest({ portals, calls: size });
-  const plans = { random: await planOf(sample.portalId, sample.contactId), busiest: await planOf(sample.portalId, BUSIEST_CONTACT) };
+  const plans = {
+    random: await planOf(sample.portalId, sample.contactId),
+    busiest: await planOf(sample.portalId, BUSIEST_CONTACT),
+  };
 
   const calls = size.toLocaleString('en');
   const ms = (value: number) => Number(value.toFixed(2));
@@ -116,7 +135,8 @@ for (const size of sizes) {
   for (const [kind, plan] of Object.entries(plans)) {
     const seq = plan.find((line) => SEQ_SCAN.test(line));
     if (seq) failures.push(`${calls} calls, ${kind} contact: ${seq.trim()}`);
-    if (!plan.some((line) => line.includes('conversation_crm_links_card_idx'))) failures.push(`${calls} calls, ${kind} contact: conversation_crm_links_card_idx not used`);
+    if (!plan.some((line) => line.includes('conversation_crm_links_card_idx')))
+      failures.push(`${calls} calls, ${kind} contact: conversation_crm_links_card_idx not used`);
   }
 }
 clearInterval(sampler);
@@ -128,6 +148,8 @@ if (failures.length) {
   console.error(`the card query does not use its indexes:\n  ${failures.join('\n  ')}`);
   process.exitCode = 1;
 } else {
-  console.log(`plans: conversation_crm_links_card_idx range scan at every size, no sequential scan of ${CARD_TABLES.join(', ')}`);
+  console.log(
+    `plans: conversation_crm_links_card_idx range scan at every size, no sequential scan of ${CARD_TABLES.join(', ')}`,
+  );
 }
 await testDb.drop();

@@ -27,7 +27,9 @@ import { hubspotCrm } from '../tests/support/hubspotCrm.ts';
 import { startFathomProcess } from './support/fathomProcess.ts';
 import { skippingClock } from './support/skippingClock.ts';
 
-const { values } = parseArgs({ options: { meetings: { type: 'string', default: '2000' }, segments: { type: 'string', default: '60' } } });
+const { values } = parseArgs({
+  options: { meetings: { type: 'string', default: '2000' }, segments: { type: 'string', default: '60' } },
+});
 const count = Number(values.meetings);
 const segments = Number(values.segments);
 const FATHOM_PAGE = 10;
@@ -40,27 +42,43 @@ const crm = hubspotCrm({
   contacts: customers.slice(0, 100).map((email, i) => ({ id: String(1000 + i), email, dealIds: [String(5000 + i)] })),
   deals: customers.slice(0, 100).map((_, i) => ({ id: String(5000 + i), closed: i % 3 === 0 })),
 });
-const crmServer = await listen((req, res) => void crm.handle(req, res).then((handled) => handled || res.writeHead(404).end()));
+const crmServer = await listen(
+  (req, res) => void crm.handle(req, res).then((handled) => handled || res.writeHead(404).end()),
+);
 // The stand-in of the first run lives in a process of its own: the RSS printed is the sync's.
-const fathom = await startFathomProcess({ count, segmentsPerMeeting: segments, pageSize: FATHOM_PAGE, inviteeEmails: customers });
+const fathom = await startFathomProcess({
+  count,
+  segmentsPerMeeting: segments,
+  pageSize: FATHOM_PAGE,
+  inviteeEmails: customers,
+});
 const testDb = await createMigratedDatabase();
 const db = testDb.db;
 
 const newAccount = (hubId: number) =>
   withSystem(db, async (tx) => {
-    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [hubId])).rows[0]!.id;
-    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [id]);
+    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [hubId]))
+      .rows[0]!.id;
+    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [
+      id,
+    ]);
     return id;
   });
 const storedIn = (accountId: string) =>
-  withSystem(db, async (tx) =>
-    (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM conversations WHERE account_id = $1', [accountId])).rows[0]!.n,
+  withSystem(
+    db,
+    async (tx) =>
+      (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM conversations WHERE account_id = $1', [accountId]))
+        .rows[0]!.n,
   );
 
 // 1. The sync.
 const syncAccount = await newAccount(1);
 let hubspotCalls = 0;
-const linker = hubspotRecordLinker(new Client({ accessToken: 'bench', basePath: crmServer.url, numberOfApiCallRetries: 0 }), { onCall: () => (hubspotCalls += 1) });
+const linker = hubspotRecordLinker(
+  new Client({ accessToken: 'bench', basePath: crmServer.url, numberOfApiCallRetries: 0 }),
+  { onCall: () => (hubspotCalls += 1) },
+);
 const syncStart = performance.now();
 const result = await runSync(db, {
   accountId: syncAccount,
@@ -80,23 +98,46 @@ const floorStart = performance.now();
 for (let i = 0; i < incoming.length; i += 100) {
   const batch = incoming.slice(i, i + 100);
   await withTenant(db, { accountId: floorAccount }, async (tx) => {
-    const ids = (await tx.query<{ id: string }>(
-      `INSERT INTO conversations (account_id, external_id, title, started_at, duration_seconds)
+    const ids = (
+      await tx.query<{ id: string }>(
+        `INSERT INTO conversations (account_id, external_id, title, started_at, duration_seconds)
        SELECT app_account_id(), e, t, s, d FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[]) AS x(e, t, s, d) RETURNING id`,
-      [batch.map((m) => m.externalId), batch.map((m) => m.title), batch.map((m) => m.startedAt), batch.map((m) => m.durationSeconds)],
-    )).rows.map((r) => r.id);
-    const people = batch.flatMap((m, j) => m.participants.map((p) => [ids[j]!, p.email ?? `name:${p.name}`, p.name, p.email, p.isExternal] as const));
+        [
+          batch.map((m) => m.externalId),
+          batch.map((m) => m.title),
+          batch.map((m) => m.startedAt),
+          batch.map((m) => m.durationSeconds),
+        ],
+      )
+    ).rows.map((r) => r.id);
+    const people = batch.flatMap((m, j) =>
+      m.participants.map((p) => [ids[j]!, p.email ?? `name:${p.name}`, p.name, p.email, p.isExternal] as const),
+    );
     await tx.query(
       `INSERT INTO conversation_participants (account_id, conversation_id, participant_key, name, email, is_external)
        SELECT app_account_id(), c, k, n, e, x FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::boolean[]) AS p(c, k, n, e, x)
        ON CONFLICT DO NOTHING`,
-      [people.map((p) => p[0]), people.map((p) => p[1]), people.map((p) => p[2]), people.map((p) => p[3]), people.map((p) => p[4])],
+      [
+        people.map((p) => p[0]),
+        people.map((p) => p[1]),
+        people.map((p) => p[2]),
+        people.map((p) => p[3]),
+        people.map((p) => p[4]),
+      ],
     );
-    const lines = batch.flatMap((m, j) => m.segments.map((s, position) => [ids[j]!, position, s.speakerName, s.text, s.startSeconds] as const));
+    const lines = batch.flatMap((m, j) =>
+      m.segments.map((s, position) => [ids[j]!, position, s.speakerName, s.text, s.startSeconds] as const),
+    );
     await tx.query(
       `INSERT INTO transcript_segments (account_id, conversation_id, position, speaker_name, text, start_seconds)
        SELECT app_account_id(), c, p, n, t, s FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::numeric[]) AS x(c, p, n, t, s)`,
-      [lines.map((l) => l[0]), lines.map((l) => l[1]), lines.map((l) => l[2]), lines.map((l) => l[3]), lines.map((l) => l[4])],
+      [
+        lines.map((l) => l[0]),
+        lines.map((l) => l[1]),
+        lines.map((l) => l[2]),
+        lines.map((l) => l[3]),
+        lines.map((l) => l[4]),
+      ],
     );
   });
 }
@@ -133,7 +174,10 @@ clearInterval(sampler);
 const rate = (n: number, s: number) => (n / s).toFixed(1);
 console.log(`bench:sync on ${engine}: ${count} meetings × ${segments} segments, Fathom pages of ${FATHOM_PAGE}`);
 console.table({
-  'sync (fetch, map, analyse, link, store)': { seconds: syncSeconds.toFixed(1), 'meetings/s': rate(result.meetingsNew, syncSeconds) },
+  'sync (fetch, map, analyse, link, store)': {
+    seconds: syncSeconds.toFixed(1),
+    'meetings/s': rate(result.meetingsNew, syncSeconds),
+  },
   'bare multi-row insert (floor)': { seconds: floorSeconds.toFixed(1), 'meetings/s': rate(count, floorSeconds) },
 });
 console.log(`sync / floor: ${(floorSeconds / syncSeconds).toFixed(2)} of the floor's rate (target ≥ 0.25)`);
@@ -142,10 +186,16 @@ console.log(
   `under Fathom's limits: ${limitedCalls} calls, ${refused} answered 429, ${limitedSeconds.toFixed(0)} s ` +
     `(skipped waits included) where the limits allow ${allowedSeconds.toFixed(0)} s: ${(limitedSeconds / allowedSeconds).toFixed(2)}× (target ≤ 1.1, no 429)`,
 );
-console.log(`peak RSS during the backfill: ${(syncPeakRss / 1024 / 1024).toFixed(0)} MiB; over the whole bench: ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
+console.log(
+  `peak RSS during the backfill: ${(syncPeakRss / 1024 / 1024).toFixed(0)} MiB; over the whole bench: ${(peakRss / 1024 / 1024).toFixed(0)} MiB`,
+);
 const failures = [
-  (await storedIn(syncAccount)) !== count || result.meetingsNew !== count ? `expected ${count} meetings stored by the sync` : null,
-  (await storedIn(limitedAccount)) !== count || limitedResult.meetingsNew !== count ? `expected ${count} meetings stored under the limits` : null,
+  (await storedIn(syncAccount)) !== count || result.meetingsNew !== count
+    ? `expected ${count} meetings stored by the sync`
+    : null,
+  (await storedIn(limitedAccount)) !== count || limitedResult.meetingsNew !== count
+    ? `expected ${count} meetings stored under the limits`
+    : null,
 ].filter(Boolean);
 for (const failure of failures) console.error(failure);
 if (failures.length) process.exitCode = 1;

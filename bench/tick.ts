@@ -17,7 +17,11 @@ import { startTestBackend } from '../tests/support/testBackend.ts';
 import { startWorkerProcess, workerEnv, type WorkerProcess } from '../tests/support/workerProcess.ts';
 
 const { values } = parseArgs({
-  options: { accounts: { type: 'string', default: '250' }, meetings: { type: 'string', default: '20' }, workers: { type: 'string', default: '3' } },
+  options: {
+    accounts: { type: 'string', default: '250' },
+    meetings: { type: 'string', default: '20' },
+    workers: { type: 'string', default: '3' },
+  },
 });
 const accounts = Number(values.accounts);
 const meetings = Number(values.meetings);
@@ -41,22 +45,41 @@ const hubspot = await startHubSpotStandIn({
   deals: customers.slice(0, 25).map((_, i) => ({ id: String(9000 + i), closed: false })),
 });
 // A long schedule: the bench queues its one tick itself.
-const backend = await startTestBackend({ ...hubspotEnv(hubspot), FATHOM_API_BASE: fathom.baseUrl, SYNC_SCHEDULE: '0 0 1 1 *' }, { workers: false });
+const backend = await startTestBackend(
+  { ...hubspotEnv(hubspot), FATHOM_API_BASE: fathom.baseUrl, SYNC_SCHEDULE: '0 0 1 1 *' },
+  { workers: false },
+);
 const db = backend.testDb.db;
 const sealer = tokenCipher(backend.config.tokenEncryptionKey!);
 
 // The accounts, as installs and Fathom connections leave them (tokens sealed with the backend's key).
 for (let i = 0; i < accounts; i++) {
-  const accountId = await withSystem(db, async (tx) =>
-    (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id, name) VALUES ($1, $2) RETURNING id', [80_000 + i, `Franchise ${i}`])).rows[0]!.id,
+  const accountId = await withSystem(
+    db,
+    async (tx) =>
+      (
+        await tx.query<{ id: string }>('INSERT INTO accounts (hub_id, name) VALUES ($1, $2) RETURNING id', [
+          80_000 + i,
+          `Franchise ${i}`,
+        ])
+      ).rows[0]!.id,
   );
   await withTenant(db, { accountId }, async (tx) => {
-    await saveHubSpotTokens(tx, sealer, accountId, { accessToken: `hs-at-${i}`, refreshToken: `hs-rt-${i}`, expiresInSeconds: 6 * 3600 }, {
-      scopes: hubspot.grantedScopes,
-      installingUserId: null,
-    });
+    await saveHubSpotTokens(
+      tx,
+      sealer,
+      accountId,
+      { accessToken: `hs-at-${i}`, refreshToken: `hs-rt-${i}`, expiresInSeconds: 6 * 3600 },
+      {
+        scopes: hubspot.grantedScopes,
+        installingUserId: null,
+      },
+    );
     const key = sealer.encrypt(keys[i]!, sealContext(accountId, 'fathom', 'api_key'));
-    await tx.query(`SELECT id FROM save_fathom_connection('api_key', $1, $2, NULL, NULL, NULL, NULL, NULL, NULL)`, [key.keyId, key.ciphertext]);
+    await tx.query(`SELECT id FROM save_fathom_connection('api_key', $1, $2, NULL, NULL, NULL, NULL, NULL, NULL)`, [
+      key.keyId,
+      key.ciphertext,
+    ]);
   });
 }
 
@@ -67,7 +90,11 @@ const fathomBefore = fathom.requests.length;
 const started = performance.now();
 const queued = await requestSyncOfAllAccounts(backend.jobs.boss, db);
 const synced = async () =>
-  (await withSystem(db, (tx) => tx.query<{ n: number }>(`SELECT count(DISTINCT account_id)::int AS n FROM sync_logs WHERE status = 'succeeded'`))).rows[0]!.n;
+  (
+    await withSystem(db, (tx) =>
+      tx.query<{ n: number }>(`SELECT count(DISTINCT account_id)::int AS n FROM sync_logs WHERE status = 'succeeded'`),
+    )
+  ).rows[0]!.n;
 let last = 0;
 for (;;) {
   const done = await synced();
@@ -81,21 +108,27 @@ for (;;) {
 }
 const seconds = (performance.now() - started) / 1000;
 
-const perAccount = (await withSystem(db, (tx) =>
-  tx.query<{ runs: number; failed: number; conversations: number }>(
-    `SELECT (SELECT count(*) FROM sync_logs s WHERE s.account_id = a.id)::int AS runs,
+const perAccount = (
+  await withSystem(db, (tx) =>
+    tx.query<{ runs: number; failed: number; conversations: number }>(
+      `SELECT (SELECT count(*) FROM sync_logs s WHERE s.account_id = a.id)::int AS runs,
             (SELECT count(*) FROM sync_logs s WHERE s.account_id = a.id AND s.status <> 'succeeded')::int AS failed,
             (SELECT count(*) FROM conversations c WHERE c.account_id = a.id)::int AS conversations
        FROM accounts a`,
-  ),
-)).rows;
+    ),
+  )
+).rows;
 const requests = fathom.requests.slice(fathomBefore);
 const refused = requests.filter((request) => request.status === 429).length;
 const heaviest = Math.max(...fathom.callsByApiKey().values());
-const hubspotCalls = Object.entries(hubspot.calls).filter(([path]) => path.startsWith('/crm/')).reduce((sum, [, n]) => sum + n, 0);
+const hubspotCalls = Object.entries(hubspot.calls)
+  .filter(([path]) => path.startsWith('/crm/'))
+  .reduce((sum, [, n]) => sum + n, 0);
 const onceEach = perAccount.every((row) => row.runs === 1 && row.failed === 0 && row.conversations === meetings);
 
-console.log(`bench:tick on PostgreSQL: ${accounts} accounts × ${meetings} meetings, ${workers.length} worker processes, ${queued} syncs queued`);
+console.log(
+  `bench:tick on PostgreSQL: ${accounts} accounts × ${meetings} meetings, ${workers.length} worker processes, ${queued} syncs queued`,
+);
 console.table({
   tick: {
     seconds: seconds.toFixed(1),
@@ -107,7 +140,9 @@ console.table({
     'HubSpot calls': hubspotCalls,
   },
 });
-console.log(`target: every account once, no 429, within the 15-minute schedule (900 s): ${onceEach && refused === 0 && seconds <= 900 ? 'met' : 'NOT met'}`);
+console.log(
+  `target: every account once, no 429, within the 15-minute schedule (900 s): ${onceEach && refused === 0 && seconds <= 900 ? 'met' : 'NOT met'}`,
+);
 if (!onceEach || refused > 0 || seconds > 900) process.exitCode = 1;
 
 for (const worker of workers) await worker.stop('SIGTERM');

@@ -28,7 +28,11 @@ const envSchema = z.object({
     .trim()
     .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression, e.g. "*/15 * * * *"')
     .default('*/15 * * * *'),
-  UNINSTALL_GRACE_HOURS: z.coerce.number().min(0).max(24 * 365).default(24 * 30),
+  UNINSTALL_GRACE_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .default(24 * 30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RUN_WORKERS: optionalString.pipe(z.stringbool({ error: 'must be true or false' }).default(true)),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),

@@ -39,7 +39,11 @@ export class NotFound extends AppError {
 
 export class NotInstalled extends AppError {
   constructor() {
-    super('not_installed', 404, 'The app is not installed in this HubSpot portal. An admin can install it from the HubSpot marketplace.');
+    super(
+      'not_installed',
+      404,
+      'The app is not installed in this HubSpot portal. An admin can install it from the HubSpot marketplace.',
+    );
   }
 }
 

@@ -4,8 +4,18 @@ export type { Logger };
 
 // Any field with one of these names is censored wherever it appears, one level deep or at the top.
 const SECRET_FIELDS = [
-  'accessToken', 'refreshToken', 'apiKey', 'secret', 'clientSecret', 'password', 'token',
-  'access_token', 'refresh_token', 'client_secret', 'code', 'authorization',
+  'accessToken',
+  'refreshToken',
+  'apiKey',
+  'secret',
+  'clientSecret',
+  'password',
+  'token',
+  'access_token',
+  'refresh_token',
+  'client_secret',
+  'code',
+  'authorization',
 ];
 
 /**
@@ -15,7 +25,8 @@ const SECRET_FIELDS = [
 export function loggedError(error: unknown): { type: string; message: string } {
   if (error instanceof Error) return { type: error.name, message: error.message };
   const described = error as { name?: unknown; message?: unknown } | null;
-  if (typeof described?.message === 'string') return { type: typeof described.name === 'string' ? described.name : 'Error', message: described.message };
+  if (typeof described?.message === 'string')
+    return { type: typeof described.name === 'string' ? described.name : 'Error', message: described.message };
   return { type: typeof error, message: String(error) };
 }
 

@@ -31,14 +31,24 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
   const registers = [registry];
   const metrics: Metrics = {
     registry,
-    syncRuns: new Counter({ name: 'fathom_hubspot_sync_runs_total', help: 'Fathom sync runs of one account, by outcome', labelNames: ['outcome'], registers }),
+    syncRuns: new Counter({
+      name: 'fathom_hubspot_sync_runs_total',
+      help: 'Fathom sync runs of one account, by outcome',
+      labelNames: ['outcome'],
+      registers,
+    }),
     meetingsSynced: new Counter({
       name: 'fathom_hubspot_meetings_synced_total',
       help: 'Meetings stored by syncs and webhooks, by change (new, updated, unchanged)',
       labelNames: ['change'],
       registers,
     }),
-    jobFailures: new Counter({ name: 'fathom_hubspot_job_failures_total', help: 'Job attempts that failed, by queue', labelNames: ['queue'], registers }),
+    jobFailures: new Counter({
+      name: 'fathom_hubspot_job_failures_total',
+      help: 'Job attempts that failed, by queue',
+      labelNames: ['queue'],
+      registers,
+    }),
     apiCalls: new Counter({
       name: 'fathom_hubspot_api_calls_total',
       help: 'Outbound API calls (each attempt), by provider and status class (2xx, 4xx, 5xx, error = no answer)',
@@ -89,7 +99,10 @@ export function countingFetch(metrics: Metrics, provider: Provider, inner: typeo
  * @hubspot/api-client middleware that counts every call the client makes (its own retries
  * included: each attempt passes through the middleware).
  */
-export function hubspotCallCounter(metrics: Metrics): { pre(context: unknown): unknown; post(context: unknown): unknown } {
+export function hubspotCallCounter(metrics: Metrics): {
+  pre(context: unknown): unknown;
+  post(context: unknown): unknown;
+} {
   return {
     pre: (context) => context,
     post: (context) => {
@@ -101,7 +114,11 @@ export function hubspotCallCounter(metrics: Metrics): { pre(context: unknown): u
 }
 
 /** Wraps a job handler so each attempt that throws is counted for its queue (then rethrown for pg-boss). */
-export function countingFailures<J, R>(metrics: Metrics, queue: string, handler: (jobs: J) => Promise<R>): (jobs: J) => Promise<R> {
+export function countingFailures<J, R>(
+  metrics: Metrics,
+  queue: string,
+  handler: (jobs: J) => Promise<R>,
+): (jobs: J) => Promise<R> {
   return async (jobs) => {
     try {
       return await handler(jobs);

@@ -53,7 +53,12 @@ function closeGracefully(server: http.Server): Promise<void> {
 }
 
 /** Opens and migrates the database, builds the services and starts the job queue (workers or not). */
-async function startBackground(options: { config: Config; logger: Logger; workers: boolean; migrationsDir?: string | undefined }) {
+async function startBackground(options: {
+  config: Config;
+  logger: Logger;
+  workers: boolean;
+  migrationsDir?: string | undefined;
+}) {
   const { config, logger } = options;
   const db = await openDatabase(config);
   let jobs: Jobs | undefined;
@@ -123,14 +128,23 @@ export async function startServer(options: {
  * one PostgreSQL and pg-boss hands each job to one of them; the embedded database cannot be
  * shared between processes, so a worker needs DATABASE_URL.
  */
-export async function startWorker(options: { config: Config; logger: Logger; migrationsDir?: string }): Promise<RunningWorker> {
+export async function startWorker(options: {
+  config: Config;
+  logger: Logger;
+  migrationsDir?: string;
+}): Promise<RunningWorker> {
   const { config, logger } = options;
   if (!config.databaseUrl) {
     throw new ConfigError(
       'npm run worker needs DATABASE_URL: the embedded database (PGlite) belongs to one process, so its jobs run inside `npm start`.',
     );
   }
-  const { db, jobs, services } = await startBackground({ config, logger, workers: true, migrationsDir: options.migrationsDir });
+  const { db, jobs, services } = await startBackground({
+    config,
+    logger,
+    workers: true,
+    migrationsDir: options.migrationsDir,
+  });
   // A worker has no web server; Prometheus can still scrape its counters (syncs, jobs, API calls),
   // and an orchestrator can probe it: /healthz (the process answers), /readyz (its database does).
   let metricsServer: http.Server | undefined;

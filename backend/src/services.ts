@@ -4,7 +4,10 @@ import { analyseFnFor } from './coaching/analysis/fromIncomingConversation.ts';
 import { ruleBasedAnalyser } from './coaching/analysis/ruleBasedAnalyser.ts';
 import { trackersOf } from './coaching/reanalyse.ts';
 import {
-  connectionCredentials, deleteFathomWebhookOfAccount, type ConnectionRow, type FathomDeps,
+  connectionCredentials,
+  deleteFathomWebhookOfAccount,
+  type ConnectionRow,
+  type FathomDeps,
 } from './connections/fathomConnection.ts';
 import { fathomTokens, FATHOM_NOT_CONNECTED } from './connections/fathomTokens.ts';
 import type { HubSpotOAuth } from './connections/hubspotOAuthPort.ts';
@@ -50,7 +53,12 @@ export type Services = {
 };
 
 /** The composition root: every long-lived collaborator, built once from the config. */
-export function createServices(config: Config, db: Database, logger: Logger, options: { fathomClock?: Clock } = {}): Services {
+export function createServices(
+  config: Config,
+  db: Database,
+  logger: Logger,
+  options: { fathomClock?: Clock } = {},
+): Services {
   const metrics = createMetrics();
   const { tokenEncryptionKey: configured, dataDir, databaseUrl } = config;
   const sealer = tokenCipher(encryptionKeys({ configured, dataDir, databaseUrl, logger }));
@@ -74,7 +82,8 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
   const limiters = new Map<string, FathomRateLimiter>();
   const limiterFor = (key: string) => {
     let limiter = limiters.get(key);
-    if (!limiter) limiters.set(key, (limiter = new FathomRateLimiter(options.fathomClock ? { clock: options.fathomClock } : {})));
+    if (!limiter)
+      limiters.set(key, (limiter = new FathomRateLimiter(options.fathomClock ? { clock: options.fathomClock } : {})));
     return limiter;
   };
   const fathomClient = (credentials: CredentialsProvider, limiterKey?: string, onRetry?: (cause: string) => void) =>
@@ -108,9 +117,15 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
   };
 
   /** The account's Fathom connection and a client for it, paced by the connection's limiter. */
-  const fathomOf = async (accountId: string, incidents?: SyncIncident[]): Promise<{ client: FathomClient; authType: 'api_key' | 'oauth' }> => {
-    const row = await withTenant(db, { accountId }, async (tx) =>
-      (await tx.query<ConnectionRow>(`SELECT * FROM get_fathom_connection() WHERE status = 'active'`)).rows[0],
+  const fathomOf = async (
+    accountId: string,
+    incidents?: SyncIncident[],
+  ): Promise<{ client: FathomClient; authType: 'api_key' | 'oauth' }> => {
+    const row = await withTenant(
+      db,
+      { accountId },
+      async (tx) =>
+        (await tx.query<ConnectionRow>(`SELECT * FROM get_fathom_connection() WHERE status = 'active'`)).rows[0],
     );
     if (!row || (!row.api_key_enc && !row.access_token_enc)) throw new Conflict(FATHOM_NOT_CONNECTED);
     const onRetry = incidents ? (message: string) => incidents.push({ message }) : undefined;
@@ -118,7 +133,11 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
   };
 
   const hubIdOf = async (accountId: string) =>
-    withSystem(db, async (tx) => (await tx.query<{ hub_id: number }>('SELECT hub_id FROM accounts WHERE id = $1', [accountId])).rows[0]!.hub_id);
+    withSystem(
+      db,
+      async (tx) =>
+        (await tx.query<{ hub_id: number }>('SELECT hub_id FROM accounts WHERE id = $1', [accountId])).rows[0]!.hub_id,
+    );
 
   const hubspotClients = new Map<string, Client>();
   const clientWith = (accountId: string, accessToken: string) => {
@@ -145,8 +164,11 @@ export function createServices(config: Config, db: Database, logger: Logger, opt
     logger,
     metrics,
     async analyseFor(accountId) {
-      const settings = await withSystem(db, async (tx) =>
-        (await tx.query<{ settings: unknown }>('SELECT settings FROM accounts WHERE id = $1', [accountId])).rows[0]?.settings,
+      const settings = await withSystem(
+        db,
+        async (tx) =>
+          (await tx.query<{ settings: unknown }>('SELECT settings FROM accounts WHERE id = $1', [accountId])).rows[0]
+            ?.settings,
       );
       return analyseFnFor(ruleBasedAnalyser, trackersOf(settings));
     },

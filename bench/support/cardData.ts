@@ -88,14 +88,20 @@ export async function addPortals(db: Database, count: number): Promise<void> {
  * Calls number `from` up to `to` (exclusive) with their participants, links and analyses, in
  * transactions of `batch` calls, then ANALYZE (as autovacuum would, sooner or later).
  */
-export async function addCalls(db: Database, range: { portals: number; from: number; to: number; batch?: number }): Promise<void> {
+export async function addCalls(
+  db: Database,
+  range: { portals: number; from: number; to: number; batch?: number },
+): Promise<void> {
   const batch = range.batch ?? 50_000;
   for (let from = range.from; from < range.to; from += batch) {
     const to = Math.min(from + batch, range.to);
     await withSystem(db, async (tx) => {
       for (const sql of ADD_CALLS) await tx.query(sql, [from, to, range.portals]);
       // As every write path does: the card's precomputed fields, from the rows just written.
-      await tx.query(`SELECT refresh_conversation_cards(array_agg(${CALL_ID})) FROM generate_series($1::int, $2::int - 1) g`, [from, to]);
+      await tx.query(
+        `SELECT refresh_conversation_cards(array_agg(${CALL_ID})) FROM generate_series($1::int, $2::int - 1) g`,
+        [from, to],
+      );
     });
   }
   await db.exec('ANALYZE');
@@ -107,7 +113,10 @@ export type CardRequest = { portalId: number; userId: number; userEmail: string;
  * A card request of a random rep of a random portal for a random contact of that portal
  * (contacts weighted by their calls, so every contact has CALLS_PER_CONTACT of them).
  */
-export function randomCardRequest(shape: { portals: number; calls: number }, random: () => number = Math.random): CardRequest {
+export function randomCardRequest(
+  shape: { portals: number; calls: number },
+  random: () => number = Math.random,
+): CardRequest {
   const portalId = 1 + Math.floor(random() * shape.portals);
   const rep = 1 + Math.floor(random() * REPS_PER_PORTAL);
   const callsOfPortal = Math.floor(shape.calls / shape.portals);
@@ -133,7 +142,12 @@ export type CardRoute = 'conversations' | 'detail' | 'coaching';
  * A card path as hubspot.fetch calls it (HubSpot adds portalId, userId and userEmail): for the
  * list and the coaching card the request's contact, for the detail one of the portal's calls.
  */
-export function cardPath(request: CardRequest, route: CardRoute = 'conversations', shape?: { portals: number; calls: number }, random: () => number = Math.random): string {
+export function cardPath(
+  request: CardRequest,
+  route: CardRoute = 'conversations',
+  shape?: { portals: number; calls: number },
+  random: () => number = Math.random,
+): string {
   const who = `portalId=${request.portalId}&userId=${request.userId}&userEmail=${request.userEmail}`;
   if (route === 'coaching') return `/api/cards/coaching?objectType=contacts&objectId=${request.contactId}&${who}`;
   if (route === 'detail') {

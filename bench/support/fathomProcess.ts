@@ -8,7 +8,9 @@ import { startFathomStandIn, type StandInOptions } from '../../tests/support/fat
 export type FathomProcess = { baseUrl: string; apiKey: string; close(): Promise<void> };
 
 export async function startFathomProcess(options: Omit<StandInOptions, 'now' | 'meetings'>): Promise<FathomProcess> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), JSON.stringify(options)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const first = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the Fathom stand-in process ended (${code})`)));

@@ -36,7 +36,9 @@ export function runLoad(plan: LoadPlan): Promise<autocannon.Result> {
 }
 
 if (process.argv[1] === self && process.send) {
-  const plan = await new Promise<LoadPlan>((resolve) => process.once('message', (message) => resolve(message as LoadPlan)));
+  const plan = await new Promise<LoadPlan>((resolve) =>
+    process.once('message', (message) => resolve(message as LoadPlan)),
+  );
   const result = await autocannon({
     url: plan.origin,
     connections: plan.connections,
@@ -59,7 +61,11 @@ if (process.argv[1] === self && process.send) {
           return {
             ...request,
             path,
-            headers: { ...request.headers, 'x-hubspot-request-timestamp': String(timestamp), 'x-hubspot-signature-v3': signature },
+            headers: {
+              ...request.headers,
+              'x-hubspot-request-timestamp': String(timestamp),
+              'x-hubspot-signature-v3': signature,
+            },
           };
         },
       },

@@ -14,12 +14,24 @@ const PARTS: Array<[part: string, url: RegExp]> = [
   ['signature (HubSpot v3 HMAC)', /src\/hubspot\/signature\.ts|src\/http\/signedRequest\.ts/],
   ['caller (resolve + tenant)', /src\/users\/|src\/db\/tenancy\.ts/],
   ['database (PGlite in this process)', /^wasm:\/\/|node_modules\/@electric-sql\//],
-  ['database driver (pg)', /node_modules\/(pg|pg-protocol|pg-types|pg-pool|pg-connection-string|postgres-[a-z]+)\/|src\/db\/(postgres|pglite)\.ts/],
+  [
+    'database driver (pg)',
+    /node_modules\/(pg|pg-protocol|pg-types|pg-pool|pg-connection-string|postgres-[a-z]+)\/|src\/db\/(postgres|pglite)\.ts/,
+  ],
   ['card code (query, mapping)', /src\/(conversations|coaching|connections)\/|src\/http\/cardRoutes\.ts/],
-  ['logging (pino, request log)', /node_modules\/(pino|pino-std-serializers|sonic-boom|thread-stream|fast-redact|@pinojs)|src\/http\/requestLog\.ts|src\/logger\.ts/],
-  ['metrics (prom-client)', /node_modules\/(prom-client|tdigest|bintrees)|src\/http\/metricsRoutes\.ts|src\/metrics\.ts/],
+  [
+    'logging (pino, request log)',
+    /node_modules\/(pino|pino-std-serializers|sonic-boom|thread-stream|fast-redact|@pinojs)|src\/http\/requestLog\.ts|src\/logger\.ts/,
+  ],
+  [
+    'metrics (prom-client)',
+    /node_modules\/(prom-client|tdigest|bintrees)|src\/http\/metricsRoutes\.ts|src\/metrics\.ts/,
+  ],
   ['validation (zod)', /node_modules\/zod\/|src\/http\/validate\.ts/],
-  ['Express (routing, body, response)', /node_modules\/(express|router|body-parser|raw-body|qs|send|finalhandler|on-finished|statuses|content-type|type-is|accepts|mime-types|mime-db|parseurl|path-to-regexp|iconv-lite|debug|depd|etag|fresh|vary|proxy-addr|forwarded|media-typer|negotiator|encodeurl|escape-html|cookie|range-parser|setprototypeof|http-errors|merge-descriptors|utils-merge|call-bound|side-channel.*|get-intrinsic|es-errors|math-intrinsics)\/|src\/http\/(app|errorHandler|bodyLimit|rateLimits)\.ts/],
+  [
+    'Express (routing, body, response)',
+    /node_modules\/(express|router|body-parser|raw-body|qs|send|finalhandler|on-finished|statuses|content-type|type-is|accepts|mime-types|mime-db|parseurl|path-to-regexp|iconv-lite|debug|depd|etag|fresh|vary|proxy-addr|forwarded|media-typer|negotiator|encodeurl|escape-html|cookie|range-parser|setprototypeof|http-errors|merge-descriptors|utils-merge|call-bound|side-channel.*|get-intrinsic|es-errors|math-intrinsics)\/|src\/http\/(app|errorHandler|bodyLimit|rateLimits)\.ts/,
+  ],
 ];
 const JSON_NATIVES = new Set(['stringify', 'parse']);
 

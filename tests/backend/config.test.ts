@@ -41,11 +41,16 @@ describe('configuration', () => {
     );
     // The embedded trial (no DATABASE_URL) still starts without one: it generates a key into DATA_DIR.
     expect(loadConfig({}).tokenEncryptionKey).toBeUndefined();
-    expect(loadConfig({ DATABASE_URL: 'postgres://app@db.internal/app', TOKEN_ENCRYPTION_KEY: 'a2V5' }).tokenEncryptionKey).toBe('a2V5');
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://app@db.internal/app', TOKEN_ENCRYPTION_KEY: 'a2V5' }).tokenEncryptionKey,
+    ).toBe('a2V5');
   });
 
   test('base URLs lose their trailing slash so paths join cleanly', () => {
-    const config = loadConfig({ HUBSPOT_API_BASE: 'http://127.0.0.1:9999/', PUBLIC_BASE_URL: 'https://app.example.com/' });
+    const config = loadConfig({
+      HUBSPOT_API_BASE: 'http://127.0.0.1:9999/',
+      PUBLIC_BASE_URL: 'https://app.example.com/',
+    });
     expect(config.hubspot.apiBase).toBe('http://127.0.0.1:9999');
     expect(config.publicBaseUrl).toBe('https://app.example.com');
   });
@@ -53,7 +58,10 @@ describe('configuration', () => {
   test('RUN_WORKERS defaults to true and false makes a web-only process, which needs a PostgreSQL server', () => {
     expect(loadConfig({}).runWorkers).toBe(true);
     const key = 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=';
-    expect(loadConfig({ RUN_WORKERS: 'false', DATABASE_URL: 'postgres://app@db.internal/app', TOKEN_ENCRYPTION_KEY: key }).runWorkers).toBe(false);
+    expect(
+      loadConfig({ RUN_WORKERS: 'false', DATABASE_URL: 'postgres://app@db.internal/app', TOKEN_ENCRYPTION_KEY: key })
+        .runWorkers,
+    ).toBe(false);
     expect(() => loadConfig({ RUN_WORKERS: 'sometimes' })).toThrow(/RUN_WORKERS: must be true or false/);
     expect(() => loadConfig({ RUN_WORKERS: 'false' })).toThrow(/RUN_WORKERS: false needs DATABASE_URL/);
   });

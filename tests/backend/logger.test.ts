@@ -4,7 +4,10 @@ import { memoryLogger } from '../support/logger.ts';
 describe('the logger', () => {
   test('an error is logged as its class and message: no stack trace, no query parameters a driver attached', () => {
     const log = memoryLogger();
-    const error = Object.assign(new TypeError('insert failed'), { query: 'INSERT INTO webhook_events …', params: ['{"title":"payload"}'] });
+    const error = Object.assign(new TypeError('insert failed'), {
+      query: 'INSERT INTO webhook_events …',
+      params: ['{"title":"payload"}'],
+    });
     log.logger.error({ err: error, requestId: 'r1' }, 'unhandled error');
     log.logger.warn({ err: { message: 'Fathom refused the key' } }, 'could not delete a Fathom webhook');
     const [first, second] = log.lines();

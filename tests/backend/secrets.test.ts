@@ -29,7 +29,12 @@ let backend: TestBackend;
 /** Every answer our backend gave during the test: status, headers and body. */
 const seen: Array<{ what: string; status: number; headers: string; body: string }> = [];
 async function record(what: string, response: Response): Promise<Response> {
-  seen.push({ what, status: response.status, headers: JSON.stringify([...response.headers]), body: await response.clone().text() });
+  seen.push({
+    what,
+    status: response.status,
+    headers: JSON.stringify([...response.headers]),
+    body: await response.clone().text(),
+  });
   return response;
 }
 const recordingFetch: typeof fetch = async (input, init) => record(`GET ${String(input)}`, await fetch(input, init));
@@ -41,7 +46,13 @@ beforeAll(async () => {
     users: [{ id: 777, email: 'Admin@Customer.example.com' }],
   });
   hubspot.nextTokens.push(...hubspotTokens);
-  fathom = await startFathomStandIn({ count: 12, pageSize: 5, apiKey: fathomApiKey, inviteeEmails: BUYERS, oauth: fathomApp });
+  fathom = await startFathomStandIn({
+    count: 12,
+    pageSize: 5,
+    apiKey: fathomApiKey,
+    inviteeEmails: BUYERS,
+    oauth: fathomApp,
+  });
   backend = await startTestBackend(
     {
       ...hubspotEnv(hubspot),
@@ -71,16 +82,20 @@ const asAdmin = async (path: string, init: { method?: string; body?: unknown } =
 
 /** Every value of every column of every table (all schemas of the app and of pg-boss), read as the owner. */
 async function everyStoredValue(db: Database): Promise<Array<{ where: string; value: unknown }>> {
-  const tables = (await db.query<{ schema: string; name: string }>(
-    `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  const tables = (
+    await db.query<{ schema: string; name: string }>(
+      `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
         AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
       ORDER BY 1, 2`,
-  )).rows;
+    )
+  ).rows;
   const values: Array<{ where: string; value: unknown }> = [];
   for (const table of tables) {
     const { rows } = await db.query<Record<string, unknown>>(`SELECT * FROM "${table.schema}"."${table.name}"`);
-    for (const row of rows) for (const [column, value] of Object.entries(row)) values.push({ where: `${table.schema}.${table.name}.${column}`, value });
+    for (const row of rows)
+      for (const [column, value] of Object.entries(row))
+        values.push({ where: `${table.schema}.${table.name}.${column}`, value });
   }
   return values;
 }
@@ -97,7 +112,8 @@ type Secret = {
 
 const TEXT_WINDOW = 12;
 const BASE64_WINDOW = 16;
-const windows = (text: string, size: number) => Array.from({ length: Math.max(0, text.length - size + 1) }, (_, i) => text.slice(i, i + size));
+const windows = (text: string, size: number) =>
+  Array.from({ length: Math.max(0, text.length - size + 1) }, (_, i) => text.slice(i, i + size));
 
 /**
  * What a leak of `secret` can look like: the whole of it, any 12 characters of its random part,
@@ -106,7 +122,10 @@ const windows = (text: string, size: number) => Array.from({ length: Math.max(0,
  * piece starts), and any 12 of its raw bytes.
  */
 function fragmentsOf(secret: Secret): Map<number, Set<string>> {
-  const bySize = new Map<number, Set<string>>([[TEXT_WINDOW, new Set()], [BASE64_WINDOW, new Set()]]);
+  const bySize = new Map<number, Set<string>>([
+    [TEXT_WINDOW, new Set()],
+    [BASE64_WINDOW, new Set()],
+  ]);
   for (const fragment of windows(secret.random, TEXT_WINDOW)) bySize.get(TEXT_WINDOW)!.add(fragment);
   for (let offset = 0; offset < 3; offset++) {
     const encoded = Buffer.from(secret.random, 'utf8').subarray(offset).toString('base64').slice(0, -4);
@@ -115,7 +134,9 @@ function fragmentsOf(secret: Secret): Map<number, Set<string>> {
       bySize.get(BASE64_WINDOW)!.add(fragment.replace(/\+/g, '-').replace(/\//g, '_'));
     }
   }
-  if (secret.bytes) for (const fragment of windows(secret.bytes.toString('latin1'), TEXT_WINDOW)) bySize.get(TEXT_WINDOW)!.add(fragment);
+  if (secret.bytes)
+    for (const fragment of windows(secret.bytes.toString('latin1'), TEXT_WINDOW))
+      bySize.get(TEXT_WINDOW)!.add(fragment);
   return bySize;
 }
 
@@ -126,19 +147,23 @@ function leaks(values: Array<{ where: string; value: unknown }>, secrets: Secret
   for (const secret of secrets) {
     for (const [size, fragments] of fragmentsOf(secret)) {
       const bySize = index.get(size) ?? index.set(size, new Map()).get(size)!;
-      for (const fragment of fragments) (bySize.get(fragment) ?? bySize.set(fragment, new Set()).get(fragment)!).add(secret.name);
+      for (const fragment of fragments)
+        (bySize.get(fragment) ?? bySize.set(fragment, new Set()).get(fragment)!).add(secret.name);
     }
   }
   const found: string[] = [];
   for (const { where, value } of values) {
     if (value === null || value === undefined) continue;
     const binary = value instanceof Uint8Array ? Buffer.from(value) : undefined;
-    const texts = binary ? [binary.toString('latin1'), binary.toString('utf8')] : [typeof value === 'string' ? value : JSON.stringify(value)];
+    const texts = binary
+      ? [binary.toString('latin1'), binary.toString('utf8')]
+      : [typeof value === 'string' ? value : JSON.stringify(value)];
     const names = new Set<string>();
     for (const text of texts) {
       for (const secret of secrets) if (text.includes(secret.text)) names.add(secret.name);
       for (const [size, fragments] of index) {
-        for (let i = 0; i + size <= text.length; i++) for (const name of fragments.get(text.slice(i, i + size)) ?? []) names.add(name);
+        for (let i = 0; i + size <= text.length; i++)
+          for (const name of fragments.get(text.slice(i, i + size)) ?? []) names.add(name);
       }
     }
     for (const name of names) found.push(`${name} (or a fragment of it) in ${where}`);
@@ -155,31 +180,51 @@ test('install, connect, sync, webhook, card and settings reads with known secret
 
   const connected = await asAdmin('/api/settings/fathom', { method: 'PUT', body: { apiKey: fathomApiKey } });
   expect(connected.status).toBe(200);
-  const accountId = (await withSystem(db, (tx) => tx.query<{ id: string }>('SELECT id FROM accounts WHERE hub_id = $1', [HUB]))).rows[0]!.id;
+  const accountId = (
+    await withSystem(db, (tx) => tx.query<{ id: string }>('SELECT id FROM accounts WHERE hub_id = $1', [HUB]))
+  ).rows[0]!.id;
   await waitFor(async () => (await storedMeetings(db, accountId)).conversations === 12, 'the backfill');
 
   // Fathom pushes a new meeting, signed with the webhook's secret.
   const [hook] = [...fathom.webhooks.values()];
   const webhookSecret = hook!.secret;
-  const [meeting] = generateMeetings({ count: 1, firstRecordingId: 880_001, inviteeEmails: BUYERS, newest: new Date() });
+  const [meeting] = generateMeetings({
+    count: 1,
+    firstRecordingId: 880_001,
+    inviteeEmails: BUYERS,
+    newest: new Date(),
+  });
   const payload = JSON.stringify(meeting);
   await record(
     'POST webhook',
     await fetch(hook!.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...signWebhook(webhookSecret, 'msg_secret_test', Math.floor(Date.now() / 1000), payload) },
+      headers: {
+        'content-type': 'application/json',
+        ...signWebhook(webhookSecret, 'msg_secret_test', Math.floor(Date.now() / 1000), payload),
+      },
       body: payload,
     }),
   );
   await waitFor(async () => (await storedMeetings(db, accountId)).conversations === 13, 'the webhook meeting');
 
-  const list = (await (await asAdmin('/api/cards/conversations?objectType=contacts&objectId=501')).json()) as { items: Array<{ id: string }> };
+  const list = (await (await asAdmin('/api/cards/conversations?objectType=contacts&objectId=501')).json()) as {
+    items: Array<{ id: string }>;
+  };
   expect(list.items.length).toBeGreaterThan(0);
   await asAdmin(`/api/cards/conversations/${list.items[0]!.id}`);
   await asAdmin('/api/cards/coaching?objectType=contacts&objectId=501');
-  for (const path of ['/api/settings/fathom', '/api/settings/roles', '/api/settings/sync-logs', '/api/settings/trackers']) await asAdmin(path);
+  for (const path of [
+    '/api/settings/fathom',
+    '/api/settings/roles',
+    '/api/settings/sync-logs',
+    '/api/settings/trackers',
+  ])
+    await asAdmin(path);
   // An expired access token: the import refreshes it (the second known pair) and calls HubSpot with it.
-  await withSystem(db, (tx) => tx.query(`UPDATE api_connections SET expires_at = now() - interval '1 minute' WHERE provider = 'hubspot'`));
+  await withSystem(db, (tx) =>
+    tx.query(`UPDATE api_connections SET expires_at = now() - interval '1 minute' WHERE provider = 'hubspot'`),
+  );
   expect((await asAdmin('/api/settings/roles/import', { method: 'POST' })).status).toBe(200);
   expect(hubspot.accessTokens).toEqual(hubspotTokens.map((pair) => pair.accessToken));
   // A wrong key is refused; Fathom's answer must not carry it back either.
@@ -188,11 +233,19 @@ test('install, connect, sync, webhook, card and settings reads with known secret
 
   const webhookRandom = webhookSecret.slice('whsec_'.length);
   const secrets: Secret[] = [
-    ...hubspotTokens.flatMap((pair) => [knownSecret('HubSpot access token', pair.accessToken), knownSecret('HubSpot refresh token', pair.refreshToken)]),
+    ...hubspotTokens.flatMap((pair) => [
+      knownSecret('HubSpot access token', pair.accessToken),
+      knownSecret('HubSpot refresh token', pair.refreshToken),
+    ]),
     { name: 'HubSpot client secret', text: hubspot.clientSecret, random: hubspot.clientSecret },
     knownSecret('Fathom API key', fathomApiKey),
     knownSecret('wrong Fathom API key', wrongKey),
-    { name: 'Fathom webhook secret', text: webhookSecret, random: webhookRandom, bytes: Buffer.from(webhookRandom, 'base64') },
+    {
+      name: 'Fathom webhook secret',
+      text: webhookSecret,
+      random: webhookRandom,
+      bytes: Buffer.from(webhookRandom, 'base64'),
+    },
     {
       name: 'token encryption key',
       text: backend.config.tokenEncryptionKey!,
@@ -205,32 +258,55 @@ test('install, connect, sync, webhook, card and settings reads with known secret
   expect(leaks([{ where: 'a planted echo', value: `refused key ${wrongKey.slice(0, 28)}…` }], secrets)).toEqual([
     'wrong Fathom API key (or a fragment of it) in a planted echo',
   ]);
-  expect(leaks([{ where: 'a planted base64', value: Buffer.from(fathomApiKey.slice(5, 25)).toString('base64') }], secrets)).toEqual([
-    'Fathom API key (or a fragment of it) in a planted base64',
-  ]);
+  expect(
+    leaks([{ where: 'a planted base64', value: Buffer.from(fathomApiKey.slice(5, 25)).toString('base64') }], secrets),
+  ).toEqual(['Fathom API key (or a fragment of it) in a planted base64']);
 
   // Logs: every line the backend wrote, as the production logger writes it.
   const logLines = backend.log.lines();
   expect(logLines.length).toBeGreaterThan(0);
-  expect(leaks(logLines.map((line, i) => ({ where: `log line ${i} (${String(line.msg)})`, value: JSON.stringify(line) })), secrets)).toEqual([]);
+  expect(
+    leaks(
+      logLines.map((line, i) => ({ where: `log line ${i} (${String(line.msg)})`, value: JSON.stringify(line) })),
+      secrets,
+    ),
+  ).toEqual([]);
 
   // Responses: status, headers and body of every answer.
   expect(seen.length).toBe(13);
-  expect(leaks(seen.map((answer) => ({ where: `${answer.what} → ${answer.status}`, value: `${answer.headers}\n${answer.body}` })), secrets)).toEqual([]);
+  expect(
+    leaks(
+      seen.map((answer) => ({
+        where: `${answer.what} → ${answer.status}`,
+        value: `${answer.headers}\n${answer.body}`,
+      })),
+      secrets,
+    ),
+  ).toEqual([]);
 
   // Database: every column of every table, text and binary.
   const stored = await everyStoredValue(db);
   expect(leaks(stored, secrets)).toEqual([]);
   // The scan reads what it should: plain data is found, and the sealed credentials are there.
-  expect(leaks(stored, [{ name: 'a meeting title', text: meeting!.title, random: meeting!.title }, { name: 'the admin', text: 'admin@customer.example.com', random: 'admin@customer.example.com' }]).length).toBeGreaterThan(0);
-  const sealed = (await withSystem(db, (tx) =>
-    tx.query<{ provider: string; sealed: number }>(
-      `SELECT provider, num_nonnulls(access_token_enc, refresh_token_enc, api_key_enc, webhook_secret_enc)::int AS sealed
+  expect(
+    leaks(stored, [
+      { name: 'a meeting title', text: meeting!.title, random: meeting!.title },
+      { name: 'the admin', text: 'admin@customer.example.com', random: 'admin@customer.example.com' },
+    ]).length,
+  ).toBeGreaterThan(0);
+  const sealed = (
+    await withSystem(db, (tx) =>
+      tx.query<{ provider: string; sealed: number }>(
+        `SELECT provider, num_nonnulls(access_token_enc, refresh_token_enc, api_key_enc, webhook_secret_enc)::int AS sealed
          FROM api_connections WHERE account_id = $1 ORDER BY provider`,
-      [accountId],
-    ),
-  )).rows;
-  expect(sealed).toEqual([{ provider: 'fathom', sealed: 2 }, { provider: 'hubspot', sealed: 2 }]);
+        [accountId],
+      ),
+    )
+  ).rows;
+  expect(sealed).toEqual([
+    { provider: 'fathom', sealed: 2 },
+    { provider: 'hubspot', sealed: 2 },
+  ]);
 });
 
 test('connecting Fathom with OAuth and a token refresh later: no access or refresh token, nor the Fathom client secret, appears in a log line, a response or a database column', async () => {
@@ -258,12 +334,19 @@ test('connecting Fathom with OAuth and a token refresh later: no access or refre
 
   // Expired everywhere: the next sync must refresh, rotating the refresh token.
   fathom.expireAccessTokens();
-  await withSystem(db, (tx) => tx.query(`UPDATE api_connections SET expires_at = now() - interval '1 minute' WHERE provider = 'fathom'`));
-  const refreshed = () => fathom.requests.some((r) => r.endpoint === 'POST /oauth2/token' && r.form?.get('grant_type') === 'refresh_token' && r.status === 200);
+  await withSystem(db, (tx) =>
+    tx.query(`UPDATE api_connections SET expires_at = now() - interval '1 minute' WHERE provider = 'fathom'`),
+  );
+  const refreshed = () =>
+    fathom.requests.some(
+      (r) => r.endpoint === 'POST /oauth2/token' && r.form?.get('grant_type') === 'refresh_token' && r.status === 200,
+    );
   await asAdmin('/api/settings/sync', { method: 'POST' });
   await waitFor(async () => refreshed(), 'a sync that refreshes the token');
   await waitFor(async () => {
-    const logs = (await (await asAdmin('/api/settings/sync-logs?limit=1')).json()) as { items: Array<{ status: string }> };
+    const logs = (await (await asAdmin('/api/settings/sync-logs?limit=1')).json()) as {
+      items: Array<{ status: string }>;
+    };
     return logs.items[0]?.status === 'succeeded';
   }, 'the sync after the refresh');
   issued.push(fathom.oauthState());
@@ -273,17 +356,38 @@ test('connecting Fathom with OAuth and a token refresh later: no access or refre
   expect(tokens.length).toBeGreaterThanOrEqual(4);
   // The stand-in's tokens end in their random part (`fathom-at-1-<hex>`).
   const secrets: Secret[] = [
-    ...tokens.map((text, i) => ({ name: `Fathom OAuth token ${i}`, text, random: text.slice(text.lastIndexOf('-') + 1) })),
+    ...tokens.map((text, i) => ({
+      name: `Fathom OAuth token ${i}`,
+      text,
+      random: text.slice(text.lastIndexOf('-') + 1),
+    })),
     knownSecret('Fathom client secret', fathomApp.clientSecret),
   ];
-  expect(leaks(backend.log.lines().map((line, i) => ({ where: `log line ${i} (${String(line.msg)})`, value: JSON.stringify(line) })), secrets)).toEqual([]);
-  expect(seen.length).toBeGreaterThan(before + 4);
-  expect(leaks(seen.map((answer) => ({ where: `${answer.what} → ${answer.status}`, value: `${answer.headers}\n${answer.body}` })), secrets)).toEqual([]);
-  expect(leaks(await everyStoredValue(db), secrets)).toEqual([]);
-  const sealed = (await withSystem(db, (tx) =>
-    tx.query<{ auth_type: string; sealed: number }>(
-      `SELECT auth_type, num_nonnulls(access_token_enc, refresh_token_enc, webhook_secret_enc)::int AS sealed FROM api_connections WHERE provider = 'fathom'`,
+  expect(
+    leaks(
+      backend.log
+        .lines()
+        .map((line, i) => ({ where: `log line ${i} (${String(line.msg)})`, value: JSON.stringify(line) })),
+      secrets,
     ),
-  )).rows;
+  ).toEqual([]);
+  expect(seen.length).toBeGreaterThan(before + 4);
+  expect(
+    leaks(
+      seen.map((answer) => ({
+        where: `${answer.what} → ${answer.status}`,
+        value: `${answer.headers}\n${answer.body}`,
+      })),
+      secrets,
+    ),
+  ).toEqual([]);
+  expect(leaks(await everyStoredValue(db), secrets)).toEqual([]);
+  const sealed = (
+    await withSystem(db, (tx) =>
+      tx.query<{ auth_type: string; sealed: number }>(
+        `SELECT auth_type, num_nonnulls(access_token_enc, refresh_token_enc, webhook_secret_enc)::int AS sealed FROM api_connections WHERE provider = 'fathom'`,
+      ),
+    )
+  ).rows;
   expect(sealed).toEqual([{ auth_type: 'oauth', sealed: 3 }]);
 });

@@ -21,7 +21,11 @@ describe('the backend process', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
     delete env.DATABASE_URL;
     delete env.TEST_DATABASE_URL;
-    const child = spawn(process.execPath, ['backend/src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['backend/src/main.ts'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stderr.on('data', (chunk) => (output += chunk));
     const port = await new Promise<number>((resolve, reject) => {
@@ -69,7 +73,11 @@ describe('the backend process', () => {
     delete env.TEST_DATABASE_URL;
     const run = () =>
       new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, ['backend/src/cli/migrate.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, ['backend/src/cli/migrate.ts'], {
+          cwd: ROOT,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stdout = '';
         child.stdout.on('data', (chunk) => (stdout += chunk));
         child.once('exit', (code) => resolve({ code, stdout }));
@@ -82,7 +90,8 @@ describe('the backend process', () => {
 
   test('a failing migration stops start-up with an error naming the migration', async () => {
     const dir = tempDir('migrations-');
-    for (const file of fs.readdirSync(MIGRATIONS_DIR)) fs.copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(dir, file));
+    for (const file of fs.readdirSync(MIGRATIONS_DIR))
+      fs.copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(dir, file));
     fs.writeFileSync(path.join(dir, '999_broken.sql'), 'SELECT no_such_function();');
     // Runs against an embedded database of its own even in the PostgreSQL run: this is about start-up, not the engine.
     const config = loadConfig({ PORT: '0', DATA_DIR: tempDir('fathom-data-') });

@@ -41,7 +41,9 @@ beforeAll(async () => {
   log = memoryLogger();
   running = await startServer({ config, logger: log.logger });
   const tenant = await seedTenant(running.db, HUB);
-  await withSystem(running.db, (tx) => tx.query(`DELETE FROM api_connections WHERE account_id = $1 AND provider = 'fathom'`, [tenant.accountId]));
+  await withSystem(running.db, (tx) =>
+    tx.query(`DELETE FROM api_connections WHERE account_id = $1 AND provider = 'fathom'`, [tenant.accountId]),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -62,12 +64,16 @@ test('stop() lets a slow request that was in flight finish with 200 and write to
     body: { apiKey: fathom.apiKey },
   }).then(async (response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> }));
   const deadline = Date.now() + 10_000;
-  while (fathom.callCount('GET /meetings') === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  while (fathom.callCount('GET /meetings') === 0 && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   expect(fathom.callCount('GET /meetings')).toBe(1);
 
   // What the server itself had answered when stop() resolved (its request log line is written once a response is sent).
   const answeredWhenStopped = running.stop().then(() =>
-    log.lines().filter((line) => line.msg === 'request' && line.method === 'PUT' && line.path === '/api/settings/fathom').map((line) => line.status),
+    log
+      .lines()
+      .filter((line) => line.msg === 'request' && line.method === 'PUT' && line.path === '/api/settings/fathom')
+      .map((line) => line.status),
   );
   // New connections are refused at once…
   await expect(fetch(`${url}/healthz`)).rejects.toThrow();
@@ -81,7 +87,10 @@ test('stop() lets a slow request that was in flight finish with 200 and write to
   const db = await openDatabase({ databaseUrl: databaseUrl(), dataDir });
   try {
     const { rows } = await withSystem(db, (tx) =>
-      tx.query<{ status: string }>(`SELECT c.status FROM api_connections c JOIN accounts a ON a.id = c.account_id WHERE a.hub_id = $1 AND c.provider = 'fathom'`, [HUB]),
+      tx.query<{ status: string }>(
+        `SELECT c.status FROM api_connections c JOIN accounts a ON a.id = c.account_id WHERE a.hub_id = $1 AND c.provider = 'fathom'`,
+        [HUB],
+      ),
     );
     expect(rows).toEqual([{ status: 'active' }]);
   } finally {

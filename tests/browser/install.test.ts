@@ -20,7 +20,15 @@ beforeAll(async () => {
   if (available) {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }
 });
@@ -37,9 +45,15 @@ maybe('an admin installs from the marketplace link and sees what to do next', as
   await page.getByRole('heading', { name: /Connect Fathom for HubSpot to portal 8080/ }).waitFor();
   await page.getByRole('link', { name: 'Connect app' }).click();
   await page.getByRole('heading', { name: 'Fathom for HubSpot is installed' }).waitFor();
-  expect(await page.getByRole('status').innerText()).toBe('The app is connected to HubSpot portal 8080, and you are its admin.');
+  expect(await page.getByRole('status').innerText()).toBe(
+    'The app is connected to HubSpot portal 8080, and you are its admin.',
+  );
   const steps = await page.getByRole('listitem').allInnerTexts();
-  expect(steps.map((s) => s.split('.')[0])).toEqual(['Connect Fathom', 'Add the cards to your record layouts', 'Assign roles']);
+  expect(steps.map((s) => s.split('.')[0])).toEqual([
+    'Connect Fathom',
+    'Add the cards to your record layouts',
+    'Assign roles',
+  ]);
   expect(await page.title()).toBe('Installed · Fathom for HubSpot');
   // The browser-binding cookie is gone once the install is done.
   expect((await page.context().cookies()).filter((c) => c.name === 'fathom_hs_install')).toEqual([]);
@@ -50,7 +64,9 @@ maybe('cancelling in HubSpot shows an accessible error page with a way to start 
   await page.goto(`${backend.url}/oauth/hubspot/install`);
   await page.getByRole('link', { name: 'Cancel' }).click();
   await page.getByRole('heading', { name: 'Install failed: HubSpot did not grant access' }).waitFor();
-  expect(await page.getByRole('alert').innerText()).toBe('The install was cancelled in HubSpot, so the app was not connected.');
+  expect(await page.getByRole('alert').innerText()).toBe(
+    'The install was cancelled in HubSpot, so the app was not connected.',
+  );
   await page.getByRole('link', { name: 'Start the install again' }).click();
   await page.getByRole('heading', { name: /Connect Fathom for HubSpot/ }).waitFor();
 });

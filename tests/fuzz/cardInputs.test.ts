@@ -21,19 +21,40 @@ let backend: TestBackend;
 let fathom: FathomStandIn;
 let own: TenantFixture;
 let other: TenantFixture;
-let realCursors: string[] = [];
+const realCursors: string[] = [];
 
 beforeAll(async () => {
   fathom = await startFathomStandIn({ meetings: [] });
-  backend = await startTestBackend({ HUBSPOT_CLIENT_ID: 'fuzz', HUBSPOT_CLIENT_SECRET: clientSecret, FATHOM_API_BASE: fathom.baseUrl });
+  backend = await startTestBackend({
+    HUBSPOT_CLIENT_ID: 'fuzz',
+    HUBSPOT_CLIENT_SECRET: clientSecret,
+    FATHOM_API_BASE: fathom.baseUrl,
+  });
   own = await seedTenant(backend.testDb.db, HUB);
   other = await seedTenant(backend.testDb.db, 920);
-  const onContact = await seedConversationsOnRecord(backend.testDb.db, { accountId: own.accountId, objectType: 'contacts', objectId: 1000, count: 14, ties: true });
-  await seedConversationsOnRecord(backend.testDb.db, { accountId: own.accountId, objectType: 'deals', objectId: 7001, count: 6, prefix: 'deal' });
+  const onContact = await seedConversationsOnRecord(backend.testDb.db, {
+    accountId: own.accountId,
+    objectType: 'contacts',
+    objectId: 1000,
+    count: 14,
+    ties: true,
+  });
+  await seedConversationsOnRecord(backend.testDb.db, {
+    accountId: own.accountId,
+    objectType: 'deals',
+    objectId: 7001,
+    count: 6,
+    prefix: 'deal',
+  });
   own.conversationIds.push(...onContact.map((call) => call.id));
   // Cursors the API itself issued, page after page.
   for (let cursor: string | null | undefined, i = 0; i === 0 || cursor; i++) {
-    const page = (await (await asCaller(IDENTITIES.rep1!, `/api/cards/conversations?objectType=contacts&objectId=1000&limit=3${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { nextCursor: string | null };
+    const page = (await (
+      await asCaller(
+        IDENTITIES.rep1!,
+        `/api/cards/conversations?objectType=contacts&objectId=1000&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      )
+    ).json()) as { nextCursor: string | null };
     cursor = page.nextCursor;
     if (cursor) realCursors.push(cursor);
   }
@@ -58,61 +79,229 @@ function asCaller(identity: Identity, path: string, init: { method?: string; bod
 // Mostly the portal's own users; also newcomers, colliding identities and unknown portals.
 const identity: fc.Arbitrary<Identity> = fc.oneof(
   { weight: 12, arbitrary: fc.constantFrom(...Object.values(IDENTITIES)) },
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 400 }).map((n) => ({ portalId: HUB, userId: 500_000 + n, userEmail: `newcomer${n}@910.example.com` })) },
-  { weight: 1, arbitrary: fc.constantFrom('admin', 'manager', 'rep1', 'rep2').chain((who) =>
-      fc.integer({ min: 1, max: 400 }).map((n) => ({ portalId: HUB, userId: 700_000 + n, userEmail: `${who}@910.example.com` }))) },
-  { weight: 1, arbitrary: fc.integer({ min: 1, max: 99_999 }).map((portalId) => ({ portalId: portalId === HUB || portalId === 920 ? 1 : portalId, userId: 1, userEmail: 'x@example.com' })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 1, max: 400 })
+      .map((n) => ({ portalId: HUB, userId: 500_000 + n, userEmail: `newcomer${n}@910.example.com` })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom('admin', 'manager', 'rep1', 'rep2')
+      .chain((who) =>
+        fc
+          .integer({ min: 1, max: 400 })
+          .map((n) => ({ portalId: HUB, userId: 700_000 + n, userEmail: `${who}@910.example.com` })),
+      ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 1, max: 99_999 }).map((portalId) => ({
+      portalId: portalId === HUB || portalId === 920 ? 1 : portalId,
+      userId: 1,
+      userEmail: 'x@example.com',
+    })),
+  },
 );
 
-const junk = fc.oneof(fc.string({ maxLength: 40 }), fc.integer().map(String), fc.constantFrom('', '-1', '1e309', 'NaN', '0x10', '%00', '../', 'null', '[]'), fc.uuid());
+const junk = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.integer().map(String),
+  fc.constantFrom('', '-1', '1e309', 'NaN', '0x10', '%00', '../', 'null', '[]'),
+  fc.uuid(),
+);
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 4 });
-const objectType = fc.oneof({ weight: 8, arbitrary: fc.constantFrom('contacts', 'deals') }, { weight: 1, arbitrary: fc.constant('companies') }, { weight: 1, arbitrary: junk });
-const objectId = fc.oneof({ weight: 8, arbitrary: fc.constantFrom('1000', '1001', '7001', '4242') }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 2 ** 40 }).map(String) }, { weight: 1, arbitrary: junk });
+const objectType = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom('contacts', 'deals') },
+  { weight: 1, arbitrary: fc.constant('companies') },
+  { weight: 1, arbitrary: junk },
+);
+const objectId = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom('1000', '1001', '7001', '4242') },
+  { weight: 2, arbitrary: fc.integer({ min: 1, max: 2 ** 40 }).map(String) },
+  { weight: 1, arbitrary: junk },
+);
 const cursor = fc.oneof(
   { weight: 3, arbitrary: fc.constant('real') },
   // Forged, in the API's own format: a time and an id, so they parse and page from there.
-  { weight: 2, arbitrary: fc.tuple(fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }), fc.uuid()).map(([startedAt, id]) => encodeCursor({ startedAt, id })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }), fc.uuid())
+      .map(([startedAt, id]) => encodeCursor({ startedAt, id })),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 60 }).map((s) => Buffer.from(s).toString('base64url')) },
   { weight: 1, arbitrary: junk },
 );
-const conversationId = fc.oneof({ weight: 6, arbitrary: fc.constant('own') }, { weight: 1, arbitrary: fc.constant('other') }, { weight: 1, arbitrary: junk });
-const messageId = fc.oneof({ weight: 6, arbitrary: fc.constant('own') }, { weight: 1, arbitrary: fc.constant('other') }, { weight: 1, arbitrary: junk });
+const conversationId = fc.oneof(
+  { weight: 6, arbitrary: fc.constant('own') },
+  { weight: 1, arbitrary: fc.constant('other') },
+  { weight: 1, arbitrary: junk },
+);
+const messageId = fc.oneof(
+  { weight: 6, arbitrary: fc.constant('own') },
+  { weight: 1, arbitrary: fc.constant('other') },
+  { weight: 1, arbitrary: junk },
+);
 const pick = <T>(items: T[], seed: number) => items[seed % items.length]!;
-const category = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('discovery', 'next_steps', 'pricing') }, { weight: 1, arbitrary: junk });
+const category = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('discovery', 'next_steps', 'pricing') },
+  { weight: 1, arbitrary: junk },
+);
 const role = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('rep', 'manager') }, { weight: 1, arbitrary: junk });
 
 type Request = { path: string; method?: string; body?: unknown };
 const query = (params: Record<string, string | undefined>) =>
-  new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined)).toString();
+  new URLSearchParams(
+    Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  ).toString();
 
 // One generated request on one of the card and settings routes; `seed` picks among own ids.
 const request: fc.Arbitrary<Request> = fc.integer({ min: 0, max: 1_000_000 }).chain((seed) => {
-  const idOf = (kind: string, ownIds: string[], otherIds: string[]) => (kind === 'own' ? pick(ownIds, seed) : kind === 'other' ? pick(otherIds, seed) : kind);
+  const idOf = (kind: string, ownIds: string[], otherIds: string[]) =>
+    kind === 'own' ? pick(ownIds, seed) : kind === 'other' ? pick(otherIds, seed) : kind;
   const conversation = (kind: string) => idOf(kind, own.conversationIds, other.conversationIds);
   const message = (kind: string) => idOf(kind, Object.values(own.messages), Object.values(other.messages));
   return fc.oneof(
-    { weight: 9, arbitrary: fc.record({ objectType, objectId, limit: maybe(fc.oneof(fc.integer({ min: 1, max: 50 }).map(String), junk)), cursor: maybe(cursor) })
-        .map((q) => ({ path: `/api/cards/conversations?${query({ ...q, cursor: q.cursor === 'real' ? pick(realCursors, seed) : q.cursor })}` })) },
-    { weight: 4, arbitrary: conversationId.map((id) => ({ path: `/api/cards/conversations/${encodeURIComponent(conversation(id))}` })) },
-    { weight: 1, arbitrary: conversationId.map((id) => ({ path: `/api/cards/conversations/${encodeURIComponent(conversation(id))}/suggestions` })) },
-    { weight: 4, arbitrary: fc.record({ objectType, objectId }).map((q) => ({ path: `/api/cards/coaching?${query(q)}` })) },
-    { weight: 1, arbitrary: fc.record({ repUserId: maybe(fc.oneof(fc.constantFrom(...Object.values(own.users)), junk)), limit: maybe(fc.oneof(fc.integer({ min: 1, max: 50 }).map(String), junk)) })
-        .map((q) => ({ path: `/api/cards/coaching/trend?${query(q)}` })) },
-    { weight: 2, arbitrary: fc.record({ conversationId, category, body: fc.oneof(fc.string({ minLength: 1, maxLength: 200 }), fc.string({ maxLength: 6000 })), momentSeconds: maybe(fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.double())) }, { requiredKeys: ['conversationId', 'category', 'body'] })
-        .map((body) => ({ method: 'POST', path: '/api/cards/coaching', body: { ...body, conversationId: conversation(body.conversationId) } })) },
-    { weight: 2, arbitrary: fc.tuple(messageId, fc.constantFrom('send', 'acknowledge', 'dismiss', 'retract', 'nope'))
-        .map(([id, action]) => ({ method: 'POST', path: `/api/cards/coaching/${encodeURIComponent(message(id))}/${action}` })) },
-    { weight: 1, arbitrary: fc.tuple(messageId, fc.oneof(fc.record({ result: fc.constantFrom('applied', 'not_yet', 'not_applicable'), notes: maybe(fc.string({ maxLength: 100 })) }), fc.anything()))
-        .map(([id, body]) => ({ method: 'POST', path: `/api/cards/coaching/${encodeURIComponent(message(id))}/outcome`, body })) },
-    { weight: 3, arbitrary: fc.constantFrom('/api/settings/roles', '/api/settings/trackers', '/api/settings/fathom', '/api/settings/sync-logs', '/api/settings/sync-logs?limit=5', '/api/settings/sync-logs?limit=500').map((path) => ({ path })) },
+    {
+      weight: 9,
+      arbitrary: fc
+        .record({
+          objectType,
+          objectId,
+          limit: maybe(fc.oneof(fc.integer({ min: 1, max: 50 }).map(String), junk)),
+          cursor: maybe(cursor),
+        })
+        .map((q) => ({
+          path: `/api/cards/conversations?${query({ ...q, cursor: q.cursor === 'real' ? pick(realCursors, seed) : q.cursor })}`,
+        })),
+    },
+    {
+      weight: 4,
+      arbitrary: conversationId.map((id) => ({
+        path: `/api/cards/conversations/${encodeURIComponent(conversation(id))}`,
+      })),
+    },
+    {
+      weight: 1,
+      arbitrary: conversationId.map((id) => ({
+        path: `/api/cards/conversations/${encodeURIComponent(conversation(id))}/suggestions`,
+      })),
+    },
+    {
+      weight: 4,
+      arbitrary: fc.record({ objectType, objectId }).map((q) => ({ path: `/api/cards/coaching?${query(q)}` })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({
+          repUserId: maybe(fc.oneof(fc.constantFrom(...Object.values(own.users)), junk)),
+          limit: maybe(fc.oneof(fc.integer({ min: 1, max: 50 }).map(String), junk)),
+        })
+        .map((q) => ({ path: `/api/cards/coaching/trend?${query(q)}` })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record(
+          {
+            conversationId,
+            category,
+            body: fc.oneof(fc.string({ minLength: 1, maxLength: 200 }), fc.string({ maxLength: 6000 })),
+            momentSeconds: maybe(fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.double())),
+          },
+          { requiredKeys: ['conversationId', 'category', 'body'] },
+        )
+        .map((body) => ({
+          method: 'POST',
+          path: '/api/cards/coaching',
+          body: { ...body, conversationId: conversation(body.conversationId) },
+        })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(messageId, fc.constantFrom('send', 'acknowledge', 'dismiss', 'retract', 'nope'))
+        .map(([id, action]) => ({
+          method: 'POST',
+          path: `/api/cards/coaching/${encodeURIComponent(message(id))}/${action}`,
+        })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(
+          messageId,
+          fc.oneof(
+            fc.record({
+              result: fc.constantFrom('applied', 'not_yet', 'not_applicable'),
+              notes: maybe(fc.string({ maxLength: 100 })),
+            }),
+            fc.anything(),
+          ),
+        )
+        .map(([id, body]) => ({
+          method: 'POST',
+          path: `/api/cards/coaching/${encodeURIComponent(message(id))}/outcome`,
+          body,
+        })),
+    },
+    {
+      weight: 3,
+      arbitrary: fc
+        .constantFrom(
+          '/api/settings/roles',
+          '/api/settings/trackers',
+          '/api/settings/fathom',
+          '/api/settings/sync-logs',
+          '/api/settings/sync-logs?limit=5',
+          '/api/settings/sync-logs?limit=500',
+        )
+        .map((path) => ({ path })),
+    },
     // Role changes only for the reps, so the portal keeps its admin and manager for the other cases.
-    { weight: 1, arbitrary: fc.record({ hubspotUserId: fc.oneof(fc.constantFrom(9103, 9104), fc.integer()), role, managerHubspotUserId: maybe(fc.oneof(fc.constantFrom(9101, 9102, 9103), fc.integer())) }, { requiredKeys: ['hubspotUserId', 'role'] })
-        .map((body) => ({ method: 'PUT', path: '/api/settings/roles', body })) },
-    { weight: 1, arbitrary: fc.oneof(fc.dictionary(fc.constantFrom('pricing', 'competitors', 'nextSteps', 'bad name', 'x'), fc.array(fc.string({ maxLength: 30 }), { maxLength: 4 })).map((trackers) => ({ trackers })), fc.anything())
-        .map((body) => ({ method: 'PUT', path: '/api/settings/trackers', body })) },
-    { weight: 1, arbitrary: fc.oneof(fc.record({ apiKey: fc.oneof(fc.string({ maxLength: 40 }), fc.constant(fathom.apiKey)) }), fc.anything())
-        .map((body) => ({ method: 'PUT', path: '/api/settings/fathom', body })) },
-    { weight: 1, arbitrary: fc.constantFrom({ method: 'POST', path: '/api/settings/sync' }, { method: 'DELETE', path: '/api/settings/fathom' }) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record(
+          {
+            hubspotUserId: fc.oneof(fc.constantFrom(9103, 9104), fc.integer()),
+            role,
+            managerHubspotUserId: maybe(fc.oneof(fc.constantFrom(9101, 9102, 9103), fc.integer())),
+          },
+          { requiredKeys: ['hubspotUserId', 'role'] },
+        )
+        .map((body) => ({ method: 'PUT', path: '/api/settings/roles', body })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .oneof(
+          fc
+            .dictionary(
+              fc.constantFrom('pricing', 'competitors', 'nextSteps', 'bad name', 'x'),
+              fc.array(fc.string({ maxLength: 30 }), { maxLength: 4 }),
+            )
+            .map((trackers) => ({ trackers })),
+          fc.anything(),
+        )
+        .map((body) => ({ method: 'PUT', path: '/api/settings/trackers', body })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .oneof(fc.record({ apiKey: fc.oneof(fc.string({ maxLength: 40 }), fc.constant(fathom.apiKey)) }), fc.anything())
+        .map((body) => ({ method: 'PUT', path: '/api/settings/fathom', body })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        { method: 'POST', path: '/api/settings/sync' },
+        { method: 'DELETE', path: '/api/settings/fathom' },
+      ),
+    },
   );
 });
 
@@ -125,8 +314,13 @@ async function check(response: Response, sent: Request) {
   cases += 1;
   const family = `${Math.floor(response.status / 100)}xx`;
   statuses[family] = (statuses[family] ?? 0) + 1;
-  expect({ sent, status: response.status, below500: response.status < 500 }).toEqual({ sent, status: response.status, below500: true });
-  if (response.status >= 400) expect(JSON.parse(text)).toEqual({ error: expect.any(String), message: expect.any(String) });
+  expect({ sent, status: response.status, below500: response.status < 500 }).toEqual({
+    sent,
+    status: response.status,
+    below500: true,
+  });
+  if (response.status >= 400)
+    expect(JSON.parse(text)).toEqual({ error: expect.any(String), message: expect.any(String) });
   for (const id of [...other.conversationIds, ...Object.values(other.messages)]) expect(text).not.toContain(id);
 }
 

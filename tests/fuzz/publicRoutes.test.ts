@@ -46,13 +46,18 @@ beforeAll(async () => {
   port = Number(new URL(backend.url).port);
   tenant = await seedTenant(backend.testDb.db, HUB);
   // The tenant's Fathom connection gets a webhook secret sealed the way connecting Fathom seals it.
-  const sealed = backend.services.sealer.encrypt(webhookSecret, sealContext(tenant.accountId, 'fathom', 'webhook_secret'));
-  connectionId = (await withSystem(backend.testDb.db, (tx) =>
-    tx.query<{ id: string }>(
-      `UPDATE api_connections SET key_id = $2, webhook_secret_enc = $3 WHERE account_id = $1 AND provider = 'fathom' RETURNING id`,
-      [tenant.accountId, sealed.keyId, sealed.ciphertext],
-    ),
-  )).rows[0]!.id;
+  const sealed = backend.services.sealer.encrypt(
+    webhookSecret,
+    sealContext(tenant.accountId, 'fathom', 'webhook_secret'),
+  );
+  connectionId = (
+    await withSystem(backend.testDb.db, (tx) =>
+      tx.query<{ id: string }>(
+        `UPDATE api_connections SET key_id = $2, webhook_secret_enc = $3 WHERE account_id = $1 AND provider = 'fathom' RETURNING id`,
+        [tenant.accountId, sealed.keyId, sealed.ciphertext],
+      ),
+    )
+  ).rows[0]!.id;
 });
 afterAll(async () => {
   agent.destroy();
@@ -72,7 +77,12 @@ const nextClient = () => {
 };
 
 /** A raw HTTP request: any bytes as the body, any (legal) header, several values of one header. */
-function send(method: string, path: string, headers: Record<string, string | string[]>, body?: Buffer): Promise<Answer> {
+function send(
+  method: string,
+  path: string,
+  headers: Record<string, string | string[]>,
+  body?: Buffer,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       {
@@ -81,12 +91,22 @@ function send(method: string, path: string, headers: Record<string, string | str
         method,
         path,
         agent,
-        headers: { 'x-forwarded-for': nextClient(), ...headers, ...(body ? { 'content-length': String(body.length) } : {}) },
+        headers: {
+          'x-forwarded-for': nextClient(),
+          ...headers,
+          ...(body ? { 'content-length': String(body.length) } : {}),
+        },
       },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode!,
+            headers: response.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
         response.on('error', reject);
       },
     );
@@ -106,45 +126,112 @@ function expectHandled(answer: Answer, what: string, json = true) {
 /** What an unsigned request must never change. */
 const snapshot = async () => ({
   tenant: await countsFor(backend.testDb.db, tenant.accountId),
-  tenantAccount: (await withSystem(backend.testDb.db, (tx) => tx.query('SELECT status, hub_id FROM accounts WHERE id = $1', [tenant.accountId]))).rows[0],
-  tenantLinks: (await withSystem(backend.testDb.db, (tx) =>
-    tx.query<{ object_id: string }>('SELECT object_id::text FROM conversation_crm_links WHERE account_id = $1 ORDER BY 1', [tenant.accountId]),
-  )).rows.map((row) => row.object_id),
-  ...(await withSystem(backend.testDb.db, async (tx) =>
-    (await tx.query<Record<string, number>>(
-      `SELECT (SELECT count(*) FROM accounts)::int AS accounts, (SELECT count(*) FROM api_connections)::int AS connections,
+  tenantAccount: (
+    await withSystem(backend.testDb.db, (tx) =>
+      tx.query('SELECT status, hub_id FROM accounts WHERE id = $1', [tenant.accountId]),
+    )
+  ).rows[0],
+  tenantLinks: (
+    await withSystem(backend.testDb.db, (tx) =>
+      tx.query<{ object_id: string }>(
+        'SELECT object_id::text FROM conversation_crm_links WHERE account_id = $1 ORDER BY 1',
+        [tenant.accountId],
+      ),
+    )
+  ).rows.map((row) => row.object_id),
+  ...(await withSystem(
+    backend.testDb.db,
+    async (tx) =>
+      (
+        await tx.query<Record<string, number>>(
+          `SELECT (SELECT count(*) FROM accounts)::int AS accounts, (SELECT count(*) FROM api_connections)::int AS connections,
               (SELECT count(*) FROM webhook_events)::int AS webhook_events, (SELECT count(*) FROM users)::int AS users`,
-    )).rows[0]!,
+        )
+      ).rows[0]!,
   )),
-  webhookJobs: (await backend.testDb.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1`, [SYNC_QUEUES.webhookMeeting])).rows[0]!.n,
+  webhookJobs: (
+    await backend.testDb.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1`, [
+      SYNC_QUEUES.webhookMeeting,
+    ])
+  ).rows[0]!.n,
 });
 
 // Generators. Header values and raw query text stay within what HTTP lets through at all.
-const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 120 });
-const visible = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 80 });
-const weird = fc.constantFrom('', '%', '%zz', '%E0%A4%A', '%00', '../..', 'a[b]=c', '__proto__', 'constructor', '<script>alert(1)</script>', '0'.repeat(3000), '\u00e9\u00ff');
+const printable = fc.string({
+  unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)),
+  maxLength: 120,
+});
+const visible = fc.string({
+  unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)),
+  maxLength: 80,
+});
+const weird = fc.constantFrom(
+  '',
+  '%',
+  '%zz',
+  '%E0%A4%A',
+  '%00',
+  '../..',
+  'a[b]=c',
+  '__proto__',
+  'constructor',
+  '<script>alert(1)</script>',
+  '0'.repeat(3000),
+  '\u00e9\u00ff',
+);
 const anyText = fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 50 }), weird, fc.uuid());
 const queryString = fc.oneof(
-  fc.dictionary(fc.oneof(fc.constantFrom('code', 'state', 'error', 'scope', 'portalId'), visible), anyText, { maxKeys: 6 }).map((entries) => new URLSearchParams(entries).toString()),
+  fc
+    .dictionary(fc.oneof(fc.constantFrom('code', 'state', 'error', 'scope', 'portalId'), visible), anyText, {
+      maxKeys: 6,
+    })
+    .map((entries) => new URLSearchParams(entries).toString()),
   visible.map((raw) => encodeURI(raw)),
-  fc.array(fc.oneof(weird, visible).map((part) => part.replace(/[^\x21-\x7e]/g, (c) => encodeURIComponent(c))), { maxLength: 5 }).map((parts) => parts.join('&')),
+  fc
+    .array(
+      fc.oneof(weird, visible).map((part) => part.replace(/[^\x21-\x7e]/g, (c) => encodeURIComponent(c))),
+      { maxLength: 5 },
+    )
+    .map((parts) => parts.join('&')),
 );
 const cookieHeader = fc.option(
-  fc.oneof(printable, fc.constantFrom('fathom_hs_install=', 'fathom_hs_install=%', 'fathom_hs_install="unterminated', '; ; =;', 'a=b; fathom_hs_install=x; fathom_hs_install=y')),
+  fc.oneof(
+    printable,
+    fc.constantFrom(
+      'fathom_hs_install=',
+      'fathom_hs_install=%',
+      'fathom_hs_install="unterminated',
+      '; ; =;',
+      'a=b; fathom_hs_install=x; fathom_hs_install=y',
+    ),
+  ),
   { nil: undefined },
 );
 const contentType = fc.option(
   fc.oneof(
-    fc.constantFrom('application/json', 'application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '*/*', 'application/octet-stream', ''),
+    fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-16',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      '*/*',
+      'application/octet-stream',
+      '',
+    ),
     printable,
   ),
   { nil: undefined },
 );
-const contentEncoding = fc.option(fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-unknown', 'gzip, gzip'), { nil: undefined });
+const contentEncoding = fc.option(fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'x-unknown', 'gzip, gzip'), {
+  nil: undefined,
+});
 const body = fc.oneof(
   fc.uint8Array({ maxLength: 2000 }).map((bytes) => Buffer.from(bytes)),
   fc.jsonValue({ maxDepth: 3 }).map((value) => Buffer.from(JSON.stringify(value) ?? 'null')),
-  fc.constantFrom('{', '{"a":', '[1,2', 'null', '"', '\u0000', '{"__proto__":{"x":1}}', '[]', '{}').map((text) => Buffer.from(text)),
+  fc
+    .constantFrom('{', '{"a":', '[1,2', 'null', '"', '\u0000', '{"__proto__":{"x":1}}', '[]', '{}')
+    .map((text) => Buffer.from(text)),
   fc.constant(Buffer.alloc(0)),
 );
 
@@ -163,25 +250,41 @@ test('generated install links and callbacks only ever answer 2xx, 3xx or 4xx, sh
   // Callbacks: junk, or a real state from a fresh install link with its cookie (or another's), and a junk code.
   const realState = fc.constantFrom('none', 'own cookie', 'no cookie', 'other cookie');
   await fc.assert(
-    fc.asyncProperty(queryString, cookieHeader, realState, fc.option(anyText, { nil: undefined }), fc.option(anyText, { nil: undefined }), async (query, cookie, real, code, error) => {
-      const params = new URLSearchParams(query);
-      let sentCookie = cookie;
-      if (real !== 'none') {
-        const start = await send('GET', '/oauth/hubspot/install', {});
-        params.set('state', new URL(start.headers.location!).searchParams.get('state')!);
-        const own = (start.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
-        sentCookie = real === 'own cookie' ? own : real === 'other cookie' ? `fathom_hs_install=${randomBytes(32).toString('base64url')}` : undefined;
-      }
-      if (code !== undefined) params.set('code', code);
-      if (error !== undefined) params.set('error', error);
-      const answer = await send('GET', `/oauth/hubspot/callback?${params}`, sentCookie === undefined ? {} : { cookie: sentCookie });
-      expectHandled(answer, 'callback', false);
-      expect(answer.status).toBeGreaterThanOrEqual(400);
-      expect(answer.headers['content-type']).toMatch(/^text\/html/);
-      // Nothing from the query string is shown back (the page would be a place to inject markup).
-      expect(answer.body).not.toContain('<script>alert(1)</script>');
-      for (const value of [code, error]) if (value && value.length > 12) expect(answer.body).not.toContain(value);
-    }),
+    fc.asyncProperty(
+      queryString,
+      cookieHeader,
+      realState,
+      fc.option(anyText, { nil: undefined }),
+      fc.option(anyText, { nil: undefined }),
+      async (query, cookie, real, code, error) => {
+        const params = new URLSearchParams(query);
+        let sentCookie = cookie;
+        if (real !== 'none') {
+          const start = await send('GET', '/oauth/hubspot/install', {});
+          params.set('state', new URL(start.headers.location!).searchParams.get('state')!);
+          const own = (start.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
+          sentCookie =
+            real === 'own cookie'
+              ? own
+              : real === 'other cookie'
+                ? `fathom_hs_install=${randomBytes(32).toString('base64url')}`
+                : undefined;
+        }
+        if (code !== undefined) params.set('code', code);
+        if (error !== undefined) params.set('error', error);
+        const answer = await send(
+          'GET',
+          `/oauth/hubspot/callback?${params}`,
+          sentCookie === undefined ? {} : { cookie: sentCookie },
+        );
+        expectHandled(answer, 'callback', false);
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(answer.headers['content-type']).toMatch(/^text\/html/);
+        // Nothing from the query string is shown back (the page would be a place to inject markup).
+        expect(answer.body).not.toContain('<script>alert(1)</script>');
+        for (const value of [code, error]) if (value && value.length > 12) expect(answer.body).not.toContain(value);
+      },
+    ),
     { numRuns: 500 },
   );
   expect(await snapshot()).toEqual(before);
@@ -197,7 +300,10 @@ test('generated Fathom connect links, confirmations and callbacks only answer 2x
     return { ...now, tenant: { ...now.tenant, oauth_states: 0 } };
   };
   const before = await withoutStates();
-  const realLink = () => new URL(connectLink(backend.services.sealer, backend.url, { accountId: tenant.accountId, userId: tenant.users.admin })).searchParams.get('link')!;
+  const realLink = () =>
+    new URL(
+      connectLink(backend.services.sealer, backend.url, { accountId: tenant.accountId, userId: tenant.users.admin }),
+    ).searchParams.get('link')!;
   const confirmationOf = (answer: Answer) => /name="confirmation" value="([^"]+)"/.exec(answer.body)?.[1];
   const cookieOf = (answer: Answer) => (answer.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
   await fc.assert(
@@ -224,7 +330,9 @@ test('generated Fathom connect links, confirmations and callbacks only answer 2x
   // Confirmations: junk bodies and cookies, or a real confirmation with its cookie, without, or with another's.
   const realConfirmation = fc.constantFrom('none', 'own cookie', 'no cookie', 'other cookie');
   const formBody = fc.oneof(
-    fc.dictionary(fc.oneof(fc.constant('confirmation'), visible), anyText, { maxKeys: 4 }).map((entries) => new URLSearchParams(entries).toString()),
+    fc
+      .dictionary(fc.oneof(fc.constant('confirmation'), visible), anyText, { maxKeys: 4 })
+      .map((entries) => new URLSearchParams(entries).toString()),
     printable,
   );
   let confirmed = 0;
@@ -235,11 +343,23 @@ test('generated Fathom connect links, confirmations and callbacks only answer 2x
       if (real !== 'none') {
         const opened = await send('GET', `/oauth/fathom/start?link=${encodeURIComponent(realLink())}`, {});
         form.set('confirmation', confirmationOf(opened)!);
-        sentCookie = real === 'own cookie' ? cookieOf(opened) : real === 'other cookie' ? `fathom_fa_connect=${randomBytes(32).toString('base64url')}` : undefined;
+        sentCookie =
+          real === 'own cookie'
+            ? cookieOf(opened)
+            : real === 'other cookie'
+              ? `fathom_fa_connect=${randomBytes(32).toString('base64url')}`
+              : undefined;
       }
-      const headers: Record<string, string> = { 'content-type': real === 'none' && type !== undefined ? type : 'application/x-www-form-urlencoded' };
+      const headers: Record<string, string> = {
+        'content-type': real === 'none' && type !== undefined ? type : 'application/x-www-form-urlencoded',
+      };
       if (sentCookie !== undefined) headers.cookie = sentCookie;
-      const answer = await send('POST', '/oauth/fathom/start', headers, Buffer.from(real === 'none' ? text : form.toString()));
+      const answer = await send(
+        'POST',
+        '/oauth/fathom/start',
+        headers,
+        Buffer.from(real === 'none' ? text : form.toString()),
+      );
       expectHandled(answer, 'Fathom confirmation', false);
       if (real === 'own cookie') {
         expect(answer.status).toBe(303);
@@ -257,32 +377,55 @@ test('generated Fathom connect links, confirmations and callbacks only answer 2x
 
   const realState = fc.constantFrom('none', 'own cookie', 'no cookie', 'other cookie');
   await fc.assert(
-    fc.asyncProperty(queryString, cookieHeader, realState, fc.option(anyText, { nil: undefined }), fc.option(anyText, { nil: undefined }), async (query, cookie, real, code, error) => {
-      const params = new URLSearchParams(query);
-      let sentCookie = cookie;
-      if (real !== 'none') {
-        const opened = await send('GET', `/oauth/fathom/start?link=${encodeURIComponent(realLink())}`, {});
-        const own = cookieOf(opened);
-        const form = Buffer.from(new URLSearchParams({ confirmation: confirmationOf(opened)! }).toString());
-        const start = await send('POST', '/oauth/fathom/start', { 'content-type': 'application/x-www-form-urlencoded', cookie: own }, form);
-        params.set('state', new URL(start.headers.location!).searchParams.get('state')!);
-        sentCookie = real === 'own cookie' ? own : real === 'other cookie' ? `fathom_fa_connect=${randomBytes(32).toString('base64url')}` : undefined;
-      }
-      if (code !== undefined) params.set('code', code);
-      if (error !== undefined) params.set('error', error);
-      const answer = await send('GET', `/oauth/fathom/callback?${params}`, sentCookie === undefined ? {} : { cookie: sentCookie });
-      expectHandled(answer, 'Fathom callback', false);
-      expect(answer.status).toBeGreaterThanOrEqual(400);
-      expect(answer.headers['content-type']).toMatch(/^text\/html/);
-      expect(answer.body).not.toContain('<script>alert(1)</script>');
-      for (const value of [code, error]) if (value && value.length > 12) expect(answer.body).not.toContain(value);
-    }),
+    fc.asyncProperty(
+      queryString,
+      cookieHeader,
+      realState,
+      fc.option(anyText, { nil: undefined }),
+      fc.option(anyText, { nil: undefined }),
+      async (query, cookie, real, code, error) => {
+        const params = new URLSearchParams(query);
+        let sentCookie = cookie;
+        if (real !== 'none') {
+          const opened = await send('GET', `/oauth/fathom/start?link=${encodeURIComponent(realLink())}`, {});
+          const own = cookieOf(opened);
+          const form = Buffer.from(new URLSearchParams({ confirmation: confirmationOf(opened)! }).toString());
+          const start = await send(
+            'POST',
+            '/oauth/fathom/start',
+            { 'content-type': 'application/x-www-form-urlencoded', cookie: own },
+            form,
+          );
+          params.set('state', new URL(start.headers.location!).searchParams.get('state')!);
+          sentCookie =
+            real === 'own cookie'
+              ? own
+              : real === 'other cookie'
+                ? `fathom_fa_connect=${randomBytes(32).toString('base64url')}`
+                : undefined;
+        }
+        if (code !== undefined) params.set('code', code);
+        if (error !== undefined) params.set('error', error);
+        const answer = await send(
+          'GET',
+          `/oauth/fathom/callback?${params}`,
+          sentCookie === undefined ? {} : { cookie: sentCookie },
+        );
+        expectHandled(answer, 'Fathom callback', false);
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(answer.headers['content-type']).toMatch(/^text\/html/);
+        expect(answer.body).not.toContain('<script>alert(1)</script>');
+        for (const value of [code, error]) if (value && value.length > 12) expect(answer.body).not.toContain(value);
+      },
+    ),
     { numRuns: 300 },
   );
   expect(await withoutStates()).toEqual(before);
   expect(fathom.webhooks.size).toBe(0);
   // Real states with their cookie got as far as the code exchange, which Fathom refused.
-  expect(fathom.requests.filter((r) => r.endpoint === 'POST /oauth2/token' && r.status === 400).length).toBeGreaterThan(0);
+  expect(fathom.requests.filter((r) => r.endpoint === 'POST /oauth2/token' && r.status === 400).length).toBeGreaterThan(
+    0,
+  );
 });
 
 test("generated Fathom webhook deliveries without the connection's valid signature answer 4xx and store nothing", async () => {
@@ -291,11 +434,21 @@ test("generated Fathom webhook deliveries without the connection's valid signatu
     fc.constant(connectionId),
     fc.constant(connectionId),
     fc.uuid(),
-    fc.constantFrom('00000000-0000-0000-0000-000000000000', connectionId.toUpperCase(), `${connectionId}x`, '', '%00', '..', 'x'.repeat(2000)),
+    fc.constantFrom(
+      '00000000-0000-0000-0000-000000000000',
+      connectionId.toUpperCase(),
+      `${connectionId}x`,
+      '',
+      '%00',
+      '..',
+      'x'.repeat(2000),
+    ),
     fc.string({ maxLength: 60 }),
   );
   const now = () => Math.floor(Date.now() / 1000);
-  const meetingBody = fc.integer({ min: 1, max: 1e9 }).map((id) => Buffer.from(JSON.stringify(generateMeetings({ count: 1, firstRecordingId: id })[0])));
+  const meetingBody = fc
+    .integer({ min: 1, max: 1e9 })
+    .map((id) => Buffer.from(JSON.stringify(generateMeetings({ count: 1, firstRecordingId: id })[0])));
   const signature = fc.oneof(
     fc.constant('none'),
     fc.constant('junk'),
@@ -305,19 +458,39 @@ test("generated Fathom webhook deliveries without the connection's valid signatu
   );
   await fc.assert(
     // Real meetings among the bodies: a signature check that let one through would store it.
-    fc.asyncProperty(target, signature, fc.oneof(body, meetingBody), contentType, contentEncoding, printable, printable, async (id, how, payload, type, encoding, junkId, junkSignature) => {
-      const headers: Record<string, string | string[]> = {};
-      if (type !== undefined) headers['content-type'] = type;
-      if (encoding !== undefined) headers['content-encoding'] = encoding;
-      const msgId = `msg_${randomBytes(8).toString('hex')}`;
-      if (how === 'junk') Object.assign(headers, { 'webhook-id': junkId, 'webhook-timestamp': junkSignature.slice(0, 20), 'webhook-signature': [junkSignature, `v1,${junkId}`] });
-      if (how === 'wrong secret') Object.assign(headers, signWebhook(`whsec_${randomBytes(24).toString('base64')}`, msgId, now(), payload.toString('utf8')));
-      if (how === 'stale') Object.assign(headers, signWebhook(webhookSecret, msgId, now() - 3600, payload.toString('utf8')));
-      if (how === 'other body') Object.assign(headers, signWebhook(webhookSecret, msgId, now(), `${payload.toString('utf8')} `));
-      const answer = await send('POST', `/webhooks/fathom/${encodeURIComponent(id)}`, headers, payload);
-      expectHandled(answer, 'fathom webhook');
-      expect(answer.status).toBeGreaterThanOrEqual(400);
-    }),
+    fc.asyncProperty(
+      target,
+      signature,
+      fc.oneof(body, meetingBody),
+      contentType,
+      contentEncoding,
+      printable,
+      printable,
+      async (id, how, payload, type, encoding, junkId, junkSignature) => {
+        const headers: Record<string, string | string[]> = {};
+        if (type !== undefined) headers['content-type'] = type;
+        if (encoding !== undefined) headers['content-encoding'] = encoding;
+        const msgId = `msg_${randomBytes(8).toString('hex')}`;
+        if (how === 'junk')
+          Object.assign(headers, {
+            'webhook-id': junkId,
+            'webhook-timestamp': junkSignature.slice(0, 20),
+            'webhook-signature': [junkSignature, `v1,${junkId}`],
+          });
+        if (how === 'wrong secret')
+          Object.assign(
+            headers,
+            signWebhook(`whsec_${randomBytes(24).toString('base64')}`, msgId, now(), payload.toString('utf8')),
+          );
+        if (how === 'stale')
+          Object.assign(headers, signWebhook(webhookSecret, msgId, now() - 3600, payload.toString('utf8')));
+        if (how === 'other body')
+          Object.assign(headers, signWebhook(webhookSecret, msgId, now(), `${payload.toString('utf8')} `));
+        const answer = await send('POST', `/webhooks/fathom/${encodeURIComponent(id)}`, headers, payload);
+        expectHandled(answer, 'fathom webhook');
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+      },
+    ),
     { numRuns: 1200 },
   );
   expect(await snapshot()).toEqual(before);
@@ -325,22 +498,36 @@ test("generated Fathom webhook deliveries without the connection's valid signatu
 
 test('generated Fathom webhook bodies correctly signed for the connection answer 2xx or 4xx, never 5xx', async () => {
   const [meeting] = generateMeetings({ count: 1, firstRecordingId: 990_001 });
-  const text = fc.oneof(fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom('\u0000', 'a\u0000b', '\ud800', '\udfff x', '\\', '"', '%s'));
+  const text = fc.oneof(
+    fc.string({ maxLength: 80 }),
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.constantFrom('\u0000', 'a\u0000b', '\ud800', '\udfff x', '\\', '"', '%s'),
+  );
   const variant = fc.oneof(
     fc.jsonValue({ maxDepth: 3 }),
-    fc.record({ title: text, transcriptText: text, email: text, recordingId: fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 12 })) }).map(({ title, transcriptText, email, recordingId }) => ({
-      ...meeting,
-      recording_id: recordingId,
-      title,
-      transcript: meeting!.transcript.map((segment, i) => (i === 0 ? { ...segment, text: transcriptText } : segment)),
-      calendar_invitees: [{ ...meeting!.calendar_invitees[0]!, email }],
-    })),
+    fc
+      .record({
+        title: text,
+        transcriptText: text,
+        email: text,
+        recordingId: fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 12 })),
+      })
+      .map(({ title, transcriptText, email, recordingId }) => ({
+        ...meeting,
+        recording_id: recordingId,
+        title,
+        transcript: meeting!.transcript.map((segment, i) => (i === 0 ? { ...segment, text: transcriptText } : segment)),
+        calendar_invitees: [{ ...meeting!.calendar_invitees[0]!, email }],
+      })),
   );
   const statuses = new Map<number, number>();
   await fc.assert(
     fc.asyncProperty(variant, async (value) => {
       const payload = JSON.stringify(value) ?? 'null';
-      const headers = { 'content-type': 'application/json', ...signWebhook(webhookSecret, `msg_${randomBytes(8).toString('hex')}`, Math.floor(Date.now() / 1000), payload) };
+      const headers = {
+        'content-type': 'application/json',
+        ...signWebhook(webhookSecret, `msg_${randomBytes(8).toString('hex')}`, Math.floor(Date.now() / 1000), payload),
+      };
       const answer = await send('POST', `/webhooks/fathom/${connectionId}`, headers, Buffer.from(payload));
       expectHandled(answer, 'signed fathom webhook');
       statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
@@ -363,7 +550,13 @@ test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the uns
       portalId: fc.oneof(fc.constant(HUB), fc.constant(HUB), fc.constant(String(HUB))),
       appId: fc.oneof(fc.constant(APP_ID), fc.integer({ min: 1, max: 2 ** 31 })),
       occurredAt: fc.integer({ min: 1_700_000_000_000, max: 1_900_000_000_000 }),
-      subscriptionType: fc.constantFrom('contact.privacyDeletion', 'contact.deletion', 'deal.deletion', 'app.uninstalled', 'app_uninstall'),
+      subscriptionType: fc.constantFrom(
+        'contact.privacyDeletion',
+        'contact.deletion',
+        'deal.deletion',
+        'app.uninstalled',
+        'app_uninstall',
+      ),
       attemptNumber: fc.integer({ min: 0, max: 5 }),
       objectId: fc.oneof(fc.constantFrom(1000, 1001, '1000'), fc.integer({ min: -5, max: 2 ** 40 })),
     },
@@ -372,8 +565,15 @@ test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the uns
   // Properly signed calls name other portals only (a signed event for this portal would act on it).
   const others = fc.record(
     {
-      portalId: fc.oneof(fc.integer({ min: 1, max: 2 ** 40 }).filter((id) => id !== HUB), fc.constantFrom(-1, 0, 1e300, 'x'), fc.string({ maxLength: 10 })),
-      subscriptionType: fc.oneof(fc.constantFrom('contact.privacyDeletion', 'app.uninstalled', 'app_uninstall', 'contact.creation'), fc.string({ maxLength: 40 })),
+      portalId: fc.oneof(
+        fc.integer({ min: 1, max: 2 ** 40 }).filter((id) => id !== HUB),
+        fc.constantFrom(-1, 0, 1e300, 'x'),
+        fc.string({ maxLength: 10 }),
+      ),
+      subscriptionType: fc.oneof(
+        fc.constantFrom('contact.privacyDeletion', 'app.uninstalled', 'app_uninstall', 'contact.creation'),
+        fc.string({ maxLength: 40 }),
+      ),
       objectId: fc.oneof(fc.integer({ min: -5, max: 2 ** 40 }), fc.double(), fc.string({ maxLength: 10 })),
       eventId: fc.integer(),
     },
@@ -393,21 +593,37 @@ test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the uns
       portalId: fc.integer({ min: 1, max: 2 ** 40 }).filter((id) => id !== HUB),
       appId: fc.constant(APP_ID),
       occurredAt: fc.integer({ min: 1, max: 2 ** 42 }),
-      subscriptionType: fc.constantFrom('contact.privacyDeletion', 'contact.deletion', 'deal.deletion', 'app.uninstalled'),
+      subscriptionType: fc.constantFrom(
+        'contact.privacyDeletion',
+        'contact.deletion',
+        'deal.deletion',
+        'app.uninstalled',
+      ),
       attemptNumber: fc.integer({ min: 0, max: 9 }),
       objectId: fc.integer({ min: 1, max: 2 ** 40 }),
     }),
     { minLength: 1, maxLength: 5 },
   );
   const call = fc.oneof(
-    fc.record({ how: fc.constantFrom('none', 'stale', 'future', 'other body', 'junk', 'other secret', 'other host'), payload: fc.oneof(payloadsOf(ours), payloadsOf(ours), body) }),
-    fc.record({ how: fc.constant('valid'), payload: fc.oneof(payloadsOf(others), body, wellFormed.map((list) => Buffer.from(JSON.stringify(list)))) }),
+    fc.record({
+      how: fc.constantFrom('none', 'stale', 'future', 'other body', 'junk', 'other secret', 'other host'),
+      payload: fc.oneof(payloadsOf(ours), payloadsOf(ours), body),
+    }),
+    fc.record({
+      how: fc.constant('valid'),
+      payload: fc.oneof(
+        payloadsOf(others),
+        body,
+        wellFormed.map((list) => Buffer.from(JSON.stringify(list))),
+      ),
+    }),
   );
   let acceptedSigned = 0;
   let namingTenant = 0;
   await fc.assert(
     fc.asyncProperty(call, contentType, printable, async ({ how, payload }, type, junk) => {
-      const timestamp = how === 'stale' ? Date.now() - 10 * 60_000 : how === 'future' ? Date.now() + 10 * 60_000 : Date.now();
+      const timestamp =
+        how === 'stale' ? Date.now() - 10 * 60_000 : how === 'future' ? Date.now() + 10 * 60_000 : Date.now();
       const signed = Signature.getSignature('POST', 'v3', {
         signature: '',
         clientSecret: how === 'other secret' ? randomBytes(24).toString('hex') : hubspot.clientSecret,
@@ -435,14 +651,36 @@ test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the uns
   expect(await snapshot()).toEqual(before);
 
   // The control: one of those events, properly signed, does reach this tenant (so they named it).
-  const deletion = [{ eventId: 1, subscriptionId: 1, portalId: HUB, appId: APP_ID, occurredAt: Date.now(), subscriptionType: 'contact.privacyDeletion', attemptNumber: 0, objectId: 1000 }];
+  const deletion = [
+    {
+      eventId: 1,
+      subscriptionId: 1,
+      portalId: HUB,
+      appId: APP_ID,
+      occurredAt: Date.now(),
+      subscriptionType: 'contact.privacyDeletion',
+      attemptNumber: 0,
+      objectId: 1000,
+    },
+  ];
   const text = JSON.stringify(deletion);
   const timestamp = Date.now();
-  const answer = await send('POST', '/webhooks/hubspot', {
-    'content-type': 'application/json',
-    'x-hubspot-request-timestamp': String(timestamp),
-    'x-hubspot-signature-v3': Signature.getSignature('POST', 'v3', { signature: '', clientSecret: hubspot.clientSecret, requestBody: text, url: asHubSpotSigns(`${backend.url}/webhooks/hubspot`), timestamp }),
-  }, Buffer.from(text));
+  const answer = await send(
+    'POST',
+    '/webhooks/hubspot',
+    {
+      'content-type': 'application/json',
+      'x-hubspot-request-timestamp': String(timestamp),
+      'x-hubspot-signature-v3': Signature.getSignature('POST', 'v3', {
+        signature: '',
+        clientSecret: hubspot.clientSecret,
+        requestBody: text,
+        url: asHubSpotSigns(`${backend.url}/webhooks/hubspot`),
+        timestamp,
+      }),
+    },
+    Buffer.from(text),
+  );
   expect(answer.status).toBe(200);
   // Accepted for this tenant and queued (the job confirms the deletion with HubSpot before it drops a link).
   expect((await snapshot()).tenant.webhook_events).toBe(before.tenant.webhook_events! + 1);
@@ -450,10 +688,26 @@ test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the uns
 
 test('oversized bodies are refused with 413 before they are parsed', async () => {
   const huge = Buffer.alloc(6 * 1024 * 1024, 'a');
-  const fathomAnswer = await send('POST', `/webhooks/fathom/${connectionId}`, { 'content-type': 'application/json' }, huge);
-  expect({ status: fathomAnswer.status, body: JSON.parse(fathomAnswer.body) }).toEqual({ status: 413, body: { error: 'payload_too_large', message: expect.any(String) } });
-  const hubspotAnswer = await send('POST', '/webhooks/hubspot', { 'content-type': 'application/json' }, Buffer.alloc(300 * 1024, ' '));
-  expect({ status: hubspotAnswer.status, body: JSON.parse(hubspotAnswer.body) }).toEqual({ status: 413, body: { error: 'payload_too_large', message: expect.any(String) } });
+  const fathomAnswer = await send(
+    'POST',
+    `/webhooks/fathom/${connectionId}`,
+    { 'content-type': 'application/json' },
+    huge,
+  );
+  expect({ status: fathomAnswer.status, body: JSON.parse(fathomAnswer.body) }).toEqual({
+    status: 413,
+    body: { error: 'payload_too_large', message: expect.any(String) },
+  });
+  const hubspotAnswer = await send(
+    'POST',
+    '/webhooks/hubspot',
+    { 'content-type': 'application/json' },
+    Buffer.alloc(300 * 1024, ' '),
+  );
+  expect({ status: hubspotAnswer.status, body: JSON.parse(hubspotAnswer.body) }).toEqual({
+    status: 413,
+    body: { error: 'payload_too_large', message: expect.any(String) },
+  });
   // And the process is still there, having logged no unhandled error.
   expect((await send('GET', '/healthz', {})).status).toBe(200);
   expect(backend.log.lines().filter((line) => line.msg === 'unhandled error')).toEqual([]);
@@ -461,15 +715,52 @@ test('oversized bodies are refused with 413 before they are parsed', async () =>
 
 test('a body that cannot be read is refused with the 4xx that says why', async () => {
   // Fathom's route checks its signature headers before it reads a body: these carry well-formed ones.
-  const signed = (body: string) => signWebhook(webhookSecret, `msg_${randomBytes(8).toString('hex')}`, Math.floor(Date.now() / 1000), body);
+  const signed = (body: string) =>
+    signWebhook(webhookSecret, `msg_${randomBytes(8).toString('hex')}`, Math.floor(Date.now() / 1000), body);
   const cases: Array<[string, string, Record<string, string>, Buffer, number, string, RegExp]> = [
-    ['unknown encoding', `/webhooks/fathom/${connectionId}`, { 'content-encoding': 'x-unknown', ...signed('{}') }, Buffer.from('{}'), 415, 'unsupported_media_type', /content encoding/],
-    ['corrupt gzip', `/webhooks/fathom/${connectionId}`, { 'content-encoding': 'gzip', ...signed('not gzip') }, Buffer.from('not gzip'), 400, 'invalid_input', /could not be read/],
-    ['Latin-1 JSON', '/webhooks/hubspot', { 'content-type': 'application/json; charset=iso-8859-1' }, Buffer.from('[]'), 415, 'unsupported_media_type', /UTF-8/],
-    ['broken JSON', '/webhooks/hubspot', { 'content-type': 'application/json' }, Buffer.from('[{'), 400, 'invalid_input', /not valid JSON/],
+    [
+      'unknown encoding',
+      `/webhooks/fathom/${connectionId}`,
+      { 'content-encoding': 'x-unknown', ...signed('{}') },
+      Buffer.from('{}'),
+      415,
+      'unsupported_media_type',
+      /content encoding/,
+    ],
+    [
+      'corrupt gzip',
+      `/webhooks/fathom/${connectionId}`,
+      { 'content-encoding': 'gzip', ...signed('not gzip') },
+      Buffer.from('not gzip'),
+      400,
+      'invalid_input',
+      /could not be read/,
+    ],
+    [
+      'Latin-1 JSON',
+      '/webhooks/hubspot',
+      { 'content-type': 'application/json; charset=iso-8859-1' },
+      Buffer.from('[]'),
+      415,
+      'unsupported_media_type',
+      /UTF-8/,
+    ],
+    [
+      'broken JSON',
+      '/webhooks/hubspot',
+      { 'content-type': 'application/json' },
+      Buffer.from('[{'),
+      400,
+      'invalid_input',
+      /not valid JSON/,
+    ],
   ];
   for (const [what, path, headers, payload, status, code, message] of cases) {
     const answer = await send('POST', path, headers, payload);
-    expect({ what, status: answer.status, body: JSON.parse(answer.body) }).toEqual({ what, status, body: { error: code, message: expect.stringMatching(message) } });
+    expect({ what, status: answer.status, body: JSON.parse(answer.body) }).toEqual({
+      what,
+      status,
+      body: { error: code, message: expect.stringMatching(message) },
+    });
   }
 });

@@ -1,5 +1,17 @@
 import { describe, expect, test } from '@jest/globals';
-import { Alert, Button, EmptyState, Heading, Input, LineChart, Link, Select, StatusTag, Text, TextArea } from '@hubspot/ui-extensions';
+import {
+  Alert,
+  Button,
+  EmptyState,
+  Heading,
+  Input,
+  LineChart,
+  Link,
+  Select,
+  StatusTag,
+  Text,
+  TextArea,
+} from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { createApi } from '@fathom-hubspot/ui-shared';
 import { CoachingView, type CoachingMessage } from '../../hubspot-app/app/cards/CoachingView';
@@ -7,12 +19,30 @@ import { fakeBackend } from './fakeBackend';
 
 const LIST = '/api/cards/coaching?objectType=deals&objectId=201';
 const CALLS = '/api/cards/conversations?objectType=deals&objectId=201&limit=20';
-const message = (id: string, status: CoachingMessage['status'], outcome: CoachingMessage['outcome'] = null): CoachingMessage => ({
-  id, status, category: 'next_steps', body: 'Close with a date.', conversationId: 'c1', conversationTitle: 'Acme demo',
-  repUserId: 'rep-1', repEmail: 'rita@x.example.com', momentSeconds: 95, momentPlaybackUrl: 'https://fathom.video/calls/1?timestamp=95',
-  authorUserId: 'mgr', outcome,
+const message = (
+  id: string,
+  status: CoachingMessage['status'],
+  outcome: CoachingMessage['outcome'] = null,
+): CoachingMessage => ({
+  id,
+  status,
+  category: 'next_steps',
+  body: 'Close with a date.',
+  conversationId: 'c1',
+  conversationTitle: 'Acme demo',
+  repUserId: 'rep-1',
+  repEmail: 'rita@x.example.com',
+  momentSeconds: 95,
+  momentPlaybackUrl: 'https://fathom.video/calls/1?timestamp=95',
+  authorUserId: 'mgr',
+  outcome,
 });
-const trend = { points: [{ startedAt: '2026-11-01T10:00:00Z', score: 55, repTalkRatio: 0.7 }, { startedAt: '2026-11-08T10:00:00Z', score: 68, repTalkRatio: 0.5 }] };
+const trend = {
+  points: [
+    { startedAt: '2026-11-01T10:00:00Z', score: 55, repTalkRatio: 0.7 },
+    { startedAt: '2026-11-08T10:00:00Z', score: 68, repTalkRatio: 0.5 },
+  ],
+};
 const team = {
   items: [
     { id: 'rep-1', hubspotUserId: 11, email: 'rita@x.example.com', name: 'Rita Rep' },
@@ -21,11 +51,17 @@ const team = {
   nextCursor: null,
 };
 
-function renderCard(viewer: { role: 'admin' | 'manager' | 'rep'; userId: string }, items: CoachingMessage[], extra: Parameters<typeof fakeBackend>[0] = {}) {
+function renderCard(
+  viewer: { role: 'admin' | 'manager' | 'rep'; userId: string },
+  items: CoachingMessage[],
+  extra: Parameters<typeof fakeBackend>[0] = {},
+) {
   const backend = fakeBackend({
     [`GET ${LIST}`]: { body: { items, nextCursor: null, viewer } },
     [`GET ${CALLS}`]: { body: { items: [{ id: 'c1', title: 'Acme demo' }], nextCursor: null } },
-    'GET /api/cards/conversations/c1': { body: { id: 'c1', keyMoments: [{ seconds: 305, label: 'Pricing', playbackUrl: null }] } },
+    'GET /api/cards/conversations/c1': {
+      body: { id: 'c1', keyMoments: [{ seconds: 305, label: 'Pricing', playbackUrl: null }] },
+    },
     'GET /api/cards/conversations/c1/suggestions': { body: { items: [], nextCursor: null } },
     'GET /api/cards/coaching/trend': { body: trend },
     'GET /api/home/team': { body: team },
@@ -36,7 +72,11 @@ function renderCard(viewer: { role: 'admin' | 'manager' | 'rep'; userId: string 
   return { ...renderer, backend };
 }
 const buttons = (r: ReturnType<typeof renderCard>) => r.findAll(Button).map((b) => b.text);
-const click = (r: ReturnType<typeof renderCard>, text: string) => r.findAll(Button).find((b) => b.text === text)!.trigger('onClick');
+const click = (r: ReturnType<typeof renderCard>, text: string) =>
+  r
+    .findAll(Button)
+    .find((b) => b.text === text)!
+    .trigger('onClick');
 const posts = (r: ReturnType<typeof renderCard>) => r.backend.calls.filter((c) => c.method === 'POST');
 
 describe('coaching card', () => {
@@ -54,24 +94,40 @@ describe('coaching card', () => {
   });
 
   test('a manager sends his drafts, retracts or dismisses what he sent, and records every kind of outcome', async () => {
-    const card = renderCard({ role: 'manager', userId: 'mgr' }, [message('d1', 'draft'), message('s1', 'sent'), message('a1', 'acknowledged')], {
-      'POST /api/cards/coaching/d1/send': { body: message('d1', 'sent') },
-      'POST /api/cards/coaching/s1/retract': { body: message('s1', 'draft') },
-      'POST /api/cards/coaching/a1/outcome': { body: message('a1', 'acknowledged') },
-    });
+    const card = renderCard(
+      { role: 'manager', userId: 'mgr' },
+      [message('d1', 'draft'), message('s1', 'sent'), message('a1', 'acknowledged')],
+      {
+        'POST /api/cards/coaching/d1/send': { body: message('d1', 'sent') },
+        'POST /api/cards/coaching/s1/retract': { body: message('s1', 'draft') },
+        'POST /api/cards/coaching/a1/outcome': { body: message('a1', 'acknowledged') },
+      },
+    );
     await card.waitFor(() => expect(card.maybeFind(TextArea)).not.toBeNull());
     expect(buttons(card).slice(0, 9)).toEqual([
       'Send',
-      'Retract', 'Dismiss', 'Outcome: Applied', 'Outcome: Not yet', 'Outcome: Not applicable',
-      'Outcome: Applied', 'Outcome: Not yet', 'Outcome: Not applicable',
+      'Retract',
+      'Dismiss',
+      'Outcome: Applied',
+      'Outcome: Not yet',
+      'Outcome: Not applicable',
+      'Outcome: Applied',
+      'Outcome: Not yet',
+      'Outcome: Not applicable',
     ]);
     click(card, 'Send');
     await card.waitFor(() => expect(posts(card).map((c) => c.path)).toEqual(['/api/cards/coaching/d1/send']));
     click(card, 'Retract');
     await card.waitFor(() => expect(posts(card).map((c) => c.path)).toContain('/api/cards/coaching/s1/retract'));
-    card.findAll(Button).filter((b) => b.text === 'Outcome: Not applicable').at(-1)!.trigger('onClick');
+    card
+      .findAll(Button)
+      .filter((b) => b.text === 'Outcome: Not applicable')
+      .at(-1)!
+      .trigger('onClick');
     await card.waitFor(() => expect(posts(card).map((c) => c.path)).toContain('/api/cards/coaching/a1/outcome'));
-    expect(posts(card).find((c) => c.path === '/api/cards/coaching/a1/outcome')!.body).toEqual({ result: 'not_applicable' });
+    expect(posts(card).find((c) => c.path === '/api/cards/coaching/a1/outcome')!.body).toEqual({
+      result: 'not_applicable',
+    });
   });
 
   test('a sent message by another coach has no Retract', async () => {
@@ -92,11 +148,18 @@ describe('coaching card', () => {
     await card.waitFor(() => expect(card.find(Input).props.validationMessage).toMatch(/minutes:seconds/));
     expect(card.findAll(Button).find((b) => b.text === 'Save draft')!.props.disabled).toBe(true);
     card.find(Input).trigger('onChange', '12:30' as never);
-    await card.waitFor(() => expect(card.findAll(Button).find((b) => b.text === 'Save draft')!.props.disabled).toBe(false));
+    await card.waitFor(() =>
+      expect(card.findAll(Button).find((b) => b.text === 'Save draft')!.props.disabled).toBe(false),
+    );
     click(card, 'Save draft');
     await card.waitFor(() => expect(posts(card)).toHaveLength(1));
     const first = posts(card)[0]!.body as Record<string, unknown>;
-    expect(first).toMatchObject({ conversationId: 'c1', category: 'discovery', body: 'Ask for the decision date.', momentSeconds: 750 });
+    expect(first).toMatchObject({
+      conversationId: 'c1',
+      category: 'discovery',
+      body: 'Ask for the decision date.',
+      momentSeconds: 750,
+    });
     expect(first.clientKey).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
 
     await card.waitFor(() => expect(card.find(TextArea).props.value).toBe(''));
@@ -106,34 +169,65 @@ describe('coaching card', () => {
     card.find(TextArea).trigger('onChange', 'Name the price first.' as never);
     await card.waitFor(() => expect(card.find(Input).props.value).toBe('5:05'));
     click(card, 'Save and send');
-    await card.waitFor(() => expect(posts(card).map((c) => c.path)).toEqual(['/api/cards/coaching', '/api/cards/coaching', '/api/cards/coaching/n2/send']));
+    await card.waitFor(() =>
+      expect(posts(card).map((c) => c.path)).toEqual([
+        '/api/cards/coaching',
+        '/api/cards/coaching',
+        '/api/cards/coaching/n2/send',
+      ]),
+    );
     const second = posts(card)[1]!.body as Record<string, unknown>;
     expect(second).toMatchObject({ body: 'Name the price first.', momentSeconds: 305 });
     expect(second.clientKey).not.toBe(first.clientKey);
   });
 
-  test("a suggestion fills the form; the trend has a title and a rep picker for coaches", async () => {
+  test('a suggestion fills the form; the trend has a title and a rep picker for coaches', async () => {
     const card = renderCard({ role: 'manager', userId: 'mgr' }, [message('a1', 'acknowledged')], {
       'GET /api/cards/conversations/c1/suggestions': {
-        body: { items: [{ id: 'c1:0', kind: 'analysis', category: 'talk_ratio', reason: 'The rep talked 78% of the call; the team norm is 45%.' }], nextCursor: null },
+        body: {
+          items: [
+            {
+              id: 'c1:0',
+              kind: 'analysis',
+              category: 'talk_ratio',
+              reason: 'The rep talked 78% of the call; the team norm is 45%.',
+            },
+          ],
+          nextCursor: null,
+        },
       },
     });
     await card.waitFor(() => expect(buttons(card)).toContain('Use'));
     click(card, 'Use');
-    await card.waitFor(() => expect(card.find(TextArea).props.value).toBe('The rep talked 78% of the call; the team norm is 45%.'));
+    await card.waitFor(() =>
+      expect(card.find(TextArea).props.value).toBe('The rep talked 78% of the call; the team norm is 45%.'),
+    );
     expect(card.findAll(Select).find((s) => s.props.label === 'Category')!.props.value).toBe('talk_ratio');
     await card.waitFor(() => expect(card.findAll(Heading).map((h) => h.text)).toContain('Call scores of Rita Rep'));
-    expect(card.find(LineChart).props.data).toEqual([{ date: '2026-11-01', score: 55 }, { date: '2026-11-08', score: 68 }]);
-    card.findAll(Select).find((s) => s.props.label === 'Rep')!.trigger('onChange', 'rep-2' as never);
+    expect(card.find(LineChart).props.data).toEqual([
+      { date: '2026-11-01', score: 55 },
+      { date: '2026-11-08', score: 68 },
+    ]);
+    card
+      .findAll(Select)
+      .find((s) => s.props.label === 'Rep')!
+      .trigger('onChange', 'rep-2' as never);
     await card.waitFor(() => expect(card.findAll(Heading).map((h) => h.text)).toContain('Call scores of Sam Seller'));
     expect(card.backend.calls.map((c) => c.path)).toContain('/api/cards/coaching/trend?repUserId=rep-2');
   });
 
-  test("an outcome shows the measured change", async () => {
+  test('an outcome shows the measured change', async () => {
     const card = renderCard({ role: 'manager', userId: 'mgr' }, [
-      message('a1', 'acknowledged', { result: 'applied', measured: { metricName: 'calls with next steps', before: 0.2, after: 0.8 } }),
+      message('a1', 'acknowledged', {
+        result: 'applied',
+        measured: { metricName: 'calls with next steps', before: 0.2, after: 0.8 },
+      }),
     ]);
-    await card.waitFor(() => expect(card.findAll(Text).map((t) => t.text)).toContain('Outcome: applied · calls with next steps: 0.2 before → 0.8 after'));
+    await card.waitFor(() =>
+      expect(card.findAll(Text).map((t) => t.text)).toContain(
+        'Outcome: applied · calls with next steps: 0.2 before → 0.8 after',
+      ),
+    );
   });
 
   test('empty for a rep is plain; a failed action shows an Alert that says why', async () => {
@@ -141,10 +235,15 @@ describe('coaching card', () => {
     await rep.waitFor(() => expect(rep.find(EmptyState)).toBeTruthy());
     expect(rep.find(EmptyState).find(Text).text).toBe('No coaching for you on these calls yet.');
     const manager = renderCard({ role: 'manager', userId: 'mgr' }, [message('s1', 'sent')], {
-      'POST /api/cards/coaching/s1/dismiss': { status: 409, body: { error: 'conflict', message: 'Cannot dismiss a message that is acknowledged.' } },
+      'POST /api/cards/coaching/s1/dismiss': {
+        status: 409,
+        body: { error: 'conflict', message: 'Cannot dismiss a message that is acknowledged.' },
+      },
     });
     await manager.waitFor(() => expect(buttons(manager)).toContain('Dismiss'));
     click(manager, 'Dismiss');
-    await manager.waitFor(() => expect(manager.find(Alert).text).toBe('Cannot dismiss a message that is acknowledged.'));
+    await manager.waitFor(() =>
+      expect(manager.find(Alert).text).toBe('Cannot dismiss a message that is acknowledged.'),
+    );
   });
 });

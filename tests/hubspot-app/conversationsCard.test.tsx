@@ -1,7 +1,21 @@
 import { describe, expect, test } from '@jest/globals';
 import {
-  Alert, Button, EmptyState, ErrorState, Heading, Link, List, LoadingSpinner, Panel, ScoreCircle, StatisticsItem, StatisticsTrend,
-  TableCell, TableRow, Tag, Text,
+  Alert,
+  Button,
+  EmptyState,
+  ErrorState,
+  Heading,
+  Link,
+  List,
+  LoadingSpinner,
+  Panel,
+  ScoreCircle,
+  StatisticsItem,
+  StatisticsTrend,
+  TableCell,
+  TableRow,
+  Tag,
+  Text,
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { createApi } from '@fathom-hubspot/ui-shared';
@@ -14,14 +28,20 @@ const item = (n: number): ConversationItem => ({
   title: `Acme call ${n}`,
   startedAt: '2026-11-02T15:00:00.000Z',
   durationSeconds: 1800,
-  participants: [{ name: 'Rita Rep', email: 'rita@x.example.com', isExternal: false }, { name: 'Bob Buyer', email: 'bob@y.example.com', isExternal: true }],
+  participants: [
+    { name: 'Rita Rep', email: 'rita@x.example.com', isExternal: false },
+    { name: 'Bob Buyer', email: 'bob@y.example.com', isExternal: true },
+  ],
   score: 72,
   openActionItems: 2,
 });
 
 const LOCALE = { locale: 'en-US', timeZone: 'America/New_York' };
 
-function renderCard(routes: Parameters<typeof fakeBackend>[0], objectType: 'contacts' | 'deals' | 'companies' = 'contacts') {
+function renderCard(
+  routes: Parameters<typeof fakeBackend>[0],
+  objectType: 'contacts' | 'deals' | 'companies' = 'contacts',
+) {
   const backend = fakeBackend(routes);
   const renderer = createRenderer('crm.record.tab');
   renderer.render(
@@ -45,7 +65,9 @@ function openPanel(renderer: ReturnType<typeof createRenderer>, buttonText: stri
 
 describe('conversations card', () => {
   test('shows a spinner, then the calls with date, duration, attendees, score and open action items', async () => {
-    const { find, findAll, waitFor, maybeFind } = renderCard({ [`GET ${LIST}`]: { body: { items: [item(1), item(2)], nextCursor: null, viewer: { role: 'rep' } } } });
+    const { find, findAll, waitFor, maybeFind } = renderCard({
+      [`GET ${LIST}`]: { body: { items: [item(1), item(2)], nextCursor: null, viewer: { role: 'rep' } } },
+    });
     expect(maybeFind(LoadingSpinner)).not.toBeNull();
     await waitFor(() => expect(findAll(Heading).map((h) => h.text)).toEqual(['Acme call 1', 'Acme call 2']));
     expect(findAll(Text)[0]!.text).toBe('Nov 2, 2026 · 30 min · Rita Rep, Bob Buyer');
@@ -60,7 +82,9 @@ describe('conversations card', () => {
       [`GET ${LIST}&cursor=next%2F1`]: { body: { items: [item(2)], nextCursor: null, viewer: { role: 'rep' } } },
     });
     await waitFor(() => expect(findAll(Heading)).toHaveLength(1));
-    findAll(Button).find((b) => b.text === 'Load more')!.trigger('onClick');
+    findAll(Button)
+      .find((b) => b.text === 'Load more')!
+      .trigger('onClick');
     await waitFor(() => expect(findAll(Heading).map((h) => h.text)).toEqual(['Acme call 1', 'Acme call 2']));
     expect(backend.calls.map((c) => c.path)).toEqual([LIST, `${LIST}&cursor=next%2F1`]);
   });
@@ -70,27 +94,69 @@ describe('conversations card', () => {
       [`GET ${LIST}`]: { body: { items: [item(1)], nextCursor: null, viewer: { role: 'rep' } } },
       'GET /api/cards/conversations/c1': {
         body: {
-          id: 'c1', title: 'Acme call 1', startedAt: '2026-11-02T15:00:00.000Z', durationSeconds: 1800, url: 'https://fathom.video/calls/1',
-          summaryMarkdown: '## Meeting purpose\nAcme wants **faster** onboarding.\n\n- Pricing [at 5:05](https://fathom.video/calls/1?timestamp=305)\n- Security review',
+          id: 'c1',
+          title: 'Acme call 1',
+          startedAt: '2026-11-02T15:00:00.000Z',
+          durationSeconds: 1800,
+          url: 'https://fathom.video/calls/1',
+          summaryMarkdown:
+            '## Meeting purpose\nAcme wants **faster** onboarding.\n\n- Pricing [at 5:05](https://fathom.video/calls/1?timestamp=305)\n- Security review',
           actionItems: [
-            { description: 'Send pricing', completed: false, timestampSeconds: 90, playbackUrl: 'https://fathom.video/calls/1?timestamp=90' },
+            {
+              description: 'Send pricing',
+              completed: false,
+              timestampSeconds: 90,
+              playbackUrl: 'https://fathom.video/calls/1?timestamp=90',
+            },
           ],
           keyMoments: [{ seconds: 305, label: 'Pricing', playbackUrl: 'https://fathom.video/calls/1?timestamp=305' }],
           participants: [{ name: 'Rita Rep', email: null, isExternal: false }],
           analysis: {
             score: 72,
             metrics: {
-              talkRatio: { rep: 0.46 }, questions: { total: 9 }, nextSteps: { agreed: true },
-              topics: [{ name: 'pricing', count: 2 }, { name: 'competitors', count: 0 }],
+              talkRatio: { rep: 0.46 },
+              questions: { total: 9 },
+              nextSteps: { agreed: true },
+              topics: [
+                { name: 'pricing', count: 2 },
+                { name: 'competitors', count: 0 },
+              ],
               scoreBreakdown: [
-                { name: 'talkRatio', rule: 'The rep talks 35–55% of the time.', weight: 20, value: 0.46, points: 1, contribution: 25 },
-                { name: 'nextSteps', rule: 'A next step comes up.', weight: 20, value: true, points: 1, contribution: 25 },
-                { name: 'fillers', rule: 'At most one filler a minute.', weight: 10, value: null, points: null, contribution: null },
+                {
+                  name: 'talkRatio',
+                  rule: 'The rep talks 35–55% of the time.',
+                  weight: 20,
+                  value: 0.46,
+                  points: 1,
+                  contribution: 25,
+                },
+                {
+                  name: 'nextSteps',
+                  rule: 'A next step comes up.',
+                  weight: 20,
+                  value: true,
+                  points: 1,
+                  contribution: 25,
+                },
+                {
+                  name: 'fillers',
+                  rule: 'At most one filler a minute.',
+                  weight: 10,
+                  value: null,
+                  points: null,
+                  contribution: null,
+                },
               ],
             },
           },
           transcriptExcerpt: [
-            { position: 3, speaker: 'Bob Buyer', text: 'Pricing is the question.', startSeconds: 305, playbackUrl: 'https://fathom.video/calls/1?timestamp=305' },
+            {
+              position: 3,
+              speaker: 'Bob Buyer',
+              text: 'Pricing is the question.',
+              startSeconds: 305,
+              playbackUrl: 'https://fathom.video/calls/1?timestamp=305',
+            },
           ],
         },
       },
@@ -98,21 +164,41 @@ describe('conversations card', () => {
     await renderer.waitFor(() => expect(renderer.findAll(Button).map((b) => b.text)).toContain('Open Acme call 1'));
     expect(renderer.backend.calls.map((c) => c.path)).toEqual([LIST]); // nothing loads before the panel opens
     const panel = openPanel(renderer, 'Open Acme call 1');
-    await renderer.waitFor(() => expect(panel().findAll(Heading).map((h) => h.text)).toContain('Meeting purpose'));
-    const texts = panel().findAll(Text).map((t) => t.text);
+    await renderer.waitFor(() =>
+      expect(
+        panel()
+          .findAll(Heading)
+          .map((h) => h.text),
+      ).toContain('Meeting purpose'),
+    );
+    const texts = panel()
+      .findAll(Text)
+      .map((t) => t.text);
     expect(texts).toContain('Nov 2, 2026, 10:00 AM · 30 min · Rita Rep');
-    const listTexts = panel().find(List).findAll(Text).map((t) => t.text).filter(Boolean);
+    const listTexts = panel()
+      .find(List)
+      .findAll(Text)
+      .map((t) => t.text)
+      .filter(Boolean);
     expect(listTexts).toEqual(['Pricing ', 'Security review']);
     expect(panel().find(List).find(Link).text).toBe('at 5:05');
     expect(texts.join('\n')).not.toMatch(/\*\*|##/);
-    const links = Object.fromEntries(panel().findAll(Link).map((link) => [link.text, (link.props.href as { url: string }).url]));
+    const links = Object.fromEntries(
+      panel()
+        .findAll(Link)
+        .map((link) => [link.text, (link.props.href as { url: string }).url]),
+    );
     expect(links).toMatchObject({
       'Watch the recording in Fathom': 'https://fathom.video/calls/1',
       'at 1:30': 'https://fathom.video/calls/1?timestamp=90',
       '5:05 Pricing': 'https://fathom.video/calls/1?timestamp=305',
       'at 5:05': 'https://fathom.video/calls/1?timestamp=305',
     });
-    expect(panel().findAll(Tag).map((t) => t.text)).toEqual(['Pricing ×2']);
+    expect(
+      panel()
+        .findAll(Tag)
+        .map((t) => t.text),
+    ).toEqual(['Pricing ×2']);
     const rows = panel()
       .findAll(TableRow)
       .slice(1)
@@ -129,16 +215,26 @@ describe('conversations card', () => {
     const renderer = renderCard({
       [`GET ${LIST}`]: { body: { items: [item(1)], nextCursor: 'n1', viewer: { role: 'rep' } } },
       [`GET ${LIST}&cursor=n1`]: () =>
-        fail ? { status: 502, body: { error: 'upstream_failed', message: 'The service hiccuped.' } } : { body: { items: [item(2)], nextCursor: null, viewer: { role: 'rep' } } },
+        fail
+          ? { status: 502, body: { error: 'upstream_failed', message: 'The service hiccuped.' } }
+          : { body: { items: [item(2)], nextCursor: null, viewer: { role: 'rep' } } },
     });
     await renderer.waitFor(() => expect(renderer.findAll(Heading)).toHaveLength(1));
-    renderer.findAll(Button).find((b) => b.text === 'Load more')!.trigger('onClick');
+    renderer
+      .findAll(Button)
+      .find((b) => b.text === 'Load more')!
+      .trigger('onClick');
     await renderer.waitFor(() => expect(renderer.find(Alert).props.title).toBe('Could not load more calls'));
     expect(renderer.find(Alert).text).toMatch(/The service hiccuped/);
     expect(renderer.findAll(Heading).map((h) => h.text)).toEqual(['Acme call 1']);
     fail = false;
-    renderer.findAll(Button).find((b) => b.text === 'Try loading more again')!.trigger('onClick');
-    await renderer.waitFor(() => expect(renderer.findAll(Heading).map((h) => h.text)).toEqual(['Acme call 1', 'Acme call 2']));
+    renderer
+      .findAll(Button)
+      .find((b) => b.text === 'Try loading more again')!
+      .trigger('onClick');
+    await renderer.waitFor(() =>
+      expect(renderer.findAll(Heading).map((h) => h.text)).toEqual(['Acme call 1', 'Acme call 2']),
+    );
     expect(renderer.maybeFind(Alert)).toBeNull();
   });
 
@@ -149,8 +245,15 @@ describe('conversations card', () => {
         [`GET ${deal}`]: { body: { items: [item(1)], nextCursor: null, viewer: { role: 'rep' } } },
         'GET /api/cards/summary?objectType=deals&objectId=101': {
           body: {
-            calls: 12, lastCallAt: '2026-11-02T15:00:00.000Z', averageScore: 65, scoreDirection: 'up', openActionItems: 2,
-            topics: [{ name: 'pricing', calls: 3 }, { name: 'competitors', calls: 1 }],
+            calls: 12,
+            lastCallAt: '2026-11-02T15:00:00.000Z',
+            averageScore: 65,
+            scoreDirection: 'up',
+            openActionItems: 2,
+            topics: [
+              { name: 'pricing', calls: 3 },
+              { name: 'competitors', calls: 1 },
+            ],
           },
         },
       },
@@ -160,17 +263,28 @@ describe('conversations card', () => {
     const stats = Object.fromEntries(renderer.findAll(StatisticsItem).map((s) => [s.props.label, s.props.number]));
     expect(stats).toEqual({ Calls: 12, 'Last call': 'Nov 2, 2026', 'Average score': 65, 'Open action items': 2 });
     expect(renderer.find(StatisticsTrend).props.direction).toBe('increase');
-    expect(renderer.findAll(Text).map((t) => t.text)).toContain('Topics raised: pricing (3 calls), competitors (1 call)');
+    expect(renderer.findAll(Text).map((t) => t.text)).toContain(
+      'Topics raised: pricing (3 calls), competitors (1 call)',
+    );
   });
 
   test('empty: an admin is told to connect Fathom only while it is not connected, with a button to the settings', async () => {
-    const admin = renderCard({ [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'admin' }, fathom: 'not_connected' } } });
+    const admin = renderCard({
+      [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'admin' }, fathom: 'not_connected' } },
+    });
     await admin.waitFor(() => expect(admin.find(EmptyState).props.title).toBe('Connect Fathom'));
-    expect(admin.find(Button).props.href).toEqual({ url: 'https://app.hubspot.com/connected-apps/610/installed', external: false });
-    const connected = renderCard({ [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'admin' }, fathom: 'connected' } } });
+    expect(admin.find(Button).props.href).toEqual({
+      url: 'https://app.hubspot.com/connected-apps/610/installed',
+      external: false,
+    });
+    const connected = renderCard({
+      [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'admin' }, fathom: 'connected' } },
+    });
     await connected.waitFor(() => expect(connected.find(EmptyState).props.title).toBe('No calls yet'));
     expect(connected.maybeFind(Button)).toBeNull();
-    const rep = renderCard({ [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'rep' }, fathom: 'not_connected' } } });
+    const rep = renderCard({
+      [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'rep' }, fathom: 'not_connected' } },
+    });
     await rep.waitFor(() => expect(rep.find(EmptyState)).toBeTruthy());
     expect(rep.find(Text).text).toBe('No recorded calls with this record yet.');
   });
@@ -178,7 +292,17 @@ describe('conversations card', () => {
   test('a 429 from HubSpot says to wait, and trying again works', async () => {
     let busy = true;
     const renderer = renderCard({
-      [`GET ${LIST}`]: () => (busy ? { status: 429 as const, body: { status: 'error' as const, message: 'You have reached your secondly limit.', category: 'RATE_LIMITS' as const } } : { body: { items: [item(1)], nextCursor: null, viewer: { role: 'rep' } } }),
+      [`GET ${LIST}`]: () =>
+        busy
+          ? {
+              status: 429 as const,
+              body: {
+                status: 'error' as const,
+                message: 'You have reached your secondly limit.',
+                category: 'RATE_LIMITS' as const,
+              },
+            }
+          : { body: { items: [item(1)], nextCursor: null, viewer: { role: 'rep' } } },
     });
     await renderer.waitFor(() => expect(renderer.find(ErrorState).props.title).toBe('Too many requests right now'));
     expect(renderer.find(ErrorState).find(Text).text).toMatch(/Wait a few seconds/);
@@ -188,13 +312,21 @@ describe('conversations card', () => {
   });
 
   test('when Fathom needs reconnecting, the calls stay and a warning says new ones are not arriving, and who can fix it', async () => {
-    const rep = renderCard({ [`GET ${LIST}`]: { body: { items: [item(1)], nextCursor: null, viewer: { role: 'rep' }, fathom: 'needs_reauth' } } });
+    const rep = renderCard({
+      [`GET ${LIST}`]: {
+        body: { items: [item(1)], nextCursor: null, viewer: { role: 'rep' }, fathom: 'needs_reauth' },
+      },
+    });
     await rep.waitFor(() => expect(rep.find(Alert).props.title).toBe('New calls are not syncing'));
     expect(rep.find(Alert).text).toMatch(/reconnected by an admin/);
     expect(rep.findAll(Heading).map((h) => h.text)).toEqual(['Acme call 1']);
-    const admin = renderCard({ [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'admin' }, fathom: 'needs_reauth' } } });
+    const admin = renderCard({
+      [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'admin' }, fathom: 'needs_reauth' } },
+    });
     await admin.waitFor(() => expect(admin.find(Alert).text).toMatch(/Reconnect Fathom in the app settings/));
-    const fine = renderCard({ [`GET ${LIST}`]: { body: { items: [item(1)], nextCursor: null, viewer: { role: 'rep' }, fathom: 'connected' } } });
+    const fine = renderCard({
+      [`GET ${LIST}`]: { body: { items: [item(1)], nextCursor: null, viewer: { role: 'rep' }, fathom: 'connected' } },
+    });
     await fine.waitFor(() => expect(fine.findAll(Heading).length).toBe(1));
     expect(fine.maybeFind(Alert)).toBeNull();
   });

@@ -1,6 +1,17 @@
 import { describe, expect, test } from '@jest/globals';
 import {
-  Button, EmptyState, ErrorState, Heading, LineChart, Panel, Select, StatusTag, TableCell, TableRow, Text, TextArea,
+  Button,
+  EmptyState,
+  ErrorState,
+  Heading,
+  LineChart,
+  Panel,
+  Select,
+  StatusTag,
+  TableCell,
+  TableRow,
+  Text,
+  TextArea,
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { createApi, type RepOverview } from '@fathom-hubspot/ui-shared';
@@ -8,18 +19,39 @@ import { HomeView } from '../../hubspot-app/app/pages/HomeView';
 import { fakeBackend } from './fakeBackend';
 
 const rep = (id: string, name: string, extra: Partial<RepOverview> = {}): RepOverview => ({
-  id, hubspotUserId: Number(id.replace(/\D/g, '')), email: `${id}@x.example.com`, name, calls: 4, averageScore: 70,
-  previousAverageScore: 64, coaching: { sent: 2, acknowledged: 1, applied: 1 }, uncoachedCalls: 2, ...extra,
+  id,
+  hubspotUserId: Number(id.replace(/\D/g, '')),
+  email: `${id}@x.example.com`,
+  name,
+  calls: 4,
+  averageScore: 70,
+  previousAverageScore: 64,
+  coaching: { sent: 2, acknowledged: 1, applied: 1 },
+  uncoachedCalls: 2,
+  ...extra,
 });
 const call = (id: string, title: string) => ({
-  id, title, startedAt: '2026-11-20T15:00:00.000Z', durationSeconds: 1500, score: 61,
+  id,
+  title,
+  startedAt: '2026-11-20T15:00:00.000Z',
+  durationSeconds: 1500,
+  score: 61,
   rep: { id: 'rep1', hubspotUserId: 1, email: 'rep1@x.example.com', name: 'Rita Rep' },
 });
 
 function renderHome(role: 'admin' | 'manager' | 'rep', routes: Parameters<typeof fakeBackend>[0]) {
   const backend = fakeBackend({
-    'GET /api/home/team': { body: { items: [rep('rep1', 'Rita Rep'), rep('rep2', 'Sam Seller', { averageScore: null, previousAverageScore: null })], nextCursor: null, period: { from: '', to: '' }, viewer: { role, userId: 'me' } } },
-    'GET /api/home/queue': { body: { items: [call('c1', 'Acme discovery'), call('c2', 'Globex demo')], nextCursor: null } },
+    'GET /api/home/team': {
+      body: {
+        items: [rep('rep1', 'Rita Rep'), rep('rep2', 'Sam Seller', { averageScore: null, previousAverageScore: null })],
+        nextCursor: null,
+        period: { from: '', to: '' },
+        viewer: { role, userId: 'me' },
+      },
+    },
+    'GET /api/home/queue': {
+      body: { items: [call('c1', 'Acme discovery'), call('c2', 'Globex demo')], nextCursor: null },
+    },
     ...routes,
   });
   const renderer = createRenderer('home');
@@ -32,12 +64,17 @@ describe('home page', () => {
   test("a manager sees his team's numbers for the period and the calls waiting for coaching", async () => {
     const home = renderHome('manager', {});
     await home.waitFor(() => expect(home.findAll(TableRow)).toHaveLength(3));
-    const rows = home.findAll(TableRow).slice(1).map((row) => row.findAll(TableCell).map((cell) => cell.text));
+    const rows = home
+      .findAll(TableRow)
+      .slice(1)
+      .map((row) => row.findAll(TableCell).map((cell) => cell.text));
     expect(rows).toEqual([
       ['Rita Rep', '4', '70 (+6)', '2 / 1 / 1', '2'],
       ['Sam Seller', '4', '—', '2 / 1 / 1', '2'],
     ]);
-    await home.waitFor(() => expect(home.findAll(Button).map((b) => b.text)).toEqual(['Coach Acme discovery', 'Coach Globex demo']));
+    await home.waitFor(() =>
+      expect(home.findAll(Button).map((b) => b.text)).toEqual(['Coach Acme discovery', 'Coach Globex demo']),
+    );
     expect(home.findAll(Text).map((t) => t.text)).toContain('Rita Rep · Nov 20, 2026 · 25 min');
     const teamCall = home.backend.calls.find((c) => c.path.startsWith('/api/home/team'))!;
     const query = new URL(`https://x${teamCall.path}`).searchParams;
@@ -47,22 +84,48 @@ describe('home page', () => {
   test('the period and rep filters ask the backend again', async () => {
     const home = renderHome('admin', {});
     await home.waitFor(() => expect(home.findAll(TableRow)).toHaveLength(3));
-    home.findAll(Select).find((s) => s.props.label === 'Period')!.trigger('onChange', 7 as never);
-    await home.waitFor(() => expect(home.backend.calls.filter((c) => c.path.startsWith('/api/home/team'))).toHaveLength(2));
+    home
+      .findAll(Select)
+      .find((s) => s.props.label === 'Period')!
+      .trigger('onChange', 7 as never);
+    await home.waitFor(() =>
+      expect(home.backend.calls.filter((c) => c.path.startsWith('/api/home/team'))).toHaveLength(2),
+    );
     const last = home.backend.calls.filter((c) => c.path.startsWith('/api/home/team')).at(-1)!;
     const query = new URL(`https://x${last.path}`).searchParams;
     expect(Date.parse(query.get('to')!) - Date.parse(query.get('from')!)).toBe(7 * 86_400_000);
     await home.waitFor(() => expect(home.findAll(TableRow)).toHaveLength(3));
-    home.findAll(Select).find((s) => s.props.label === 'Rep')!.trigger('onChange', 'rep2' as never);
+    home
+      .findAll(Select)
+      .find((s) => s.props.label === 'Rep')!
+      .trigger('onChange', 'rep2' as never);
     await home.waitFor(() => expect(home.findAll(TableRow)).toHaveLength(2));
-    await home.waitFor(() => expect(home.backend.calls.map((c) => c.path)).toContain('/api/home/queue?limit=10&repHubspotUserId=2'));
+    await home.waitFor(() =>
+      expect(home.backend.calls.map((c) => c.path)).toContain('/api/home/queue?limit=10&repHubspotUserId=2'),
+    );
   });
 
   test('open a queued call, write the coaching, and the queue moves on', async () => {
     let coached = false;
     const home = renderHome('manager', {
-      'GET /api/home/queue': () => ({ body: { items: coached ? [call('c2', 'Globex demo')] : [call('c1', 'Acme discovery'), call('c2', 'Globex demo')], nextCursor: null } }),
-      'GET /api/cards/conversations/c1': { body: { id: 'c1', title: 'Acme discovery', startedAt: '2026-11-20T15:00:00.000Z', url: null, summaryMarkdown: 'Short call.', actionItems: [], analysis: null, transcriptExcerpt: [] } },
+      'GET /api/home/queue': () => ({
+        body: {
+          items: coached ? [call('c2', 'Globex demo')] : [call('c1', 'Acme discovery'), call('c2', 'Globex demo')],
+          nextCursor: null,
+        },
+      }),
+      'GET /api/cards/conversations/c1': {
+        body: {
+          id: 'c1',
+          title: 'Acme discovery',
+          startedAt: '2026-11-20T15:00:00.000Z',
+          url: null,
+          summaryMarkdown: 'Short call.',
+          actionItems: [],
+          analysis: null,
+          transcriptExcerpt: [],
+        },
+      },
       'GET /api/cards/conversations/c1/suggestions': { body: { items: [], nextCursor: null } },
       'POST /api/cards/coaching': () => {
         coached = true;
@@ -73,34 +136,92 @@ describe('home page', () => {
     await home.waitFor(() => expect(home.findAll(Button).map((b) => b.text)).toContain('Coach Acme discovery'));
     const panel = () => home.findAll(Button).find((b) => b.text === 'Coach Acme discovery')!.props.overlay!;
     panel().find(Panel).trigger('onOpen');
-    await home.waitFor(() => expect(panel().findAll(Text).map((t) => t.text)).toContain('Short call.'));
+    await home.waitFor(() =>
+      expect(
+        panel()
+          .findAll(Text)
+          .map((t) => t.text),
+      ).toContain('Short call.'),
+    );
     await home.waitFor(() => expect(panel().maybeFind(TextArea)).not.toBeNull());
-    panel().find(TextArea).trigger('onChange', 'Ask what happens if they do nothing.' as never);
-    await home.waitFor(() => expect(panel().findAll(Button).find((b) => b.text === 'Save and send')!.props.disabled).toBe(false));
-    panel().findAll(Button).find((b) => b.text === 'Save and send')!.trigger('onClick');
+    panel()
+      .find(TextArea)
+      .trigger('onChange', 'Ask what happens if they do nothing.' as never);
+    await home.waitFor(() =>
+      expect(
+        panel()
+          .findAll(Button)
+          .find((b) => b.text === 'Save and send')!.props.disabled,
+      ).toBe(false),
+    );
+    panel()
+      .findAll(Button)
+      .find((b) => b.text === 'Save and send')!
+      .trigger('onClick');
     await home.waitFor(() => expect(home.findAll(Button).map((b) => b.text)).toEqual(['Coach Globex demo']));
-    expect(paths(home)).toEqual(expect.arrayContaining(['POST /api/cards/coaching', 'POST /api/cards/coaching/m1/send']));
+    expect(paths(home)).toEqual(
+      expect.arrayContaining(['POST /api/cards/coaching', 'POST /api/cards/coaching/m1/send']),
+    );
   });
 
   test('a rep sees his own numbers, his score trend and the coaching he received, and no queue', async () => {
     const home = renderHome('rep', {
-      'GET /api/home/team': { body: { items: [rep('me1', 'Me')], nextCursor: null, period: { from: '', to: '' }, viewer: { role: 'rep', userId: 'me' } } },
-      'GET /api/cards/coaching/trend': { body: { points: [{ startedAt: '2026-11-01T10:00:00Z', score: 55, repTalkRatio: null }, { startedAt: '2026-11-08T10:00:00Z', score: 68, repTalkRatio: null }] } },
-      'GET /api/home/coaching': { body: { items: [{ id: 'm1', status: 'acknowledged', category: 'next_steps', body: 'Close with a date.', conversationTitle: 'Acme demo' }], nextCursor: null } },
+      'GET /api/home/team': {
+        body: {
+          items: [rep('me1', 'Me')],
+          nextCursor: null,
+          period: { from: '', to: '' },
+          viewer: { role: 'rep', userId: 'me' },
+        },
+      },
+      'GET /api/cards/coaching/trend': {
+        body: {
+          points: [
+            { startedAt: '2026-11-01T10:00:00Z', score: 55, repTalkRatio: null },
+            { startedAt: '2026-11-08T10:00:00Z', score: 68, repTalkRatio: null },
+          ],
+        },
+      },
+      'GET /api/home/coaching': {
+        body: {
+          items: [
+            {
+              id: 'm1',
+              status: 'acknowledged',
+              category: 'next_steps',
+              body: 'Close with a date.',
+              conversationTitle: 'Acme demo',
+            },
+          ],
+          nextCursor: null,
+        },
+      },
     });
     await home.waitFor(() => expect(home.maybeFind(LineChart)).not.toBeNull());
-    expect(home.findAll(Text).map((t) => t.text)).toContain('4 calls · average score 70 (+6) · coaching received 2, acknowledged 1, applied 1');
+    expect(home.findAll(Text).map((t) => t.text)).toContain(
+      '4 calls · average score 70 (+6) · coaching received 2, acknowledged 1, applied 1',
+    );
     await home.waitFor(() => expect(home.find(StatusTag).text).toBe('acknowledged'));
-    expect(home.findAll(Heading).map((h) => h.text)).toEqual(['Your call scores', 'Coaching you received', 'next steps · Acme demo']);
+    expect(home.findAll(Heading).map((h) => h.text)).toEqual([
+      'Your call scores',
+      'Coaching you received',
+      'next steps · Acme demo',
+    ]);
     expect(paths(home)).not.toContain('GET /api/home/queue');
     expect(home.backend.calls.map((c) => c.path)).toContain('/api/cards/coaching/trend?repUserId=me');
   });
 
   test('a manager without reps is told how to get some; an error offers to try again', async () => {
-    const empty = renderHome('manager', { 'GET /api/home/team': { body: { items: [], nextCursor: null, period: { from: '', to: '' }, viewer: { role: 'manager', userId: 'me' } } } });
+    const empty = renderHome('manager', {
+      'GET /api/home/team': {
+        body: { items: [], nextCursor: null, period: { from: '', to: '' }, viewer: { role: 'manager', userId: 'me' } },
+      },
+    });
     await empty.waitFor(() => expect(empty.find(EmptyState).props.title).toBe('No reps yet'));
     expect(empty.find(EmptyState).find(Text).text).toMatch(/An admin assigns reps/);
-    const broken = renderHome('admin', { 'GET /api/home/team': { status: 502, body: { error: 'upstream_failed', message: 'Try again.' } } });
+    const broken = renderHome('admin', {
+      'GET /api/home/team': { status: 502, body: { error: 'upstream_failed', message: 'Try again.' } },
+    });
     await broken.waitFor(() => expect(broken.find(ErrorState).props.title).toBe('Could not load Fathom data'));
   });
 });

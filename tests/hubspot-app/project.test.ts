@@ -9,12 +9,16 @@ import { collectWorkspaceDirectories, findAndParsePackageJsonFiles } from '@hubs
 import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from '../../backend/src/hubspot/scopes.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const project = JSON.parse(fs.readFileSync(path.join(ROOT, 'hsproject.json'), 'utf8')) as { srcDir: string; platformVersion: string };
+const project = JSON.parse(fs.readFileSync(path.join(ROOT, 'hsproject.json'), 'utf8')) as {
+  srcDir: string;
+  platformVersion: string;
+};
 
 // Schema validation needs a HubSpot account and the network (the parser fetches the schemas from
 // HubSpot's API), so this runs HubSpot's translation itself: hsmeta parsing, types, uids,
 // the app component, dependencies.
-const parse = (srcDir: string) => translate({ projectSourceDir: srcDir, platformVersion: project.platformVersion }, { skipValidation: true });
+const parse = (srcDir: string) =>
+  translate({ projectSourceDir: srcDir, platformVersion: project.platformVersion }, { skipValidation: true });
 
 test('the project is on the newest platform version the parser supports', () => {
   expect(project.platformVersion).toBe(LATEST_SUPPORTED_PLATFORM_VERSION);
@@ -24,9 +28,18 @@ test('the project is on the newest platform version the parser supports', () => 
 test("HubSpot's project parser translates the app, both cards, the settings page and the webhooks without errors", async () => {
   const { intermediateRepresentation, skippedHsMetaFiles } = await parse(path.join(ROOT, project.srcDir));
   expect(skippedHsMetaFiles).toEqual([]);
-  const nodes = Object.values(intermediateRepresentation.intermediateNodesIndexedByUid) as Array<{ uid: string; componentType: string; config: Record<string, unknown> }>;
+  const nodes = Object.values(intermediateRepresentation.intermediateNodesIndexedByUid) as Array<{
+    uid: string;
+    componentType: string;
+    config: Record<string, unknown>;
+  }>;
   expect(nodes.map((n) => n.uid).sort()).toEqual([
-    'fathom_coaching_card', 'fathom_conversations_card', 'fathom_hubspot_app', 'fathom_settings', 'fathom_team_home', 'fathom_webhooks',
+    'fathom_coaching_card',
+    'fathom_conversations_card',
+    'fathom_hubspot_app',
+    'fathom_settings',
+    'fathom_team_home',
+    'fathom_webhooks',
   ]);
   const home = nodes.find((n) => n.uid === 'fathom_team_home')!;
   expect(home.config).toMatchObject({ location: 'home', entrypoint: '/app/pages/Home.tsx' });
@@ -40,37 +53,62 @@ test("HubSpot's project parser translates the app, both cards, the settings page
   // The scopes the backend asks for at install are exactly the ones the app declares.
   expect(app.auth.requiredScopes).toEqual([...REQUIRED_SCOPES]);
   expect(app.auth.optionalScopes).toEqual([...OPTIONAL_SCOPES]);
-  expect(app.auth.redirectUrls.every((url) => url.startsWith('https://') && url.endsWith('/oauth/hubspot/callback'))).toBe(true);
+  expect(
+    app.auth.redirectUrls.every((url) => url.startsWith('https://') && url.endsWith('/oauth/hubspot/callback')),
+  ).toBe(true);
   // hubspot.fetch may reach the card and settings API only: a card request signed for another
   // path (the HubSpot webhook route) is never made by HubSpot.
   expect(app.permittedUrls.fetch.length).toBeGreaterThan(0);
-  expect(app.permittedUrls.fetch.every((url) => url.startsWith('https://') && new URL(url).pathname === '/api/')).toBe(true);
+  expect(app.permittedUrls.fetch.every((url) => url.startsWith('https://') && new URL(url).pathname === '/api/')).toBe(
+    true,
+  );
 });
 
 test('the webhooks component posts to the backend and subscribes to privacy deletions and contact and deal deletions', async () => {
   const { intermediateRepresentation } = await parse(path.join(ROOT, project.srcDir));
-  const nodes = Object.values(intermediateRepresentation.intermediateNodesIndexedByUid) as Array<{ uid: string; componentType: string; config: Record<string, unknown> }>;
+  const nodes = Object.values(intermediateRepresentation.intermediateNodesIndexedByUid) as Array<{
+    uid: string;
+    componentType: string;
+    config: Record<string, unknown>;
+  }>;
   const webhooks = nodes.find((n) => n.uid === 'fathom_webhooks')!;
   expect(webhooks.componentType).toBe('WEBHOOKS');
   const config = webhooks.config as {
     settings: { targetUrl: string };
-    subscriptions: { legacyCrmObjects: Array<{ subscriptionType: string; active: boolean }>; hubEvents: Array<{ subscriptionType: string; active: boolean }> };
+    subscriptions: {
+      legacyCrmObjects: Array<{ subscriptionType: string; active: boolean }>;
+      hubEvents: Array<{ subscriptionType: string; active: boolean }>;
+    };
   };
   const app = nodes.find((n) => n.uid === 'fathom_hubspot_app')!.config as { auth: { redirectUrls: string[] } };
   // The same backend as the OAuth redirect, and the route the backend serves.
-  expect(config.settings.targetUrl).toBe(app.auth.redirectUrls[0]!.replace('/oauth/hubspot/callback', '/webhooks/hubspot'));
-  const active = [...config.subscriptions.legacyCrmObjects, ...config.subscriptions.hubEvents].filter((s) => s.active).map((s) => s.subscriptionType);
+  expect(config.settings.targetUrl).toBe(
+    app.auth.redirectUrls[0]!.replace('/oauth/hubspot/callback', '/webhooks/hubspot'),
+  );
+  const active = [...config.subscriptions.legacyCrmObjects, ...config.subscriptions.hubEvents]
+    .filter((s) => s.active)
+    .map((s) => s.subscriptionType);
   expect(active.sort()).toEqual(['contact.deletion', 'contact.privacyDeletion', 'deal.deletion']);
 });
 
 test('the parser does refuse a broken project (the test above can fail)', async () => {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-project-'));
-  fs.cpSync(path.join(ROOT, project.srcDir), copy, { recursive: true, filter: (source) => !source.includes('node_modules') });
-  fs.writeFileSync(path.join(copy, 'app', 'cards', 'coaching-hsmeta.json'), '{ "uid": "fathom_coaching_card", "type": "card", ');
+  fs.cpSync(path.join(ROOT, project.srcDir), copy, {
+    recursive: true,
+    filter: (source) => !source.includes('node_modules'),
+  });
+  fs.writeFileSync(
+    path.join(copy, 'app', 'cards', 'coaching-hsmeta.json'),
+    '{ "uid": "fathom_coaching_card", "type": "card", ',
+  );
   const { intermediateRepresentation } = await parse(copy);
   // The broken card is not in the translation, so the uid check above would fail.
   expect(Object.keys(intermediateRepresentation.intermediateNodesIndexedByUid).sort()).toEqual([
-    'fathom_conversations_card', 'fathom_hubspot_app', 'fathom_settings', 'fathom_team_home', 'fathom_webhooks',
+    'fathom_conversations_card',
+    'fathom_hubspot_app',
+    'fathom_settings',
+    'fathom_team_home',
+    'fathom_webhooks',
   ]);
 });
 
@@ -80,9 +118,15 @@ test("the shared UI package is an npm workspace HubSpot's upload bundles with th
   const mappings = await collectWorkspaceDirectories(await findAndParsePackageJsonFiles(srcDir));
   const members = mappings.map((m) => path.relative(srcDir, m.workspaceDir)).sort();
   expect(members).toEqual(['app/cards', 'app/packages/ui-shared', 'app/pages', 'app/settings']);
-  expect(new Set(mappings.map((m) => path.relative(srcDir, m.sourcePackageJsonPath)))).toEqual(new Set(['app/package.json']));
+  expect(new Set(mappings.map((m) => path.relative(srcDir, m.sourcePackageJsonPath)))).toEqual(
+    new Set(['app/package.json']),
+  );
   const manifest = (dir: string) =>
-    JSON.parse(fs.readFileSync(path.join(srcDir, dir, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string> };
+    JSON.parse(fs.readFileSync(path.join(srcDir, dir, 'package.json'), 'utf8')) as {
+      name: string;
+      dependencies?: Record<string, string>;
+    };
   const shared = manifest('app/packages/ui-shared').name;
-  for (const extension of ['app/cards', 'app/pages', 'app/settings']) expect(manifest(extension).dependencies?.[shared]).toBe('*');
+  for (const extension of ['app/cards', 'app/pages', 'app/settings'])
+    expect(manifest(extension).dependencies?.[shared]).toBe('*');
 });

@@ -1,27 +1,80 @@
 import { describe, expect, test } from '@jest/globals';
-import { Alert, Button, DateInput, Heading, Input, Modal, ProgressBar, Select, StatusTag, TableCell, Text } from '@hubspot/ui-extensions';
+import {
+  Alert,
+  Button,
+  DateInput,
+  Heading,
+  Input,
+  Modal,
+  ProgressBar,
+  Select,
+  StatusTag,
+  TableCell,
+  Text,
+} from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { createApi, type FathomStatus, type People, type Person, type SyncLog } from '@fathom-hubspot/ui-shared';
 import { SettingsView } from '../../hubspot-app/app/settings/SettingsView';
 import { fakeBackend, type Routes } from './fakeBackend';
 
-const keyOnly = { available: false, reason: 'Connecting with a Fathom login is not set up on this server, so connect Fathom with an API key.' } as const;
+const keyOnly = {
+  available: false,
+  reason: 'Connecting with a Fathom login is not set up on this server, so connect Fathom with an API key.',
+} as const;
 const notConnected: FathomStatus = {
-  connected: false, connectionId: null, authType: null, status: null, webhookRegistered: false, lastSyncedAt: null, lastError: null,
-  backfillSince: null, backfillCompletedAt: null, oauth: keyOnly,
+  connected: false,
+  connectionId: null,
+  authType: null,
+  status: null,
+  webhookRegistered: false,
+  lastSyncedAt: null,
+  lastError: null,
+  backfillSince: null,
+  backfillCompletedAt: null,
+  oauth: keyOnly,
 };
 const connectUrl = 'https://fathom-hubspot.example.com/oauth/fathom/start?link=k1.sealed';
 const withOAuth: FathomStatus = { ...notConnected, oauth: { available: true, connectUrl, expiresInSeconds: 600 } };
-const connected: FathomStatus = { ...notConnected, connected: true, connectionId: 'fc1', authType: 'api_key', status: 'active', webhookRegistered: true };
+const connected: FathomStatus = {
+  ...notConnected,
+  connected: true,
+  connectionId: 'fc1',
+  authType: 'api_key',
+  status: 'active',
+  webhookRegistered: true,
+};
 const log = (overrides: Partial<SyncLog>): SyncLog => ({
-  id: 'l1', kind: 'backfill', status: 'succeeded', startedAt: '2026-11-20T10:00:00.000Z', finishedAt: '2026-11-20T10:00:42.500Z',
-  durationSeconds: 42.5, pages: 3, meetingsNew: 70, meetingsUpdated: 2, meetingsUnchanged: 0, errors: 0, errorMessages: [], ...overrides,
+  id: 'l1',
+  kind: 'backfill',
+  status: 'succeeded',
+  startedAt: '2026-11-20T10:00:00.000Z',
+  finishedAt: '2026-11-20T10:00:42.500Z',
+  durationSeconds: 42.5,
+  pages: 3,
+  meetingsNew: 70,
+  meetingsUpdated: 2,
+  meetingsUnchanged: 0,
+  errors: 0,
+  errorMessages: [],
+  ...overrides,
 });
-const logs = (items: SyncLog[], nextScheduledRun: string | null = null) => ({ items, nextCursor: null, nextScheduledRun });
+const logs = (items: SyncLog[], nextScheduledRun: string | null = null) => ({
+  items,
+  nextCursor: null,
+  nextScheduledRun,
+});
 const person = (hubspotUserId: number, email: string, role: Person['role']): Person => ({
-  id: `u${hubspotUserId}`, hubspotUserId, email, displayName: null, role, managerHubspotUserId: null,
+  id: `u${hubspotUserId}`,
+  hubspotUserId,
+  email,
+  displayName: null,
+  role,
+  managerHubspotUserId: null,
 });
-const people: People = { items: [person(1, 'ada@x.example.com', 'admin'), person(3, 'rita@x.example.com', 'rep')], nextCursor: null };
+const people: People = {
+  items: [person(1, 'ada@x.example.com', 'admin'), person(3, 'rita@x.example.com', 'rep')],
+  nextCursor: null,
+};
 
 function renderPage(routes: Routes) {
   const backend = fakeBackend({
@@ -43,8 +96,12 @@ describe('settings page', () => {
     expect(page.find(Input, { name: 'apiKey' }).props.type).toBe('password');
     // The last two sit in the removal's confirmation modal, which HubSpot shows only when it is opened.
     expect(buttonTexts(page)).toEqual([
-      'Connect with key', 'Sync now', 'Import users from HubSpot', 'Remove the app and delete our data',
-      'Yes, remove the app and delete everything', 'Cancel',
+      'Connect with key',
+      'Sync now',
+      'Import users from HubSpot',
+      'Remove the app and delete our data',
+      'Yes, remove the app and delete everything',
+      'Cancel',
     ]);
     expect(page.findAll(Text).map((t) => t.text)).toContain(keyOnly.reason);
     expect(page.findAll(Button).find((b) => b.text === 'Sync now')!.props.disabled).toBe(true);
@@ -58,29 +115,59 @@ describe('settings page', () => {
     await page.waitFor(() => expect(page.find(StatusTag).text).toBe('Connected'));
     expect(buttonTexts(page)).toEqual(expect.arrayContaining(['Replace key', 'Disconnect']));
     page.find(Input, { name: 'apiKey' }).trigger('onChange', 'a-new-fathom-key-123456' as never);
-    page.find(DateInput, { name: 'backfillSince' }).trigger('onChange', { year: 2026, month: 0, date: 1, formattedDate: '01/01/2026' } as never);
-    await page.waitFor(() => expect(page.findAll(Button).find((b) => b.text === 'Replace key')!.props.disabled).toBe(false));
-    page.findAll(Button).find((b) => b.text === 'Replace key')!.trigger('onClick');
+    page
+      .find(DateInput, { name: 'backfillSince' })
+      .trigger('onChange', { year: 2026, month: 0, date: 1, formattedDate: '01/01/2026' } as never);
+    await page.waitFor(() =>
+      expect(page.findAll(Button).find((b) => b.text === 'Replace key')!.props.disabled).toBe(false),
+    );
+    page
+      .findAll(Button)
+      .find((b) => b.text === 'Replace key')!
+      .trigger('onClick');
     await page.waitFor(() => expect(page.backend.calls.some((c) => c.method === 'PUT')).toBe(true));
-    expect(page.backend.calls.find((c) => c.method === 'PUT')!.body).toEqual({ apiKey: 'a-new-fathom-key-123456', backfillSince: '2026-01-01' });
+    expect(page.backend.calls.find((c) => c.method === 'PUT')!.body).toEqual({
+      apiKey: 'a-new-fathom-key-123456',
+      backfillSince: '2026-01-01',
+    });
   });
 
   test('with Fathom OAuth on the server, "Connect with Fathom" opens the short-lived link in a new tab, and the key stays the fallback', async () => {
     const page = renderPage({ 'GET /api/settings/fathom': { body: withOAuth } });
     await page.waitFor(() => expect(buttonTexts(page)).toContain('Connect with Fathom'));
-    expect(page.findAll(Button).find((b) => b.text === 'Connect with Fathom')!.props.href).toEqual({ url: connectUrl, external: true });
+    expect(page.findAll(Button).find((b) => b.text === 'Connect with Fathom')!.props.href).toEqual({
+      url: connectUrl,
+      external: true,
+    });
     expect(buttonTexts(page)).toEqual(expect.arrayContaining(['Check status', 'Connect with key']));
     const before = page.backend.calls.filter((c) => c.path === '/api/settings/fathom').length;
-    page.findAll(Button).find((b) => b.text === 'Check status')!.trigger('onClick');
-    await page.waitFor(() => expect(page.backend.calls.filter((c) => c.path === '/api/settings/fathom').length).toBe(before + 1));
+    page
+      .findAll(Button)
+      .find((b) => b.text === 'Check status')!
+      .trigger('onClick');
+    await page.waitFor(() =>
+      expect(page.backend.calls.filter((c) => c.path === '/api/settings/fathom').length).toBe(before + 1),
+    );
     // The link works once, so opening it fetches a fresh one for the next click.
-    page.findAll(Button).find((b) => b.text === 'Connect with Fathom')!.trigger('onClick');
-    await page.waitFor(() => expect(page.backend.calls.filter((c) => c.path === '/api/settings/fathom').length).toBe(before + 2));
+    page
+      .findAll(Button)
+      .find((b) => b.text === 'Connect with Fathom')!
+      .trigger('onClick');
+    await page.waitFor(() =>
+      expect(page.backend.calls.filter((c) => c.path === '/api/settings/fathom').length).toBe(before + 2),
+    );
   });
 
   test('an OAuth connection Fathom stopped accepting says it must be reconnected, and offers to', async () => {
     const page = renderPage({
-      'GET /api/settings/fathom': { body: { ...withOAuth, authType: 'oauth', status: 'needs_reauth', lastError: 'Fathom refused the refresh token (invalid_grant)' } },
+      'GET /api/settings/fathom': {
+        body: {
+          ...withOAuth,
+          authType: 'oauth',
+          status: 'needs_reauth',
+          lastError: 'Fathom refused the refresh token (invalid_grant)',
+        },
+      },
     });
     await page.waitFor(() => expect(page.find(StatusTag).text).toBe('Reconnect needed'));
     expect(page.find(Alert).props.title).toBe('Fathom needs to be reconnected');
@@ -90,7 +177,10 @@ describe('settings page', () => {
   test('a rejected key shows Fathom’s reason', async () => {
     const page = renderPage({
       'GET /api/settings/fathom': { body: notConnected },
-      'PUT /api/settings/fathom': { status: 400, body: { error: 'invalid_input', message: 'Fathom did not accept this API key: Invalid API key' } },
+      'PUT /api/settings/fathom': {
+        status: 400,
+        body: { error: 'invalid_input', message: 'Fathom did not accept this API key: Invalid API key' },
+      },
     });
     await page.waitFor(() => expect(page.maybeFind(Input, { name: 'apiKey' })).not.toBeNull());
     page.find(Input, { name: 'apiKey' }).trigger('onChange', 'wrong-key-1234567890' as never);
@@ -106,11 +196,18 @@ describe('settings page', () => {
       'GET /api/settings/fathom': { body: connected },
       'GET /api/settings/sync-logs': () =>
         polls++ === 0
-          ? { body: logs([log({ status: 'running', finishedAt: null, durationSeconds: null, pages: 4, meetingsNew: 97 })]) }
+          ? {
+              body: logs([
+                log({ status: 'running', finishedAt: null, durationSeconds: null, pages: 4, meetingsNew: 97 }),
+              ]),
+            }
           : { body: logs([log({})]) },
     });
     await page.waitFor(() => expect(page.maybeFind(ProgressBar)).not.toBeNull());
-    expect(page.find(ProgressBar).props).toMatchObject({ title: 'Importing your Fathom history', valueDescription: '4 pages, 99 calls so far' });
+    expect(page.find(ProgressBar).props).toMatchObject({
+      title: 'Importing your Fathom history',
+      valueDescription: '4 pages, 99 calls so far',
+    });
     await page.waitFor(() => expect(page.maybeFind(ProgressBar)).toBeNull(), { timeoutInMs: 8000 });
     expect(polls).toBe(2);
   });
@@ -119,11 +216,20 @@ describe('settings page', () => {
     const page = renderPage({
       'GET /api/settings/fathom': { body: connected },
       'GET /api/settings/sync-logs': {
-        body: logs([log({ status: 'failed', errorMessages: ['Fathom failed to list meetings: HTTP 503'] })], '2026-11-25T05:30:00.000Z'),
+        body: logs(
+          [log({ status: 'failed', errorMessages: ['Fathom failed to list meetings: HTTP 503'] })],
+          '2026-11-25T05:30:00.000Z',
+        ),
       },
     });
     await page.waitFor(() => expect(page.findAll(TableCell).length).toBeGreaterThan(0));
-    expect(page.findAll(TableCell).map((c) => c.text)).toEqual(['2026-11-20 10:00', 'failed', '70 new, 2 updated', '42.5 s', 'Fathom failed to list meetings: HTTP 503']);
+    expect(page.findAll(TableCell).map((c) => c.text)).toEqual([
+      '2026-11-20 10:00',
+      'failed',
+      '70 new, 2 updated',
+      '42.5 s',
+      'Fathom failed to list meetings: HTTP 503',
+    ]);
     expect(page.findAll(Text).map((t) => t.text)).toContain('Next scheduled sync: 2026-11-25 05:30 UTC');
   });
 
@@ -132,13 +238,23 @@ describe('settings page', () => {
       'GET /api/settings/fathom': { body: connected },
       'PUT /api/settings/roles': (body) =>
         (body as { role: string }).role === 'rep'
-          ? { status: 409, body: { error: 'conflict', message: 'This is the last admin of the portal: make someone else an admin first.' } }
+          ? {
+              status: 409,
+              body: {
+                error: 'conflict',
+                message: 'This is the last admin of the portal: make someone else an admin first.',
+              },
+            }
           : { body: { ...person(3, 'rita@x.example.com', 'manager') } },
     });
     await page.waitFor(() => expect(page.findAll(Select).length).toBeGreaterThan(0));
     page.find(Select, { name: 'role-3' }).trigger('onChange', 'manager' as never);
     await page.waitFor(() => expect(page.backend.calls.some((c) => c.method === 'PUT')).toBe(true));
-    expect(page.backend.calls.find((c) => c.method === 'PUT')!.body).toEqual({ hubspotUserId: 3, role: 'manager', managerHubspotUserId: null });
+    expect(page.backend.calls.find((c) => c.method === 'PUT')!.body).toEqual({
+      hubspotUserId: 3,
+      role: 'manager',
+      managerHubspotUserId: null,
+    });
     page.find(Select, { name: 'role-1' }).trigger('onChange', 'rep' as never);
     await page.waitFor(() => expect(page.find(Alert).text).toMatch(/last admin/));
   });
@@ -149,8 +265,13 @@ describe('settings page', () => {
       'POST /api/settings/roles/import': { body: { found: 12, added: 9 } },
     });
     await page.waitFor(() => expect(buttonTexts(page)).toContain('Import users from HubSpot'));
-    page.findAll(Button).find((b) => b.text === 'Import users from HubSpot')!.trigger('onClick');
-    await page.waitFor(() => expect(page.findAll(Text).map((t) => t.text)).toContain('12 HubSpot users found, 9 added as reps.'));
+    page
+      .findAll(Button)
+      .find((b) => b.text === 'Import users from HubSpot')!
+      .trigger('onClick');
+    await page.waitFor(() =>
+      expect(page.findAll(Text).map((t) => t.text)).toContain('12 HubSpot users found, 9 added as reps.'),
+    );
   });
 
   test('Disconnect asks in a modal first, and only confirming disconnects', async () => {
@@ -164,31 +285,60 @@ describe('settings page', () => {
     expect(modal.props.title).toBe('Disconnect Fathom?');
     expect(modal.find(Text).text).toMatch(/Calls already synced stay/);
     expect(page.backend.calls.filter((c) => c.method === 'DELETE')).toEqual([]);
-    modal.findAll(Button).find((b) => b.text === 'Yes, disconnect Fathom')!.trigger('onClick');
-    await page.waitFor(() => expect(page.backend.calls.filter((c) => c.method === 'DELETE').map((c) => c.path)).toEqual(['/api/settings/fathom']));
+    modal
+      .findAll(Button)
+      .find((b) => b.text === 'Yes, disconnect Fathom')!
+      .trigger('onClick');
+    await page.waitFor(() =>
+      expect(page.backend.calls.filter((c) => c.method === 'DELETE').map((c) => c.path)).toEqual([
+        '/api/settings/fathom',
+      ]),
+    );
   });
 
   test('one primary button per section: with Fathom OAuth offered, the key is the secondary way', async () => {
     const page = renderPage({ 'GET /api/settings/fathom': { body: withOAuth } });
     await page.waitFor(() => expect(buttonTexts(page)).toContain('Connect with Fathom'));
-    const primary = page.findAll(Button).filter((b) => b.props.variant === 'primary').map((b) => b.text);
+    const primary = page
+      .findAll(Button)
+      .filter((b) => b.props.variant === 'primary')
+      .map((b) => b.text);
     expect(primary).toEqual(['Connect with Fathom']);
   });
 
   test('people: a search narrows the list, and long lists come in pages of 20', async () => {
     const many: People = {
-      items: Array.from({ length: 45 }, (_, i) => person(100 + i, `rep${String(i).padStart(2, '0')}@x.example.com`, 'rep')),
+      items: Array.from({ length: 45 }, (_, i) =>
+        person(100 + i, `rep${String(i).padStart(2, '0')}@x.example.com`, 'rep'),
+      ),
       nextCursor: null,
     };
-    const page = renderPage({ 'GET /api/settings/fathom': { body: connected }, 'GET /api/settings/roles': { body: many } });
+    const page = renderPage({
+      'GET /api/settings/fathom': { body: connected },
+      'GET /api/settings/roles': { body: many },
+    });
     const roles = () => page.findAll(Select).filter((select) => String(select.props.name).startsWith('role-'));
     await page.waitFor(() => expect(roles()).toHaveLength(20));
     expect(page.findAll(Text).map((t) => t.text)).toContain('Page 1 of 3 · 45 people');
-    page.findAll(Button).find((b) => b.text === 'Next')!.trigger('onClick');
-    page.findAll(Button).find((b) => b.text === 'Next')!.trigger('onClick');
+    page
+      .findAll(Button)
+      .find((b) => b.text === 'Next')!
+      .trigger('onClick');
+    page
+      .findAll(Button)
+      .find((b) => b.text === 'Next')!
+      .trigger('onClick');
     await page.waitFor(() => expect(roles()).toHaveLength(5));
     page.find(Input, { name: 'peopleSearch' }).trigger('onChange', 'rep4' as never);
-    await page.waitFor(() => expect(roles().map((select) => select.props.name)).toEqual(['role-140', 'role-141', 'role-142', 'role-143', 'role-144']));
+    await page.waitFor(() =>
+      expect(roles().map((select) => select.props.name)).toEqual([
+        'role-140',
+        'role-141',
+        'role-142',
+        'role-143',
+        'role-144',
+      ]),
+    );
     page.find(Input, { name: 'peopleSearch' }).trigger('onChange', 'nobody' as never);
     await page.waitFor(() => expect(page.findAll(Text).map((t) => t.text)).toContain('Nobody matches that search.'));
   });
@@ -203,7 +353,10 @@ describe('settings page', () => {
     const modal = remove()!.props.overlay!.find(Modal);
     expect(modal.props.title).toBe('Remove the app and delete all its data now?');
     expect(page.backend.calls.filter((c) => c.path === '/api/settings/installation')).toEqual([]);
-    modal.findAll(Button).find((b) => b.text === 'Yes, remove the app and delete everything')!.trigger('onClick');
+    modal
+      .findAll(Button)
+      .find((b) => b.text === 'Yes, remove the app and delete everything')!
+      .trigger('onClick');
     await page.waitFor(() => expect(page.findAll(Alert).map((a) => a.props.title)).toContain('The app was removed'));
     expect(page.backend.calls.filter((c) => c.path === '/api/settings/installation')).toEqual([
       { method: 'DELETE', path: '/api/settings/installation', body: undefined },
@@ -215,18 +368,31 @@ describe('settings page', () => {
       'GET /api/settings/fathom': { body: connected },
       'DELETE /api/settings/installation': {
         status: 502,
-        body: { error: 'upstream_failed', message: 'HubSpot did not uninstall the app (HTTP 503). Nothing was deleted; try again in a minute.' },
+        body: {
+          error: 'upstream_failed',
+          message: 'HubSpot did not uninstall the app (HTTP 503). Nothing was deleted; try again in a minute.',
+        },
       },
     });
     const remove = () => page.findAll(Button).find((b) => b.text === 'Remove the app and delete our data');
     await page.waitFor(() => expect(remove()).toBeDefined());
-    remove()!.props.overlay!.find(Modal).findAll(Button).find((b) => b.text === 'Yes, remove the app and delete everything')!.trigger('onClick');
-    await page.waitFor(() => expect(page.findAll(Alert).map((a) => a.props.title)).toContain('The app was not removed'));
-    expect(page.findAll(Alert).find((a) => a.props.title === 'The app was not removed')!.text).toMatch(/Nothing was deleted/);
+    remove()!
+      .props.overlay!.find(Modal)
+      .findAll(Button)
+      .find((b) => b.text === 'Yes, remove the app and delete everything')!
+      .trigger('onClick');
+    await page.waitFor(() =>
+      expect(page.findAll(Alert).map((a) => a.props.title)).toContain('The app was not removed'),
+    );
+    expect(page.findAll(Alert).find((a) => a.props.title === 'The app was not removed')!.text).toMatch(
+      /Nothing was deleted/,
+    );
   });
 
   test('a non-admin sees a short explanation and no controls', async () => {
-    const page = renderPage({ 'GET /api/settings/fathom': { status: 403, body: { error: 'forbidden', message: 'Only admins…' } } });
+    const page = renderPage({
+      'GET /api/settings/fathom': { status: 403, body: { error: 'forbidden', message: 'Only admins…' } },
+    });
     await page.waitFor(() => expect(page.find(Heading).text).toBe('Fathom for HubSpot'));
     expect(page.find(Text).text).toMatch(/managed by your portal's admins/);
     expect(page.findAll(Button)).toEqual([]);
@@ -238,7 +404,10 @@ describe('settings page', () => {
       let posts = 0;
       const page = renderPage({
         'GET /api/settings/fathom': { body: connected },
-        'POST /api/settings/sync': () => (posts++ === 0 ? { status: 202, body: { jobId: 'job-1', alreadyQueued: false } } : { status: 202, body: { jobId: null, alreadyQueued: true } }),
+        'POST /api/settings/sync': () =>
+          posts++ === 0
+            ? { status: 202, body: { jobId: 'job-1', alreadyQueued: false } }
+            : { status: 202, body: { jobId: null, alreadyQueued: true } },
       });
       const syncNow = () => page.findAll(Button).find((b) => b.text === 'Sync now')!;
       await page.waitFor(() => expect(syncNow().props.disabled).toBe(false));
@@ -254,10 +423,16 @@ describe('settings page', () => {
     test('sync: a refused "Sync now" shows the reason in the sync section', async () => {
       const page = renderPage({
         'GET /api/settings/fathom': { body: connected },
-        'POST /api/settings/sync': { status: 409, body: { error: 'conflict', message: 'Fathom is not connected yet: connect it first, then sync.' } },
+        'POST /api/settings/sync': {
+          status: 409,
+          body: { error: 'conflict', message: 'Fathom is not connected yet: connect it first, then sync.' },
+        },
       });
       await page.waitFor(() => expect(buttonTexts(page)).toContain('Sync now'));
-      page.findAll(Button).find((b) => b.text === 'Sync now')!.trigger('onClick');
+      page
+        .findAll(Button)
+        .find((b) => b.text === 'Sync now')!
+        .trigger('onClick');
       await page.waitFor(() => expect(page.find(Alert).props.title).toBe('The sync did not start'));
       expect(page.find(Alert).text).toBe('Fathom is not connected yet: connect it first, then sync.');
     });
@@ -267,11 +442,18 @@ describe('settings page', () => {
         'GET /api/settings/fathom': { body: connected },
         'POST /api/settings/roles/import': {
           status: 502,
-          body: { error: 'upstream_failed', message: "HubSpot did not list the portal's users (HTTP 403). The app needs the optional settings.users.read permission: reinstall it to grant it." },
+          body: {
+            error: 'upstream_failed',
+            message:
+              "HubSpot did not list the portal's users (HTTP 403). The app needs the optional settings.users.read permission: reinstall it to grant it.",
+          },
         },
       });
       await page.waitFor(() => expect(buttonTexts(page)).toContain('Import users from HubSpot'));
-      page.findAll(Button).find((b) => b.text === 'Import users from HubSpot')!.trigger('onClick');
+      page
+        .findAll(Button)
+        .find((b) => b.text === 'Import users from HubSpot')!
+        .trigger('onClick');
       await page.waitFor(() => expect(page.find(Alert).text).toMatch(/settings\.users\.read/));
       expect(page.findAll(Select).map((select) => select.props.name)).toEqual(['role-1', 'role-3', 'manager-3']);
     });
@@ -279,12 +461,22 @@ describe('settings page', () => {
     test('a section that cannot load says so on its own; the others work', async () => {
       const page = renderPage({
         'GET /api/settings/fathom': { body: connected },
-        'GET /api/settings/roles': { status: 500, body: { error: 'internal', message: 'Something went wrong on our side.' } },
+        'GET /api/settings/roles': {
+          status: 500,
+          body: { error: 'internal', message: 'Something went wrong on our side.' },
+        },
       });
       await page.waitFor(() => expect(buttonTexts(page)).toContain('Try again'));
       expect(buttonTexts(page)).toEqual([
-        'Replace key', 'Disconnect', 'Yes, disconnect Fathom', 'Cancel', 'Sync now', 'Try again',
-        'Remove the app and delete our data', 'Yes, remove the app and delete everything', 'Cancel',
+        'Replace key',
+        'Disconnect',
+        'Yes, disconnect Fathom',
+        'Cancel',
+        'Sync now',
+        'Try again',
+        'Remove the app and delete our data',
+        'Yes, remove the app and delete everything',
+        'Cancel',
       ]);
       expect(page.findAll(Heading).map((h) => h.text)).toEqual(['Fathom', 'Sync', 'Data']);
     });
@@ -292,7 +484,10 @@ describe('settings page', () => {
     test('data: says what is stored, and that an uninstall keeps it for the 30-day grace period, not that it deletes it', async () => {
       const page = renderPage({ 'GET /api/settings/fathom': { body: connected } });
       await page.waitFor(() => expect(page.findAll(Heading).map((h) => h.text)).toContain('Data'));
-      const text = page.findAll(Text).map((t) => t.text).join('\n');
+      const text = page
+        .findAll(Text)
+        .map((t) => t.text)
+        .join('\n');
       expect(text).toMatch(/transcripts, summaries, action items/);
       expect(text).toMatch(/kept for 30 days in case you reinstall, then deleted for good/);
       expect(text).not.toMatch(/Uninstalling the app deletes all of it/);

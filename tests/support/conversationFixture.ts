@@ -10,7 +10,15 @@ export type SeededConversation = { id: string; startedAt: Date };
  */
 export async function seedConversationsOnRecord(
   db: Database,
-  options: { accountId: string; objectType: 'contacts' | 'deals'; objectId: number; count: number; newest?: Date; ties?: boolean; prefix?: string },
+  options: {
+    accountId: string;
+    objectType: 'contacts' | 'deals';
+    objectId: number;
+    count: number;
+    newest?: Date;
+    ties?: boolean;
+    prefix?: string;
+  },
 ): Promise<SeededConversation[]> {
   const newest = options.newest ?? new Date('2026-11-01T12:00:00Z');
   const seeded: SeededConversation[] = [];
@@ -26,7 +34,10 @@ export async function seedConversationsOnRecord(
           `${options.prefix ?? 'rec'}-${options.objectType}-${options.objectId}-${i}`,
           `Call ${i}`,
           startedAt,
-          JSON.stringify([{ description: 'Send pricing', completed: false }, { description: 'Intro', completed: true }]),
+          JSON.stringify([
+            { description: 'Send pricing', completed: false },
+            { description: 'Intro', completed: true },
+          ]),
         ],
       );
       const id = rows[0]!.id;

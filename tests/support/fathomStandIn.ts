@@ -162,12 +162,31 @@ export function generateMeetings(options: GenerateOptions = {}): StandInMeeting[
       calendar_invitees_domains_type: guestEmail ? 'one_or_more_external' : 'only_internal',
       transcript_language: 'en',
       calendar_invitees: [
-        { name: recorderName, email: recorderEmail, email_domain: recorderEmail.split('@')[1] ?? null, is_external: false, matched_speaker_display_name: recorderName },
+        {
+          name: recorderName,
+          email: recorderEmail,
+          email_domain: recorderEmail.split('@')[1] ?? null,
+          is_external: false,
+          matched_speaker_display_name: recorderName,
+        },
         ...(guestEmail
-          ? [{ name: guestName, email: guestEmail, email_domain: guestDomain, is_external: true, matched_speaker_display_name: guestName }]
+          ? [
+              {
+                name: guestName,
+                email: guestEmail,
+                email_domain: guestDomain,
+                is_external: true,
+                matched_speaker_display_name: guestName,
+              },
+            ]
           : []),
       ],
-      recorded_by: { name: recorderName, email: recorderEmail, email_domain: recorderEmail.split('@')[1] ?? '', team: 'Sales' },
+      recorded_by: {
+        name: recorderName,
+        email: recorderEmail,
+        email_domain: recorderEmail.split('@')[1] ?? '',
+        team: 'Sales',
+      },
       transcript,
       default_summary: {
         template_name: 'General',
@@ -192,7 +211,15 @@ export function generateMeetings(options: GenerateOptions = {}): StandInMeeting[
         },
       ],
       crm_matches: {
-        contacts: guestEmail ? [{ name: guestName, email: guestEmail, record_url: `https://app.hubspot.com/contacts/1234/record/0-1/${5000 + i}` }] : [],
+        contacts: guestEmail
+          ? [
+              {
+                name: guestName,
+                email: guestEmail,
+                record_url: `https://app.hubspot.com/contacts/1234/record/0-1/${5000 + i}`,
+              },
+            ]
+          : [],
         companies: [],
         deals: [],
         error: null,
@@ -309,7 +336,12 @@ export type DeliverOptions = {
 };
 
 /** Standard Webhooks headers for `payload`, computed by the reference implementation. */
-export function signWebhook(secret: string, id: string, timestampSeconds: number, payload: string): Record<string, string> {
+export function signWebhook(
+  secret: string,
+  id: string,
+  timestampSeconds: number,
+  payload: string,
+): Record<string, string> {
   const signature = new StandardWebhook(secret).sign(id, new Date(timestampSeconds * 1000), payload);
   return { 'webhook-id': id, 'webhook-timestamp': String(timestampSeconds), 'webhook-signature': signature };
 }
@@ -424,11 +456,24 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  function route(req: http.IncomingMessage, res: http.ServerResponse, path: string, query: URLSearchParams, body: string, principal: string): void {
+  function route(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    path: string,
+    query: URLSearchParams,
+    body: string,
+    principal: string,
+  ): void {
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/meetings') {
-      if (principal.startsWith('oauth:') && (query.get('include_transcript') === 'true' || query.get('include_summary') === 'true')) {
-        return send(res, 400, { error: 'include_transcript and include_summary are not available to OAuth apps: use /recordings/{id}/transcript and /recordings/{id}/summary' });
+      if (
+        principal.startsWith('oauth:') &&
+        (query.get('include_transcript') === 'true' || query.get('include_summary') === 'true')
+      ) {
+        return send(res, 400, {
+          error:
+            'include_transcript and include_summary are not available to OAuth apps: use /recordings/{id}/transcript and /recordings/{id}/summary',
+        });
       }
       const after = query.get('created_after');
       let list = [...meetings].sort((a, b) => b.created_at.localeCompare(a.created_at));
@@ -452,7 +497,8 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
     if (method === 'GET' && recording) {
       const meeting = meetings.find((candidate) => String(candidate.recording_id) === recording[1]);
       if (!meeting) return send(res, 404, { error: 'Recording not found' });
-      if (recording[2] === 'transcript') return send(res, 200, { transcript: meeting.transcript }, rateLimitHeaders(principal));
+      if (recording[2] === 'transcript')
+        return send(res, 200, { transcript: meeting.transcript }, rateLimitHeaders(principal));
       return send(res, 200, { summary: meeting.default_summary }, rateLimitHeaders(principal));
     }
     if (method === 'POST' && path === '/webhooks') {
@@ -466,7 +512,8 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
       if (typeof input.destination_url !== 'string' || !/^https?:\/\//.test(input.destination_url)) {
         return send(res, 400, { error: 'destination_url must be a valid URI' });
       }
-      if (!Array.isArray(triggers) || triggers.length === 0) return send(res, 400, { error: 'triggered_for must not be empty' });
+      if (!Array.isArray(triggers) || triggers.length === 0)
+        return send(res, 400, { error: 'triggered_for must not be empty' });
       // Fathom's enum, from its SDK (generated from Fathom's OpenAPI document).
       const known: unknown[] = Object.values(TriggeredFor);
       if (!triggers.every((trigger) => known.includes(trigger))) {
@@ -504,7 +551,14 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
     const endpoint = endpointOf(method, path);
     const presentedKey = req.headers['x-api-key'];
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const logged: LoggedRequest = { endpoint, method, path, query: url.searchParams, at: now(), auth: presentedKey ? 'apiKey' : bearer ? 'bearer' : 'none' };
+    const logged: LoggedRequest = {
+      endpoint,
+      method,
+      path,
+      query: url.searchParams,
+      at: now(),
+      auth: presentedKey ? 'apiKey' : bearer ? 'bearer' : 'none',
+    };
     requests.push(logged);
     requestOf.set(res, logged);
     counts.set(endpoint, (counts.get(endpoint) ?? 0) + 1);
@@ -518,7 +572,12 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
     }
     if (fault?.kind === 'rate-limit') {
       const seconds = fault.retryAfterSeconds ?? 1;
-      return send(res, 429, { error: 'Rate limit exceeded' }, { 'retry-after': String(seconds), 'ratelimit-remaining': '0', 'ratelimit-reset': String(seconds) });
+      return send(
+        res,
+        429,
+        { error: 'Rate limit exceeded' },
+        { 'retry-after': String(seconds), 'ratelimit-remaining': '0', 'ratelimit-reset': String(seconds) },
+      );
     }
     if (fault?.kind === 'server-error') return send(res, fault.status ?? 500, { error: 'Internal server error' });
     if (fault?.kind === 'slow') {
@@ -536,7 +595,10 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
 
     const keyOk = typeof presentedKey === 'string' && acceptedKeys.has(presentedKey);
     const issued = bearer !== undefined ? accessTokenExpiry.get(bearer) : undefined;
-    const tokenOk = bearer !== undefined && (accessTokens.has(bearer) || (issued !== undefined && issued.expiresAt > now() && !revokedGrants.has(issued.grant)));
+    const tokenOk =
+      bearer !== undefined &&
+      (accessTokens.has(bearer) ||
+        (issued !== undefined && issued.expiresAt > now() && !revokedGrants.has(issued.grant)));
     if (!keyOk && !tokenOk) {
       const shown = options.echoKeyInErrors ? ` '${String(presentedKey ?? bearer ?? '')}'` : '';
       const what = bearer !== undefined ? 'invalid or expired access token' : 'invalid API key';
@@ -548,11 +610,24 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
     if (options.rateLimit) {
       const { limit, heavyLimit } = options.rateLimit;
       const window = windowOf(principal);
-      const heavy = /\/(transcript|summary)$/.test(path) || url.searchParams.get('include_transcript') === 'true' || url.searchParams.get('include_summary') === 'true';
-      const full = window.all.length >= limit ? window.all : heavy && heavyLimit !== undefined && window.heavy.length >= heavyLimit ? window.heavy : null;
+      const heavy =
+        /\/(transcript|summary)$/.test(path) ||
+        url.searchParams.get('include_transcript') === 'true' ||
+        url.searchParams.get('include_summary') === 'true';
+      const full =
+        window.all.length >= limit
+          ? window.all
+          : heavy && heavyLimit !== undefined && window.heavy.length >= heavyLimit
+            ? window.heavy
+            : null;
       if (full) {
         const wait = Math.max(1, Math.ceil((full[0]! + options.rateLimit.windowMs - now()) / 1000));
-        return send(res, 429, { error: 'Rate limit exceeded' }, { 'retry-after': String(wait), ...rateLimitHeaders(principal) });
+        return send(
+          res,
+          429,
+          { error: 'Rate limit exceeded' },
+          { 'retry-after': String(wait), ...rateLimitHeaders(principal) },
+        );
       }
       window.all.push(now());
       if (heavy) window.heavy.push(now());
@@ -569,21 +644,35 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
     accessTokenExpiry.set(accessToken, { expiresAt: now() + ttl * 1000, grant });
     refreshTokens.set(refreshToken, { grant, spent: false });
     latestRefreshToken = refreshToken;
-    return { access_token: accessToken, refresh_token: refreshToken, expires_in: ttl, token_type: 'Bearer', scope: 'public_api' };
+    return {
+      access_token: accessToken,
+      refresh_token: refreshToken,
+      expires_in: ttl,
+      token_type: 'Bearer',
+      scope: 'public_api',
+    };
   }
 
-  function oauthRoute(req: http.IncomingMessage, res: http.ServerResponse, path: string, query: URLSearchParams, body: string): void {
+  function oauthRoute(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    path: string,
+    query: URLSearchParams,
+    body: string,
+  ): void {
     const oauth = options.oauth;
     if (!oauth) return send(res, 404, { error: 'Not found' });
     const method = req.method ?? 'GET';
     if (method === 'GET' && path === '/oauth2/authorize') {
       const redirectUri = query.get('redirect_uri');
-      if (query.get('client_id') !== oauth.clientId || !redirectUri) return send(res, 400, { error: 'invalid_request', error_description: 'unknown client_id or no redirect_uri' });
+      if (query.get('client_id') !== oauth.clientId || !redirectUri)
+        return send(res, 400, { error: 'invalid_request', error_description: 'unknown client_id or no redirect_uri' });
       const back = new URL(redirectUri);
       const state = query.get('state');
       if (state !== null) back.searchParams.set('state', state);
       if (query.get('response_type') !== 'code') back.searchParams.set('error', 'unsupported_response_type');
-      else if (!(query.get('scope') ?? '').split(' ').includes('public_api')) back.searchParams.set('error', 'invalid_scope');
+      else if (!(query.get('scope') ?? '').split(' ').includes('public_api'))
+        back.searchParams.set('error', 'invalid_scope');
       else if (oauth.consent === 'deny') back.searchParams.set('error', 'access_denied');
       else {
         const code = `fathom-code-${randomBytes(12).toString('hex')}`;
@@ -603,13 +692,15 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
       }
       if (form.get('grant_type') === 'authorization_code') {
         const code = codes.get(form.get('code') ?? '');
-        if (!code || code.used || code.expiresAt <= now() || code.redirectUri !== form.get('redirect_uri')) return send(res, 400, { error: 'invalid_grant' });
+        if (!code || code.used || code.expiresAt <= now() || code.redirectUri !== form.get('redirect_uri'))
+          return send(res, 400, { error: 'invalid_grant' });
         code.used = true;
         return send(res, 200, issueTokens(`grant-${randomBytes(6).toString('hex')}`));
       }
       if (form.get('grant_type') === 'refresh_token') {
         const presented = refreshTokens.get(form.get('refresh_token') ?? '');
-        if (!presented || presented.spent || revokedGrants.has(presented.grant)) return send(res, 400, { error: 'invalid_grant' });
+        if (!presented || presented.spent || revokedGrants.has(presented.grant))
+          return send(res, 400, { error: 'invalid_grant' });
         presented.spent = true;
         return send(res, 200, issueTokens(presented.grant));
       }
@@ -627,7 +718,9 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
     authBaseUrl: `${listening.url}${API_PREFIX}`,
     oauthState: () => ({
       latestRefreshToken,
-      liveAccessTokens: [...accessTokenExpiry].filter(([, t]) => t.expiresAt > now() && !revokedGrants.has(t.grant)).map(([token]) => token),
+      liveAccessTokens: [...accessTokenExpiry]
+        .filter(([, t]) => t.expiresAt > now() && !revokedGrants.has(t.grant))
+        .map(([token]) => token),
       spentRefreshTokens: [...refreshTokens.values()].filter((t) => t.spent).length,
     }),
     expireAccessTokens() {
@@ -663,8 +756,17 @@ export async function startFathomStandIn(options: StandInOptions = {}): Promise<
     },
     async deliverWebhook({ url, secret, body, id, timestamp }) {
       const payload = JSON.stringify(body);
-      const headers = signWebhook(secret, id ?? `msg_${randomBytes(12).toString('hex')}`, timestamp ?? Math.floor(now() / 1000), payload);
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload });
+      const headers = signWebhook(
+        secret,
+        id ?? `msg_${randomBytes(12).toString('hex')}`,
+        timestamp ?? Math.floor(now() / 1000),
+        payload,
+      );
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: payload,
+      });
       return { status: response.status, body: await response.text() };
     },
     async close() {

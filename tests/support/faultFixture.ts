@@ -11,10 +11,15 @@ import type { FathomStandIn } from './fathomStandIn.ts';
 export const FAST_RECOVERY: JobTuning = { heartbeatSeconds: 10, superviseIntervalSeconds: 1, retryDelaySeconds: 1 };
 
 /** Polls `check` until it holds; the error names what was awaited and what `describe` says of it. */
-export async function waitFor(check: () => Promise<boolean>, what: string, options: { timeoutMs?: number; describe?: () => Promise<string> | string } = {}) {
+export async function waitFor(
+  check: () => Promise<boolean>,
+  what: string,
+  options: { timeoutMs?: number; describe?: () => Promise<string> | string } = {},
+) {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${options.describe ? `: ${await options.describe()}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${options.describe ? `: ${await options.describe()}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -30,24 +35,33 @@ export type StoredMeetings = {
 
 /** What the account has stored, read as the system role. */
 export async function storedMeetings(db: Database, accountId: string): Promise<StoredMeetings> {
-  return withSystem(db, async (tx) =>
-    (await tx.query<StoredMeetings>(
-      `SELECT count(*)::int AS conversations, count(DISTINCT c.external_id)::int AS recordings,
+  return withSystem(
+    db,
+    async (tx) =>
+      (
+        await tx.query<StoredMeetings>(
+          `SELECT count(*)::int AS conversations, count(DISTINCT c.external_id)::int AS recordings,
               count(a.conversation_id)::int AS analysed
          FROM conversations c
          LEFT JOIN conversation_analyses a ON a.account_id = c.account_id AND a.conversation_id = c.id
         WHERE c.account_id = $1`,
-      [accountId],
-    )).rows[0]!,
+          [accountId],
+        )
+      ).rows[0]!,
   );
 }
 
 /** The states of a queue's jobs in pg-boss, with how often each was retried. */
-export async function jobStates(db: Database, queue: string): Promise<Array<{ id: string; state: string; retryCount: number }>> {
-  return (await db.query<{ id: string; state: string; retryCount: number }>(
-    `SELECT id::text, state::text, retry_count AS "retryCount" FROM pgboss.job WHERE name = $1 ORDER BY created_on`,
-    [queue],
-  )).rows;
+export async function jobStates(
+  db: Database,
+  queue: string,
+): Promise<Array<{ id: string; state: string; retryCount: number }>> {
+  return (
+    await db.query<{ id: string; state: string; retryCount: number }>(
+      `SELECT id::text, state::text, retry_count AS "retryCount" FROM pgboss.job WHERE name = $1 ORDER BY created_on`,
+      [queue],
+    )
+  ).rows;
 }
 
 /**
@@ -83,8 +97,13 @@ export function inFlightAt(fathom: FathomStandIn, committed: string): string[] {
 
 /** The backfill's committed cursor ('first' when none is stored yet). */
 export async function storedCursor(db: Database, accountId: string): Promise<string> {
-  const row = (await withSystem(db, (tx) =>
-    tx.query<{ sync_cursor: string | null }>(`SELECT sync_cursor FROM api_connections WHERE account_id = $1 AND provider = 'fathom'`, [accountId]),
-  )).rows[0];
+  const row = (
+    await withSystem(db, (tx) =>
+      tx.query<{ sync_cursor: string | null }>(
+        `SELECT sync_cursor FROM api_connections WHERE account_id = $1 AND provider = 'fathom'`,
+        [accountId],
+      ),
+    )
+  ).rows[0];
   return row?.sync_cursor ?? 'first';
 }

@@ -31,7 +31,14 @@ export function hubspotCrm(data: {
       ...(missing.length
         ? {
             numErrors: missing.length,
-            errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some objects, they may be deleted or not exist.', context: { ids: missing } }],
+            errors: [
+              {
+                status: 'error',
+                category: 'OBJECT_NOT_FOUND',
+                message: 'Could not get some objects, they may be deleted or not exist.',
+                context: { ids: missing },
+              },
+            ],
           }
         : {}),
       startedAt: now(),
@@ -51,9 +58,15 @@ export function hubspotCrm(data: {
         category: 'OBJECT_NOT_FOUND',
       });
     }
-    const properties = type === 'contacts'
-      ? { email: (found as CrmContact).email, hs_object_id: id, createdate: now(), lastmodifieddate: now() }
-      : { hs_is_closed: String((found as CrmDeal).closed), hs_object_id: id, createdate: now(), hs_lastmodifieddate: now() };
+    const properties =
+      type === 'contacts'
+        ? { email: (found as CrmContact).email, hs_object_id: id, createdate: now(), lastmodifieddate: now() }
+        : {
+            hs_is_closed: String((found as CrmDeal).closed),
+            hs_object_id: id,
+            createdate: now(),
+            hs_lastmodifieddate: now(),
+          };
     send(res, 200, { id, properties, createdAt: now(), updatedAt: now(), archived: false });
   }
 
@@ -63,7 +76,11 @@ export function hubspotCrm(data: {
     if (req.method === 'GET' && single) {
       const expected = data.accessToken?.();
       if (expected && req.headers.authorization !== `Bearer ${expected}`) {
-        send(res, 401, { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' });
+        send(res, 401, {
+          status: 'error',
+          message: 'Authentication credentials not found.',
+          category: 'INVALID_AUTHENTICATION',
+        });
         return true;
       }
       readOne(res, single[1] as 'contacts' | 'deals', single[2]!);
@@ -79,27 +96,38 @@ export function hubspotCrm(data: {
     calls[path] = (calls[path] ?? 0) + 1;
     const expected = data.accessToken?.();
     if (expected && req.headers.authorization !== `Bearer ${expected}`) {
-      send(res, 401, { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' });
+      send(res, 401, {
+        status: 'error',
+        message: 'Authentication credentials not found.',
+        category: 'INVALID_AUTHENTICATION',
+      });
       return true;
     }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { idProperty?: string; inputs: Array<{ id: string }> };
+    const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as {
+      idProperty?: string;
+      inputs: Array<{ id: string }>;
+    };
     if (body.inputs.length > 100) {
       send(res, 400, { status: 'error', message: 'Batch size exceeds 100', category: 'VALIDATION_ERROR' });
       return true;
     }
     if (path.endsWith('contacts/batch/read')) {
-      const found = body.inputs.map((input) => (body.idProperty === 'email' ? contactByEmail.get(input.id.toLowerCase()) : contactById.get(input.id)));
+      const found = body.inputs.map((input) =>
+        body.idProperty === 'email' ? contactByEmail.get(input.id.toLowerCase()) : contactById.get(input.id),
+      );
       batch(
         res,
-        found.filter((c): c is CrmContact => !!c).map((c) => ({
-          id: c.id,
-          properties: { email: c.email, hs_object_id: c.id, createdate: now(), lastmodifieddate: now() },
-          createdAt: now(),
-          updatedAt: now(),
-          archived: false,
-        })),
+        found
+          .filter((c): c is CrmContact => !!c)
+          .map((c) => ({
+            id: c.id,
+            properties: { email: c.email, hs_object_id: c.id, createdate: now(), lastmodifieddate: now() },
+            createdAt: now(),
+            updatedAt: now(),
+            archived: false,
+          })),
         body.inputs.filter((_, i) => !found[i]).map((input) => input.id),
       );
     } else if (path.endsWith('associations/contacts/companies/batch/read')) {
@@ -108,27 +136,42 @@ export function hubspotCrm(data: {
           status: 'error',
           message: "This app hasn't been granted all required scopes to make this call.",
           correlationId: '0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e',
-          errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: ['crm.objects.companies.read'] } }],
+          errors: [
+            {
+              message: 'One or more of the following scopes are required.',
+              context: { requiredGranularScopes: ['crm.objects.companies.read'] },
+            },
+          ],
           category: 'MISSING_SCOPES',
         });
         return true;
       }
-      const rows = body.inputs.map((input) => contactById.get(input.id)).filter((c): c is CrmContact => !!c && (c.companyIds?.length ?? 0) > 0);
+      const rows = body.inputs
+        .map((input) => contactById.get(input.id))
+        .filter((c): c is CrmContact => !!c && (c.companyIds?.length ?? 0) > 0);
       batch(
         res,
         rows.map((c) => ({
           from: { id: c.id },
-          to: c.companyIds!.map((id) => ({ toObjectId: Number(id), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 1, label: 'Primary' }] })),
+          to: c.companyIds!.map((id) => ({
+            toObjectId: Number(id),
+            associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 1, label: 'Primary' }],
+          })),
         })),
         [],
       );
     } else if (path.endsWith('associations/contacts/deals/batch/read')) {
-      const rows = body.inputs.map((input) => contactById.get(input.id)).filter((c): c is CrmContact => !!c && c.dealIds.length > 0);
+      const rows = body.inputs
+        .map((input) => contactById.get(input.id))
+        .filter((c): c is CrmContact => !!c && c.dealIds.length > 0);
       batch(
         res,
         rows.map((c) => ({
           from: { id: c.id },
-          to: c.dealIds.map((id) => ({ toObjectId: Number(id), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 4, label: null }] })),
+          to: c.dealIds.map((id) => ({
+            toObjectId: Number(id),
+            associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 4, label: null }],
+          })),
         })),
         [],
       );
@@ -136,13 +179,15 @@ export function hubspotCrm(data: {
       const found = body.inputs.map((input) => dealById.get(input.id));
       batch(
         res,
-        found.filter((d): d is CrmDeal => !!d).map((d) => ({
-          id: d.id,
-          properties: { hs_is_closed: String(d.closed), hs_object_id: d.id },
-          createdAt: now(),
-          updatedAt: now(),
-          archived: false,
-        })),
+        found
+          .filter((d): d is CrmDeal => !!d)
+          .map((d) => ({
+            id: d.id,
+            properties: { hs_is_closed: String(d.closed), hs_object_id: d.id },
+            createdAt: now(),
+            updatedAt: now(),
+            archived: false,
+          })),
         body.inputs.filter((_, i) => !found[i]).map((input) => input.id),
       );
     }

@@ -35,7 +35,14 @@ export type HubSpotStandIn = {
   /** Make the uninstall endpoint answer 503 while true. */
   uninstallEndpointDown: boolean;
   /** The webhooks journal's APP_LIFECYCLE_EVENT subscriptions (created with a client-credentials token). */
-  journalSubscriptions: Array<{ id: number; subscriptionType: string; eventTypeId: string; appId: number; createdAt: string; updatedAt: string }>;
+  journalSubscriptions: Array<{
+    id: number;
+    subscriptionType: string;
+    eventTypeId: string;
+    appId: number;
+    createdAt: string;
+    updatedAt: string;
+  }>;
   /** Journal entries, oldest first; each is one file of events behind a pre-signed URL. */
   journal: Array<{ offset: string; events: unknown[] }>;
   /** HubSpot writes an app install or uninstall into the journal. */
@@ -74,7 +81,12 @@ export function hubspotEnv(hubspot: HubSpotStandIn): Record<string, string> {
  * errors) and the CRM batch endpoints the linker uses, on 127.0.0.1.
  */
 export async function startHubSpotStandIn(
-  options: { hubId?: number; contacts?: CrmContact[]; deals?: CrmDeal[]; users?: Array<{ id: number; email: string }> } = {},
+  options: {
+    hubId?: number;
+    contacts?: CrmContact[];
+    deals?: CrmDeal[];
+    users?: Array<{ id: number; email: string }>;
+  } = {},
 ): Promise<HubSpotStandIn> {
   const clientId = `client-${randomBytes(6).toString('hex')}`;
   const clientSecret = randomBytes(24).toString('base64url');
@@ -83,7 +95,10 @@ export async function startHubSpotStandIn(
   const accessInfo = new Map<string, { scopes: string[] }>();
   const clientCredentialsTokens = new Set<string>();
   const forgottenOffsets = new Set<string>();
-  const state: Omit<HubSpotStandIn, 'url' | 'close' | 'revokeAll' | 'journalLifecycle' | 'journalForgetUntil' | 'removeCrmObject'> = {
+  const state: Omit<
+    HubSpotStandIn,
+    'url' | 'close' | 'revokeAll' | 'journalLifecycle' | 'journalForgetUntil' | 'removeCrmObject'
+  > = {
     clientId,
     clientSecret,
     hubId: options.hubId ?? 4242,
@@ -117,7 +132,8 @@ export async function startHubSpotStandIn(
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     state.calls[url.pathname] = (state.calls[url.pathname] ?? 0) + 1;
-    if (state.crmDelayMs && url.pathname.startsWith('/crm/')) await new Promise((resolve) => setTimeout(resolve, state.crmDelayMs));
+    if (state.crmDelayMs && url.pathname.startsWith('/crm/'))
+      await new Promise((resolve) => setTimeout(resolve, state.crmDelayMs));
     if (await crm.handle(req, res)) return;
 
     if (req.method === 'GET' && url.pathname === '/oauth/authorize') {
@@ -148,7 +164,8 @@ export async function startHubSpotStandIn(
         const code = form.get('code') ?? '';
         const redirect = codes.get(code);
         codes.delete(code);
-        if (!redirect || redirect !== form.get('redirect_uri')) return json(res, 400, { error: 'invalid_grant', error_description: 'code expired or unknown' });
+        if (!redirect || redirect !== form.get('redirect_uri'))
+          return json(res, 400, { error: 'invalid_grant', error_description: 'code expired or unknown' });
         return json(res, 200, issue(state.grantedScopes));
       }
       if (form.get('grant_type') === 'refresh_token') {
@@ -160,7 +177,8 @@ export async function startHubSpotStandIn(
       }
       // Client credentials (for the webhooks journal API only): an app token, no portal.
       if (form.get('grant_type') === 'client_credentials') {
-        if (!(form.get('scope') ?? '').split(' ').includes('developer.webhooks_journal.read')) return json(res, 400, { error: 'invalid_scope' });
+        if (!(form.get('scope') ?? '').split(' ').includes('developer.webhooks_journal.read'))
+          return json(res, 400, { error: 'invalid_scope' });
         const token = `cc-${randomBytes(12).toString('hex')}`;
         clientCredentialsTokens.add(token);
         return json(res, 200, { token_type: 'bearer', access_token: token, expires_in: 1800 });
@@ -169,7 +187,11 @@ export async function startHubSpotStandIn(
     }
     if (url.pathname.startsWith('/webhooks-journal/')) {
       if (!clientCredentialsTokens.has((req.headers.authorization ?? '').replace('Bearer ', ''))) {
-        return json(res, 401, { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' });
+        return json(res, 401, {
+          status: 'error',
+          message: 'Authentication credentials not found.',
+          category: 'INVALID_AUTHENTICATION',
+        });
       }
       if (url.pathname === '/webhooks-journal/subscriptions/2026-03') {
         if (req.method === 'GET') return json(res, 200, { results: state.journalSubscriptions });
@@ -209,7 +231,11 @@ export async function startHubSpotStandIn(
       if (req.method === 'GET' && next) {
         const index = state.journal.findIndex((entry) => entry.offset === decodeURIComponent(next[1]!));
         if (index < 0 || forgottenOffsets.has(state.journal[index]!.offset)) {
-          return json(res, 404, { status: 'error', message: 'Offset not found or expired', category: 'OBJECT_NOT_FOUND' });
+          return json(res, 404, {
+            status: 'error',
+            message: 'Offset not found or expired',
+            category: 'OBJECT_NOT_FOUND',
+          });
         }
         if (index + 1 >= state.journal.length) return void res.writeHead(204).end();
         return json(res, 200, entryAnswer(index + 1));
@@ -226,7 +252,11 @@ export async function startHubSpotStandIn(
     if (req.method === 'DELETE' && url.pathname === '/appinstalls/2026-03/external-install') {
       if (state.uninstallEndpointDown) return json(res, 503, { status: 'error', message: 'Service unavailable' });
       if (!accessInfo.has((req.headers.authorization ?? '').replace('Bearer ', ''))) {
-        return json(res, 401, { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' });
+        return json(res, 401, {
+          status: 'error',
+          message: 'Authentication credentials not found.',
+          category: 'INVALID_AUTHENTICATION',
+        });
       }
       state.externalUninstalls.push(state.hubId);
       refreshTokens.forEach((token) => state.revokedRefreshTokens.add(token));
@@ -236,14 +266,24 @@ export async function startHubSpotStandIn(
     }
     if (req.method === 'GET' && url.pathname.replace(/\/$/, '') === '/settings/v3/users') {
       if (!state.accessTokens.includes((req.headers.authorization ?? '').replace('Bearer ', ''))) {
-        return json(res, 401, { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' });
+        return json(res, 401, {
+          status: 'error',
+          message: 'Authentication credentials not found.',
+          category: 'INVALID_AUTHENTICATION',
+        });
       }
       // HubSpot's settings users API: forward paging with an opaque `after`; two per page here.
       const users = options.users ?? [];
       const start = Number(url.searchParams.get('after') ?? 0);
       const page = users.slice(start, start + 2);
       return json(res, 200, {
-        results: page.map((u) => ({ id: String(u.id), email: u.email, roleIds: [], primaryTeamId: null, superAdmin: false })),
+        results: page.map((u) => ({
+          id: String(u.id),
+          email: u.email,
+          roleIds: [],
+          primaryTeamId: null,
+          superAdmin: false,
+        })),
         ...(start + 2 < users.length ? { paging: { next: { after: String(start + 2), link: '' } } } : {}),
       });
     }
@@ -268,19 +308,21 @@ export async function startHubSpotStandIn(
   function journalLifecycle(action: 'APP_INSTALL' | 'APP_UNINSTALL', portalId: number, occurredAt = new Date()) {
     state.journal.push({
       offset: randomUUID(),
-      events: [{
-        type: 'app_lifecycle_event',
-        action,
-        portalId,
-        occurredAt: occurredAt.getTime(),
-        eventTypeId: action === 'APP_INSTALL' ? '4-1909196' : '4-1916193',
-        properties: {
-          hs_app_id: String(state.appId),
-          hs_app_install_level: 'PORTAL',
-          hs_initiating_user_id: String(state.installingUser.id),
-          hs_user_id: String(state.installingUser.id),
+      events: [
+        {
+          type: 'app_lifecycle_event',
+          action,
+          portalId,
+          occurredAt: occurredAt.getTime(),
+          eventTypeId: action === 'APP_INSTALL' ? '4-1909196' : '4-1916193',
+          properties: {
+            hs_app_id: String(state.appId),
+            hs_app_install_level: 'PORTAL',
+            hs_initiating_user_id: String(state.installingUser.id),
+            hs_user_id: String(state.installingUser.id),
+          },
         },
-      }],
+      ],
     });
   }
 
@@ -294,7 +336,8 @@ export async function startHubSpotStandIn(
     close: () => server.close(),
     revokeAll: () => refreshTokens.forEach((token) => state.revokedRefreshTokens.add(token)),
     journalLifecycle,
-    journalForgetUntil: (keep: number) => state.journal.slice(0, keep).forEach((entry) => forgottenOffsets.add(entry.offset)),
+    journalForgetUntil: (keep: number) =>
+      state.journal.slice(0, keep).forEach((entry) => forgottenOffsets.add(entry.offset)),
     removeCrmObject: (type: 'contacts' | 'deals', id: string) => crm.remove(type, id),
   });
 }

@@ -11,6 +11,7 @@ export async function installThroughStandIn(backendUrl: string, fetchFn: typeof 
   const link = /id="allow" href="([^"]+)"/.exec(page)?.[1]?.replace(/&amp;/g, '&');
   if (!link) throw new Error('the HubSpot stand-in showed no "Connect app" link');
   const callback = await fetchFn(link, { headers: { cookie } });
-  if (callback.status !== 200) throw new Error(`the install callback answered ${callback.status}: ${await callback.text()}`);
+  if (callback.status !== 200)
+    throw new Error(`the install callback answered ${callback.status}: ${await callback.text()}`);
   return callback;
 }

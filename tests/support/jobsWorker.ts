@@ -14,12 +14,22 @@ const logger = createLogger(config.logLevel);
 const db = await openDatabase(config);
 const services = createServices(config, db, logger);
 const tuning = JSON.parse(process.env.JOB_TUNING ?? '{}') as JobTuning;
-const jobs = await startJobs({ db, logger, syncSchedule: config.syncSchedule, work: true, sync: services.sync, tuning });
+const jobs = await startJobs({
+  db,
+  logger,
+  syncSchedule: config.syncSchedule,
+  work: true,
+  sync: services.sync,
+  tuning,
+});
 process.stdout.write('{"ready":true}\n');
 
 process.once('SIGTERM', () => {
   jobs
     .stop()
     .then(() => db.close())
-    .then(() => process.exit(0), () => process.exit(1));
+    .then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
 });

@@ -30,7 +30,11 @@ export function postgresBinaries(): string | undefined {
   if (!fs.existsSync(root)) return undefined;
   const versions = fs
     .readdirSync(root)
-    .filter((version) => fs.existsSync(path.join(root, version, 'bin', 'initdb')) && fs.existsSync(path.join(root, version, 'bin', 'pg_ctl')))
+    .filter(
+      (version) =>
+        fs.existsSync(path.join(root, version, 'bin', 'initdb')) &&
+        fs.existsSync(path.join(root, version, 'bin', 'pg_ctl')),
+    )
     .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? path.join(root, versions[0], 'bin') : undefined;
 }
@@ -44,12 +48,18 @@ async function freePort(): Promise<number> {
 }
 
 /** initdb refuses to run as root: as root, the server runs as the postgres user. */
-async function runner(): Promise<{ run(binary: string, args: string[]): Promise<void>; owner?: { uid: number; gid: number } }> {
+async function runner(): Promise<{
+  run(binary: string, args: string[]): Promise<void>;
+  owner?: { uid: number; gid: number };
+}> {
   const root = process.getuid?.() === 0;
   if (!root) return { run: async (binary, args) => void (await execFile(binary, args)) };
   const uid = Number((await execFile('id', ['-u', 'postgres'])).stdout.trim());
   const gid = Number((await execFile('id', ['-g', 'postgres'])).stdout.trim());
-  return { run: async (binary, args) => void (await execFile('runuser', ['-u', 'postgres', '--', binary, ...args])), owner: { uid, gid } };
+  return {
+    run: async (binary, args) => void (await execFile('runuser', ['-u', 'postgres', '--', binary, ...args])),
+    owner: { uid, gid },
+  };
 }
 
 export async function startPrivatePostgres(bin: string): Promise<PrivatePostgres> {
@@ -57,7 +67,17 @@ export async function startPrivatePostgres(bin: string): Promise<PrivatePostgres
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fathom-pg-'));
   if (owner) fs.chownSync(dir, owner.uid, owner.gid);
   const data = path.join(dir, 'data');
-  await run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+  await run(path.join(bin, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--no-sync',
+    '--no-instructions',
+  ]);
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=60`;
   const pgCtl = (...args: string[]) => run(path.join(bin, 'pg_ctl'), ['-D', data, '-w', '-t', '30', ...args]);

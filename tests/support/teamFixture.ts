@@ -10,7 +10,15 @@ import type { Role } from '../../backend/src/users/caller.ts';
 export const TEAM = ['a1', 'a2', 'm1', 'm2', 'r1', 'r2', 'r3'] as const;
 export type Member = (typeof TEAM)[number];
 
-const ROLE_OF: Record<Member, Role> = { a1: 'admin', a2: 'admin', m1: 'manager', m2: 'manager', r1: 'rep', r2: 'rep', r3: 'rep' };
+const ROLE_OF: Record<Member, Role> = {
+  a1: 'admin',
+  a2: 'admin',
+  m1: 'manager',
+  m2: 'manager',
+  r1: 'rep',
+  r2: 'rep',
+  r3: 'rep',
+};
 const MANAGER_OF: Partial<Record<Member, Member>> = { r1: 'm1', r2: 'm2' };
 export const CONTACT_OF: Record<Member, number> = { a1: 501, a2: 502, m1: 503, m2: 504, r1: 505, r2: 506, r3: 507 };
 export const SCORE_OF: Record<Member, number> = { a1: 61, a2: 62, m1: 63, m2: 64, r1: 65, r2: 66, r3: 67 };
@@ -27,25 +35,33 @@ export type TeamFixture = {
   callOf: Record<Member, string>;
 };
 
-const one = async (tx: Queryable, sql: string, params: unknown[]) => (await tx.query<{ id: string }>(sql, params)).rows[0]!.id;
+const one = async (tx: Queryable, sql: string, params: unknown[]) =>
+  (await tx.query<{ id: string }>(sql, params)).rows[0]!.id;
 
 export async function seedTeam(db: Database, hubId: number): Promise<TeamFixture> {
   return withSystem(db, async (tx) => {
-    const accountId = await one(tx, `INSERT INTO accounts (hub_id, name) VALUES ($1, 'Team portal') RETURNING id`, [hubId]);
+    const accountId = await one(tx, `INSERT INTO accounts (hub_id, name) VALUES ($1, 'Team portal') RETURNING id`, [
+      hubId,
+    ]);
     const ids = {} as Record<Member, string>;
     const hubspotIds = {} as Record<Member, number>;
     const emails = {} as Record<Member, string>;
     for (const [index, key] of TEAM.entries()) {
       hubspotIds[key] = hubId * 100 + index + 1;
       emails[key] = `${key}@team-${hubId}.example.com`;
-      ids[key] = await one(tx, `INSERT INTO users (account_id, hubspot_user_id, email, display_name) VALUES ($1, $2, $3, $4) RETURNING id`, [
-        accountId, hubspotIds[key], emails[key], key.toUpperCase(),
-      ]);
+      ids[key] = await one(
+        tx,
+        `INSERT INTO users (account_id, hubspot_user_id, email, display_name) VALUES ($1, $2, $3, $4) RETURNING id`,
+        [accountId, hubspotIds[key], emails[key], key.toUpperCase()],
+      );
     }
     for (const key of TEAM) {
       const manager = MANAGER_OF[key];
       await tx.query('INSERT INTO user_roles (account_id, user_id, role, manager_user_id) VALUES ($1, $2, $3, $4)', [
-        accountId, ids[key], ROLE_OF[key], manager ? ids[manager] : null,
+        accountId,
+        ids[key],
+        ROLE_OF[key],
+        manager ? ids[manager] : null,
       ]);
     }
     await tx.query(
@@ -66,7 +82,10 @@ export async function seedTeam(db: Database, hubId: number): Promise<TeamFixture
          VALUES ($1, $2, $3, now() - ($4 || ' hours')::interval, 600, $5, $6) RETURNING id`,
         [accountId, `team-${key}`, `Call by ${key}`, index + 1, ids[key], emails[key]],
       );
-      for (const [type, objectId] of [['contacts', CONTACT_OF[key]], ['deals', SHARED_DEAL]] as const) {
+      for (const [type, objectId] of [
+        ['contacts', CONTACT_OF[key]],
+        ['deals', SHARED_DEAL],
+      ] as const) {
         await tx.query(
           `INSERT INTO conversation_crm_links (account_id, conversation_id, object_type, object_id, source) VALUES ($1, $2, $3, $4, 'email')`,
           [accountId, callOf[key], type, objectId],

@@ -22,10 +22,15 @@ async function insertOne(tx: Queryable, sql: string, params: unknown[]): Promise
  */
 export async function seedTenant(db: Database, hubId: number): Promise<TenantFixture> {
   return withSystem(db, async (tx) => {
-    const accountId = await insertOne(tx, 'INSERT INTO accounts (hub_id, name) VALUES ($1, $2)', [hubId, `Portal ${hubId}`]);
+    const accountId = await insertOne(tx, 'INSERT INTO accounts (hub_id, name) VALUES ($1, $2)', [
+      hubId,
+      `Portal ${hubId}`,
+    ]);
     const user = (email: string, hubspotUserId: number) =>
       insertOne(tx, 'INSERT INTO users (account_id, email, hubspot_user_id, display_name) VALUES ($1, $2, $3, $2)', [
-        accountId, email, hubspotUserId,
+        accountId,
+        email,
+        hubspotUserId,
       ]);
     const users = {
       admin: await user(`admin@${hubId}.example.com`, hubId * 10 + 1),
@@ -33,9 +38,17 @@ export async function seedTenant(db: Database, hubId: number): Promise<TenantFix
       rep1: await user(`rep1@${hubId}.example.com`, hubId * 10 + 3),
       rep2: await user(`rep2@${hubId}.example.com`, hubId * 10 + 4),
     };
-    for (const [key, role] of [['admin', 'admin'], ['manager', 'manager'], ['rep1', 'rep'], ['rep2', 'rep']] as const) {
+    for (const [key, role] of [
+      ['admin', 'admin'],
+      ['manager', 'manager'],
+      ['rep1', 'rep'],
+      ['rep2', 'rep'],
+    ] as const) {
       await tx.query('INSERT INTO user_roles (account_id, user_id, role, manager_user_id) VALUES ($1, $2, $3, $4)', [
-        accountId, users[key], role, key === 'rep1' ? users.manager : null,
+        accountId,
+        users[key],
+        role,
+        key === 'rep1' ? users.manager : null,
       ]);
     }
     const sealed = Buffer.from(randomUUID());
@@ -152,7 +165,9 @@ export async function countsFor(db: Database, accountId: string): Promise<Record
   const tables = await tenantTables(db);
   await withSystem(db, async (tx) => {
     for (const table of tables) {
-      const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE account_id = $1`, [accountId]);
+      const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE account_id = $1`, [
+        accountId,
+      ]);
       counts[table] = rows[0]!.n;
     }
   });

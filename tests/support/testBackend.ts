@@ -45,7 +45,15 @@ export async function startTestBackend(
     ...env,
   });
   const services = createServices(config, testDb.db, log.logger);
-  const jobs = await startJobs({ db: testDb.db, logger: log.logger, syncSchedule: config.syncSchedule, work: options.workers ?? false, sync: services.sync, hubspot: services.hubspotJobs, ...(options.tuning ? { tuning: options.tuning } : {}) });
+  const jobs = await startJobs({
+    db: testDb.db,
+    logger: log.logger,
+    syncSchedule: config.syncSchedule,
+    work: options.workers ?? false,
+    sync: services.sync,
+    hubspot: services.hubspotJobs,
+    ...(options.tuning ? { tuning: options.tuning } : {}),
+  });
   handler = createApp({ config, db: testDb.db, logger: log.logger, boss: jobs.boss, services });
   return {
     url: server.url,

@@ -48,7 +48,10 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
   child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the worker process did not start within 20 s:\n${output}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the worker process did not start within 20 s:\n${output}`)),
+      20_000,
+    );
     const onData = () => {
       if (output.includes('{"ready":true}')) {
         clearTimeout(timer);

@@ -21,7 +21,8 @@ export function progressLine(progress: SyncProgress, elapsedMs: number, now: Dat
     const span = now.getTime() - Date.parse(progress.since);
     share = span > 0 ? Math.min(1, Math.max(0, (now.getTime() - Date.parse(progress.oldestStartedAt)) / span)) : 1;
   }
-  const bar = share === null ? '' : `[${'#'.repeat(Math.round(share * WIDTH)).padEnd(WIDTH, '.')}] ${Math.round(share * 100)}% `;
+  const bar =
+    share === null ? '' : `[${'#'.repeat(Math.round(share * WIDTH)).padEnd(WIDTH, '.')}] ${Math.round(share * 100)}% `;
   const eta = share && share < 1 ? ` · ETA ${duration((elapsedMs / 1000) * ((1 - share) / share))}` : '';
   return `${bar}${progress.pages} pages · ${meetings} meetings (${progress.meetingsNew} new, ${progress.meetingsUpdated} updated, ${progress.meetingsUnchanged} unchanged) · ${rate.toFixed(1)}/s · ${duration(elapsedMs / 1000)}${eta}${progress.errors ? ` · ${progress.errors} retried` : ''}`;
 }

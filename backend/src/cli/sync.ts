@@ -19,7 +19,9 @@ if (!Number.isInteger(hubId) || hubId <= 0 || (since && Number.isNaN(since.getTi
 await runWithDatabase(async (db, config) => {
   const services = createServices(config, db, createLogger('error'));
   const account = await withSystem(db, async (tx) => {
-    const row = (await tx.query<{ id: string }>(`SELECT id FROM accounts WHERE hub_id = $1 AND status = 'active'`, [hubId])).rows[0];
+    const row = (
+      await tx.query<{ id: string }>(`SELECT id FROM accounts WHERE hub_id = $1 AND status = 'active'`, [hubId])
+    ).rows[0];
     // A start date means: read the history again from that date.
     if (row && since) {
       await tx.query(

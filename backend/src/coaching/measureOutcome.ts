@@ -8,12 +8,24 @@ const METRIC_OF_CATEGORY: Record<string, { name: string; sql: string }> = {
   talk_ratio: { name: 'rep talk ratio', sql: `(an.metrics -> 'talkRatio' ->> 'rep')::float8` },
   discovery: { name: 'questions asked', sql: `(an.metrics -> 'questions' ->> 'total')::float8` },
   questioning: { name: 'questions asked', sql: `(an.metrics -> 'questions' ->> 'total')::float8` },
-  next_steps: { name: 'calls with next steps', sql: `CASE WHEN (an.metrics -> 'nextSteps' ->> 'agreed')::boolean THEN 1 ELSE 0 END::float8` },
-  closing: { name: 'calls with next steps', sql: `CASE WHEN (an.metrics -> 'nextSteps' ->> 'agreed')::boolean THEN 1 ELSE 0 END::float8` },
+  next_steps: {
+    name: 'calls with next steps',
+    sql: `CASE WHEN (an.metrics -> 'nextSteps' ->> 'agreed')::boolean THEN 1 ELSE 0 END::float8`,
+  },
+  closing: {
+    name: 'calls with next steps',
+    sql: `CASE WHEN (an.metrics -> 'nextSteps' ->> 'agreed')::boolean THEN 1 ELSE 0 END::float8`,
+  },
 };
 const SCORE = { name: 'call score', sql: 'an.score::float8' };
 
-export type Measurement = { metricName: string; before: number | null; after: number | null; callsBefore: number; callsAfter: number };
+export type Measurement = {
+  metricName: string;
+  before: number | null;
+  after: number | null;
+  callsBefore: number;
+  callsAfter: number;
+};
 
 /**
  * The metric a message was about, averaged over the rep's last calls before it was sent and his

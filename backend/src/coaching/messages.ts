@@ -37,7 +37,13 @@ export type CoachingMessage = {
     notes: string | null;
     recordedAt: string;
     /** The metric the message was about, before vs after it (measured when the outcome was recorded). */
-    measured: { metricName: string | null; before: number | null; after: number | null; callsBefore: number | null; callsAfter: number | null };
+    measured: {
+      metricName: string | null;
+      before: number | null;
+      after: number | null;
+      callsBefore: number | null;
+      callsAfter: number | null;
+    };
   } | null;
 };
 
@@ -119,7 +125,10 @@ function toMessage(row: MessageRow): CoachingMessage {
 }
 
 export async function getMessage(tx: Queryable, messageId: string): Promise<CoachingMessage> {
-  const { rows } = await tx.query<MessageRow>(`${SELECT_MESSAGES} WHERE m.account_id = app_account_id() AND m.id = $1`, [messageId]);
+  const { rows } = await tx.query<MessageRow>(
+    `${SELECT_MESSAGES} WHERE m.account_id = app_account_id() AND m.id = $1`,
+    [messageId],
+  );
   if (!rows[0]) throw new NotFound('No such coaching message, or it is not addressed to you.');
   return toMessage(rows[0]);
 }
@@ -169,7 +178,11 @@ async function addresseeOf(tx: Queryable, repUserId: string): Promise<Addressee>
  * coach him anyway (and only admins and backend work write users, migration 008).
  */
 async function repOfConversation(tx: Queryable, caller: Caller, conversationId: string): Promise<string> {
-  const { rows } = await tx.query<{ recorded_by_user_id: string | null; recorded_by_email: string | null; recorded_by_name: string | null }>(
+  const { rows } = await tx.query<{
+    recorded_by_user_id: string | null;
+    recorded_by_email: string | null;
+    recorded_by_name: string | null;
+  }>(
     `SELECT recorded_by_user_id, recorded_by_email, recorded_by_name FROM conversations
       WHERE account_id = app_account_id() AND id = $1`,
     [conversationId],
@@ -180,16 +193,19 @@ async function repOfConversation(tx: Queryable, caller: Caller, conversationId: 
   const email = conversation.recorded_by_email?.toLowerCase();
   if (!email) throw new Conflict('This call has no known recorder, so there is no rep to address coaching to.');
   // Row level security shows a manager only the users he may know of (his reps among them).
-  let userId = (await tx.query<{ id: string }>(`SELECT id FROM users WHERE account_id = app_account_id() AND email = $1`, [email]))
-    .rows[0]?.id;
+  let userId = (
+    await tx.query<{ id: string }>(`SELECT id FROM users WHERE account_id = app_account_id() AND email = $1`, [email])
+  ).rows[0]?.id;
   if (!userId) {
     if (caller.role !== 'admin') throw new Forbidden(NOT_YOUR_REP);
-    userId = (await tx.query<{ id: string }>(
-      `INSERT INTO users (account_id, email, display_name) VALUES (app_account_id(), $1, $2)
+    userId = (
+      await tx.query<{ id: string }>(
+        `INSERT INTO users (account_id, email, display_name) VALUES (app_account_id(), $1, $2)
        ON CONFLICT (account_id, email) DO UPDATE SET updated_at = users.updated_at
        RETURNING id`,
-      [email, conversation.recorded_by_name],
-    )).rows[0]!.id;
+        [email, conversation.recorded_by_name],
+      )
+    ).rows[0]!.id;
     await tx.query(
       `INSERT INTO user_roles (account_id, user_id, role) VALUES (app_account_id(), $1, 'rep') ON CONFLICT DO NOTHING`,
       [userId],
@@ -217,10 +233,13 @@ const SAME_KEY = `
 
 async function earlierWithKey(tx: Queryable, caller: Caller, input: NewMessage): Promise<CoachingMessage | null> {
   if (!input.clientKey) return null;
-  const { rows } = await tx.query<{ id: string; conversation_id: string; category: string; body: string; moment_seconds: number | null }>(
-    SAME_KEY,
-    [caller.userId, input.clientKey],
-  );
+  const { rows } = await tx.query<{
+    id: string;
+    conversation_id: string;
+    category: string;
+    body: string;
+    moment_seconds: number | null;
+  }>(SAME_KEY, [caller.userId, input.clientKey]);
   const earlier = rows[0];
   if (!earlier) return null;
   const same =
@@ -228,7 +247,8 @@ async function earlierWithKey(tx: Queryable, caller: Caller, input: NewMessage):
     earlier.category === input.category &&
     earlier.body === input.body &&
     earlier.moment_seconds === (input.momentSeconds ?? null);
-  if (!same) throw new Conflict('This key was already used for another coaching message. Send a new key with a new message.');
+  if (!same)
+    throw new Conflict('This key was already used for another coaching message. Send a new key with a new message.');
   return getMessage(tx, earlier.id);
 }
 
@@ -238,14 +258,23 @@ export async function createMessage(tx: Queryable, caller: Caller, input: NewMes
   const earlier = await earlierWithKey(tx, caller, input);
   if (earlier) return earlier;
   const addressee = await addresseeOf(tx, await repOfConversation(tx, caller, input.conversationId));
-  if (!mayCoach(caller, addressee)) throw new Forbidden(addressee.repUserId === caller.userId ? SELF_COACHING : NOT_YOUR_REP);
+  if (!mayCoach(caller, addressee))
+    throw new Forbidden(addressee.repUserId === caller.userId ? SELF_COACHING : NOT_YOUR_REP);
   const repUserId = addressee.repUserId;
   const { rows } = await tx.query<{ id: string }>(
     `INSERT INTO coaching_messages (account_id, conversation_id, author_user_id, rep_user_id, category, body, moment_seconds, client_key)
      VALUES (app_account_id(), $1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (account_id, author_user_id, client_key) WHERE client_key IS NOT NULL DO NOTHING
      RETURNING id`,
-    [input.conversationId, caller.userId, repUserId, input.category, input.body, input.momentSeconds ?? null, input.clientKey ?? null],
+    [
+      input.conversationId,
+      caller.userId,
+      repUserId,
+      input.category,
+      input.body,
+      input.momentSeconds ?? null,
+      input.clientKey ?? null,
+    ],
   );
   // A retry that raced the first attempt: the first one's row is there now.
   if (!rows[0]) return (await earlierWithKey(tx, caller, input))!;
@@ -273,7 +302,12 @@ export async function transitionMessage(
 ): Promise<CoachingMessage> {
   // No FOR UPDATE here: it would also apply the update policy, and turn "you may see this but
   // not do that" (403) into "no such message" (404). The update below re-checks the status.
-  const { rows } = await tx.query<{ status: MessageStatus; author_user_id: string; rep_user_id: string; manager_user_id: string | null }>(
+  const { rows } = await tx.query<{
+    status: MessageStatus;
+    author_user_id: string;
+    rep_user_id: string;
+    manager_user_id: string | null;
+  }>(
     `SELECT m.status, m.author_user_id, m.rep_user_id, r.manager_user_id FROM coaching_messages m
        LEFT JOIN user_roles r ON r.account_id = m.account_id AND r.user_id = m.rep_user_id
       WHERE m.account_id = app_account_id() AND m.id = $1`,
@@ -314,9 +348,14 @@ export async function recordOutcome(
   const message = await getMessage(tx, messageId);
   if (!isCoach(caller)) throw new Forbidden('Only managers and admins record coaching outcomes.');
   const addressee = await addresseeOf(tx, message.repUserId);
-  if (!mayCoach(caller, addressee)) throw new Forbidden(addressee.repUserId === caller.userId ? SELF_COACHING : NOT_YOUR_REP);
+  if (!mayCoach(caller, addressee))
+    throw new Forbidden(addressee.repUserId === caller.userId ? SELF_COACHING : NOT_YOUR_REP);
   if (message.status === 'draft') throw new Conflict('Cannot record an outcome for a draft: send the message first.');
-  const measured = await measureOutcome(tx, { repUserId: message.repUserId, category: message.category, sentAt: new Date(message.sentAt!) });
+  const measured = await measureOutcome(tx, {
+    repUserId: message.repUserId,
+    category: message.category,
+    sentAt: new Date(message.sentAt!),
+  });
   await tx.query(
     `INSERT INTO coaching_outcomes (account_id, message_id, result, notes, recorded_by_user_id,
                                     metric_name, metric_before, metric_after, calls_before, calls_after)
@@ -325,7 +364,17 @@ export async function recordOutcome(
        result = EXCLUDED.result, notes = EXCLUDED.notes, recorded_by_user_id = EXCLUDED.recorded_by_user_id,
        metric_name = EXCLUDED.metric_name, metric_before = EXCLUDED.metric_before, metric_after = EXCLUDED.metric_after,
        calls_before = EXCLUDED.calls_before, calls_after = EXCLUDED.calls_after, recorded_at = now()`,
-    [messageId, input.result, input.notes ?? null, caller.userId, measured.metricName, measured.before, measured.after, measured.callsBefore, measured.callsAfter],
+    [
+      messageId,
+      input.result,
+      input.notes ?? null,
+      caller.userId,
+      measured.metricName,
+      measured.before,
+      measured.after,
+      measured.callsBefore,
+      measured.callsAfter,
+    ],
   );
   return getMessage(tx, messageId);
 }
@@ -336,5 +385,10 @@ export async function messageHistory(tx: Queryable, messageId: string) {
       WHERE account_id = app_account_id() AND message_id = $1 ORDER BY id`,
     [messageId],
   );
-  return rows.map((row) => ({ from: row.from_status, to: row.to_status, actorUserId: row.actor_user_id, at: row.at.toISOString() }));
+  return rows.map((row) => ({
+    from: row.from_status,
+    to: row.to_status,
+    actorUserId: row.actor_user_id,
+    at: row.at.toISOString(),
+  }));
 }

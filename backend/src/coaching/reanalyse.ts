@@ -33,21 +33,36 @@ export async function reanalyse(
   analyser: ConversationAnalyser,
   options: { all: boolean; onProgress?: (done: number, total: number) => void },
 ): Promise<{ accounts: number; conversations: number }> {
-  const accounts = await withSystem(db, async (tx) =>
-    (await tx.query<{ id: string; settings: unknown }>(`SELECT id, settings FROM accounts ORDER BY hub_id`)).rows,
+  const accounts = await withSystem(
+    db,
+    async (tx) =>
+      (await tx.query<{ id: string; settings: unknown }>(`SELECT id, settings FROM accounts ORDER BY hub_id`)).rows,
   );
   let conversations = 0;
   for (const account of accounts) {
     const trackers = trackersOf(account.settings);
-    const stale = await withTenant(db, { accountId: account.id }, async (tx) =>
-      (await tx.query<{ id: string; duration_seconds: number; language: string | null }>(STALE, [options.all, analyser.version])).rows,
+    const stale = await withTenant(
+      db,
+      { accountId: account.id },
+      async (tx) =>
+        (
+          await tx.query<{ id: string; duration_seconds: number; language: string | null }>(STALE, [
+            options.all,
+            analyser.version,
+          ])
+        ).rows,
     );
     for (const [index, conversation] of stale.entries()) {
       await withTenant(db, { accountId: account.id }, async (tx) => {
-        const segments = (await tx.query<{ speaker_name: string; speaker_email: string | null; is_external: boolean | null; text: string; start_seconds: number | null }>(
-          SEGMENTS,
-          [conversation.id],
-        )).rows;
+        const segments = (
+          await tx.query<{
+            speaker_name: string;
+            speaker_email: string | null;
+            is_external: boolean | null;
+            text: string;
+            start_seconds: number | null;
+          }>(SEGMENTS, [conversation.id])
+        ).rows;
         const analysis = analyser.analyse({
           durationSeconds: conversation.duration_seconds,
           language: conversation.language,

@@ -4,7 +4,15 @@ import { isCoach, type Caller } from '../users/caller.ts';
 
 export type Suggestion =
   | { kind: 'analysis'; category: string; reason: string }
-  | { kind: 'past_coaching'; category: string; reason: string; body: string; messageId: string; conversationTitle: string; rank: number };
+  | {
+      kind: 'past_coaching';
+      category: string;
+      reason: string;
+      body: string;
+      messageId: string;
+      conversationTitle: string;
+      rank: number;
+    };
 
 type Metrics = {
   talkRatio?: { rep?: number | null };
@@ -43,12 +51,14 @@ const percent = (value: number) => `${Math.round(value * 100)}%`;
  */
 export async function suggestCoaching(tx: Queryable, caller: Caller, conversationId: string): Promise<Suggestion[]> {
   if (!isCoach(caller)) throw new Forbidden('Only managers and admins get coaching suggestions.');
-  const row = (await tx.query<{ title: string; metrics: Metrics | null }>(
-    `SELECT c.title, an.metrics FROM conversations c
+  const row = (
+    await tx.query<{ title: string; metrics: Metrics | null }>(
+      `SELECT c.title, an.metrics FROM conversations c
        LEFT JOIN conversation_analyses an ON an.account_id = c.account_id AND an.conversation_id = c.id
       WHERE c.account_id = app_account_id() AND c.id = $1`,
-    [conversationId],
-  )).rows[0];
+      [conversationId],
+    )
+  ).rows[0];
   if (!row) throw new NotFound('No such conversation in this portal.');
   const metrics = row.metrics ?? {};
   const norm = (await tx.query<{ talk: number | null }>(TEAM_NORM)).rows[0]?.talk ?? 0.5;
@@ -56,22 +66,42 @@ export async function suggestCoaching(tx: Queryable, caller: Caller, conversatio
 
   const talk = metrics.talkRatio?.rep;
   if (typeof talk === 'number' && talk > Math.max(norm + 0.1, 0.6)) {
-    suggestions.push({ kind: 'analysis', category: 'talk_ratio', reason: `The rep talked ${percent(talk)} of the time; the team's norm is ${percent(norm)}.` });
+    suggestions.push({
+      kind: 'analysis',
+      category: 'talk_ratio',
+      reason: `The rep talked ${percent(talk)} of the time; the team's norm is ${percent(norm)}.`,
+    });
   }
   const monologue = metrics.longestRepMonologueSeconds;
   if (typeof monologue === 'number' && monologue > 150) {
-    suggestions.push({ kind: 'analysis', category: 'talk_ratio', reason: `The longest monologue lasted ${Math.round(monologue)} s; over 2½ minutes buyers tune out.` });
+    suggestions.push({
+      kind: 'analysis',
+      category: 'talk_ratio',
+      reason: `The longest monologue lasted ${Math.round(monologue)} s; over 2½ minutes buyers tune out.`,
+    });
   }
   if (metrics.nextSteps?.agreed === false) {
-    suggestions.push({ kind: 'analysis', category: 'next_steps', reason: 'No next step (a date, a meeting, a commitment) came up at the end of the call.' });
+    suggestions.push({
+      kind: 'analysis',
+      category: 'next_steps',
+      reason: 'No next step (a date, a meeting, a commitment) came up at the end of the call.',
+    });
   }
   const questions = metrics.questions?.total;
   if (typeof questions === 'number' && questions < 3) {
-    suggestions.push({ kind: 'analysis', category: 'discovery', reason: `The rep asked ${questions} question${questions === 1 ? '' : 's'}; aim for at least one every two minutes.` });
+    suggestions.push({
+      kind: 'analysis',
+      category: 'discovery',
+      reason: `The rep asked ${questions} question${questions === 1 ? '' : 's'}; aim for at least one every two minutes.`,
+    });
   }
   const fillers = metrics.fillers?.perRepMinute;
   if (typeof fillers === 'number' && fillers > 4) {
-    suggestions.push({ kind: 'analysis', category: 'other', reason: `${fillers.toFixed(1)} filler words per minute the rep spoke.` });
+    suggestions.push({
+      kind: 'analysis',
+      category: 'other',
+      reason: `${fillers.toFixed(1)} filler words per minute the rep spoke.`,
+    });
   }
 
   const terms = [
@@ -79,10 +109,10 @@ export async function suggestCoaching(tx: Queryable, caller: Caller, conversatio
     ...suggestions.map((s) => s.category.replace(/_/g, ' ')),
   ];
   if (terms.length) {
-    const similar = await tx.query<{ id: string; category: string; body: string; title: string; rank: number }>(SIMILAR, [
-      conversationId,
-      [...new Set(terms)].join(' or '),
-    ]);
+    const similar = await tx.query<{ id: string; category: string; body: string; title: string; rank: number }>(
+      SIMILAR,
+      [conversationId, [...new Set(terms)].join(' or ')],
+    );
     for (const past of similar.rows) {
       suggestions.push({
         kind: 'past_coaching',

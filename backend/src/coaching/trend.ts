@@ -3,7 +3,12 @@ import { Forbidden, NotFound } from '../errors.ts';
 import type { Caller } from '../users/caller.ts';
 import { trendMetrics, type TrendMetrics } from './trendMetrics.ts';
 
-export type TrendPoint = { conversationId: string; title: string; startedAt: string; score: number | null } & TrendMetrics;
+export type TrendPoint = {
+  conversationId: string;
+  title: string;
+  startedAt: string;
+  score: number | null;
+} & TrendMetrics;
 
 // From user_roles, which everyone of the tenant may read: a user row (email, name) of someone else
 // may be hidden from the caller, and "not yours" must stay a 403, not a 404.
@@ -32,12 +37,17 @@ export async function repTrend(
   const rep = (await tx.query<{ id: string; manager_user_id: string | null }>(REP_SQL, [query.repUserId])).rows[0];
   if (!rep) throw new NotFound('No such user in this portal.');
   const allowed =
-    caller.role === 'admin' || caller.userId === rep.id || (caller.role === 'manager' && rep.manager_user_id === caller.userId);
+    caller.role === 'admin' ||
+    caller.userId === rep.id ||
+    (caller.role === 'manager' && rep.manager_user_id === caller.userId);
   if (!allowed) throw new Forbidden("You may see only your own trend, or your team's if you manage it.");
-  const { rows } = await tx.query<{ id: string; title: string; started_at: Date; score: number | null; metrics: Record<string, unknown> }>(
-    POINTS_SQL,
-    [rep.id, query.limit],
-  );
+  const { rows } = await tx.query<{
+    id: string;
+    title: string;
+    started_at: Date;
+    score: number | null;
+    metrics: Record<string, unknown>;
+  }>(POINTS_SQL, [rep.id, query.limit]);
   return {
     repUserId: rep.id,
     points: rows.reverse().map((row) => ({

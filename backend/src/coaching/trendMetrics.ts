@@ -7,7 +7,8 @@ export type TrendMetrics = {
 
 const numberAt = (metrics: Record<string, unknown>, ...path: string[]): number | null => {
   let value: unknown = metrics;
-  for (const key of path) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  for (const key of path)
+    value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 };
 

@@ -27,7 +27,8 @@ type Rule = {
   done: string;
 };
 
-const isAuthorCoach = (actor: Actor, message: MessageParties) => actor.userId === message.authorUserId && mayCoach(actor, message);
+const isAuthorCoach = (actor: Actor, message: MessageParties) =>
+  actor.userId === message.authorUserId && mayCoach(actor, message);
 
 /**
  * The coaching message state machine: draft → sent → acknowledged | dismissed, and back to
@@ -43,16 +44,22 @@ export const TRANSITIONS: Record<MessageAction, Rule> = {
     who: 'the rep it is addressed to',
     done: 'acknowledged',
   },
-  dismiss: { from: 'sent', to: 'dismissed', allowed: mayCoach, who: "the rep's manager or an admin", done: 'dismissed' },
+  dismiss: {
+    from: 'sent',
+    to: 'dismissed',
+    allowed: mayCoach,
+    who: "the rep's manager or an admin",
+    done: 'dismissed',
+  },
   retract: { from: 'sent', to: 'draft', allowed: isAuthorCoach, who: 'its author', done: 'retracted' },
 };
 
 export type TransitionCheck =
-  | { ok: true; to: MessageStatus }
-  | { ok: false; reason: 'forbidden' | 'illegal'; message: string };
+  { ok: true; to: MessageStatus } | { ok: false; reason: 'forbidden' | 'illegal'; message: string };
 
 export const SELF_COACHING = 'Nobody coaches himself: this message is addressed to you.';
-export const NOT_YOUR_REP = 'You coach only the reps you manage; an admin assigns reps to managers in the app settings.';
+export const NOT_YOUR_REP =
+  'You coach only the reps you manage; an admin assigns reps to managers in the app settings.';
 
 export function checkTransition(
   action: MessageAction,

@@ -57,13 +57,21 @@ export type ConnectionRow = {
   backfill_completed_at: Date | null;
 };
 
-export const webhookUrl = (publicBaseUrl: string, connectionId: string) => `${publicBaseUrl}/webhooks/fathom/${connectionId}`;
+export const webhookUrl = (publicBaseUrl: string, connectionId: string) =>
+  `${publicBaseUrl}/webhooks/fathom/${connectionId}`;
 
-const WEBHOOK_TRIGGERS = ['my_recordings', 'shared_external_recordings', 'my_shared_with_team_recordings', 'shared_team_recordings'] as const;
+const WEBHOOK_TRIGGERS = [
+  'my_recordings',
+  'shared_external_recordings',
+  'my_shared_with_team_recordings',
+  'shared_team_recordings',
+] as const;
 
 export async function fathomStatus(db: Database, caller: Caller): Promise<FathomStatus> {
-  const row = await withTenant(db, { accountId: caller.accountId, userId: caller.userId }, async (tx) =>
-    (await tx.query<ConnectionRow>('SELECT * FROM get_fathom_connection()')).rows[0],
+  const row = await withTenant(
+    db,
+    { accountId: caller.accountId, userId: caller.userId },
+    async (tx) => (await tx.query<ConnectionRow>('SELECT * FROM get_fathom_connection()')).rows[0],
   );
   const hasCredentials = !!row && (row.api_key_enc !== null || row.access_token_enc !== null);
   return {
@@ -107,7 +115,10 @@ export function connectionCredentials(
     return () => ({ kind: 'apiKey', apiKey });
   }
   const tokens = deps.tokens;
-  if (!tokens) throw new NotConfigured('This portal connected Fathom with OAuth, but FATHOM_CLIENT_ID and FATHOM_CLIENT_SECRET are not set on the server.');
+  if (!tokens)
+    throw new NotConfigured(
+      'This portal connected Fathom with OAuth, but FATHOM_CLIENT_ID and FATHOM_CLIENT_SECRET are not set on the server.',
+    );
   let last: string | undefined;
   return async ({ rejected }) => {
     last = await tokens.accessToken(row.account_id, rejected && last ? { rejected: last } : {});
@@ -139,7 +150,12 @@ export async function connectFathomApiKey(
     }
     throw error;
   }
-  await replaceFathomConnection(deps, { accountId: caller.accountId, userId: caller.userId }, credentials, input.backfillSince);
+  await replaceFathomConnection(
+    deps,
+    { accountId: caller.accountId, userId: caller.userId },
+    credentials,
+    input.backfillSince,
+  );
   return fathomStatus(deps.db, caller);
 }
 
@@ -156,7 +172,11 @@ export async function replaceFathomConnection(
   backfillSince?: Date | undefined,
 ): Promise<{ connectionId: string }> {
   const client = deps.fathomClient(credentialsOf(credentials));
-  const previous = await withTenant(deps.db, tenant, async (tx) => (await tx.query<ConnectionRow>('SELECT * FROM get_fathom_connection()')).rows[0]);
+  const previous = await withTenant(
+    deps.db,
+    tenant,
+    async (tx) => (await tx.query<ConnectionRow>('SELECT * FROM get_fathom_connection()')).rows[0],
+  );
   const connectionId = previous?.id ?? randomUUID();
   const wholeMeetings = credentials.kind === 'api_key';
   const webhook = await client.createWebhook({
@@ -169,18 +189,30 @@ export async function replaceFathomConnection(
   });
 
   const secret = deps.sealer.encrypt(webhook.secret, sealContext(tenant.accountId, 'fathom', 'webhook_secret'));
-  const apiKey = credentials.kind === 'api_key' ? deps.sealer.encrypt(credentials.apiKey, sealContext(tenant.accountId, 'fathom', 'api_key')) : null;
-  const tokens = credentials.kind === 'oauth' ? sealFathomTokens(deps.sealer, tenant.accountId, credentials.tokens) : null;
+  const apiKey =
+    credentials.kind === 'api_key'
+      ? deps.sealer.encrypt(credentials.apiKey, sealContext(tenant.accountId, 'fathom', 'api_key'))
+      : null;
+  const tokens =
+    credentials.kind === 'oauth' ? sealFathomTokens(deps.sealer, tenant.accountId, credentials.tokens) : null;
   const saved = await withTenant(deps.db, tenant, async (tx) => {
     await tx.query(
       `INSERT INTO api_connections (id, account_id, provider, auth_type) VALUES ($1, app_account_id(), 'fathom', $2)
        ON CONFLICT (account_id, provider) DO NOTHING`,
       [connectionId, credentials.kind],
     );
-    const row = (await tx.query<ConnectionRow>(
-      `SELECT * FROM save_fathom_connection($1, $2, $3, $4, $5, $6, $7, $8, NULL)`,
-      [credentials.kind, secret.keyId, apiKey?.ciphertext ?? null, tokens?.access ?? null, tokens?.refresh ?? null, tokens?.expiresAt ?? null, webhook.id, secret.ciphertext],
-    )).rows[0]!;
+    const row = (
+      await tx.query<ConnectionRow>(`SELECT * FROM save_fathom_connection($1, $2, $3, $4, $5, $6, $7, $8, NULL)`, [
+        credentials.kind,
+        secret.keyId,
+        apiKey?.ciphertext ?? null,
+        tokens?.access ?? null,
+        tokens?.refresh ?? null,
+        tokens?.expiresAt ?? null,
+        webhook.id,
+        secret.ciphertext,
+      ])
+    ).rows[0]!;
     // New credentials start the history again (from the chosen date, when one was given).
     await tx.query(
       `UPDATE api_connections SET backfill_since = $2, backfill_completed_at = NULL, sync_cursor = NULL
@@ -192,7 +224,9 @@ export async function replaceFathomConnection(
   if (saved.id !== connectionId) {
     // Another admin connected at the same moment; his connection stands, this webhook goes.
     await client.deleteWebhook(webhook.id).catch(() => {});
-    throw new InvalidInput('Fathom was being connected by someone else at the same moment; reload and check the status.');
+    throw new InvalidInput(
+      'Fathom was being connected by someone else at the same moment; reload and check the status.',
+    );
   }
 
   if (previous?.webhook_id && previous.webhook_id !== webhook.id) {
@@ -206,8 +240,10 @@ export async function replaceFathomConnection(
  * connection's own credentials (best effort), so Fathom stops posting calls for a gone portal.
  */
 export async function deleteFathomWebhookOfAccount(deps: FathomDeps, accountId: string): Promise<void> {
-  const row = await withTenant(deps.db, { accountId }, async (tx) =>
-    (await tx.query<ConnectionRow>('SELECT * FROM get_fathom_connection()')).rows[0],
+  const row = await withTenant(
+    deps.db,
+    { accountId },
+    async (tx) => (await tx.query<ConnectionRow>('SELECT * FROM get_fathom_connection()')).rows[0],
   );
   if (row?.status === 'active') await deleteWebhookOf(deps, row);
 }
@@ -218,7 +254,10 @@ async function deleteWebhookOf(deps: FathomDeps, row: ConnectionRow): Promise<vo
   try {
     await deps.fathomClient(connectionCredentials(deps, row)).deleteWebhook(row.webhook_id);
   } catch (error) {
-    deps.logger.warn({ accountId: row.account_id, err: { message: (error as Error).message } }, 'could not delete a Fathom webhook');
+    deps.logger.warn(
+      { accountId: row.account_id, err: { message: (error as Error).message } },
+      'could not delete a Fathom webhook',
+    );
   }
 }
 
@@ -231,7 +270,11 @@ async function deleteWebhookOf(deps: FathomDeps, row: ConnectionRow): Promise<vo
 export async function disconnectFathom(deps: FathomDeps, caller: Caller): Promise<FathomStatus> {
   if (caller.role !== 'admin') throw new Forbidden('Only admins disconnect Fathom.');
   const tenant = { accountId: caller.accountId, userId: caller.userId };
-  const row = await withTenant(deps.db, tenant, async (tx) => (await tx.query<ConnectionRow>('SELECT * FROM get_fathom_connection()')).rows[0]);
+  const row = await withTenant(
+    deps.db,
+    tenant,
+    async (tx) => (await tx.query<ConnectionRow>('SELECT * FROM get_fathom_connection()')).rows[0],
+  );
   if (row?.status === 'active') await deleteWebhookOf(deps, row);
   if (row) {
     await withTenant(deps.db, tenant, (tx) =>
@@ -252,13 +295,22 @@ export async function webhookTarget(
   sealer: Sealer,
   connectionId: string,
 ): Promise<{ accountId: string; hubId: number; connectionId: string; secret: string } | null> {
-  const row = await withSystem(db, async (tx) =>
-    (await tx.query<{ account_id: string; hub_id: number; key_id: string | null; webhook_secret_enc: Buffer | null }>(
-      `SELECT c.account_id, a.hub_id, c.key_id, c.webhook_secret_enc
+  const row = await withSystem(
+    db,
+    async (tx) =>
+      (
+        await tx.query<{
+          account_id: string;
+          hub_id: number;
+          key_id: string | null;
+          webhook_secret_enc: Buffer | null;
+        }>(
+          `SELECT c.account_id, a.hub_id, c.key_id, c.webhook_secret_enc
          FROM api_connections c JOIN accounts a ON a.id = c.account_id
         WHERE c.id = $1 AND c.provider = 'fathom' AND c.status = 'active' AND a.status = 'active'`,
-      [connectionId],
-    )).rows[0],
+          [connectionId],
+        )
+      ).rows[0],
   );
   if (!row?.webhook_secret_enc || !row.key_id) return null;
   return {

@@ -54,7 +54,10 @@ export function connectLink(sealer: Sealer, publicBaseUrl: string, who: Who, now
 }
 
 function openLink(sealer: Sealer, link: string | undefined, now: number): LinkClaims {
-  const broken = new ConnectFailed('Link not valid', 'This link was not made by this app. Open the app settings in HubSpot and click "Connect with Fathom" again.');
+  const broken = new ConnectFailed(
+    'Link not valid',
+    'This link was not made by this app. Open the app settings in HubSpot and click "Connect with Fathom" again.',
+  );
   const [keyId, ciphertext, ...rest] = (link ?? '').split('.');
   if (!keyId || !ciphertext || rest.length) throw broken;
   let claims: LinkClaims;
@@ -65,24 +68,36 @@ function openLink(sealer: Sealer, link: string | undefined, now: number): LinkCl
   }
   if (typeof claims.nonce !== 'string' || !TOKEN.test(claims.nonce)) throw broken;
   if (!(claims.expiresAt > now)) {
-    throw new ConnectFailed('Link expired', 'This link expired (links last 10 minutes). Open the app settings in HubSpot and click "Connect with Fathom" again.');
+    throw new ConnectFailed(
+      'Link expired',
+      'This link expired (links last 10 minutes). Open the app settings in HubSpot and click "Connect with Fathom" again.',
+    );
   }
   return claims;
 }
 
 const notConfigured = () =>
-  new ConnectFailed('Fathom OAuth not configured', 'This server has no Fathom OAuth app (FATHOM_CLIENT_ID and FATHOM_CLIENT_SECRET). Connect Fathom with an API key in the app settings instead.', 503);
+  new ConnectFailed(
+    'Fathom OAuth not configured',
+    'This server has no Fathom OAuth app (FATHOM_CLIENT_ID and FATHOM_CLIENT_SECRET). Connect Fathom with an API key in the app settings instead.',
+    503,
+  );
 
 /** The portal and the admin a connection is made for, as the confirmation page names them. */
 export type ConnectingAs = { hubId: number; portalName: string | null; adminEmail: string };
 
 async function requireAdmin(deps: FathomDeps, who: Who): Promise<ConnectingAs> {
-  const row = await withTenant(deps.db, who, async (tx) =>
-    (await tx.query<{ role: string | null; hub_id: number; name: string | null; email: string | null }>(
-      `SELECT app_user_role() AS role, a.hub_id, a.name,
+  const row = await withTenant(
+    deps.db,
+    who,
+    async (tx) =>
+      (
+        await tx.query<{ role: string | null; hub_id: number; name: string | null; email: string | null }>(
+          `SELECT app_user_role() AS role, a.hub_id, a.name,
               (SELECT u.email FROM users u WHERE u.id = app_user_id()) AS email
          FROM accounts a WHERE a.id = app_account_id() AND a.status = 'active'`,
-    )).rows[0],
+        )
+      ).rows[0],
   );
   if (!row) throw new ConnectFailed('App not installed', 'The app is no longer installed in this HubSpot portal.', 404);
   if (row.role !== 'admin' || !row.email) {
@@ -109,12 +124,14 @@ export async function openFathomConnect(
   const confirmation = token();
   const browserNonce = token();
   const spent = await withTenant(deps.db, who, async (tx) => {
-    const first = (await tx.query(
-      `INSERT INTO oauth_states (account_id, user_id, provider, state_hash, expires_at, consumed_at)
+    const first = (
+      await tx.query(
+        `INSERT INTO oauth_states (account_id, user_id, provider, state_hash, expires_at, consumed_at)
        VALUES (app_account_id(), app_user_id(), 'fathom', $1, $2, now())
        ON CONFLICT (state_hash) DO NOTHING RETURNING id`,
-      [linkHash(claims.nonce), new Date(claims.expiresAt)],
-    )).rowCount;
+        [linkHash(claims.nonce), new Date(claims.expiresAt)],
+      )
+    ).rowCount;
     if (!first) return false;
     await tx.query(
       `INSERT INTO oauth_states (account_id, user_id, provider, state_hash, browser_hash, expires_at)
@@ -168,8 +185,14 @@ const FATHOM_ERRORS: Record<string, string> = {
 const STATE_PROBLEMS: Record<string, [title: string, message: string]> = {
   unknown: ['Unknown state', 'This link was not issued by this app. Start again from the app settings in HubSpot.'],
   reused: ['Link already used', 'This link was already used. Start again from the app settings in HubSpot.'],
-  expired: ['Link expired', 'The connection took longer than 10 minutes. Start again from the app settings in HubSpot.'],
-  'other-browser': ['Different browser', 'The connection was started in another browser, or its cookie was lost. Start again in this browser.'],
+  expired: [
+    'Link expired',
+    'The connection took longer than 10 minutes. Start again from the app settings in HubSpot.',
+  ],
+  'other-browser': [
+    'Different browser',
+    'The connection was started in another browser, or its cookie was lost. Start again in this browser.',
+  ],
 };
 
 /**
@@ -181,11 +204,20 @@ async function spend(deps: FathomDeps, hash: string | undefined, browserNonce: s
   type Verdict = { problem: keyof typeof STATE_PROBLEMS; who?: never } | { problem?: never; who: Who };
   const verdict = await withSystem(deps.db, async (tx): Promise<Verdict> => {
     if (!hash) return { problem: 'unknown' };
-    const row = (await tx.query<{ id: string; account_id: string; user_id: string; browser_hash: string | null; consumed: boolean; expired: boolean }>(
-      `SELECT id, account_id, user_id, browser_hash, consumed_at IS NOT NULL AS consumed, expires_at <= now() AS expired
+    const row = (
+      await tx.query<{
+        id: string;
+        account_id: string;
+        user_id: string;
+        browser_hash: string | null;
+        consumed: boolean;
+        expired: boolean;
+      }>(
+        `SELECT id, account_id, user_id, browser_hash, consumed_at IS NOT NULL AS consumed, expires_at <= now() AS expired
          FROM oauth_states WHERE provider = 'fathom' AND state_hash = $1 FOR UPDATE`,
-      [hash],
-    )).rows[0];
+        [hash],
+      )
+    ).rows[0];
     if (!row) return { problem: 'unknown' };
     if (row.consumed) return { problem: 'reused' };
     await tx.query('UPDATE oauth_states SET consumed_at = now() WHERE id = $1', [row.id]);
@@ -207,13 +239,30 @@ async function spend(deps: FathomDeps, hash: string | undefined, browserNonce: s
  */
 export async function completeFathomConnect(
   deps: FathomDeps,
-  input: { code?: string | undefined; state?: string | undefined; error?: string | undefined; browserNonce?: string | undefined },
+  input: {
+    code?: string | undefined;
+    state?: string | undefined;
+    error?: string | undefined;
+    browserNonce?: string | undefined;
+  },
 ): Promise<{ accountId: string; connectionId: string }> {
   const oauth = deps.oauth;
   if (!oauth) throw notConfigured();
-  if (input.error) throw new ConnectFailed('Fathom did not grant access', FATHOM_ERRORS[input.error] ?? 'Fathom ended the connection with an error.');
-  if (!input.state) throw new ConnectFailed('Missing state', 'The link has no state parameter. Start again from the app settings in HubSpot.');
-  if (!input.code) throw new ConnectFailed('Missing code', 'Fathom sent no authorization code. Start again from the app settings in HubSpot.');
+  if (input.error)
+    throw new ConnectFailed(
+      'Fathom did not grant access',
+      FATHOM_ERRORS[input.error] ?? 'Fathom ended the connection with an error.',
+    );
+  if (!input.state)
+    throw new ConnectFailed(
+      'Missing state',
+      'The link has no state parameter. Start again from the app settings in HubSpot.',
+    );
+  if (!input.code)
+    throw new ConnectFailed(
+      'Missing code',
+      'Fathom sent no authorization code. Start again from the app settings in HubSpot.',
+    );
   const state = input.state;
 
   const who = await spend(deps, TOKEN.test(state) ? sha256(state) : undefined, input.browserNonce);
@@ -224,9 +273,18 @@ export async function completeFathomConnect(
     tokens = await oauth.exchangeCode(input.code);
   } catch (error) {
     if (oauth.isInvalidGrant(error)) {
-      throw new ConnectFailed('Fathom refused the code', 'Fathom did not accept the authorization code (it may have been used or expired). Start again from the app settings in HubSpot.');
+      throw new ConnectFailed(
+        'Fathom refused the code',
+        'Fathom did not accept the authorization code (it may have been used or expired). Start again from the app settings in HubSpot.',
+      );
     }
-    throw new ConnectFailed('Fathom unreachable', error instanceof UpstreamFailed ? error.message : 'Fathom could not be reached to finish the connection. Try again in a minute.', 502);
+    throw new ConnectFailed(
+      'Fathom unreachable',
+      error instanceof UpstreamFailed
+        ? error.message
+        : 'Fathom could not be reached to finish the connection. Try again in a minute.',
+      502,
+    );
   }
   let connectionId: string;
   try {
@@ -234,20 +292,30 @@ export async function completeFathomConnect(
   } catch (error) {
     // Fathom's errors carry a secret-free message that says which call failed and why.
     if (!(error instanceof FathomError)) throw error;
-    throw new ConnectFailed('Fathom could not finish', `${error.message} Nothing was saved; start again from the app settings in HubSpot.`, 502);
+    throw new ConnectFailed(
+      'Fathom could not finish',
+      `${error.message} Nothing was saved; start again from the app settings in HubSpot.`,
+      502,
+    );
   }
   return { accountId: who.accountId, connectionId };
 }
 
 /** What the settings page offers for connecting with OAuth: the link, or why there is none. */
-export type OAuthOffer = { available: true; connectUrl: string; expiresInSeconds: number } | { available: false; reason: string };
+export type OAuthOffer =
+  { available: true; connectUrl: string; expiresInSeconds: number } | { available: false; reason: string };
 
 export function oauthOffer(deps: FathomDeps, who: { accountId: string; userId: string }): OAuthOffer {
   if (!deps.oauth) {
     return {
       available: false,
-      reason: 'Connecting with a Fathom login is not set up on this server (FATHOM_CLIENT_ID and FATHOM_CLIENT_SECRET), so connect Fathom with an API key.',
+      reason:
+        'Connecting with a Fathom login is not set up on this server (FATHOM_CLIENT_ID and FATHOM_CLIENT_SECRET), so connect Fathom with an API key.',
     };
   }
-  return { available: true, connectUrl: connectLink(deps.sealer, deps.publicBaseUrl, who), expiresInSeconds: CONNECT_LINK_TTL_MS / 1000 };
+  return {
+    available: true,
+    connectUrl: connectLink(deps.sealer, deps.publicBaseUrl, who),
+    expiresInSeconds: CONNECT_LINK_TTL_MS / 1000,
+  };
 }

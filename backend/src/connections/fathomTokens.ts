@@ -5,20 +5,32 @@ import { oauthTokens, type OAuthTokens, type TokenRow } from './oauthTokens.ts';
 import { sealContext, type Sealer } from './sealer.ts';
 import type { TokenSet } from './tokenEndpoint.ts';
 
-export const FATHOM_NOT_CONNECTED = 'Fathom is not connected for this portal: an admin connects it in the app settings.';
+export const FATHOM_NOT_CONNECTED =
+  'Fathom is not connected for this portal: an admin connects it in the app settings.';
 
 /** The sealed columns of a Fathom OAuth token set, ready for save_fathom_connection or an UPDATE. */
 export function sealFathomTokens(sealer: Sealer, accountId: string, tokens: TokenSet, now = Date.now()) {
   const access = sealer.encrypt(tokens.accessToken, sealContext(accountId, 'fathom', 'access_token'));
   const refresh = sealer.encrypt(tokens.refreshToken, sealContext(accountId, 'fathom', 'refresh_token'));
-  return { keyId: access.keyId, access: access.ciphertext, refresh: refresh.ciphertext, expiresAt: new Date(now + tokens.expiresInSeconds * 1000) };
+  return {
+    keyId: access.keyId,
+    access: access.ciphertext,
+    refresh: refresh.ciphertext,
+    expiresAt: new Date(now + tokens.expiresInSeconds * 1000),
+  };
 }
 
 /**
  * Replaces the token pair of a locked Fathom connection row. A row has one key id for all its
  * sealed columns, so the webhook secret is sealed again under the key the new tokens use.
  */
-async function saveRefreshedTokens(tx: Queryable, sealer: Sealer, row: TokenRow, tokens: TokenSet, now: number): Promise<void> {
+async function saveRefreshedTokens(
+  tx: Queryable,
+  sealer: Sealer,
+  row: TokenRow,
+  tokens: TokenSet,
+  now: number,
+): Promise<void> {
   const sealed = sealFathomTokens(sealer, row.account_id, tokens, now);
   const secretContext = sealContext(row.account_id, 'fathom', 'webhook_secret');
   const secret = row.webhook_secret_enc
@@ -35,7 +47,12 @@ async function saveRefreshedTokens(tx: Queryable, sealer: Sealer, row: TokenRow,
 }
 
 /** Access tokens of each account's Fathom OAuth connection (see oauthTokens for the refresh rules). */
-export function fathomTokens(deps: { db: Database; sealer: Sealer; oauth: FathomOAuth; now?: () => number }): OAuthTokens {
+export function fathomTokens(deps: {
+  db: Database;
+  sealer: Sealer;
+  oauth: FathomOAuth;
+  now?: () => number;
+}): OAuthTokens {
   const now = deps.now ?? Date.now;
   return oauthTokens({
     db: deps.db,

@@ -4,7 +4,13 @@ import type { TokenSet } from './tokenEndpoint.ts';
 export type HubSpotTokenSet = TokenSet;
 
 /** What introspecting an access token tells about the install. */
-export type HubSpotTokenInfo = { hubId: number; userId: number; userEmail: string; scopes: string[]; hubDomain: string | null };
+export type HubSpotTokenInfo = {
+  hubId: number;
+  userId: number;
+  userEmail: string;
+  scopes: string[];
+  hubDomain: string | null;
+};
 
 /** The HubSpot OAuth calls the install flow and the token store need (hubspot/oauth.ts provides them). */
 export interface HubSpotOAuth {

@@ -25,14 +25,23 @@ export async function saveHubSpotTokens(
 }
 
 /** Access tokens of each account's HubSpot connection (see oauthTokens for the refresh rules). */
-export function hubspotTokens(deps: { db: Database; sealer: Sealer; oauth: HubSpotOAuth; now?: () => number }): OAuthTokens {
+export function hubspotTokens(deps: {
+  db: Database;
+  sealer: Sealer;
+  oauth: HubSpotOAuth;
+  now?: () => number;
+}): OAuthTokens {
   return oauthTokens({
     db: deps.db,
     sealer: deps.sealer,
     provider: 'hubspot',
     refresh: (refreshToken) => deps.oauth.refresh(refreshToken),
     isInvalidGrant: (error) => deps.oauth.isInvalidGrant(error),
-    save: (tx, row, tokens) => saveHubSpotTokens(tx, deps.sealer, row.account_id, tokens, { scopes: row.scopes, installingUserId: row.external_user_id }),
+    save: (tx, row, tokens) =>
+      saveHubSpotTokens(tx, deps.sealer, row.account_id, tokens, {
+        scopes: row.scopes,
+        installingUserId: row.external_user_id,
+      }),
     missing: () => new NotInstalled(),
     ...(deps.now ? { now: deps.now } : {}),
   });

@@ -67,9 +67,14 @@ export function oauthTokens(options: OAuthTokensOptions): OAuthTokens {
   const { provider } = options;
 
   const open = (row: TokenRow, column: 'access_token' | 'refresh_token') =>
-    options.sealer.decrypt(row.key_id!, (column === 'access_token' ? row.access_token_enc : row.refresh_token_enc)!, sealContext(row.account_id, provider, column));
+    options.sealer.decrypt(
+      row.key_id!,
+      (column === 'access_token' ? row.access_token_enc : row.refresh_token_enc)!,
+      sealContext(row.account_id, provider, column),
+    );
   const remainingMs = (row: TokenRow) => (row.expires_at ? row.expires_at.getTime() - now() : -1);
-  const usable = (row: TokenRow) => row.status === 'active' && row.access_token_enc !== null && row.refresh_token_enc !== null;
+  const usable = (row: TokenRow) =>
+    row.status === 'active' && row.access_token_enc !== null && row.refresh_token_enc !== null;
 
   const SELECT = `SELECT * FROM api_connections WHERE account_id = app_account_id() AND provider = $1`;
 
@@ -77,10 +82,12 @@ export function oauthTokens(options: OAuthTokensOptions): OAuthTokens {
     const outcome = await withTenant(options.db, { accountId }, async (tx) => {
       // The lock makes other processes wait here, then find the token this one stored.
       const row = (await tx.query<TokenRow>(`${SELECT} FOR UPDATE`, [provider])).rows[0];
-      if (!row || row.status === 'revoked' || (row.status === 'active' && !usable(row))) return { kind: 'missing' as const };
+      if (!row || row.status === 'revoked' || (row.status === 'active' && !usable(row)))
+        return { kind: 'missing' as const };
       if (row.status !== 'active') return { kind: 'revoked' as const };
       const current = open(row, 'access_token');
-      if (remainingMs(row) > REFRESH_AHEAD_MS && current !== rejected) return { kind: 'token' as const, token: current };
+      if (remainingMs(row) > REFRESH_AHEAD_MS && current !== rejected)
+        return { kind: 'token' as const, token: current };
       try {
         const tokens = await options.refresh(open(row, 'refresh_token'));
         await options.save(tx, row, tokens);
@@ -109,7 +116,11 @@ export function oauthTokens(options: OAuthTokensOptions): OAuthTokens {
 
   return {
     async accessToken(accountId, { rejected } = {}) {
-      const row = await withTenant(options.db, { accountId }, async (tx) => (await tx.query<TokenRow>(SELECT, [provider])).rows[0]);
+      const row = await withTenant(
+        options.db,
+        { accountId },
+        async (tx) => (await tx.query<TokenRow>(SELECT, [provider])).rows[0],
+      );
       if (!row || row.status === 'revoked' || (row.status === 'active' && !usable(row))) throw options.missing();
       if (row.status !== 'active') throw new NeedsReauth(provider);
       const current = open(row, 'access_token');

@@ -9,4 +9,5 @@ export interface Sealer {
   isCurrent(keyId: string): boolean;
 }
 
-export const sealContext = (accountId: string, provider: 'hubspot' | 'fathom', column: string) => `${accountId}:${provider}:${column}`;
+export const sealContext = (accountId: string, provider: 'hubspot' | 'fathom', column: string) =>
+  `${accountId}:${provider}:${column}`;

@@ -52,7 +52,8 @@ export async function postTokenForm(call: TokenEndpointCall): Promise<unknown> {
   const body: unknown = await response.json().catch(() => null);
   if (response.ok) return body;
   const error = oauthError.safeParse(body);
-  if (error.success && error.data.error === 'invalid_grant') throw new InvalidGrant(`${call.provider} refused to ${call.what}: invalid_grant`);
+  if (error.success && error.data.error === 'invalid_grant')
+    throw new InvalidGrant(`${call.provider} refused to ${call.what}: invalid_grant`);
   // An outage or a rate limit passes; say so, so the person retries rather than reconnects.
   const passing = response.status >= 500 || response.status === 429;
   throw new UpstreamFailed(
@@ -64,5 +65,9 @@ export async function postTokenForm(call: TokenEndpointCall): Promise<unknown> {
 export async function requestTokens(call: TokenEndpointCall): Promise<TokenSet> {
   const parsed = tokenResponse.safeParse(await postTokenForm(call));
   if (!parsed.success) throw new UpstreamFailed(`${call.provider}'s answer to ${call.what} had an unexpected shape.`);
-  return { accessToken: parsed.data.access_token, refreshToken: parsed.data.refresh_token, expiresInSeconds: parsed.data.expires_in };
+  return {
+    accessToken: parsed.data.access_token,
+    refreshToken: parsed.data.refresh_token,
+    expiresInSeconds: parsed.data.expires_in,
+  };
 }

@@ -12,6 +12,7 @@ export function encodeCursor(position: Position): string {
 export function decodeCursor(cursor: string): Position {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const startedAt = new Date(iso ?? '');
-  if (!id || !UUID.test(id) || Number.isNaN(startedAt.getTime())) throw new InvalidInput('cursor: not a cursor this API issued');
+  if (!id || !UUID.test(id) || Number.isNaN(startedAt.getTime()))
+    throw new InvalidInput('cursor: not a cursor this API issued');
   return { startedAt, id };
 }

@@ -36,7 +36,12 @@ export type ConversationDetail = {
   actionItems: ActionItem[];
   keyMoments: KeyMoment[];
   participants: Array<{ name: string | null; email: string | null; isExternal: boolean }>;
-  analysis: { analyserVersion: string; score: number | null; metrics: Record<string, unknown>; computedAt: string } | null;
+  analysis: {
+    analyserVersion: string;
+    score: number | null;
+    metrics: Record<string, unknown>;
+    computedAt: string;
+  } | null;
   /** Segments around the analysis' key moments (or the opening of the call), never the whole transcript. */
   transcriptExcerpt: TranscriptLine[];
 };
@@ -110,20 +115,32 @@ export function keyMoments(metrics: Record<string, unknown> | null, max = 5): nu
 
 const TOPIC_LABELS: Record<string, string> = { nextSteps: 'Next step' };
 const labelOf = (name: string) =>
-  TOPIC_LABELS[name] ?? name.charAt(0).toUpperCase() + name.slice(1).replace(/([A-Z])/g, ' $1').toLowerCase();
+  TOPIC_LABELS[name] ??
+  name.charAt(0).toUpperCase() +
+    name
+      .slice(1)
+      .replace(/([A-Z])/g, ' $1')
+      .toLowerCase();
 
 /** The topic and next-step moments of an analysis, labelled, earliest first, each second once. */
-export function labelledMoments(metrics: Record<string, unknown> | null, callUrl: string | null, max = 20): KeyMoment[] {
+export function labelledMoments(
+  metrics: Record<string, unknown> | null,
+  callUrl: string | null,
+  max = 20,
+): KeyMoment[] {
   const bySecond = new Map<number, string>();
   const add = (label: string, moments: unknown) => {
     if (!Array.isArray(moments)) return;
     for (const moment of moments) {
       const seconds = typeof moment === 'number' ? moment : (moment as { seconds?: unknown })?.seconds;
-      if (typeof seconds === 'number' && Number.isFinite(seconds) && !bySecond.has(seconds)) bySecond.set(seconds, label);
+      if (typeof seconds === 'number' && Number.isFinite(seconds) && !bySecond.has(seconds))
+        bySecond.set(seconds, label);
     }
   };
   const topics = metrics?.topics;
-  if (Array.isArray(topics)) for (const topic of topics as Array<{ name?: unknown; moments?: unknown }>) add(labelOf(String(topic.name)), topic.moments);
+  if (Array.isArray(topics))
+    for (const topic of topics as Array<{ name?: unknown; moments?: unknown }>)
+      add(labelOf(String(topic.name)), topic.moments);
   add(labelOf('nextSteps'), (metrics?.nextSteps as { moments?: unknown } | undefined)?.moments);
   return [...bySecond.entries()]
     .sort(([x], [y]) => x - y)

@@ -31,7 +31,9 @@ export function tokenCipher(encodedKeys: string): Sealer {
     .map((encoded, index) => {
       const key = Buffer.from(encoded, 'base64');
       if (key.length !== 32) {
-        throw new KeyRingError(`TOKEN_ENCRYPTION_KEY: key ${index + 1} must be 32 bytes, base64-encoded (it decodes to ${key.length} bytes)`);
+        throw new KeyRingError(
+          `TOKEN_ENCRYPTION_KEY: key ${index + 1} must be 32 bytes, base64-encoded (it decodes to ${key.length} bytes)`,
+        );
       }
       return { id: keyIdOf(key), key };
     });
@@ -49,13 +51,18 @@ export function tokenCipher(encodedKeys: string): Sealer {
     },
     decrypt(keyId, sealed, context) {
       const entry = byId.get(keyId);
-      if (!entry) throw new DecryptionFailed(`No key with id ${keyId} in TOKEN_ENCRYPTION_KEY: was an old key removed too early?`);
+      if (!entry)
+        throw new DecryptionFailed(
+          `No key with id ${keyId} in TOKEN_ENCRYPTION_KEY: was an old key removed too early?`,
+        );
       if (sealed.length < IV_BYTES + TAG_BYTES) throw new DecryptionFailed('The sealed value is truncated.');
       try {
         const decipher = createDecipheriv('aes-256-gcm', entry.key, sealed.subarray(0, IV_BYTES));
         decipher.setAAD(Buffer.from(context, 'utf8'));
         decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-        return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+        return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
+          'utf8',
+        );
       } catch {
         throw new DecryptionFailed('The sealed value does not open with its key and context: it was altered or moved.');
       }

@@ -18,7 +18,10 @@ const FILE_NAME = /^(\d{3,})_([a-z0-9_]+)\.sql$/;
 const MIGRATION_LOCK = 7_425_771_001;
 
 export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
-  const files = fs.readdirSync(dir).filter((file) => file.endsWith('.sql')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith('.sql'))
+    .sort();
   const seen = new Map<number, string>();
   return files.map((file) => {
     const match = FILE_NAME.exec(file);
@@ -66,7 +69,9 @@ export async function migrate(db: Database, dir: string = MIGRATIONS_DIR): Promi
       try {
         await tx.exec(migration.sql);
       } catch (error) {
-        throw new MigrationError(`Migration ${migration.name} failed, nothing of it was applied: ${(error as Error).message}`);
+        throw new MigrationError(
+          `Migration ${migration.name} failed, nothing of it was applied: ${(error as Error).message}`,
+        );
       }
       await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
         migration.version,

@@ -4,7 +4,10 @@ import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
 
 /** PostgreSQL when a URL is given, else embedded PGlite with its files under dataDir. */
-export function openDatabase(options: { databaseUrl: string | undefined; dataDir: string }): Promise<Database> | Database {
+export function openDatabase(options: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+}): Promise<Database> | Database {
   if (options.databaseUrl) return openPostgres(options.databaseUrl);
   return openPglite(path.join(options.dataDir, 'pglite'));
 }

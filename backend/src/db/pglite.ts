@@ -31,7 +31,12 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   // PGlite's WebAssembly heap never shrinks, and PostgreSQL's default buffers (128 MB shared,
   // 64 MB for maintenance) fill it for one user's embedded trial. Smaller buffers cut the idle
   // RSS of `npm start` by about 75 MB (docs/sync.md, "Memory").
-  const postgresqlconf = ['shared_buffers = 16MB', 'maintenance_work_mem = 16MB', 'temp_buffers = 1MB', 'wal_buffers = 1MB'];
+  const postgresqlconf = [
+    'shared_buffers = 16MB',
+    'maintenance_work_mem = 16MB',
+    'temp_buffers = 1MB',
+    'wal_buffers = 1MB',
+  ];
   const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers, postgresqlconf });
   const direct = on(pglite);
   return {

@@ -36,7 +36,10 @@ function on(client: pg.Pool | pg.PoolClient, prepared = false): Queryable {
 // answers (stuck in recovery, packets dropped) keeps the connect attempt open for minutes.
 const PING_TIMEOUT_MS = 2_000;
 
-export function openPostgres(connectionString: string, options: { max?: number; pingTimeoutMs?: number } = {}): Database {
+export function openPostgres(
+  connectionString: string,
+  options: { max?: number; pingTimeoutMs?: number } = {},
+): Database {
   // Pipeline mode: statements issued together (a card's list and its Fathom state) go out at once
   // instead of one round trip each; statements awaited one by one behave as without it.
   const pool = new pg.Pool({

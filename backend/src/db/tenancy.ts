@@ -61,27 +61,36 @@ export function withCaller<T>(
   options: { readOnly: boolean; requireRole?: EnteredCaller['role']; forbiddenMessage?: string },
   fn: (tx: Queryable, caller: EnteredCaller) => Promise<T>,
 ): Promise<T> {
-  return db.transaction(async (tx) => {
-    let entered: { caller_account_id: string; caller_user_id: string; caller_role: EnteredCaller['role'] };
-    try {
-      entered = (await tx.query<typeof entered>(ENTER_CALLER, [
-        identity.hubId,
-        identity.hubspotUserId,
-        identity.email,
-        options.readOnly,
-        options.requireRole ?? null,
-      ])).rows[0]!;
-    } catch (error) {
-      const { code, detail } = error as { code?: string; detail?: string };
-      if (code === 'FA404') throw new NotInstalled();
-      if (code === 'FA403') {
-        throw new Forbidden(options.forbiddenMessage ?? 'Your role in this portal does not allow this.');
+  return db.transaction(
+    async (tx) => {
+      let entered: { caller_account_id: string; caller_user_id: string; caller_role: EnteredCaller['role'] };
+      try {
+        entered = (
+          await tx.query<typeof entered>(ENTER_CALLER, [
+            identity.hubId,
+            identity.hubspotUserId,
+            identity.email,
+            options.readOnly,
+            options.requireRole ?? null,
+          ])
+        ).rows[0]!;
+      } catch (error) {
+        const { code, detail } = error as { code?: string; detail?: string };
+        if (code === 'FA404') throw new NotInstalled();
+        if (code === 'FA403') {
+          throw new Forbidden(options.forbiddenMessage ?? 'Your role in this portal does not allow this.');
+        }
+        if (code === 'FA409') throw new EmailTakenByAnotherUser(detail ? Number(detail) : null);
+        throw error;
       }
-      if (code === 'FA409') throw new EmailTakenByAnotherUser(detail ? Number(detail) : null);
-      throw error;
-    }
-    return fn(tx, { accountId: entered.caller_account_id, userId: entered.caller_user_id, role: entered.caller_role });
-  }, { prepared: options.readOnly });
+      return fn(tx, {
+        accountId: entered.caller_account_id,
+        userId: entered.caller_user_id,
+        role: entered.caller_role,
+      });
+    },
+    { prepared: options.readOnly },
+  );
 }
 
 /**

@@ -111,7 +111,8 @@ export function fathomClientOver(send: FathomTransport): FathomClient {
         const next = page.next_cursor ?? null;
         if (!next) return;
         // A cursor that comes back again would page forever.
-        if (seen.has(next)) throw new FathomUpstreamFailed('to list meetings', 'the same page cursor came back twice', null);
+        if (seen.has(next))
+          throw new FathomUpstreamFailed('to list meetings', 'the same page cursor came back twice', null);
         seen.add(next);
         cursor = next;
       }
@@ -179,5 +180,9 @@ function read<T extends z.ZodType>(operation: string, schema: T, body: unknown):
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0];
   const where = first && first.path.length ? `${first.path.join('.')}: ` : '';
-  throw new FathomUpstreamFailed(operation, `the answer had an unexpected shape (${where}${first?.message ?? 'invalid'})`, 200);
+  throw new FathomUpstreamFailed(
+    operation,
+    `the answer had an unexpected shape (${where}${first?.message ?? 'invalid'})`,
+    200,
+  );
 }

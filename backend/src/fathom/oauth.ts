@@ -39,7 +39,10 @@ export function fathomOAuth(config: FathomOAuthConfig) {
       return url.toString();
     },
     exchangeCode(code: string): Promise<TokenSet> {
-      return token({ grant_type: 'authorization_code', code, redirect_uri: config.redirectUri }, 'exchange the authorization code');
+      return token(
+        { grant_type: 'authorization_code', code, redirect_uri: config.redirectUri },
+        'exchange the authorization code',
+      );
     },
     refresh(refreshToken: string): Promise<TokenSet> {
       return token({ grant_type: 'refresh_token', refresh_token: refreshToken }, 'refresh the access token');

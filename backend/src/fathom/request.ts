@@ -59,8 +59,7 @@ export type FathomTransport = (request: FathomRequest) => Promise<unknown>;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 type Outcome =
-  | { kind: 'answer'; status: number; headers: Headers; text: string }
-  | { kind: 'no-answer'; cause: string };
+  { kind: 'answer'; status: number; headers: Headers; text: string } | { kind: 'no-answer'; cause: string };
 
 export function createFathomTransport(options: FathomTransportOptions): FathomTransport {
   const clock = options.clock ?? systemClock;
@@ -116,7 +115,11 @@ export function createFathomTransport(options: FathomTransportOptions): FathomTr
 
       if (outcome.kind === 'no-answer') {
         if (!idempotent || lastAttempt) {
-          throw new FathomUpstreamFailed(request.operation, `${outcome.cause} (after ${attemptNo} attempt${attemptNo === 1 ? '' : 's'})`, null);
+          throw new FathomUpstreamFailed(
+            request.operation,
+            `${outcome.cause} (after ${attemptNo} attempt${attemptNo === 1 ? '' : 's'})`,
+            null,
+          );
         }
         await retryAfter(backoffDelay(policy, attemptNo, random), outcome.cause);
         continue;
@@ -150,7 +153,11 @@ export function createFathomTransport(options: FathomTransportOptions): FathomTr
 
       if (status >= 500) {
         if (!idempotent || lastAttempt) {
-          throw new FathomUpstreamFailed(request.operation, `HTTP ${status} (after ${attemptNo} attempt${attemptNo === 1 ? '' : 's'})`, status);
+          throw new FathomUpstreamFailed(
+            request.operation,
+            `HTTP ${status} (after ${attemptNo} attempt${attemptNo === 1 ? '' : 's'})`,
+            status,
+          );
         }
         const backoff = backoffDelay(policy, attemptNo, random);
         const delayMs = asked !== null && asked <= policy.maxRetryAfterMs ? Math.max(asked, backoff) : backoff;

@@ -57,10 +57,7 @@ export const actionItemSchema = z.looseObject({
   /** "HH:MM:SS" from the start of the recording. */
   recording_timestamp: nullableString,
   recording_playback_url: nullableString,
-  assignee: z
-    .looseObject({ name: nullableString, email: nullableString, team: nullableString })
-    .nullable()
-    .optional(),
+  assignee: z.looseObject({ name: nullableString, email: nullableString, team: nullableString }).nullable().optional(),
 });
 export type ActionItem = z.infer<typeof actionItemSchema>;
 
@@ -69,9 +66,15 @@ export type ActionItem = z.infer<typeof actionItemSchema>;
  * Fathom identifies them only by `record_url`; `error` is set when no CRM is connected.
  */
 export const crmMatchesSchema = z.looseObject({
-  contacts: z.array(z.looseObject({ name: nullableString, email: nullableString, record_url: nullableString })).optional(),
+  contacts: z
+    .array(z.looseObject({ name: nullableString, email: nullableString, record_url: nullableString }))
+    .optional(),
   companies: z.array(z.looseObject({ name: nullableString, record_url: nullableString })).optional(),
-  deals: z.array(z.looseObject({ name: nullableString, amount: z.number().nullable().optional(), record_url: nullableString })).optional(),
+  deals: z
+    .array(
+      z.looseObject({ name: nullableString, amount: z.number().nullable().optional(), record_url: nullableString }),
+    )
+    .optional(),
   error: nullableString,
 });
 export type CrmMatches = z.infer<typeof crmMatchesSchema>;

@@ -65,13 +65,15 @@ export function checkWebhookHeaders(
   if (id.length > MAX_ID_LENGTH || /\s/.test(id)) {
     throw new WebhookSignatureInvalid('The webhook-id header is not a message id.');
   }
-  if (!/^\d{1,15}$/.test(timestampText)) throw new WebhookSignatureInvalid('The webhook-timestamp header is not a Unix time.');
+  if (!/^\d{1,15}$/.test(timestampText))
+    throw new WebhookSignatureInvalid('The webhook-timestamp header is not a Unix time.');
 
   const timestamp = Number(timestampText);
   const nowSeconds = Math.floor((options.now ?? Date.now()) / 1000);
   const tolerance = options.toleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS;
   if (nowSeconds - timestamp > tolerance) throw new WebhookSignatureInvalid('The webhook is too old to be accepted.');
-  if (timestamp - nowSeconds > tolerance) throw new WebhookSignatureInvalid('The webhook is timestamped in the future.');
+  if (timestamp - nowSeconds > tolerance)
+    throw new WebhookSignatureInvalid('The webhook is timestamped in the future.');
 
   // Other schemes (v1a, …) are not ours to check; at least one v1 entry must be there.
   const signatures = signatureHeader.split(' ').filter((entry) => V1_SIGNATURE.test(entry));
@@ -109,7 +111,10 @@ function header(headers: WebhookHeaders, name: string): string | null {
   return text && text.trim() ? text.trim() : null;
 }
 
-function findIgnoringCase(headers: Record<string, string | string[] | undefined>, name: string): string | string[] | undefined {
+function findIgnoringCase(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | string[] | undefined {
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() === name) return value;
   }

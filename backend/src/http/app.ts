@@ -48,38 +48,58 @@ export function createApp(deps: AppDeps): Express {
   const limits = publicRateLimits();
   app.use('/oauth', limits.oauth);
   app.use('/webhooks/fathom', limits.fathomWebhooks);
-  app.use(installRoutes({
-    db,
-    oauth: services.oauth,
-    sealer: services.sealer,
-    requiredScopes: REQUIRED_SCOPES,
-    secureCookies: config.publicBaseUrl.startsWith('https:'),
-    logger,
-  }));
-  app.use(fathomOAuthRoutes({ fathom: services.fathom, boss, secureCookies: config.publicBaseUrl.startsWith('https:'), logger }));
+  app.use(
+    installRoutes({
+      db,
+      oauth: services.oauth,
+      sealer: services.sealer,
+      requiredScopes: REQUIRED_SCOPES,
+      secureCookies: config.publicBaseUrl.startsWith('https:'),
+      logger,
+    }),
+  );
+  app.use(
+    fathomOAuthRoutes({
+      fathom: services.fathom,
+      boss,
+      secureCookies: config.publicBaseUrl.startsWith('https:'),
+      logger,
+    }),
+  );
   app.use(fathomWebhookRoutes({ db, sealer: services.sealer, boss, logger }));
 
   // Everything under these paths is signed by HubSpot: keep the raw body for the signature check.
   const SIGNED = ['/api', '/webhooks/hubspot'];
   const signed = express.Router();
   signed.use(SIGNED, refuseOversizedBodies(JSON_LIMIT));
-  signed.use(SIGNED, express.json({
-    limit: JSON_LIMIT,
-    type: () => true,
-    verify: (req, _res, buffer) => {
-      (req as Request & { rawBody?: Buffer }).rawBody = buffer;
-    },
-  }));
+  signed.use(
+    SIGNED,
+    express.json({
+      limit: JSON_LIMIT,
+      type: () => true,
+      verify: (req, _res, buffer) => {
+        (req as Request & { rawBody?: Buffer }).rawBody = buffer;
+      },
+    }),
+  );
   signed.use(SIGNED, requireHubSpotSignature(config.hubspot.clientSecret, config.publicBaseUrl, logger));
   signed.use(hubspotWebhookRoutes({ db, boss, logger, appId: config.hubspot.appId }));
   signed.use('/api', readSignedIdentity());
   const asCaller = callerRunner({ db, hubspotClient: services.hubspotClient });
   signed.use('/api/cards', cardRoutes(asCaller));
   signed.use('/api/home', homeRoutes(asCaller));
-  signed.use('/api/settings', settingsRoutes({
-    db, boss, fathom: services.fathom, syncSchedule: config.syncSchedule, hubspotClient: services.hubspotClient, asCaller,
-    beforeUninstall: services.beforeUninstall,
-  }));
+  signed.use(
+    '/api/settings',
+    settingsRoutes({
+      db,
+      boss,
+      fathom: services.fathom,
+      syncSchedule: config.syncSchedule,
+      hubspotClient: services.hubspotClient,
+      asCaller,
+      beforeUninstall: services.beforeUninstall,
+    }),
+  );
   app.use(signed);
 
   app.use(notFoundHandler);

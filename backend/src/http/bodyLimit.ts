@@ -13,7 +13,9 @@ export function refuseOversizedBodies(limitBytes: number): RequestHandler {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limitBytes) {
       res.set('Connection', 'close');
-      res.status(413).json({ error: 'payload_too_large', message: 'The request body is too large.' } satisfies ErrorBody);
+      res
+        .status(413)
+        .json({ error: 'payload_too_large', message: 'The request body is too large.' } satisfies ErrorBody);
       return;
     }
     next();

@@ -12,8 +12,17 @@ import type { CallerRunner } from './signedRequest.ts';
 import { parse } from './validate.ts';
 
 export const COACHING_CATEGORIES = [
-  'discovery', 'questioning', 'talk_ratio', 'objection_handling', 'pricing', 'competition',
-  'next_steps', 'closing', 'product_knowledge', 'rapport', 'other',
+  'discovery',
+  'questioning',
+  'talk_ratio',
+  'objection_handling',
+  'pricing',
+  'competition',
+  'next_steps',
+  'closing',
+  'product_knowledge',
+  'rapport',
+  'other',
 ] as const;
 
 const record = z.object({
@@ -33,14 +42,20 @@ const newMessage = z.strictObject({
   category: z.enum(COACHING_CATEGORIES),
   body: z.string().trim().min(1).max(5000),
   momentSeconds: z.number().int().min(0).max(86_400).optional(),
-  clientKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'letters, digits, _ and -, 8 to 64 of them').optional(),
+  clientKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/, 'letters, digits, _ and -, 8 to 64 of them')
+    .optional(),
 });
 const actionParam = idParam.extend({ action: z.enum(['send', 'acknowledge', 'dismiss', 'retract']) });
 const outcome = z.strictObject({
   result: z.enum(['applied', 'not_yet', 'not_applicable']),
   notes: z.string().trim().max(5000).optional(),
 });
-const trendQuery = z.object({ repUserId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(50).default(20) });
+const trendQuery = z.object({
+  repUserId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
 
 const viewerOf = (caller: Caller) => ({ role: caller.role, userId: caller.userId, email: caller.email });
 const READ = { readOnly: true } as const;
@@ -80,17 +95,22 @@ export function cardRoutes(asCaller: CallerRunner): Router {
 
   router.get('/coaching', async (req, res) => {
     const query = parse(record, req.query);
-    res.json(await asCaller(res, READ, async (tx, caller) => ({
-      items: await listMessagesForRecord(tx, query),
-      nextCursor: null,
-      viewer: viewerOf(caller),
-    })));
+    res.json(
+      await asCaller(res, READ, async (tx, caller) => ({
+        items: await listMessagesForRecord(tx, query),
+        nextCursor: null,
+        viewer: viewerOf(caller),
+      })),
+    );
   });
 
   router.get('/coaching/trend', async (req, res) => {
     const query = parse(trendQuery, req.query);
-    res.json(await asCaller(res, READ, (tx, caller) =>
-      repTrend(tx, caller, { repUserId: query.repUserId ?? caller.userId, limit: query.limit })));
+    res.json(
+      await asCaller(res, READ, (tx, caller) =>
+        repTrend(tx, caller, { repUserId: query.repUserId ?? caller.userId, limit: query.limit }),
+      ),
+    );
   });
 
   router.post('/coaching', async (req, res) => {

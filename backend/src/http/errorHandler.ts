@@ -40,7 +40,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     logger.error({ err: error, requestId: requestIdOf(res) }, 'unhandled error');
-    res.status(500).json({ error: 'internal', message: 'Something went wrong on our side. Please try again.' } satisfies ErrorBody);
+    res
+      .status(500)
+      .json({ error: 'internal', message: 'Something went wrong on our side. Please try again.' } satisfies ErrorBody);
   };
 }
 

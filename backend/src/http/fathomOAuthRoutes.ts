@@ -33,10 +33,21 @@ function page(res: Response, status: number, html: string) {
  * which portal and admin) → POST /oauth/fathom/start (the admin confirms) → Fathom →
  * /oauth/fathom/callback.
  */
-export function fathomOAuthRoutes(deps: { fathom: FathomDeps; boss: PgBoss; secureCookies: boolean; logger: Logger }): Router {
+export function fathomOAuthRoutes(deps: {
+  fathom: FathomDeps;
+  boss: PgBoss;
+  secureCookies: boolean;
+  logger: Logger;
+}): Router {
   const router = Router();
   const cookie = (value: string, maxAgeSeconds: number) =>
-    serializeCookie(COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, path: COOKIE_PATH, maxAge: maxAgeSeconds });
+    serializeCookie(COOKIE, value, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.secureCookies,
+      path: COOKIE_PATH,
+      maxAge: maxAgeSeconds,
+    });
   const failed = (res: Response, error: unknown) => {
     if (!(error instanceof ConnectFailed)) throw error;
     deps.logger.warn({ reason: error.title }, 'connecting Fathom failed');
@@ -87,7 +98,10 @@ export function fathomOAuthRoutes(deps: { fathom: FathomDeps; boss: PgBoss; secu
         browserNonce: parseCookies(req.headers.cookie ?? '')[COOKIE],
       });
       await requestSync(deps.boss, result.accountId);
-      deps.logger.info({ accountId: result.accountId, connectionId: result.connectionId }, 'Fathom connected with OAuth');
+      deps.logger.info(
+        { accountId: result.accountId, connectionId: result.connectionId },
+        'Fathom connected with OAuth',
+      );
       page(res, 200, fathomConnectedPage());
     } catch (error) {
       failed(res, error);

@@ -69,20 +69,28 @@ export function fathomWebhookRoutes(deps: { db: Database; sealer: Sealer; boss: 
     const meeting = meetingSchema.safeParse(payload);
     if (!meeting.success) throw new InvalidInput('The webhook body is not a Fathom meeting.');
 
-    const stored = await withTenant(deps.db, { accountId: target.accountId }, async (tx) =>
-      (await tx.query(
-        `INSERT INTO webhook_events (account_id, connection_id, provider, event_id, payload)
+    const stored = await withTenant(
+      deps.db,
+      { accountId: target.accountId },
+      async (tx) =>
+        (
+          await tx.query(
+            `INSERT INTO webhook_events (account_id, connection_id, provider, event_id, payload)
          VALUES (app_account_id(), $1, 'fathom', $2, $3)
          ON CONFLICT (account_id, provider, event_id) DO NOTHING RETURNING id`,
-        [connectionId, delivery.id, JSON.stringify(payload)],
-      )).rowCount,
+            [connectionId, delivery.id, JSON.stringify(payload)],
+          )
+        ).rowCount,
     );
     if (!stored) {
       res.json({ status: 'duplicate' });
       return;
     }
     await deps.boss.send(SYNC_QUEUES.webhookMeeting, { accountId: target.accountId, eventId: delivery.id });
-    deps.logger.info({ accountId: target.accountId, recordingId: meeting.data.recording_id }, 'fathom webhook accepted');
+    deps.logger.info(
+      { accountId: target.accountId, recordingId: meeting.data.recording_id },
+      'fathom webhook accepted',
+    );
     res.json({ status: 'accepted' });
   });
   return router;

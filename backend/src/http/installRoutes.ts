@@ -27,7 +27,14 @@ export function installRoutes(deps: {
 }): Router {
   const router = Router();
   const notConfigured = (res: Response) =>
-    page(res, 503, installErrorPage({ title: 'App not configured', message: 'The app cannot be installed yet: its HubSpot client id and secret are not configured on the server.' }));
+    page(
+      res,
+      503,
+      installErrorPage({
+        title: 'App not configured',
+        message: 'The app cannot be installed yet: its HubSpot client id and secret are not configured on the server.',
+      }),
+    );
 
   router.get('/oauth/hubspot/install', async (_req: Request, res: Response) => {
     if (!deps.oauth) return notConfigured(res);
@@ -48,7 +55,16 @@ export function installRoutes(deps: {
 
   router.get('/oauth/hubspot/callback', async (req: Request, res: Response) => {
     if (!deps.oauth) return notConfigured(res);
-    res.append('set-cookie', serializeCookie(COOKIE, '', { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, path: COOKIE_PATH, maxAge: 0 }));
+    res.append(
+      'set-cookie',
+      serializeCookie(COOKIE, '', {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: deps.secureCookies,
+        path: COOKIE_PATH,
+        maxAge: 0,
+      }),
+    );
     try {
       const result = await completeInstall(
         { db: deps.db, oauth: deps.oauth, sealer: deps.sealer, requiredScopes: deps.requiredScopes },
@@ -59,12 +75,19 @@ export function installRoutes(deps: {
           browserNonce: parseCookies(req.headers.cookie ?? '')[COOKIE],
         },
       );
-      deps.logger.info({ hubId: result.hubId, accountId: result.accountId, reinstall: result.reinstall }, 'app installed');
+      deps.logger.info(
+        { hubId: result.hubId, accountId: result.accountId, reinstall: result.reinstall },
+        'app installed',
+      );
       page(res, 200, installSuccessPage({ hubId: result.hubId, portalName: null, reinstall: result.reinstall }));
     } catch (error) {
       if (!(error instanceof InstallFailed)) throw error;
       deps.logger.warn({ reason: error.title }, 'install failed');
-      page(res, error.status, installErrorPage({ title: error.title, message: error.message, retryUrl: '/oauth/hubspot/install' }));
+      page(
+        res,
+        error.status,
+        installErrorPage({ title: error.title, message: error.message, retryUrl: '/oauth/hubspot/install' }),
+      );
     }
   });
   return router;

@@ -30,7 +30,10 @@ export function metricsRoutes(
       const presented = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
       // Compare digests: equal lengths for timingSafeEqual, and no early exit on the first wrong byte.
       if (!timingSafeEqual(digest(presented), digest(token))) {
-        res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'unauthorized', message: 'GET /metrics needs the METRICS_TOKEN bearer token.' });
+        res
+          .status(401)
+          .set('WWW-Authenticate', 'Bearer')
+          .json({ error: 'unauthorized', message: 'GET /metrics needs the METRICS_TOKEN bearer token.' });
         return;
       }
     }

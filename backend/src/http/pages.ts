@@ -29,7 +29,9 @@ ${body}
 }
 
 export function installSuccessPage(options: { hubId: number; portalName: string | null; reinstall: boolean }): string {
-  const portal = options.portalName ? `${escapeHtml(options.portalName)} (portal ${options.hubId})` : `portal ${options.hubId}`;
+  const portal = options.portalName
+    ? `${escapeHtml(options.portalName)} (portal ${options.hubId})`
+    : `portal ${options.hubId}`;
   return layout(
     'Installed',
     `<h1>Fathom for HubSpot is ${options.reinstall ? 'reconnected' : 'installed'}</h1>

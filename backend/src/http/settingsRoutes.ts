@@ -1,7 +1,13 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
-import { connectFathomApiKey, disconnectFathom, fathomStatus, type FathomDeps, type FathomStatus } from '../connections/fathomConnection.ts';
+import {
+  connectFathomApiKey,
+  disconnectFathom,
+  fathomStatus,
+  type FathomDeps,
+  type FathomStatus,
+} from '../connections/fathomConnection.ts';
 import { oauthOffer } from '../connections/fathomOAuthConnect.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { Conflict } from '../errors.ts';
@@ -26,12 +32,19 @@ const roleChange = z.strictObject({
 });
 const fathomKey = z.strictObject({
   // Fathom keys are opaque tokens; refuse whitespace and anything absurdly long before calling Fathom.
-  apiKey: z.string().trim().min(16, 'apiKey: too short to be a Fathom API key').max(512).regex(/^\S+$/, 'apiKey: must not contain spaces'),
+  apiKey: z
+    .string()
+    .trim()
+    .min(16, 'apiKey: too short to be a Fathom API key')
+    .max(512)
+    .regex(/^\S+$/, 'apiKey: must not contain spaces'),
   backfillSince: z.iso.date().optional(),
 });
 const trackerName = z.string().regex(/^[a-zA-Z][a-zA-Z_]{1,39}$/, 'tracker names are letters and underscores');
 const trackers = z.strictObject({
-  trackers: z.record(trackerName, z.array(z.string().trim().min(2).max(80)).max(200)).refine((t) => Object.keys(t).length <= 30, 'at most 30 trackers'),
+  trackers: z
+    .record(trackerName, z.array(z.string().trim().min(2).max(80)).max(200))
+    .refine((t) => Object.keys(t).length <= 30, 'at most 30 trackers'),
 });
 const logsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 
@@ -86,7 +99,10 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   });
 
   // Every answer about the connection carries the "Connect Fathom" OAuth link (or why there is none).
-  const withOffer = (res: Response, status: FathomStatus) => ({ ...status, oauth: oauthOffer(deps.fathom, callerOf(res)) });
+  const withOffer = (res: Response, status: FathomStatus) => ({
+    ...status,
+    oauth: oauthOffer(deps.fathom, callerOf(res)),
+  });
 
   router.get('/fathom', adminOnly, async (_req, res) => {
     res.json(withOffer(res, await fathomStatus(db, callerOf(res))));
@@ -125,16 +141,24 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   // Phrases an admin adds to the analysis, per account: `competitors: ["Acme CI"]`, new topics,
   // `nextSteps` phrases. They apply to calls analysed from now on (npm run analyse redoes old ones).
   router.get('/trackers', async (_req, res) => {
-    const settings = await asCaller(res, async (tx) => (await tx.query<{ settings: unknown }>('SELECT settings FROM accounts WHERE id = app_account_id()')).rows[0]?.settings);
+    const settings = await asCaller(
+      res,
+      async (tx) =>
+        (await tx.query<{ settings: unknown }>('SELECT settings FROM accounts WHERE id = app_account_id()')).rows[0]
+          ?.settings,
+    );
     res.json({ trackers: trackersOf(settings) ?? {}, defaults: DEFAULT_TOPICS });
   });
 
   router.put('/trackers', async (req, res) => {
     const input = parse(trackers, req.body);
-    await asCaller(res, (tx) =>
-      tx.query(`UPDATE accounts SET settings = jsonb_set(settings, '{trackers}', $1::jsonb), updated_at = now() WHERE id = app_account_id()`, [
-        JSON.stringify(input.trackers),
-      ]),
+    await asCaller(
+      res,
+      (tx) =>
+        tx.query(
+          `UPDATE accounts SET settings = jsonb_set(settings, '{trackers}', $1::jsonb), updated_at = now() WHERE id = app_account_id()`,
+          [JSON.stringify(input.trackers)],
+        ),
       ADMIN_WRITE,
     );
     res.json({ trackers: input.trackers });

@@ -10,7 +10,8 @@ import { requestIdOf } from './requestLog.ts';
 import { parse } from './validate.ts';
 
 /** The raw request body, kept by the JSON parser: signatures are over the bytes, not the parse. */
-export const rawBodyOf = (req: Request) => ((req as Request & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0)).toString('utf8');
+export const rawBodyOf = (req: Request) =>
+  ((req as Request & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0)).toString('utf8');
 
 /**
  * The URL HubSpot signed: our PUBLIC_BASE_URL and the path as called. Never the request's Host
@@ -26,7 +27,8 @@ export function requireHubSpotSignature(
   logger: Logger,
 ): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!clientSecret) throw new NotConfigured('HUBSPOT_CLIENT_SECRET is not set, so requests from HubSpot cannot be verified.');
+    if (!clientSecret)
+      throw new NotConfigured('HUBSPOT_CLIENT_SECRET is not set, so requests from HubSpot cannot be verified.');
     const check = verifySignatureV3({
       clientSecret,
       method: req.method,
@@ -36,7 +38,10 @@ export function requireHubSpotSignature(
       timestamp: req.get('x-hubspot-request-timestamp'),
     });
     if (!check.ok) {
-      logger.warn({ path: req.path, reason: check.reason, requestId: requestIdOf(res) }, 'refused an unsigned or badly signed request');
+      logger.warn(
+        { path: req.path, reason: check.reason, requestId: requestIdOf(res) },
+        'refused an unsigned or badly signed request',
+      );
       throw new Unauthorized();
     }
     next();

@@ -48,10 +48,16 @@ const HUBSPOT_ERRORS: Record<string, string> = {
 };
 
 const STATE_PROBLEMS: Record<string, [title: string, message: string]> = {
-  unknown: ['Unknown state', 'This install link was not issued by this app. Start the install again from the marketplace.'],
+  unknown: [
+    'Unknown state',
+    'This install link was not issued by this app. Start the install again from the marketplace.',
+  ],
   reused: ['Link already used', 'This install link was already used. Start the install again from the marketplace.'],
   expired: ['Link expired', 'This install link expired (links last 10 minutes). Start the install again.'],
-  'other-browser': ['Different browser', 'The install was started in another browser, or its cookie was lost. Start the install again in this browser.'],
+  'other-browser': [
+    'Different browser',
+    'The install was started in another browser, or its cookie was lost. Start the install again in this browser.',
+  ],
 };
 
 export type InstallResult = { accountId: string; hubId: number; reinstall: boolean };
@@ -63,22 +69,37 @@ export type InstallResult = { accountId: string; hubId: number; reinstall: boole
  */
 export async function completeInstall(
   deps: { db: Database; oauth: HubSpotOAuth; sealer: Sealer; requiredScopes: readonly string[] },
-  input: { code?: string | undefined; state?: string | undefined; error?: string | undefined; browserNonce?: string | undefined },
+  input: {
+    code?: string | undefined;
+    state?: string | undefined;
+    error?: string | undefined;
+    browserNonce?: string | undefined;
+  },
 ): Promise<InstallResult> {
   if (input.error) {
-    throw new InstallFailed('HubSpot did not grant access', HUBSPOT_ERRORS[input.error] ?? 'HubSpot ended the install with an error.');
+    throw new InstallFailed(
+      'HubSpot did not grant access',
+      HUBSPOT_ERRORS[input.error] ?? 'HubSpot ended the install with an error.',
+    );
   }
-  if (!input.state) throw new InstallFailed('Missing state', 'The link has no state parameter. Start the install again from the marketplace.');
-  if (!input.code) throw new InstallFailed('Missing code', 'HubSpot sent no authorization code. Start the install again.');
+  if (!input.state)
+    throw new InstallFailed(
+      'Missing state',
+      'The link has no state parameter. Start the install again from the marketplace.',
+    );
+  if (!input.code)
+    throw new InstallFailed('Missing code', 'HubSpot sent no authorization code. Start the install again.');
   const state = input.state;
 
   // The state is spent by this attempt whatever happens next: a state works once.
   const verdict = await withSystem(deps.db, async (tx) => {
-    const row = (await tx.query<{ id: string; browser_hash: string | null; consumed: boolean; expired: boolean }>(
-      `SELECT id, browser_hash, consumed_at IS NOT NULL AS consumed, expires_at <= now() AS expired
+    const row = (
+      await tx.query<{ id: string; browser_hash: string | null; consumed: boolean; expired: boolean }>(
+        `SELECT id, browser_hash, consumed_at IS NOT NULL AS consumed, expires_at <= now() AS expired
          FROM oauth_states WHERE provider = 'hubspot' AND state_hash = $1 FOR UPDATE`,
-      [sha256(state)],
-    )).rows[0];
+        [sha256(state)],
+      )
+    ).rows[0];
     if (!row) return 'unknown';
     if (row.consumed) return 'reused';
     await tx.query('UPDATE oauth_states SET consumed_at = now() WHERE id = $1', [row.id]);
@@ -106,31 +127,41 @@ export async function completeInstall(
   }
   const missing = deps.requiredScopes.filter((scope) => !info.scopes.includes(scope));
   if (missing.length) {
-    throw new InstallFailed('Missing permissions', `The app needs these HubSpot permissions, which were not granted: ${missing.join(', ')}.`);
+    throw new InstallFailed(
+      'Missing permissions',
+      `The app needs these HubSpot permissions, which were not granted: ${missing.join(', ')}.`,
+    );
   }
 
   return withSystem(deps.db, async (tx) => {
-    const account = (await tx.query<{ id: string; inserted: boolean }>(
-      `INSERT INTO accounts (hub_id, name) VALUES ($1, $2)
+    const account = (
+      await tx.query<{ id: string; inserted: boolean }>(
+        `INSERT INTO accounts (hub_id, name) VALUES ($1, $2)
        ON CONFLICT (hub_id) DO UPDATE SET status = 'active', uninstalled_at = NULL, purge_after = NULL,
          installed_at = now(),
          name = coalesce(EXCLUDED.name, accounts.name), updated_at = now()
        RETURNING id, (xmax = 0) AS inserted`,
-      [info.hubId, info.hubDomain],
-    )).rows[0]!;
-    const user = (await tx.query<{ id: string }>(
-      `INSERT INTO users (account_id, hubspot_user_id, email) VALUES ($1, $2, $3)
+        [info.hubId, info.hubDomain],
+      )
+    ).rows[0]!;
+    const user = (
+      await tx.query<{ id: string }>(
+        `INSERT INTO users (account_id, hubspot_user_id, email) VALUES ($1, $2, $3)
        ON CONFLICT (account_id, email) DO UPDATE SET hubspot_user_id = EXCLUDED.hubspot_user_id, updated_at = now()
        RETURNING id`,
-      [account.id, info.userId, info.userEmail.toLowerCase()],
-    )).rows[0]!;
+        [account.id, info.userId, info.userEmail.toLowerCase()],
+      )
+    ).rows[0]!;
     await tx.query(
       `INSERT INTO user_roles (account_id, user_id, role) VALUES ($1, $2, 'admin')
        ON CONFLICT (account_id, user_id) DO UPDATE SET role = 'admin', manager_user_id = NULL, updated_at = now()`,
       [account.id, user.id],
     );
     await narrowToTenant(tx, { accountId: account.id, userId: user.id });
-    await saveHubSpotTokens(tx, deps.sealer, account.id, tokens, { scopes: info.scopes, installingUserId: String(info.userId) });
+    await saveHubSpotTokens(tx, deps.sealer, account.id, tokens, {
+      scopes: info.scopes,
+      installingUserId: String(info.userId),
+    });
     return { accountId: account.id, hubId: info.hubId, reinstall: !account.inserted };
   });
 }

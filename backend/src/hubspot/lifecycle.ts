@@ -17,11 +17,15 @@ export async function uninstallPortal(
   hubId: number,
   options: { graceMs: number; beforeDestroy?: (accountId: string) => Promise<void>; occurredAt?: Date },
 ): Promise<boolean> {
-  const account = await withSystem(db, async (tx) =>
-    (await tx.query<{ id: string; status: string; installed_at: Date }>(
-      `SELECT id, status, installed_at FROM accounts WHERE hub_id = $1`,
-      [hubId],
-    )).rows[0],
+  const account = await withSystem(
+    db,
+    async (tx) =>
+      (
+        await tx.query<{ id: string; status: string; installed_at: Date }>(
+          `SELECT id, status, installed_at FROM accounts WHERE hub_id = $1`,
+          [hubId],
+        )
+      ).rows[0],
   );
   if (!account || account.status !== 'active') return false;
   // An uninstall from before the portal's latest install belongs to an earlier installation.
@@ -50,22 +54,28 @@ export async function uninstallPortal(
  * callback, which does the same). An install older than the uninstall changes nothing.
  */
 export async function reinstallPortal(db: Database, hubId: number, occurredAt: Date): Promise<boolean> {
-  return withSystem(db, async (tx) =>
-    ((await tx.query(
-      `UPDATE accounts SET status = 'active', uninstalled_at = NULL, purge_after = NULL, installed_at = $2,
+  return withSystem(
+    db,
+    async (tx) =>
+      ((
+        await tx.query(
+          `UPDATE accounts SET status = 'active', uninstalled_at = NULL, purge_after = NULL, installed_at = $2,
               updated_at = now()
         WHERE hub_id = $1 AND status = 'uninstalled' AND uninstalled_at < $2`,
-      [hubId, occurredAt],
-    )).rowCount ?? 0) > 0,
+          [hubId, occurredAt],
+        )
+      ).rowCount ?? 0) > 0,
   );
 }
 
 /** Deletes every account whose grace period after uninstall is over (cascading to all its rows). */
 export async function purgeUninstalledAccounts(db: Database): Promise<number[]> {
   return withSystem(db, async (tx) =>
-    (await tx.query<{ hub_id: number }>(
-      `DELETE FROM accounts WHERE status = 'uninstalled' AND purge_after <= now() RETURNING hub_id`,
-    )).rows.map((row) => row.hub_id),
+    (
+      await tx.query<{ hub_id: number }>(
+        `DELETE FROM accounts WHERE status = 'uninstalled' AND purge_after <= now() RETURNING hub_id`,
+      )
+    ).rows.map((row) => row.hub_id),
   );
 }
 
@@ -80,29 +90,40 @@ export async function purgeAccount(db: Database, accountId: string): Promise<voi
  */
 export async function forgetContact(db: Database, accountId: string, contactId: number): Promise<number> {
   return withTenant(db, { accountId }, async (tx) => {
-    const emails = (await tx.query<{ email: string }>(
-      `SELECT DISTINCT matched_email AS email FROM conversation_crm_links
+    const emails = (
+      await tx.query<{ email: string }>(
+        `SELECT DISTINCT matched_email AS email FROM conversation_crm_links
         WHERE account_id = app_account_id() AND object_type = 'contacts' AND object_id = $1 AND matched_email IS NOT NULL`,
-      [contactId],
-    )).rows.map((row) => row.email);
+        [contactId],
+      )
+    ).rows.map((row) => row.email);
     if (emails.length) {
-      const touched = (await tx.query<{ conversation_id: string }>(
-        `DELETE FROM conversation_participants WHERE account_id = app_account_id() AND email = ANY($1::text[])
+      const touched = (
+        await tx.query<{ conversation_id: string }>(
+          `DELETE FROM conversation_participants WHERE account_id = app_account_id() AND email = ANY($1::text[])
          RETURNING conversation_id`,
-        [emails],
-      )).rows.map((row) => row.conversation_id);
+          [emails],
+        )
+      ).rows.map((row) => row.conversation_id);
       await tx.query('SELECT refresh_conversation_cards($1::uuid[])', [touched]);
       await tx.query(
         `UPDATE transcript_segments SET speaker_email = NULL, speaker_name = 'Removed contact'
           WHERE account_id = app_account_id() AND speaker_email = ANY($1::text[])`,
         [emails],
       );
-      await tx.query(`UPDATE conversation_crm_links SET matched_email = NULL WHERE account_id = app_account_id() AND matched_email = ANY($1::text[])`, [emails]);
+      await tx.query(
+        `UPDATE conversation_crm_links SET matched_email = NULL WHERE account_id = app_account_id() AND matched_email = ANY($1::text[])`,
+        [emails],
+      );
     }
-    return (await tx.query(
-      `DELETE FROM conversation_crm_links WHERE account_id = app_account_id() AND object_type = 'contacts' AND object_id = $1`,
-      [contactId],
-    )).rowCount ?? 0;
+    return (
+      (
+        await tx.query(
+          `DELETE FROM conversation_crm_links WHERE account_id = app_account_id() AND object_type = 'contacts' AND object_id = $1`,
+          [contactId],
+        )
+      ).rowCount ?? 0
+    );
   });
 }
 
@@ -113,10 +134,15 @@ export async function dropLinks(
   objectType: 'contacts' | 'deals',
   objectId: number,
 ): Promise<number> {
-  return withTenant(db, { accountId }, async (tx) =>
-    (await tx.query(
-      `DELETE FROM conversation_crm_links WHERE account_id = app_account_id() AND object_type = $1 AND object_id = $2`,
-      [objectType, objectId],
-    )).rowCount ?? 0,
+  return withTenant(
+    db,
+    { accountId },
+    async (tx) =>
+      (
+        await tx.query(
+          `DELETE FROM conversation_crm_links WHERE account_id = app_account_id() AND object_type = $1 AND object_id = $2`,
+          [objectType, objectId],
+        )
+      ).rowCount ?? 0,
   );
 }

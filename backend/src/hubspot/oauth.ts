@@ -50,15 +50,26 @@ export function hubspotOAuth(config: HubSpotOAuthConfig): HubSpotOAuth {
       return url.toString();
     },
     async exchangeCode(code) {
-      return requestTokens(call(TOKEN_PATH, { grant_type: 'authorization_code', code, redirect_uri: config.redirectUri }, 'exchange the authorization code'));
+      return requestTokens(
+        call(
+          TOKEN_PATH,
+          { grant_type: 'authorization_code', code, redirect_uri: config.redirectUri },
+          'exchange the authorization code',
+        ),
+      );
     },
     async refresh(refreshToken) {
-      return requestTokens(call(TOKEN_PATH, { grant_type: 'refresh_token', refresh_token: refreshToken }, 'refresh the access token'));
+      return requestTokens(
+        call(TOKEN_PATH, { grant_type: 'refresh_token', refresh_token: refreshToken }, 'refresh the access token'),
+      );
     },
     async introspect(accessToken): Promise<HubSpotTokenInfo> {
-      const body = await postTokenForm(call(INTROSPECT_PATH, { token: accessToken, token_type_hint: 'access_token' }, 'read the token information'));
+      const body = await postTokenForm(
+        call(INTROSPECT_PATH, { token: accessToken, token_type_hint: 'access_token' }, 'read the token information'),
+      );
       const parsed = introspection.safeParse(body);
-      if (!parsed.success || parsed.data.active === false) throw new UpstreamFailed("HubSpot's token information had an unexpected shape.");
+      if (!parsed.success || parsed.data.active === false)
+        throw new UpstreamFailed("HubSpot's token information had an unexpected shape.");
       const info = parsed.data;
       return {
         hubId: info.hub_id,

@@ -28,9 +28,15 @@ export function hubspotRecordLinker(client: Client, options: { onCall?: () => vo
     if (!companiesGranted || contactIds.length === 0) return byContact;
     try {
       const rows = await counted(() =>
-        client.crm.associations.v4.batchApi.getPage('contacts', 'companies', { inputs: contactIds.map((id) => ({ id })) }),
+        client.crm.associations.v4.batchApi.getPage('contacts', 'companies', {
+          inputs: contactIds.map((id) => ({ id })),
+        }),
       );
-      for (const row of rows.results) byContact.set(row._from.id, row.to.map((to) => String(to.toObjectId)));
+      for (const row of rows.results)
+        byContact.set(
+          row._from.id,
+          row.to.map((to) => String(to.toObjectId)),
+        );
     } catch (error) {
       if (!isMissingScope(error)) throw error;
       companiesGranted = false;
@@ -63,7 +69,10 @@ export function hubspotRecordLinker(client: Client, options: { onCall?: () => vo
         );
         const dealIdsByContact = new Map<string, string[]>();
         for (const row of associations.results) {
-          dealIdsByContact.set(row._from.id, row.to.map((to) => String(to.toObjectId)));
+          dealIdsByContact.set(
+            row._from.id,
+            row.to.map((to) => String(to.toObjectId)),
+          );
         }
         const dealIds = [...new Set([...dealIdsByContact.values()].flat())];
         const openDeals = new Set<string>();

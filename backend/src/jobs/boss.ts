@@ -4,7 +4,13 @@ import { createHubSpotQueues, startHubSpotWorkers, type HubSpotJobServices } fro
 import { purgeUninstalledAccounts } from '../hubspot/lifecycle.ts';
 import type { Logger } from '../logger.ts';
 import { countingFailures } from '../metrics.ts';
-import { createSyncQueues, requestSyncOfAllAccounts, startSyncWorkers, type SyncJobOptions, type SyncServices } from '../sync/syncJobs.ts';
+import {
+  createSyncQueues,
+  requestSyncOfAllAccounts,
+  startSyncWorkers,
+  type SyncJobOptions,
+  type SyncServices,
+} from '../sync/syncJobs.ts';
 import { QUEUES } from './queues.ts';
 
 /** How the queue runs; the defaults suit production (tests shorten them to see a crash recovered in seconds). */
@@ -53,12 +59,15 @@ export async function startJobs(options: {
   await boss.schedule(QUEUES.syncTick, options.syncSchedule, {}, { tz: 'UTC' });
 
   if (options.work) {
-    await boss.work(QUEUES.syncTick, countingFailures(options.sync.metrics, QUEUES.syncTick, async () => {
-      const queued = await requestSyncOfAllAccounts(boss, db);
-      const purged = await purgeUninstalledAccounts(db);
-      logger.info({ queued, purged }, 'sync tick');
-      return { queued, purged };
-    }));
+    await boss.work(
+      QUEUES.syncTick,
+      countingFailures(options.sync.metrics, QUEUES.syncTick, async () => {
+        const queued = await requestSyncOfAllAccounts(boss, db);
+        const purged = await purgeUninstalledAccounts(db);
+        logger.info({ queued, purged }, 'sync tick');
+        return { queued, purged };
+      }),
+    );
     await startSyncWorkers(boss, options.sync, tuning);
     if (options.hubspot) await startHubSpotWorkers(boss, options.hubspot, logger);
   }

@@ -42,7 +42,11 @@ const BUYER_LINES = [
 
 export type DemoPeople = { repEmails: string[]; contactIds: number[]; dealIds: number[] };
 
-export function demoConversations(count: number, people: DemoPeople, now = new Date('2026-11-20T17:00:00Z')): IncomingConversation[] {
+export function demoConversations(
+  count: number,
+  people: DemoPeople,
+  now = new Date('2026-11-20T17:00:00Z'),
+): IncomingConversation[] {
   const random = rng(20_261_125);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   return Array.from({ length: count }, (_, i) => {
@@ -50,7 +54,10 @@ export function demoConversations(count: number, people: DemoPeople, now = new D
     const buyer = pick(BUYERS);
     const buyerEmail = `${buyer.split(' ')[0]!.toLowerCase()}@${company.toLowerCase()}.example.com`;
     const repEmail = people.repEmails[i % people.repEmails.length]!;
-    const repName = repEmail.split('@')[0]!.replace(/\./g, ' ').replace(/\b\w/g, (c) => c.toUpperCase());
+    const repName = repEmail
+      .split('@')[0]!
+      .replace(/\./g, ' ')
+      .replace(/\b\w/g, (c) => c.toUpperCase());
     const startedAt = new Date(now.getTime() - (i * 26 + Math.floor(random() * 8)) * 3_600_000);
     const lines = 30 + Math.floor(random() * 40);
     const segments: IncomingConversation['segments'] = [];
@@ -82,8 +89,18 @@ export function demoConversations(count: number, people: DemoPeople, now = new D
       summaryMarkdown: `## ${kind} with ${company}\n- ${buyer} wants less time on call notes.\n- Pricing and timeline discussed.\n- Next step: proposal and follow-up call.`,
       language: 'en',
       actionItems: [
-        { description: `Send ${company} the proposal`, completed: random() < 0.4, timestampSeconds: clock - 40, assigneeEmail: repEmail },
-        { description: 'Book the security review', completed: random() < 0.5, timestampSeconds: Math.floor(clock / 2), assigneeEmail: repEmail },
+        {
+          description: `Send ${company} the proposal`,
+          completed: random() < 0.4,
+          timestampSeconds: clock - 40,
+          assigneeEmail: repEmail,
+        },
+        {
+          description: 'Book the security review',
+          completed: random() < 0.5,
+          timestampSeconds: Math.floor(clock / 2),
+          assigneeEmail: repEmail,
+        },
       ],
       participants: [
         { name: repName, email: repEmail, isExternal: false },

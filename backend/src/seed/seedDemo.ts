@@ -11,26 +11,63 @@ const PEOPLE: Array<{ email: string; hubspotUserId: number; role: Role; manager?
   { email: 'ada.admin@demo.example.com', hubspotUserId: 9_000_001, role: 'admin' },
   { email: 'mia.manager@demo.example.com', hubspotUserId: 9_000_002, role: 'manager' },
   { email: 'max.manager@demo.example.com', hubspotUserId: 9_000_003, role: 'manager' },
-  { email: 'rita.rep@demo.example.com', hubspotUserId: 9_000_011, role: 'rep', manager: 'mia.manager@demo.example.com' },
-  { email: 'ravi.rep@demo.example.com', hubspotUserId: 9_000_012, role: 'rep', manager: 'mia.manager@demo.example.com' },
-  { email: 'rosa.rep@demo.example.com', hubspotUserId: 9_000_013, role: 'rep', manager: 'max.manager@demo.example.com' },
-  { email: 'ralf.rep@demo.example.com', hubspotUserId: 9_000_014, role: 'rep', manager: 'max.manager@demo.example.com' },
+  {
+    email: 'rita.rep@demo.example.com',
+    hubspotUserId: 9_000_011,
+    role: 'rep',
+    manager: 'mia.manager@demo.example.com',
+  },
+  {
+    email: 'ravi.rep@demo.example.com',
+    hubspotUserId: 9_000_012,
+    role: 'rep',
+    manager: 'mia.manager@demo.example.com',
+  },
+  {
+    email: 'rosa.rep@demo.example.com',
+    hubspotUserId: 9_000_013,
+    role: 'rep',
+    manager: 'max.manager@demo.example.com',
+  },
+  {
+    email: 'ralf.rep@demo.example.com',
+    hubspotUserId: 9_000_014,
+    role: 'rep',
+    manager: 'max.manager@demo.example.com',
+  },
 ];
 
 const COACHING = [
-  { category: 'talk_ratio', body: 'You spoke for most of this call. Try pausing after each question and let the buyer fill the silence.' },
-  { category: 'discovery', body: 'Great opener. Next time dig one level deeper on how they measure onboarding time today.' },
-  { category: 'objection_handling', body: 'When pricing came up you moved on quickly. Acknowledge it, then tie it back to the time saved.' },
+  {
+    category: 'talk_ratio',
+    body: 'You spoke for most of this call. Try pausing after each question and let the buyer fill the silence.',
+  },
+  {
+    category: 'discovery',
+    body: 'Great opener. Next time dig one level deeper on how they measure onboarding time today.',
+  },
+  {
+    category: 'objection_handling',
+    body: 'When pricing came up you moved on quickly. Acknowledge it, then tie it back to the time saved.',
+  },
   { category: 'next_steps', body: 'Strong close: a dated follow-up and a clear owner. Keep doing this on every call.' },
 ];
 
-export type SeedSummary = { hubId: number; users: number; conversations: { new: number; updated: number; unchanged: number }; coachingMessages: number };
+export type SeedSummary = {
+  hubId: number;
+  users: number;
+  conversations: { new: number; updated: number; unchanged: number };
+  coachingMessages: number;
+};
 
 /**
  * A demo portal with users of every role, realistic calls with transcripts and analyses linked to
  * contacts 101–110 and deals 201–205, and coaching in every state. Running it again adds nothing.
  */
-export async function seedDemo(db: Database, options: { hubId?: number; conversations?: number; analyse: AnalyseFn }): Promise<SeedSummary> {
+export async function seedDemo(
+  db: Database,
+  options: { hubId?: number; conversations?: number; analyse: AnalyseFn },
+): Promise<SeedSummary> {
   const hubId = options.hubId ?? DEMO_HUB_ID;
   const accountId = await withSystem(db, async (tx) => {
     const { rows } = await tx.query<{ id: string }>(
@@ -74,20 +111,32 @@ export async function seedDemo(db: Database, options: { hubId?: number; conversa
     }
   });
 
-  const existingMessages = await withSystem(db, async (tx) =>
-    (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM coaching_messages WHERE account_id = $1', [accountId])).rows[0]!.n,
+  const existingMessages = await withSystem(
+    db,
+    async (tx) =>
+      (
+        await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM coaching_messages WHERE account_id = $1', [
+          accountId,
+        ])
+      ).rows[0]!.n,
   );
   let created = 0;
   if (existingMessages === 0 && stored.length > 0) {
     // Each call is coached by the manager of the rep who recorded it (a manager coaches only his reps).
-    const managerOf = await withSystem(db, async (tx) =>
-      new Map((await tx.query<{ id: string; email: string }>(
-        `SELECT c.id, m.email FROM conversations c
+    const managerOf = await withSystem(
+      db,
+      async (tx) =>
+        new Map(
+          (
+            await tx.query<{ id: string; email: string }>(
+              `SELECT c.id, m.email FROM conversations c
            JOIN user_roles r ON r.account_id = c.account_id AND r.user_id = c.recorded_by_user_id
            JOIN users m ON m.account_id = r.account_id AND m.id = r.manager_user_id
           WHERE c.account_id = $1`,
-        [accountId],
-      )).rows.map((row) => [row.id, row.email])),
+              [accountId],
+            )
+          ).rows.map((row) => [row.id, row.email]),
+        ),
     );
     const coaches = new Map<string, Caller>();
     for (let i = 0; i < 12; i++) {
@@ -97,7 +146,12 @@ export async function seedDemo(db: Database, options: { hubId?: number; conversa
       const coach = coaches.get(email) ?? (await callerFor(db, accountId, hubId, email));
       coaches.set(email, coach);
       await withTenant(db, { accountId, userId: coach.userId }, async (tx) => {
-        const message = await createMessage(tx, coach, { conversationId, category: template.category, body: template.body, momentSeconds: 60 + i * 15 });
+        const message = await createMessage(tx, coach, {
+          conversationId,
+          category: template.category,
+          body: template.body,
+          momentSeconds: 60 + i * 15,
+        });
         if (i % 4 === 3) return; // stays a draft
         await transitionMessage(tx, coach, message.id, 'send');
         if (i % 4 === 1) await recordOutcome(tx, coach, message.id, { result: i % 8 === 1 ? 'applied' : 'not_yet' });

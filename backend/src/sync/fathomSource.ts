@@ -7,7 +7,10 @@ import type { MeetingSource } from './ports.ts';
  * an OAuth token may not include transcripts and summaries in /meetings, so those are fetched
  * per recording (the client paces them within Fathom's per-minute limits).
  */
-export function fathomMeetingSource(client: FathomClient, options: { hubId: number; authType: 'api_key' | 'oauth' }): MeetingSource {
+export function fathomMeetingSource(
+  client: FathomClient,
+  options: { hubId: number; authType: 'api_key' | 'oauth' },
+): MeetingSource {
   const wholeMeetings = options.authType === 'api_key';
   return {
     async listPage({ cursor, createdAfter }) {

@@ -14,11 +14,19 @@ export function hmsToSeconds(value: string | null | undefined): number | null {
 //   /contacts/{portal}/record/0-1/{id} (contacts)  0-3 (deals)  0-2 (companies)
 const RECORD_URL = /\/contacts\/(\d+)\/(?:(contact|deal|company)|record\/(0-1|0-2|0-3))\/(\d+)/;
 const TYPE_OF: Record<string, 'contacts' | 'deals' | 'companies'> = {
-  contact: 'contacts', deal: 'deals', company: 'companies', '0-1': 'contacts', '0-3': 'deals', '0-2': 'companies',
+  contact: 'contacts',
+  deal: 'deals',
+  company: 'companies',
+  '0-1': 'contacts',
+  '0-3': 'deals',
+  '0-2': 'companies',
 };
 
 /** The HubSpot record ids Fathom matched, only for this portal (Fathom may be linked to another CRM). */
-export function hubspotIdsFromCrmMatches(matches: CrmMatches | null | undefined, hubId: number): IncomingConversation['crmMatches'] {
+export function hubspotIdsFromCrmMatches(
+  matches: CrmMatches | null | undefined,
+  hubId: number,
+): IncomingConversation['crmMatches'] {
   const ids = { contacts: new Set<number>(), deals: new Set<number>(), companies: new Set<number>() };
   const all = [...(matches?.contacts ?? []), ...(matches?.deals ?? []), ...(matches?.companies ?? [])];
   for (const match of all) {
@@ -46,7 +54,9 @@ export function fromFathomMeeting(meeting: Meeting, hubId: number): IncomingConv
   const participants: IncomingConversation['participants'] = invitees.map((invitee) => ({
     name: invitee.name ?? null,
     email: invitee.email?.toLowerCase() ?? null,
-    isExternal: invitee.is_external ?? (recorderDomain !== null && (invitee.email_domain ?? invitee.email?.split('@')[1]) !== recorderDomain),
+    isExternal:
+      invitee.is_external ??
+      (recorderDomain !== null && (invitee.email_domain ?? invitee.email?.split('@')[1]) !== recorderDomain),
   }));
   const recorderEmail = recorder?.email?.toLowerCase() ?? null;
   if (recorderEmail && !participants.some((p) => p.email === recorderEmail)) {
@@ -55,9 +65,12 @@ export function fromFathomMeeting(meeting: Meeting, hubId: number): IncomingConv
 
   // A speaker's email: Fathom's own match, else the invitee it matched to that display name.
   const emailBySpeaker = new Map(
-    invitees.filter((i) => i.matched_speaker_display_name && i.email).map((i) => [i.matched_speaker_display_name!, i.email!.toLowerCase()]),
+    invitees
+      .filter((i) => i.matched_speaker_display_name && i.email)
+      .map((i) => [i.matched_speaker_display_name!, i.email!.toLowerCase()]),
   );
-  if (recorder?.name && recorderEmail && !emailBySpeaker.has(recorder.name)) emailBySpeaker.set(recorder.name, recorderEmail);
+  if (recorder?.name && recorderEmail && !emailBySpeaker.has(recorder.name))
+    emailBySpeaker.set(recorder.name, recorderEmail);
 
   return {
     externalId: String(meeting.recording_id),
@@ -80,7 +93,10 @@ export function fromFathomMeeting(meeting: Meeting, hubId: number): IncomingConv
     participants,
     segments: transcript.map((item) => ({
       speakerName: item.speaker.display_name,
-      speakerEmail: item.speaker.matched_calendar_invitee_email?.toLowerCase() ?? emailBySpeaker.get(item.speaker.display_name) ?? null,
+      speakerEmail:
+        item.speaker.matched_calendar_invitee_email?.toLowerCase() ??
+        emailBySpeaker.get(item.speaker.display_name) ??
+        null,
       text: item.text,
       startSeconds: hmsToSeconds(item.timestamp),
     })),

@@ -14,7 +14,12 @@ export type IncomingConversation = {
   recordedBy: { name: string | null; email: string | null };
   summaryMarkdown: string | null;
   language: string | null;
-  actionItems: Array<{ description: string; completed: boolean; timestampSeconds: number | null; assigneeEmail: string | null }>;
+  actionItems: Array<{
+    description: string;
+    completed: boolean;
+    timestampSeconds: number | null;
+    assigneeEmail: string | null;
+  }>;
   participants: Array<{ name: string | null; email: string | null; isExternal: boolean }>;
   segments: Array<{ speakerName: string; speakerEmail: string | null; text: string; startSeconds: number | null }>;
   /** HubSpot records Fathom itself matched (its HubSpot integration); used before our own matching. */

@@ -9,7 +9,11 @@ export interface MeetingSource {
   listPage(options: { cursor: string | null; createdAfter: Date | null }): Promise<MeetingPage>;
 }
 
-export type CrmLink = { objectType: 'contacts' | 'deals' | 'companies'; objectId: number; source: 'email' | 'association' };
+export type CrmLink = {
+  objectType: 'contacts' | 'deals' | 'companies';
+  objectId: number;
+  source: 'email' | 'association';
+};
 
 /** Finds the HubSpot records of external participants, by email, in batches. */
 export interface RecordLinker {

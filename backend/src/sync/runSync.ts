@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Database, Queryable } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
 import { LinkCache, rememberingLinker } from '../hubspot/recordLinker.ts';
 import type { MeetingSource, RecordLinker, SyncIncident } from './ports.ts';
@@ -87,11 +87,20 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
   const createdAfter =
     kind === 'backfill'
       ? connection.backfill_since
-      : new Date((connection.last_synced_at ?? connection.backfill_completed_at!).getTime() - (options.overlapMs ?? 6 * 3_600_000));
+      : new Date(
+          (connection.last_synced_at ?? connection.backfill_completed_at!).getTime() -
+            (options.overlapMs ?? 6 * 3_600_000),
+        );
   // A backfill resumes at its saved cursor; an incremental run starts from the newest meeting.
   const cursor = kind === 'backfill' ? connection.sync_cursor : null;
   const progress: SyncProgress = {
-    logId, kind, pages: 0, meetingsNew: 0, meetingsUpdated: 0, meetingsUnchanged: 0, errors: 0,
+    logId,
+    kind,
+    pages: 0,
+    meetingsNew: 0,
+    meetingsUpdated: 0,
+    meetingsUnchanged: 0,
+    errors: 0,
     oldestStartedAt: null,
     since: createdAfter?.toISOString() ?? null,
   };
@@ -104,7 +113,11 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
   const readPage = async (from: string | null) => {
     const page = await options.source.listPage({ cursor: from, createdAfter });
     const emails = [
-      ...new Set(page.meetings.flatMap((m) => m.participants.filter((p) => p.isExternal && p.email).map((p) => p.email!.toLowerCase()))),
+      ...new Set(
+        page.meetings.flatMap((m) =>
+          m.participants.filter((p) => p.isExternal && p.email).map((p) => p.email!.toLowerCase()),
+        ),
+      ),
     ];
     const links = linker && emails.length ? await linker.linksForEmails(emails) : new Map();
     // One meeting at a time, yielding in between: the page being stored meanwhile sends its next
@@ -130,11 +143,18 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
         const { stored, notStored } = await storeMeetings(tx, options.accountId, prepared);
         for (const meeting of stored) pageCounts[meeting.change] += 1;
         // A meeting the database refused is an incident of the run; the page and the cursor move on.
-        for (const failed of notStored) incidents.push({ message: `meeting ${failed.externalId} was not stored: ${failed.message}` });
+        for (const failed of notStored)
+          incidents.push({ message: `meeting ${failed.externalId} was not stored: ${failed.message}` });
         const newIncidents = incidents.slice(reported).map((incident) => incident.message);
         await tx.query(PAGE_DONE, [
-          logId, pageCounts.new, pageCounts.updated, pageCounts.unchanged, newIncidents.length, newIncidents,
-          connection.id, kind === 'backfill' ? page.nextCursor : null,
+          logId,
+          pageCounts.new,
+          pageCounts.updated,
+          pageCounts.unchanged,
+          newIncidents.length,
+          newIncidents,
+          connection.id,
+          kind === 'backfill' ? page.nextCursor : null,
         ]);
         return { ...pageCounts, incidents: newIncidents.length };
       });
@@ -161,7 +181,10 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
           WHERE account_id = app_account_id() AND id = $1`,
         [connection.id, startedAt],
       );
-      await tx.query(`UPDATE sync_logs SET status = 'succeeded', finished_at = now() WHERE account_id = app_account_id() AND id = $1`, [logId]);
+      await tx.query(
+        `UPDATE sync_logs SET status = 'succeeded', finished_at = now() WHERE account_id = app_account_id() AND id = $1`,
+        [logId],
+      );
     });
     return progress;
   } catch (error) {
@@ -173,9 +196,11 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
           WHERE account_id = app_account_id() AND id = $1`,
         [logId, message],
       );
-      await tx.query(`UPDATE api_connections SET last_error = $2 WHERE account_id = app_account_id() AND id = $1`, [connection.id, message]);
+      await tx.query(`UPDATE api_connections SET last_error = $2 WHERE account_id = app_account_id() AND id = $1`, [
+        connection.id,
+        message,
+      ]);
     }).catch(() => {});
     throw error;
   }
 }
-

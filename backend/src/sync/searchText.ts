@@ -19,12 +19,16 @@ export function searchText(conversation: Pick<IncomingConversation, 'title' | 's
   let bytes = Buffer.byteLength(conversation.title);
   for (const segment of conversation.segments) {
     if (bytes >= MAX_SEARCH_TEXT_BYTES) break;
-    const text = segment.text.length > MAX_SEARCH_TEXT_BYTES ? segment.text.slice(0, MAX_SEARCH_TEXT_BYTES) : segment.text;
+    const text =
+      segment.text.length > MAX_SEARCH_TEXT_BYTES ? segment.text.slice(0, MAX_SEARCH_TEXT_BYTES) : segment.text;
     parts.push(text.replace(LONG_TOKEN, ' '));
     bytes += Buffer.byteLength(parts[parts.length - 1]!) + 1;
   }
   const joined = parts.join(' ');
   if (Buffer.byteLength(joined) <= MAX_SEARCH_TEXT_BYTES) return joined;
   // Cut by bytes, then drop a character the cut may have split.
-  return Buffer.from(joined).subarray(0, MAX_SEARCH_TEXT_BYTES).toString('utf8').replace(/\uFFFD$/u, '');
+  return Buffer.from(joined)
+    .subarray(0, MAX_SEARCH_TEXT_BYTES)
+    .toString('utf8')
+    .replace(/\uFFFD$/u, '');
 }

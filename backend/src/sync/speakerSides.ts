@@ -13,5 +13,7 @@ export function speakerSides(conversation: Pick<IncomingConversation, 'participa
     if (participant.name) byName.set(participant.name, participant.isExternal);
   }
   return (segment: { speakerEmail: string | null; speakerName: string }): boolean | null =>
-    (segment.speakerEmail ? byEmail.get(segment.speakerEmail.toLowerCase()) : undefined) ?? byName.get(segment.speakerName) ?? null;
+    (segment.speakerEmail ? byEmail.get(segment.speakerEmail.toLowerCase()) : undefined) ??
+    byName.get(segment.speakerName) ??
+    null;
 }

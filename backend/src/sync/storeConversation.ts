@@ -9,7 +9,11 @@ export type { AnalyseFn, StoreResult } from './storeMeetings.ts';
  * here: for callers with no page to batch (the demo seed, tests). The sync and the webhook job
  * prepare their meetings before their transaction opens and call storeMeetings themselves.
  */
-export async function storeConversation(tx: Queryable, conversation: IncomingConversation, analyse: AnalyseFn): Promise<StoreResult> {
+export async function storeConversation(
+  tx: Queryable,
+  conversation: IncomingConversation,
+  analyse: AnalyseFn,
+): Promise<StoreResult> {
   const accountId = (await tx.query<{ id: string }>('SELECT app_account_id()::text AS id')).rows[0]!.id;
   const { stored, notStored } = await storeMeetings(tx, accountId, prepareMeetings([conversation], analyse));
   if (notStored.length) throw new Error(`The meeting could not be stored: ${notStored[0]!.message}`);

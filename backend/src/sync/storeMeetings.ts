@@ -130,28 +130,32 @@ const column = <T, V>(rows: readonly T[], pick: (row: T) => V): V[] => rows.map(
 /** The batch, in a handful of statements whatever its size. Throws when the database refuses any of it. */
 async function writeBatch(tx: Queryable, batch: readonly PreparedMeeting[]): Promise<StoredMeeting[]> {
   const m = batch.map((prepared) => prepared.conversation);
-  const { rows: written } = await tx.query<{ id: string; external_id: string; inserted: boolean }>(UPSERT_CONVERSATIONS, [
-    column(m, (c) => c.externalId),
-    column(m, (c) => c.title),
-    column(m, (c) => c.meetingTitle),
-    column(m, (c) => c.url),
-    column(m, (c) => c.shareUrl),
-    column(m, (c) => c.startedAt),
-    column(m, (c) => c.endedAt),
-    column(m, (c) => Math.max(0, Math.round(c.durationSeconds))),
-    column(m, (c) => c.recordedBy.email?.toLowerCase() ?? null),
-    column(m, (c) => c.recordedBy.name),
-    column(m, (c) => c.summaryMarkdown),
-    column(m, (c) => c.language),
-    column(m, (c) => JSON.stringify(c.actionItems)),
-    column(batch, (p) => p.hash),
-    column(batch, (p) => p.searchText),
-  ]);
+  const { rows: written } = await tx.query<{ id: string; external_id: string; inserted: boolean }>(
+    UPSERT_CONVERSATIONS,
+    [
+      column(m, (c) => c.externalId),
+      column(m, (c) => c.title),
+      column(m, (c) => c.meetingTitle),
+      column(m, (c) => c.url),
+      column(m, (c) => c.shareUrl),
+      column(m, (c) => c.startedAt),
+      column(m, (c) => c.endedAt),
+      column(m, (c) => Math.max(0, Math.round(c.durationSeconds))),
+      column(m, (c) => c.recordedBy.email?.toLowerCase() ?? null),
+      column(m, (c) => c.recordedBy.name),
+      column(m, (c) => c.summaryMarkdown),
+      column(m, (c) => c.language),
+      column(m, (c) => JSON.stringify(c.actionItems)),
+      column(batch, (p) => p.hash),
+      column(batch, (p) => p.searchText),
+    ],
+  );
   const writtenById = new Map(written.map((row) => [row.external_id, row]));
   const unchanged = m.filter((c) => !writtenById.has(c.externalId)).map((c) => c.externalId);
   const idOf = new Map(written.map((row) => [row.external_id, row.id]));
   if (unchanged.length) {
-    for (const row of (await tx.query<{ id: string; external_id: string }>(EXISTING_IDS, [unchanged])).rows) idOf.set(row.external_id, row.id);
+    for (const row of (await tx.query<{ id: string; external_id: string }>(EXISTING_IDS, [unchanged])).rows)
+      idOf.set(row.external_id, row.id);
   }
   const updated = written.filter((row) => !row.inserted).map((row) => row.id);
   if (updated.length) {
@@ -161,7 +165,9 @@ async function writeBatch(tx: Queryable, batch: readonly PreparedMeeting[]): Pro
 
   // Children of the meetings written now (new or changed); an unchanged meeting writes nothing.
   const changed = batch.filter((p) => writtenById.has(p.conversation.externalId));
-  const people = changed.flatMap((p) => p.conversation.participants.map((person) => ({ id: idOf.get(p.conversation.externalId)!, person })));
+  const people = changed.flatMap((p) =>
+    p.conversation.participants.map((person) => ({ id: idOf.get(p.conversation.externalId)!, person })),
+  );
   const lines = changed.flatMap((p) => {
     const sideOf = speakerSides(p.conversation);
     const id = idOf.get(p.conversation.externalId)!;
@@ -175,13 +181,16 @@ async function writeBatch(tx: Queryable, batch: readonly PreparedMeeting[]): Pro
   for (const p of changed) {
     const id = idOf.get(p.conversation.externalId)!;
     const matches = p.conversation.crmMatches;
-    for (const objectId of matches.contactIds) links.push({ id, type: 'contacts', objectId, source: 'fathom', email: null });
+    for (const objectId of matches.contactIds)
+      links.push({ id, type: 'contacts', objectId, source: 'fathom', email: null });
     for (const objectId of matches.dealIds) links.push({ id, type: 'deals', objectId, source: 'fathom', email: null });
-    for (const objectId of matches.companyIds) links.push({ id, type: 'companies', objectId, source: 'fathom', email: null });
+    for (const objectId of matches.companyIds)
+      links.push({ id, type: 'companies', objectId, source: 'fathom', email: null });
   }
   for (const p of batch) {
     const id = idOf.get(p.conversation.externalId)!;
-    for (const link of p.emailLinks) links.push({ id, type: link.objectType, objectId: link.objectId, source: link.source, email: link.email });
+    for (const link of p.emailLinks)
+      links.push({ id, type: link.objectType, objectId: link.objectId, source: link.source, email: link.email });
   }
 
   if (people.length || lines.length || links.length || changed.length) {
@@ -211,12 +220,18 @@ async function writeBatch(tx: Queryable, batch: readonly PreparedMeeting[]): Pro
   }
   // What the card list shows (participants, open action items, score) is kept on the call (migration 009).
   if (changed.length) {
-    await tx.query('SELECT refresh_conversation_cards($1::uuid[])', [changed.map((p) => idOf.get(p.conversation.externalId)!)]);
+    await tx.query('SELECT refresh_conversation_cards($1::uuid[])', [
+      changed.map((p) => idOf.get(p.conversation.externalId)!),
+    ]);
   }
 
   return m.map((c) => {
     const row = writtenById.get(c.externalId);
-    return { externalId: c.externalId, conversationId: idOf.get(c.externalId)!, change: !row ? 'unchanged' : row.inserted ? 'new' : 'updated' };
+    return {
+      externalId: c.externalId,
+      conversationId: idOf.get(c.externalId)!,
+      change: !row ? 'unchanged' : row.inserted ? 'new' : 'updated',
+    };
   });
 }
 
@@ -235,7 +250,11 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * Both the scheduled sync and the webhook job store through here; anything that must follow
  * storage in the same transaction belongs at the end of this function.
  */
-export async function storeMeetings(tx: Queryable, accountId: string, meetings: readonly PreparedMeeting[]): Promise<StoreOutcome> {
+export async function storeMeetings(
+  tx: Queryable,
+  accountId: string,
+  meetings: readonly PreparedMeeting[],
+): Promise<StoreOutcome> {
   if (!accountId) throw new Error('storeMeetings needs the tenant it runs as');
   // The same recording twice in one batch (a page and a webhook racing) is stored once, as its last copy.
   const batch = [...new Map(meetings.map((p) => [p.conversation.externalId, p])).values()];
@@ -254,7 +273,11 @@ export async function storeMeetings(tx: Queryable, accountId: string, meetings: 
   };
   const whole = await attempt(batch);
   if (Array.isArray(whole)) return { stored: whole, notStored: [] };
-  if (batch.length === 1) return { stored: [], notStored: [{ externalId: batch[0]!.conversation.externalId, message: messageOf(whole.error) }] };
+  if (batch.length === 1)
+    return {
+      stored: [],
+      notStored: [{ externalId: batch[0]!.conversation.externalId, message: messageOf(whole.error) }],
+    };
   const outcome: StoreOutcome = { stored: [], notStored: [] };
   for (const prepared of batch) {
     const one = await attempt([prepared]);

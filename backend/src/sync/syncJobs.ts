@@ -89,7 +89,11 @@ export async function requestSyncOfAllAccounts(boss: PgBoss, db: Database): Prom
   return queued;
 }
 
-export async function startSyncWorkers(boss: PgBoss, services: SyncServices, options: SyncJobOptions = {}): Promise<void> {
+export async function startSyncWorkers(
+  boss: PgBoss,
+  services: SyncServices,
+  options: SyncJobOptions = {},
+): Promise<void> {
   const { db, logger, metrics } = services;
   await boss.work<{ accountId: string }>(
     SYNC_QUEUES.account,
@@ -101,7 +105,14 @@ export async function startSyncWorkers(boss: PgBoss, services: SyncServices, opt
       try {
         const source = await services.sourceFor(accountId, incidents);
         const linker = await services.linkerFor(accountId);
-        result = await runSync(db, { accountId, source, linker, analyse: await services.analyseFor(accountId), jobId: job!.id, incidents });
+        result = await runSync(db, {
+          accountId,
+          source,
+          linker,
+          analyse: await services.analyseFor(accountId),
+          jobId: job!.id,
+          incidents,
+        });
       } catch (error) {
         metrics.syncRuns.inc({ outcome: 'failed' });
         throw error;
@@ -120,11 +131,16 @@ export async function startSyncWorkers(boss: PgBoss, services: SyncServices, opt
     { localConcurrency: options.concurrency ?? 4, batchSize: 1, pollingIntervalSeconds: 1 },
     countingFailures(metrics, SYNC_QUEUES.webhookMeeting, async ([job]) => {
       const { accountId, eventId } = job!.data;
-      const event = await withTenant(db, { accountId }, async (tx) =>
-        (await tx.query<{ payload: unknown; status: string }>(
-          `SELECT payload, status FROM webhook_events WHERE account_id = app_account_id() AND provider = 'fathom' AND event_id = $1`,
-          [eventId],
-        )).rows[0],
+      const event = await withTenant(
+        db,
+        { accountId },
+        async (tx) =>
+          (
+            await tx.query<{ payload: unknown; status: string }>(
+              `SELECT payload, status FROM webhook_events WHERE account_id = app_account_id() AND provider = 'fathom' AND event_id = $1`,
+              [eventId],
+            )
+          ).rows[0],
       );
       if (!event || event.status === 'processed') return;
       const meeting = await services.meetingFromWebhook(accountId, event.payload);
@@ -135,7 +151,8 @@ export async function startSyncWorkers(boss: PgBoss, services: SyncServices, opt
       const [prepared] = prepareMeetings([meeting], await services.analyseFor(accountId), links);
       const change = await withTenant(db, { accountId }, async (tx) => {
         const { stored, notStored } = await storeMeetings(tx, accountId, [prepared!]);
-        if (notStored.length) throw new Error(`meeting ${notStored[0]!.externalId} was not stored: ${notStored[0]!.message}`);
+        if (notStored.length)
+          throw new Error(`meeting ${notStored[0]!.externalId} was not stored: ${notStored[0]!.message}`);
         await tx.query(
           `UPDATE webhook_events SET status = 'processed', processed_at = now(), payload = NULL
             WHERE account_id = app_account_id() AND provider = 'fathom' AND event_id = $1`,

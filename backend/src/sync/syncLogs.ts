@@ -42,7 +42,9 @@ export async function listSyncLogs(tx: Queryable, limit = 20): Promise<SyncLogIt
     status: row.status,
     startedAt: row.started_at.toISOString(),
     finishedAt: row.finished_at?.toISOString() ?? null,
-    durationSeconds: row.finished_at ? Math.round((row.finished_at.getTime() - row.started_at.getTime()) / 100) / 10 : null,
+    durationSeconds: row.finished_at
+      ? Math.round((row.finished_at.getTime() - row.started_at.getTime()) / 100) / 10
+      : null,
     pages: row.pages,
     meetingsNew: row.meetings_new,
     meetingsUpdated: row.meetings_updated,

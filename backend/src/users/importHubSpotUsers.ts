@@ -14,7 +14,8 @@ export async function fetchHubSpotUsers(client: Client): Promise<HubSpotUser[]> 
         `HubSpot did not list the portal's users (HTTP ${error.code ?? '?'}). The app needs the optional settings.users.read permission: reinstall it to grant it.`,
       );
     });
-    for (const user of page.results) if (user.email) users.push({ hubspotUserId: Number(user.id), email: user.email.toLowerCase() });
+    for (const user of page.results)
+      if (user.email) users.push({ hubspotUserId: Number(user.id), email: user.email.toLowerCase() });
     after = page.paging?.next?.after;
   } while (after);
   return users;
@@ -27,13 +28,18 @@ export async function fetchHubSpotUsers(client: Client): Promise<HubSpotUser[]> 
 export async function addUsers(tx: Queryable, users: HubSpotUser[]): Promise<number> {
   let added = 0;
   for (const user of users) {
-    const row = (await tx.query<{ id: string; inserted: boolean }>(
-      `INSERT INTO users (account_id, hubspot_user_id, email) VALUES (app_account_id(), $1, $2)
+    const row = (
+      await tx.query<{ id: string; inserted: boolean }>(
+        `INSERT INTO users (account_id, hubspot_user_id, email) VALUES (app_account_id(), $1, $2)
        ON CONFLICT (account_id, email) DO UPDATE SET hubspot_user_id = coalesce(users.hubspot_user_id, EXCLUDED.hubspot_user_id)
        RETURNING id, (xmax = 0) AS inserted`,
-      [user.hubspotUserId, user.email],
-    )).rows[0]!;
-    await tx.query(`INSERT INTO user_roles (account_id, user_id, role) VALUES (app_account_id(), $1, 'rep') ON CONFLICT DO NOTHING`, [row.id]);
+        [user.hubspotUserId, user.email],
+      )
+    ).rows[0]!;
+    await tx.query(
+      `INSERT INTO user_roles (account_id, user_id, role) VALUES (app_account_id(), $1, 'rep') ON CONFLICT DO NOTHING`,
+      [row.id],
+    );
     if (row.inserted) added += 1;
   }
   return added;

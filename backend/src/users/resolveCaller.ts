@@ -73,25 +73,33 @@ export async function settleEmailConflict(
   otherHubspotUserId: number | null,
 ): Promise<boolean> {
   if (!deps.hubspotClient || otherHubspotUserId === null) return false;
-  const account = await withSystem(deps.db, async (tx) =>
-    (await tx.query<{ id: string }>(`SELECT id FROM accounts WHERE hub_id = $1 AND status = 'active'`, [
-      identity.portalId,
-    ])).rows[0],
+  const account = await withSystem(
+    deps.db,
+    async (tx) =>
+      (
+        await tx.query<{ id: string }>(`SELECT id FROM accounts WHERE hub_id = $1 AND status = 'active'`, [
+          identity.portalId,
+        ])
+      ).rows[0],
   );
   if (!account) return false;
   const hubspotClient = deps.hubspotClient;
-  const users = await hubspotClient(account.id).then(fetchHubSpotUsers).catch(() => undefined);
+  const users = await hubspotClient(account.id)
+    .then(fetchHubSpotUsers)
+    .catch(() => undefined);
   const current = users?.find((user) => user.hubspotUserId === identity.hubspotUserId);
   if (!users || current?.email !== identity.email) return false;
   const other = users.find((user) => user.hubspotUserId === otherHubspotUserId);
   if (other?.email === identity.email) return false;
   return withSystem(deps.db, async (tx) => {
     if (!other) {
-      const adopted = (await tx.query<{ id: string }>(
-        `UPDATE users SET hubspot_user_id = $3, updated_at = now()
+      const adopted = (
+        await tx.query<{ id: string }>(
+          `UPDATE users SET hubspot_user_id = $3, updated_at = now()
           WHERE account_id = $1 AND hubspot_user_id = $2 AND email = $4 RETURNING id`,
-        [account.id, otherHubspotUserId, identity.hubspotUserId, identity.email],
-      )).rows[0];
+          [account.id, otherHubspotUserId, identity.hubspotUserId, identity.email],
+        )
+      ).rows[0];
       if (!adopted) return false;
       const demote = `UPDATE user_roles SET role = 'rep', updated_at = now() WHERE account_id = $1 AND user_id = $2`;
       const release = `UPDATE user_roles SET manager_user_id = NULL WHERE account_id = $1 AND manager_user_id = $2`;

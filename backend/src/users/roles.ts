@@ -58,14 +58,16 @@ export async function setRole(
 ): Promise<RoleEntry> {
   if (caller.role !== 'admin') throw new Forbidden('Only admins change roles.');
   const target = await userByHubSpotId(tx, change.hubspotUserId);
-  if (!target) throw new NotFound('No such user in this portal. Users appear once they open a card or are imported from HubSpot.');
+  if (!target)
+    throw new NotFound('No such user in this portal. Users appear once they open a card or are imported from HubSpot.');
 
   let managerUserId: string | null = null;
   if (change.managerHubspotUserId != null) {
     if (change.role !== 'rep') throw new InvalidInput('managerHubspotUserId: only a rep has a manager');
     const manager = await userByHubSpotId(tx, change.managerHubspotUserId);
     if (!manager) throw new NotFound('No such manager in this portal.');
-    if (manager.role === 'rep') throw new InvalidInput('managerHubspotUserId: that user is a rep, not a manager or an admin');
+    if (manager.role === 'rep')
+      throw new InvalidInput('managerHubspotUserId: that user is a rep, not a manager or an admin');
     if (manager.id === target.id) throw new InvalidInput('managerHubspotUserId: a rep cannot manage himself');
     managerUserId = manager.id;
   }
@@ -74,7 +76,8 @@ export async function setRole(
     const admins = await tx.query(
       `SELECT user_id FROM user_roles WHERE account_id = app_account_id() AND role = 'admin' FOR UPDATE`,
     );
-    if (admins.rowCount <= 1) throw new Conflict('This is the last admin of the portal: make someone else an admin first.');
+    if (admins.rowCount <= 1)
+      throw new Conflict('This is the last admin of the portal: make someone else an admin first.');
   }
 
   await tx.query(
@@ -84,7 +87,10 @@ export async function setRole(
   );
   // Whoever this user managed is no longer managed by him once he is a rep.
   if (change.role === 'rep') {
-    await tx.query(`UPDATE user_roles SET manager_user_id = NULL WHERE account_id = app_account_id() AND manager_user_id = $1`, [target.id]);
+    await tx.query(
+      `UPDATE user_roles SET manager_user_id = NULL WHERE account_id = app_account_id() AND manager_user_id = $1`,
+      [target.id],
+    );
   }
   const entry = (await listRoles(tx)).find((r) => r.id === target.id);
   return entry!;

@@ -1,15 +1,30 @@
 import { useState } from 'react';
 import { Alert, Button, Flex, Heading, LineChart, Link, Select, StatusTag, Text, Tile } from '@hubspot/ui-extensions';
 import {
-  CoachingForm, Empty, Failure, Loading, categoryLabel, formatClock, useAction, useRequest, type Api, type CoachingList,
-  type CoachingMessage, type CoachingStatus as Status, type TeamOverview, type Trend,
+  CoachingForm,
+  Empty,
+  Failure,
+  Loading,
+  categoryLabel,
+  formatClock,
+  useAction,
+  useRequest,
+  type Api,
+  type CoachingList,
+  type CoachingMessage,
+  type CoachingStatus as Status,
+  type TeamOverview,
+  type Trend,
 } from '@fathom-hubspot/ui-shared';
 
 export type { CoachingMessage };
 type Calls = { items: Array<{ id: string; title: string }> };
 
 const STATUS_VARIANT: Record<Status, 'default' | 'info' | 'success' | 'warning'> = {
-  draft: 'default', sent: 'info', acknowledged: 'success', dismissed: 'warning',
+  draft: 'default',
+  sent: 'info',
+  acknowledged: 'success',
+  dismissed: 'warning',
 };
 const OUTCOMES = [
   ['applied', 'Applied'],
@@ -18,7 +33,15 @@ const OUTCOMES = [
 ] as const;
 
 /** Coaching on this record's calls; what shows and which buttons depend on the viewer's role. */
-export function CoachingView({ api, objectType, objectId }: { api: Api; objectType: 'contacts' | 'deals'; objectId: number }) {
+export function CoachingView({
+  api,
+  objectType,
+  objectId,
+}: {
+  api: Api;
+  objectType: 'contacts' | 'deals';
+  objectId: number;
+}) {
   const query = `objectType=${objectType}&objectId=${objectId}`;
   const [state, reload] = useRequest(() => api.get<CoachingList>(`/api/cards/coaching?${query}`), query);
   const [calls] = useRequest(() => api.get<Calls>(`/api/cards/conversations?${query}&limit=20`), query);
@@ -39,12 +62,12 @@ export function CoachingView({ api, objectType, objectId }: { api: Api; objectTy
       ) : null}
       {items.length === 0 ? (
         <Empty title="No coaching yet">
-          {coach ? 'No coaching on the calls of this record yet. Write the first message below.' : 'No coaching for you on these calls yet.'}
+          {coach
+            ? 'No coaching on the calls of this record yet. Write the first message below.'
+            : 'No coaching for you on these calls yet.'}
         </Empty>
       ) : (
-        items.map((message) => (
-          <MessageTile key={message.id} message={message} viewer={viewer} busy={busy} act={act} />
-        ))
+        items.map((message) => <MessageTile key={message.id} message={message} viewer={viewer} busy={busy} act={act} />)
       )}
       {coach && calls.status === 'ready' && calls.data.items.length ? (
         <CoachingForm api={api} calls={calls.data.items} onSaved={reload} />
@@ -75,20 +98,32 @@ function MessageTile(props: {
         <Flex direction="row" gap="xs">
           <Text>{`For ${message.repEmail}`}</Text>
           {message.momentSeconds !== null && message.momentPlaybackUrl ? (
-            <Link href={{ url: message.momentPlaybackUrl, external: true }}>{`at ${formatClock(message.momentSeconds)}`}</Link>
+            <Link
+              href={{ url: message.momentPlaybackUrl, external: true }}
+            >{`at ${formatClock(message.momentSeconds)}`}</Link>
           ) : null}
-          {message.momentSeconds !== null && !message.momentPlaybackUrl ? <Text>{`at ${formatClock(message.momentSeconds)}`}</Text> : null}
+          {message.momentSeconds !== null && !message.momentPlaybackUrl ? (
+            <Text>{`at ${formatClock(message.momentSeconds)}`}</Text>
+          ) : null}
         </Flex>
-        {message.outcome ? <Text>{`Outcome: ${categoryLabel(message.outcome.result)}${measuredText(message.outcome.measured)}`}</Text> : null}
+        {message.outcome ? (
+          <Text>{`Outcome: ${categoryLabel(message.outcome.result)}${measuredText(message.outcome.measured)}`}</Text>
+        ) : null}
         <Flex direction="row" gap="xs" wrap="wrap">
           {coach && message.status === 'draft' ? (
-            <Button variant="primary" disabled={busy} onClick={() => void act(`${path}/send`)}>Send</Button>
+            <Button variant="primary" disabled={busy} onClick={() => void act(`${path}/send`)}>
+              Send
+            </Button>
           ) : null}
           {coach && message.status === 'sent' && author ? (
-            <Button disabled={busy} onClick={() => void act(`${path}/retract`)}>Retract</Button>
+            <Button disabled={busy} onClick={() => void act(`${path}/retract`)}>
+              Retract
+            </Button>
           ) : null}
           {coach && message.status === 'sent' ? (
-            <Button disabled={busy} onClick={() => void act(`${path}/dismiss`)}>Dismiss</Button>
+            <Button disabled={busy} onClick={() => void act(`${path}/dismiss`)}>
+              Dismiss
+            </Button>
           ) : null}
           {coach && message.status !== 'draft' && !message.outcome
             ? OUTCOMES.map(([result, label]) => (
@@ -98,7 +133,9 @@ function MessageTile(props: {
               ))
             : null}
           {message.status === 'sent' && message.repUserId === viewer.userId ? (
-            <Button variant="primary" disabled={busy} onClick={() => void act(`${path}/acknowledge`)}>Acknowledge</Button>
+            <Button variant="primary" disabled={busy} onClick={() => void act(`${path}/acknowledge`)}>
+              Acknowledge
+            </Button>
           ) : null}
         </Flex>
       </Flex>
@@ -106,13 +143,23 @@ function MessageTile(props: {
   );
 }
 
-function measuredText(measured: { metricName: string | null; before: number | null; after: number | null } | undefined) {
+function measuredText(
+  measured: { metricName: string | null; before: number | null; after: number | null } | undefined,
+) {
   if (!measured?.metricName || measured.before === null || measured.after === null) return '';
   return ` · ${measured.metricName}: ${measured.before} before → ${measured.after} after`;
 }
 
 /** A rep's call scores over time: his own for a rep; for a coach, the rep he picks (his reps, or all for an admin). */
-function RepTrend({ api, viewer, firstRep }: { api: Api; viewer: CoachingList['viewer']; firstRep: string | undefined }) {
+function RepTrend({
+  api,
+  viewer,
+  firstRep,
+}: {
+  api: Api;
+  viewer: CoachingList['viewer'];
+  firstRep: string | undefined;
+}) {
   const coach = viewer.role !== 'rep';
   const [team] = useRequest(
     () => (coach ? api.get<TeamOverview>('/api/home/team') : Promise.resolve(null)),
@@ -122,13 +169,16 @@ function RepTrend({ api, viewer, firstRep }: { api: Api; viewer: CoachingList['v
   const reps = team.status === 'ready' && team.data ? team.data.items : [];
   const repUserId = coach ? (picked ?? firstRep ?? reps[0]?.id) : viewer.userId;
   const [trend] = useRequest(
-    () => (repUserId ? api.get<Trend>(`/api/cards/coaching/trend?repUserId=${repUserId}`) : Promise.resolve({ points: [] })),
+    () =>
+      repUserId ? api.get<Trend>(`/api/cards/coaching/trend?repUserId=${repUserId}`) : Promise.resolve({ points: [] }),
     repUserId ?? '',
   );
   const repName = reps.find((rep) => rep.id === repUserId);
   const data =
     trend.status === 'ready'
-      ? trend.data.points.filter((p) => p.score !== null).map((p) => ({ date: p.startedAt.slice(0, 10), score: p.score as number }))
+      ? trend.data.points
+          .filter((p) => p.score !== null)
+          .map((p) => ({ date: p.startedAt.slice(0, 10), score: p.score as number }))
       : [];
   return (
     <Flex direction="column" gap="xs">
@@ -145,7 +195,10 @@ function RepTrend({ api, viewer, firstRep }: { api: Api; viewer: CoachingList['v
       {data.length >= 2 ? (
         <LineChart
           data={data}
-          axes={{ x: { field: 'date', fieldType: 'category', label: 'Call' }, y: { field: 'score', fieldType: 'linear', label: 'Call score' } }}
+          axes={{
+            x: { field: 'date', fieldType: 'category', label: 'Call' },
+            y: { field: 'score', fieldType: 'linear', label: 'Call score' },
+          }}
         />
       ) : (
         <Text>Not enough scored calls yet for a trend.</Text>

@@ -1,8 +1,18 @@
 import { useState } from 'react';
 import { Alert, Button, Flex, Heading, ScoreCircle, Tag, Text, Tile } from '@hubspot/ui-extensions';
 import {
-  ApiError, CallPanel, Empty, Failure, Loading, formatDate, minutes, useRequest, type Api, type ConversationItem,
-  type ConversationPage as Page, type Locale,
+  ApiError,
+  CallPanel,
+  Empty,
+  Failure,
+  Loading,
+  formatDate,
+  minutes,
+  useRequest,
+  type Api,
+  type ConversationItem,
+  type ConversationPage as Page,
+  type Locale,
 } from '@fathom-hubspot/ui-shared';
 import { RecordStatistics } from './RecordStatistics';
 
@@ -27,7 +37,9 @@ export function ConversationsView({ api, objectType, objectId, locale = {}, sett
   const base = `/api/cards/conversations?objectType=${objectType}&objectId=${objectId}&limit=${PAGE_SIZE}`;
   const [state, reload] = useRequest(() => api.get<Page>(base), base);
   const statistics =
-    objectType === 'contacts' ? null : <RecordStatistics api={api} objectType={objectType} objectId={objectId} locale={locale} />;
+    objectType === 'contacts' ? null : (
+      <RecordStatistics api={api} objectType={objectType} objectId={objectId} locale={locale} />
+    );
 
   if (state.status === 'loading') return <Loading label="Loading calls…" />;
   if (state.status === 'error') return <Failure error={state.error} onRetry={reload} />;
@@ -39,7 +51,12 @@ export function ConversationsView({ api, objectType, objectId, locale = {}, sett
     setMore((current) => ({ items: current?.items ?? [], nextCursor: cursor, loading: true, error: null }));
     try {
       const next = await api.get<Page>(`${base}&cursor=${encodeURIComponent(cursor)}`);
-      setMore((current) => ({ items: [...(current?.items ?? []), ...next.items], nextCursor: next.nextCursor, loading: false, error: null }));
+      setMore((current) => ({
+        items: [...(current?.items ?? []), ...next.items],
+        nextCursor: next.nextCursor,
+        loading: false,
+        error: null,
+      }));
     } catch (error) {
       const failure = error instanceof ApiError ? error : new ApiError('unknown', 0, 'Something went wrong.');
       setMore((current) => ({ items: current?.items ?? [], nextCursor: cursor, loading: false, error: failure }));
@@ -59,7 +76,9 @@ export function ConversationsView({ api, objectType, objectId, locale = {}, sett
     if (admin && page.fathom === 'not_connected') {
       return (
         <Flex direction="column" gap="sm">
-          <Empty title="Connect Fathom">Fathom is not connected yet. Connect it in the app settings, and calls with this record will appear here.</Empty>
+          <Empty title="Connect Fathom">
+            Fathom is not connected yet. Connect it in the app settings, and calls with this record will appear here.
+          </Empty>
           {settingsUrl ? <Button href={{ url: settingsUrl, external: false }}>Open the app settings</Button> : null}
         </Flex>
       );
@@ -76,10 +95,14 @@ export function ConversationsView({ api, objectType, objectId, locale = {}, sett
             <Flex direction="column" gap="xs">
               <Heading>{item.title}</Heading>
               <Text>{`${formatDate(item.startedAt, locale)} · ${minutes(item.durationSeconds)} · ${item.participants.map((p) => p.name ?? p.email).join(', ')}`}</Text>
-              {item.openActionItems > 0 ? <Tag variant="warning">{`${item.openActionItems} open action items`}</Tag> : null}
+              {item.openActionItems > 0 ? (
+                <Tag variant="warning">{`${item.openActionItems} open action items`}</Tag>
+              ) : null}
             </Flex>
             {item.score !== null ? <ScoreCircle score={item.score} /> : null}
-            <Button overlay={<CallPanel api={api} id={item.id} title={item.title} locale={locale} />}>{`Open ${item.title}`}</Button>
+            <Button
+              overlay={<CallPanel api={api} id={item.id} title={item.title} locale={locale} />}
+            >{`Open ${item.title}`}</Button>
           </Flex>
         </Tile>
       ))}

@@ -4,7 +4,12 @@ import { formatDate, useRequest, type Api, type Locale, type RecordSummary } fro
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** What a deal's or company's calls add up to; quiet while it loads or when it fails (the list says why). */
-export function RecordStatistics(props: { api: Api; objectType: 'deals' | 'companies'; objectId: number; locale: Locale }) {
+export function RecordStatistics(props: {
+  api: Api;
+  objectType: 'deals' | 'companies';
+  objectId: number;
+  locale: Locale;
+}) {
   const path = `/api/cards/summary?objectType=${props.objectType}&objectId=${props.objectId}`;
   const [state] = useRequest(() => props.api.get<RecordSummary>(path), path);
   if (state.status !== 'ready' || state.data.calls === 0) return null;
@@ -13,10 +18,17 @@ export function RecordStatistics(props: { api: Api; objectType: 'deals' | 'compa
     <>
       <Statistics>
         <StatisticsItem label="Calls" number={summary.calls} />
-        <StatisticsItem label="Last call" number={summary.lastCallAt ? formatDate(summary.lastCallAt, props.locale) : '—'} />
+        <StatisticsItem
+          label="Last call"
+          number={summary.lastCallAt ? formatDate(summary.lastCallAt, props.locale) : '—'}
+        />
         <StatisticsItem label="Average score" number={summary.averageScore ?? '—'}>
-          {summary.scoreDirection === 'up' ? <StatisticsTrend direction="increase" value="rising over the last calls" /> : null}
-          {summary.scoreDirection === 'down' ? <StatisticsTrend direction="decrease" value="falling over the last calls" /> : null}
+          {summary.scoreDirection === 'up' ? (
+            <StatisticsTrend direction="increase" value="rising over the last calls" />
+          ) : null}
+          {summary.scoreDirection === 'down' ? (
+            <StatisticsTrend direction="decrease" value="falling over the last calls" />
+          ) : null}
         </StatisticsItem>
         <StatisticsItem label="Open action items" number={summary.openActionItems} />
       </Statistics>

@@ -1,5 +1,9 @@
 /** HubSpot object type ids of the records the cards sit on. */
-export const OBJECT_TYPES: Record<string, 'contacts' | 'deals' | 'companies'> = { '0-1': 'contacts', '0-2': 'companies', '0-3': 'deals' };
+export const OBJECT_TYPES: Record<string, 'contacts' | 'deals' | 'companies'> = {
+  '0-1': 'contacts',
+  '0-2': 'companies',
+  '0-3': 'deals',
+};
 
 /** HubSpot's Connected apps page of a portal, where an admin opens this app's settings. */
 export const connectedAppsUrl = (portalId: number) => `https://app.hubspot.com/connected-apps/${portalId}/installed`;

@@ -1,11 +1,38 @@
 import { useMemo, useState } from 'react';
 import {
-  Button, Flex, Heading, LineChart, ScoreCircle, Select, StatusTag, Table, TableBody, TableCell, TableHead, TableHeader,
-  TableRow, Text, Tile,
+  Button,
+  Flex,
+  Heading,
+  LineChart,
+  ScoreCircle,
+  Select,
+  StatusTag,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+  Text,
+  Tile,
 } from '@hubspot/ui-extensions';
 import {
-  CallPanel, CoachingForm, Empty, Failure, Loading, categoryLabel, formatDate, minutes, useRequest, type Api,
-  type CoachingList, type CoachingQueue, type Locale, type RepOverview, type TeamOverview, type Trend,
+  CallPanel,
+  CoachingForm,
+  Empty,
+  Failure,
+  Loading,
+  categoryLabel,
+  formatDate,
+  minutes,
+  useRequest,
+  type Api,
+  type CoachingList,
+  type CoachingQueue,
+  type Locale,
+  type RepOverview,
+  type TeamOverview,
+  type Trend,
 } from '@fathom-hubspot/ui-shared';
 
 const PERIODS = [
@@ -54,7 +81,10 @@ export function HomeView({ api, locale = {} }: { api: Api; locale?: Locale }) {
           label="Rep"
           name="rep"
           value={rep}
-          options={[{ label: 'All reps', value: ALL }, ...items.map((item) => ({ label: item.name ?? item.email, value: item.id }))]}
+          options={[
+            { label: 'All reps', value: ALL },
+            ...items.map((item) => ({ label: item.name ?? item.email, value: item.id })),
+          ]}
           onChange={(value) => setRep(String(value))}
         />
       </Flex>
@@ -119,7 +149,9 @@ function Queue(props: { api: Api; locale: Locale; repHubspotUserId: number | nul
       {queue.status === 'loading' ? <Loading label="Loading the queue…" /> : null}
       {queue.status === 'error' ? <Failure error={queue.error} onRetry={reload} /> : null}
       {queue.status === 'ready' && queue.data.items.length === 0 ? (
-        <Empty title="All caught up">Every call of the period has coaching sent. New calls appear here as they sync.</Empty>
+        <Empty title="All caught up">
+          Every call of the period has coaching sent. New calls appear here as they sync.
+        </Empty>
       ) : null}
       {queue.status === 'ready'
         ? queue.data.items.map((call) => (
@@ -159,7 +191,9 @@ function RepHome(props: { api: Api; me: RepOverview | undefined; userId: string;
   const [coaching] = useRequest(() => api.get<Pick<CoachingList, 'items'>>('/api/home/coaching'), 'coaching');
   const points =
     trend.status === 'ready'
-      ? trend.data.points.filter((p) => p.score !== null).map((p) => ({ date: p.startedAt.slice(0, 10), score: p.score as number }))
+      ? trend.data.points
+          .filter((p) => p.score !== null)
+          .map((p) => ({ date: p.startedAt.slice(0, 10), score: p.score as number }))
       : [];
   return (
     <Flex direction="column" gap="md">
@@ -171,20 +205,27 @@ function RepHome(props: { api: Api; me: RepOverview | undefined; userId: string;
       {points.length >= 2 ? (
         <LineChart
           data={points}
-          axes={{ x: { field: 'date', fieldType: 'category', label: 'Call' }, y: { field: 'score', fieldType: 'linear', label: 'Call score' } }}
+          axes={{
+            x: { field: 'date', fieldType: 'category', label: 'Call' },
+            y: { field: 'score', fieldType: 'linear', label: 'Call score' },
+          }}
         />
       ) : (
         <Text>Not enough scored calls yet for a trend.</Text>
       )}
       <Heading>Coaching you received</Heading>
       {coaching.status === 'error' ? <Text>{coaching.error.message}</Text> : null}
-      {coaching.status === 'ready' && coaching.data.items.length === 0 ? <Text>No coaching sent to you yet.</Text> : null}
+      {coaching.status === 'ready' && coaching.data.items.length === 0 ? (
+        <Text>No coaching sent to you yet.</Text>
+      ) : null}
       {coaching.status === 'ready'
         ? coaching.data.items.map((message) => (
             <Tile key={message.id}>
               <Flex direction="column" gap="xs">
                 <Flex direction="row" gap="sm" align="center">
-                  <StatusTag variant={message.status === 'acknowledged' ? 'success' : 'info'}>{message.status}</StatusTag>
+                  <StatusTag variant={message.status === 'acknowledged' ? 'success' : 'info'}>
+                    {message.status}
+                  </StatusTag>
                   <Heading>{`${categoryLabel(message.category)} · ${message.conversationTitle}`}</Heading>
                 </Flex>
                 <Text>{message.body}</Text>

@@ -32,7 +32,10 @@ export function DataSection({ api }: { api: Api }) {
           disabled={busy}
           onClick={(_event, reactions) => {
             reactions?.closeModal?.(CONFIRM_ID);
-            void run(() => api.delete('/api/settings/installation'), () => setRemoved(true));
+            void run(
+              () => api.delete('/api/settings/installation'),
+              () => setRemoved(true),
+            );
           }}
         >
           Yes, remove the app and delete everything

@@ -1,6 +1,17 @@
 import { useState } from 'react';
 import {
-  Alert, Button, DateInput, Flex, Heading, Input, Modal, ModalBody, ModalFooter, StatusTag, Text, type BaseDate,
+  Alert,
+  Button,
+  DateInput,
+  Flex,
+  Heading,
+  Input,
+  Modal,
+  ModalBody,
+  ModalFooter,
+  StatusTag,
+  Text,
+  type BaseDate,
 } from '@hubspot/ui-extensions';
 import {
   useAction,
@@ -88,7 +99,13 @@ export function FathomSection({ api, status, onChange }: { api: Api; status: Fat
           {status.connected ? 'Replace key' : 'Connect with key'}
         </Button>
         {status.connected ? (
-          <Button variant="destructive" disabled={busy} overlay={<ConfirmDisconnect onConfirm={() => void act(() => api.delete<FathomStatus>('/api/settings/fathom'))} />}>
+          <Button
+            variant="destructive"
+            disabled={busy}
+            overlay={
+              <ConfirmDisconnect onConfirm={() => void act(() => api.delete<FathomStatus>('/api/settings/fathom'))} />
+            }
+          >
             Disconnect
           </Button>
         ) : null}
@@ -125,8 +142,8 @@ function ConfirmDisconnect({ onConfirm }: { onConfirm: () => void }) {
     <Modal id={DISCONNECT_ID} title="Disconnect Fathom?" variant="danger">
       <ModalBody>
         <Text>
-          New calls stop arriving, the Fathom webhook is removed, and the key or tokens are deleted. Calls already synced
-          stay on your records.
+          New calls stop arriving, the Fathom webhook is removed, and the key or tokens are deleted. Calls already
+          synced stay on your records.
         </Text>
       </ModalBody>
       <ModalFooter>

@@ -75,28 +75,30 @@ export function PeopleSection({ api }: { api: Api }) {
           setPage(0);
         }}
       />
-      {matching.length === 0 ? <Text>{needle ? 'Nobody matches that search.' : 'Nobody yet: import users from HubSpot.'}</Text> : null}
+      {matching.length === 0 ? (
+        <Text>{needle ? 'Nobody matches that search.' : 'Nobody yet: import users from HubSpot.'}</Text>
+      ) : null}
       {shown.map((person) => (
-          <Flex key={person.email} direction="row" gap="sm" align="end">
-            <Text>{person.email}</Text>
+        <Flex key={person.email} direction="row" gap="sm" align="end">
+          <Text>{person.email}</Text>
+          <Select
+            label="Role"
+            name={`role-${person.hubspotUserId}`}
+            value={person.role}
+            options={ROLES}
+            onChange={(value) => void change(person, { role: value as Person['role'] })}
+          />
+          {person.role === 'rep' ? (
             <Select
-              label="Role"
-              name={`role-${person.hubspotUserId}`}
-              value={person.role}
-              options={ROLES}
-              onChange={(value) => void change(person, { role: value as Person['role'] })}
+              label="Manager"
+              name={`manager-${person.hubspotUserId}`}
+              {...(person.managerHubspotUserId !== null ? { value: person.managerHubspotUserId } : {})}
+              options={coaches.map((c) => ({ label: c.email, value: c.hubspotUserId! }))}
+              onChange={(value) => void change(person, { managerHubspotUserId: Number(value) })}
             />
-            {person.role === 'rep' ? (
-              <Select
-                label="Manager"
-                name={`manager-${person.hubspotUserId}`}
-                {...(person.managerHubspotUserId !== null ? { value: person.managerHubspotUserId } : {})}
-                options={coaches.map((c) => ({ label: c.email, value: c.hubspotUserId! }))}
-                onChange={(value) => void change(person, { managerHubspotUserId: Number(value) })}
-              />
-            ) : null}
-          </Flex>
-        ))}
+          ) : null}
+        </Flex>
+      ))}
       {pages > 1 ? (
         <Flex direction="row" gap="xs" align="center">
           <Button disabled={page === 0} onClick={() => setPage(page - 1)}>

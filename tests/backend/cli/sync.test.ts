@@ -36,13 +36,30 @@ beforeAll(async () => {
   const db: Database = server?.db ?? (await openDatabase(config));
   await migrate(db);
   const accountId = await withSystem(db, async (tx) => {
-    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [HUB])).rows[0]!.id;
-    const user = (await tx.query<{ id: string }>(`INSERT INTO users (account_id, email, hubspot_user_id) VALUES ($1, 'a@x.example.com', 1) RETURNING id`, [id])).rows[0]!.id;
+    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [HUB]))
+      .rows[0]!.id;
+    const user = (
+      await tx.query<{ id: string }>(
+        `INSERT INTO users (account_id, email, hubspot_user_id) VALUES ($1, 'a@x.example.com', 1) RETURNING id`,
+        [id],
+      )
+    ).rows[0]!.id;
     await tx.query(`INSERT INTO user_roles (account_id, user_id, role) VALUES ($1, $2, 'admin')`, [id, user]);
     return { id, user };
   });
   const services = createServices(config, db, memoryLogger().logger);
-  await connectFathomApiKey(services.fathom, { accountId: accountId.id, hubId: HUB, userId: accountId.user, hubspotUserId: 1, email: 'a@x.example.com', role: 'admin' }, { apiKey: fathom.apiKey });
+  await connectFathomApiKey(
+    services.fathom,
+    {
+      accountId: accountId.id,
+      hubId: HUB,
+      userId: accountId.user,
+      hubspotUserId: 1,
+      email: 'a@x.example.com',
+      role: 'admin',
+    },
+    { apiKey: fathom.apiKey },
+  );
   if (!server) await db.close();
 });
 afterAll(async () => {
@@ -52,7 +69,11 @@ afterAll(async () => {
 
 const run = (args: string[]) =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['backend/src/cli/sync.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['backend/src/cli/sync.ts', ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -67,10 +88,18 @@ test('npm run sync backfills a portal in the foreground, with progress and a sum
   const lines = result.stdout.trim().split('\n');
   expect(lines).toHaveLength(6);
   expect(lines[0]).toMatch(/^\[#*\.*\] \d+% 1 pages · 10 meetings \(10 new, 0 updated, 0 unchanged\)/);
-  expect(lines[5]).toMatch(/^Done: backfill of portal 6060 in [\d.]+ s — 5 pages, 45 new, 0 updated, 0 unchanged, 0 retried calls\.$/);
+  expect(lines[5]).toMatch(
+    /^Done: backfill of portal 6060 in [\d.]+ s — 5 pages, 45 new, 0 updated, 0 unchanged, 0 retried calls\.$/,
+  );
 });
 
 test('bad arguments print the usage; an unknown portal says so', async () => {
-  expect(await run(['--portal', 'abc'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Usage: npm run sync -- --portal/) });
-  expect(await run(['--portal', '1'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/^No installed portal 1\./) });
+  expect(await run(['--portal', 'abc'])).toMatchObject({
+    code: 2,
+    stderr: expect.stringMatching(/^Usage: npm run sync -- --portal/),
+  });
+  expect(await run(['--portal', '1'])).toMatchObject({
+    code: 1,
+    stderr: expect.stringMatching(/^No installed portal 1\./),
+  });
 });

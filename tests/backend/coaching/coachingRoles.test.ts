@@ -15,7 +15,14 @@ import { startTestBackend, type TestBackend } from '../../support/testBackend.ts
 
 type Status = 'draft' | 'sent' | 'acknowledged' | 'dismissed';
 type Action = 'send' | 'acknowledge' | 'dismiss' | 'retract' | 'outcome';
-type Case = [author: Member, rep: Member, state: Status, action: Action, actor: Member, expected: 200 | 403 | 404 | 409];
+type Case = [
+  author: Member,
+  rep: Member,
+  state: Status,
+  action: Action,
+  actor: Member,
+  expected: 200 | 403 | 404 | 409,
+];
 
 const CASES: Case[] = [
   // An admin's message to r1, whose manager is m1.
@@ -107,7 +114,12 @@ const CREATE_CASES: Array<[recorder: Member, actor: Member, expected: 201 | 403]
   ['a1', 'a2', 201],
 ];
 
-const TARGET: Record<Exclude<Action, 'outcome'>, Status> = { send: 'sent', acknowledge: 'acknowledged', dismiss: 'dismissed', retract: 'draft' };
+const TARGET: Record<Exclude<Action, 'outcome'>, Status> = {
+  send: 'sent',
+  acknowledge: 'acknowledged',
+  dismiss: 'dismissed',
+  retract: 'draft',
+};
 
 const clientSecret = randomBytes(24).toString('base64url');
 let backend: TestBackend;
@@ -151,7 +163,10 @@ const name = '%s → %s, %s: %s by %s answers %i';
 describe('the card API', () => {
   test.each(CASES)(name, async (author, rep, state, action, actor, expected) => {
     const id = await insertMessage(backend.testDb.db, team, { author, rep, status: state });
-    const response = action === 'outcome' ? await api(actor, `/api/cards/coaching/${id}/outcome`, { result: 'applied' }) : await api(actor, `/api/cards/coaching/${id}/${action}`);
+    const response =
+      action === 'outcome'
+        ? await api(actor, `/api/cards/coaching/${id}/outcome`, { result: 'applied' })
+        : await api(actor, `/api/cards/coaching/${id}/${action}`);
     const body = (await response.json()) as { error?: string; status?: string };
     expect({ status: response.status, error: body.error }).toEqual({
       status: expected,
@@ -161,7 +176,11 @@ describe('the card API', () => {
   });
 
   test.each(CREATE_CASES)("coaching on %s's call, written by %s, answers %i", async (recorder, actor, expected) => {
-    const response = await api(actor, '/api/cards/coaching', { conversationId: team.callOf[recorder], category: 'discovery', body: 'Ask why.' });
+    const response = await api(actor, '/api/cards/coaching', {
+      conversationId: team.callOf[recorder],
+      category: 'discovery',
+      body: 'Ask why.',
+    });
     const body = (await response.json()) as { status?: string; repUserId?: string; error?: string };
     if (expected === 201) expect(body).toMatchObject({ status: 'draft', repUserId: team.ids[recorder] });
     else expect(body.error).toBe('forbidden');
@@ -174,13 +193,20 @@ describe('the database alone (the SQL the API runs, without its checks)', () => 
   const attempt = (actor: Member, action: Action, id: string) =>
     asUser(actor, async (tx) => {
       if (action === 'outcome') {
-        return (await tx.query(
-          `INSERT INTO coaching_outcomes (account_id, message_id, result, recorded_by_user_id)
+        return (
+          await tx.query(
+            `INSERT INTO coaching_outcomes (account_id, message_id, result, recorded_by_user_id)
            VALUES (app_account_id(), $1, 'applied', app_user_id())`,
-          [id],
-        )).rowCount;
+            [id],
+          )
+        ).rowCount;
       }
-      return (await tx.query(`UPDATE coaching_messages SET status = $2, updated_at = now() WHERE id = $1`, [id, TARGET[action]])).rowCount;
+      return (
+        await tx.query(`UPDATE coaching_messages SET status = $2, updated_at = now() WHERE id = $1`, [
+          id,
+          TARGET[action],
+        ])
+      ).rowCount;
     }).then(
       (rows) => (rows === 1 ? 'done' : 'refused'),
       (error: Error) => {
@@ -224,21 +250,25 @@ describe('the database alone (the SQL the API runs, without its checks)', () => 
 
   test('the addressee cannot rewrite a message, nor its author a sent one; nobody moves it to another rep', async () => {
     const id = await insertMessage(backend.testDb.db, team, { author: 'm1', rep: 'r1', status: 'sent' });
-    await expect(asUser('r1', (tx) => tx.query(`UPDATE coaching_messages SET status = 'acknowledged', body = 'Great job!' WHERE id = $1`, [id]))).rejects.toThrow(
-      /only its author edits/,
-    );
-    await expect(asUser('m1', (tx) => tx.query(`UPDATE coaching_messages SET body = 'Changed after sending' WHERE id = $1`, [id]))).rejects.toThrow(
-      /only its author edits/,
-    );
-    await expect(asUser('m1', (tx) => tx.query(`UPDATE coaching_messages SET rep_user_id = $2 WHERE id = $1`, [id, team.ids.r2]))).rejects.toThrow(
-      /keeps its call, author and addressee/,
-    );
-    await expect(asUser('r1', (tx) => tx.query(`UPDATE coaching_messages SET status = 'dismissed' WHERE id = $1`, [id]))).rejects.toThrow(
-      /row-level security|may not move/,
-    );
+    await expect(
+      asUser('r1', (tx) =>
+        tx.query(`UPDATE coaching_messages SET status = 'acknowledged', body = 'Great job!' WHERE id = $1`, [id]),
+      ),
+    ).rejects.toThrow(/only its author edits/);
+    await expect(
+      asUser('m1', (tx) => tx.query(`UPDATE coaching_messages SET body = 'Changed after sending' WHERE id = $1`, [id])),
+    ).rejects.toThrow(/only its author edits/);
+    await expect(
+      asUser('m1', (tx) => tx.query(`UPDATE coaching_messages SET rep_user_id = $2 WHERE id = $1`, [id, team.ids.r2])),
+    ).rejects.toThrow(/keeps its call, author and addressee/);
+    await expect(
+      asUser('r1', (tx) => tx.query(`UPDATE coaching_messages SET status = 'dismissed' WHERE id = $1`, [id])),
+    ).rejects.toThrow(/row-level security|may not move/);
     expect(await stateOf(id)).toEqual({ status: 'sent', outcomes: 0 });
     const draft = await insertMessage(backend.testDb.db, team, { author: 'm1', rep: 'r1', status: 'draft' });
-    await asUser('m1', (tx) => tx.query(`UPDATE coaching_messages SET body = 'Ask two open questions.' WHERE id = $1`, [draft]));
+    await asUser('m1', (tx) =>
+      tx.query(`UPDATE coaching_messages SET body = 'Ask two open questions.' WHERE id = $1`, [draft]),
+    );
   });
 
   test('a history entry must record the state the message is in, by its actor', async () => {

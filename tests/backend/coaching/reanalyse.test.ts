@@ -14,10 +14,14 @@ beforeAll(async () => {
 afterAll(() => testDb.drop());
 
 const analyses = () =>
-  withSystem(testDb.db, async (tx) =>
-    (await tx.query<{ conversation_id: string; analyser_version: string; score: number | null; metrics: unknown }>(
-      'SELECT conversation_id, analyser_version, score, metrics FROM conversation_analyses ORDER BY conversation_id',
-    )).rows,
+  withSystem(
+    testDb.db,
+    async (tx) =>
+      (
+        await tx.query<{ conversation_id: string; analyser_version: string; score: number | null; metrics: unknown }>(
+          'SELECT conversation_id, analyser_version, score, metrics FROM conversation_analyses ORDER BY conversation_id',
+        )
+      ).rows,
   );
 
 test('every seeded conversation has a rules analysis with a score and its breakdown', async () => {
@@ -32,7 +36,9 @@ test('every seeded conversation has a rules analysis with a score and its breakd
 
 test('re-analysing from the stored transcript gives exactly what analysis at ingest gave', async () => {
   const atIngest = await analyses();
-  await withSystem(testDb.db, (tx) => tx.query(`UPDATE conversation_analyses SET analyser_version = 'old', score = 0, metrics = '{}'`));
+  await withSystem(testDb.db, (tx) =>
+    tx.query(`UPDATE conversation_analyses SET analyser_version = 'old', score = 0, metrics = '{}'`),
+  );
   expect(await reanalyse(testDb.db, ruleBasedAnalyser, { all: false })).toEqual({ accounts: 1, conversations: 8 });
   expect(await analyses()).toEqual(atIngest);
 });

@@ -10,11 +10,19 @@ import { createServices, type Services } from '../../../backend/src/services.ts'
 import { runSync } from '../../../backend/src/sync/runSync.ts';
 import { fakeClock } from '../fathom/fakeClock.ts';
 import { createMigratedDatabase, type TestDatabase } from '../../support/database.ts';
-import { startFathomStandIn, type FathomStandIn, type StandInOAuth, type StandInOptions } from '../../support/fathomStandIn.ts';
+import {
+  startFathomStandIn,
+  type FathomStandIn,
+  type StandInOAuth,
+  type StandInOptions,
+} from '../../support/fathomStandIn.ts';
 import { memoryLogger } from '../../support/logger.ts';
 import { seedTenant, type TenantFixture } from '../../support/tenantFixture.ts';
 
-const fathomApp: StandInOAuth = { clientId: 'fathom-app-id', clientSecret: `fathom-secret-${randomBytes(8).toString('hex')}` };
+const fathomApp: StandInOAuth = {
+  clientId: 'fathom-app-id',
+  clientSecret: `fathom-secret-${randomBytes(8).toString('hex')}`,
+};
 const encryptionKey = randomBytes(32).toString('base64');
 let testDb: TestDatabase;
 let db: Database;
@@ -53,7 +61,9 @@ async function standIn(options: StandInOptions): Promise<FathomStandIn> {
 
 async function tenantWithoutFathom(): Promise<TenantFixture> {
   const tenant = await seedTenant(db, hubId++);
-  await withSystem(db, (tx) => tx.query(`DELETE FROM api_connections WHERE account_id = $1 AND provider = 'fathom'`, [tenant.accountId]));
+  await withSystem(db, (tx) =>
+    tx.query(`DELETE FROM api_connections WHERE account_id = $1 AND provider = 'fathom'`, [tenant.accountId]),
+  );
   return tenant;
 }
 
@@ -62,17 +72,35 @@ async function connectWithOAuth(services: Services, tenant: TenantFixture): Prom
   const oauth = services.fathom.oauth!;
   const consent = await fetch(oauth.authorizeUrl('state'), { redirect: 'manual' });
   const code = new URL(consent.headers.get('location')!).searchParams.get('code')!;
-  await replaceFathomConnection(services.fathom, { accountId: tenant.accountId, userId: tenant.users.admin }, { kind: 'oauth', tokens: await oauth.exchangeCode(code) });
+  await replaceFathomConnection(
+    services.fathom,
+    { accountId: tenant.accountId, userId: tenant.users.admin },
+    { kind: 'oauth', tokens: await oauth.exchangeCode(code) },
+  );
 }
 
 type Row = { key_id: string; access_token_enc: Buffer; refresh_token_enc: Buffer; status: string; expires_at: Date };
 const connectionOf = async (tenant: TenantFixture) =>
-  (await withSystem(db, (tx) => tx.query<Row>(`SELECT * FROM api_connections WHERE account_id = $1 AND provider = 'fathom'`, [tenant.accountId]))).rows[0]!;
+  (
+    await withSystem(db, (tx) =>
+      tx.query<Row>(`SELECT * FROM api_connections WHERE account_id = $1 AND provider = 'fathom'`, [tenant.accountId]),
+    )
+  ).rows[0]!;
 const storedToken = (services: Services, tenant: TenantFixture, row: Row, column: 'access_token' | 'refresh_token') =>
-  services.sealer.decrypt(row.key_id, column === 'access_token' ? row.access_token_enc : row.refresh_token_enc, sealContext(tenant.accountId, 'fathom', column));
+  services.sealer.decrypt(
+    row.key_id,
+    column === 'access_token' ? row.access_token_enc : row.refresh_token_enc,
+    sealContext(tenant.accountId, 'fathom', column),
+  );
 const setExpiry = (tenant: TenantFixture, interval: string) =>
-  withSystem(db, (tx) => tx.query(`UPDATE api_connections SET expires_at = now() + $2::interval WHERE account_id = $1 AND provider = 'fathom'`, [tenant.accountId, interval]));
-const refreshCalls = (fathom: FathomStandIn) => fathom.requests.filter((r) => r.endpoint === 'POST /oauth2/token' && r.form?.get('grant_type') === 'refresh_token');
+  withSystem(db, (tx) =>
+    tx.query(
+      `UPDATE api_connections SET expires_at = now() + $2::interval WHERE account_id = $1 AND provider = 'fathom'`,
+      [tenant.accountId, interval],
+    ),
+  );
+const refreshCalls = (fathom: FathomStandIn) =>
+  fathom.requests.filter((r) => r.endpoint === 'POST /oauth2/token' && r.form?.get('grant_type') === 'refresh_token');
 
 describe('rotating refresh tokens', () => {
   test('20 concurrent syncs on two workers with an expired token make exactly one refresh, and the newest refresh token is stored', async () => {
@@ -108,12 +136,16 @@ describe('rotating refresh tokens', () => {
     fathom.expireAccessTokens(); // the database still thinks the token is good for an hour
 
     const pages = await Promise.all(
-      Array.from({ length: 20 }, async () => (await services.sync.sourceFor(tenant.accountId, [])).listPage({ cursor: null, createdAfter: null })),
+      Array.from({ length: 20 }, async () =>
+        (await services.sync.sourceFor(tenant.accountId, [])).listPage({ cursor: null, createdAfter: null }),
+      ),
     );
     expect(pages.every((page) => page.meetings.length === 1)).toBe(true);
     expect(fathom.requests.filter((r) => r.status === 401).length).toBeGreaterThan(0);
     expect(refreshCalls(fathom)).toHaveLength(1);
-    expect(storedToken(services, tenant, await connectionOf(tenant), 'refresh_token')).toBe(fathom.oauthState().latestRefreshToken);
+    expect(storedToken(services, tenant, await connectionOf(tenant), 'refresh_token')).toBe(
+      fathom.oauthState().latestRefreshToken,
+    );
   });
 
   test('a refresh lost between Fathom and our commit leaves the stored pair as it was and the current token still in use', async () => {
@@ -126,19 +158,27 @@ describe('rotating refresh tokens', () => {
     // Fathom rotates the refresh token, then the answer never arrives: as if we crashed before committing.
     fathom.failNext(1, { kind: 'lose-answer' }, 'POST /oauth2/token');
 
-    const page = await (await services.sync.sourceFor(tenant.accountId, [])).listPage({ cursor: null, createdAfter: null });
+    const page = await (
+      await services.sync.sourceFor(tenant.accountId, [])
+    ).listPage({ cursor: null, createdAfter: null });
     expect(page.meetings).toHaveLength(1);
     expect(refreshCalls(fathom)).toHaveLength(1);
     const after = await connectionOf(tenant);
     expect(after.status).toBe('active');
-    expect(storedToken(services, tenant, after, 'access_token')).toBe(storedToken(services, tenant, before, 'access_token'));
-    expect(storedToken(services, tenant, after, 'refresh_token')).toBe(storedToken(services, tenant, before, 'refresh_token'));
+    expect(storedToken(services, tenant, after, 'access_token')).toBe(
+      storedToken(services, tenant, before, 'access_token'),
+    );
+    expect(storedToken(services, tenant, after, 'refresh_token')).toBe(
+      storedToken(services, tenant, before, 'refresh_token'),
+    );
     expect(fathom.oauthState().liveAccessTokens).toContain(storedToken(services, tenant, after, 'access_token'));
 
     // Fathom spent that refresh token; the next refresh is refused, and the admin is asked to reconnect.
     await setExpiry(tenant, '-1 minute');
     fathom.expireAccessTokens();
-    await expect((await services.sync.sourceFor(tenant.accountId, [])).listPage({ cursor: null, createdAfter: null })).rejects.toBeInstanceOf(NeedsReauth);
+    await expect(
+      (await services.sync.sourceFor(tenant.accountId, [])).listPage({ cursor: null, createdAfter: null }),
+    ).rejects.toBeInstanceOf(NeedsReauth);
     expect((await connectionOf(tenant)).status).toBe('needs_reauth');
   });
 
@@ -153,26 +193,45 @@ describe('rotating refresh tokens', () => {
     await expect(services.fathom.tokens!.accessToken(tenant.accountId)).rejects.toBeInstanceOf(NeedsReauth);
     expect(refreshCalls(fathom)).toHaveLength(1); // once refused, never asked again
     const active = await withSystem(db, (tx) =>
-      tx.query(`SELECT 1 FROM api_connections WHERE account_id = $1 AND provider = 'fathom' AND status = 'active'`, [tenant.accountId]),
+      tx.query(`SELECT 1 FROM api_connections WHERE account_id = $1 AND provider = 'fathom' AND status = 'active'`, [
+        tenant.accountId,
+      ]),
     );
     expect(active.rows).toHaveLength(0);
   });
 });
 
 describe('syncing over OAuth', () => {
-  const analyse = (c: { segments: unknown[] }) => ({ version: 'test', score: null, metrics: { segments: c.segments.length } });
+  const analyse = (c: { segments: unknown[] }) => ({
+    version: 'test',
+    score: null,
+    metrics: { segments: c.segments.length },
+  });
 
   test('fetches transcripts and summaries per recording within Fathom’s per-minute limits, and both kinds of connection store the same calls', async () => {
     const clock = fakeClock(Date.now());
-    const fathom = await standIn({ count: 40, pageSize: 10, rateLimit: { limit: 60, heavyLimit: 30, windowMs: 60_000 }, now: clock.now });
+    const fathom = await standIn({
+      count: 40,
+      pageSize: 10,
+      rateLimit: { limit: 60, heavyLimit: 30, windowMs: 60_000 },
+      now: clock.now,
+    });
     const services = servicesFor(fathom, clock);
     const byKey = await tenantWithoutFathom();
     const byOAuth = await tenantWithoutFathom();
-    await replaceFathomConnection(services.fathom, { accountId: byKey.accountId, userId: byKey.users.admin }, { kind: 'api_key', apiKey: fathom.apiKey });
+    await replaceFathomConnection(
+      services.fathom,
+      { accountId: byKey.accountId, userId: byKey.users.admin },
+      { kind: 'api_key', apiKey: fathom.apiKey },
+    );
     await connectWithOAuth(services, byOAuth);
 
     const started = clock.now();
-    const oauthResult = await runSync(db, { accountId: byOAuth.accountId, source: await services.sync.sourceFor(byOAuth.accountId, []), analyse });
+    const oauthResult = await runSync(db, {
+      accountId: byOAuth.accountId,
+      source: await services.sync.sourceFor(byOAuth.accountId, []),
+      analyse,
+    });
     expect(oauthResult).toMatchObject({ meetingsNew: 40, errors: 0 });
     const oauthCalls = fathom.requests.filter((r) => r.auth === 'bearer');
     expect(oauthCalls.filter((r) => r.endpoint === 'GET /recordings/:id/transcript')).toHaveLength(40);
@@ -181,18 +240,27 @@ describe('syncing over OAuth', () => {
     // 80 heavy calls at 30 a minute cannot take less than two minutes (of the fake clock).
     expect(clock.now() - started).toBeGreaterThanOrEqual(120_000);
     const heavy = oauthCalls.filter((r) => r.endpoint.startsWith('GET /recordings/')).map((r) => r.at);
-    const busiestMinute = Math.max(...heavy.map((at) => heavy.filter((other) => other >= at && other < at + 60_000).length));
+    const busiestMinute = Math.max(
+      ...heavy.map((at) => heavy.filter((other) => other >= at && other < at + 60_000).length),
+    );
     expect(busiestMinute).toBeLessThanOrEqual(30);
 
-    const keyResult = await runSync(db, { accountId: byKey.accountId, source: await services.sync.sourceFor(byKey.accountId, []), analyse });
+    const keyResult = await runSync(db, {
+      accountId: byKey.accountId,
+      source: await services.sync.sourceFor(byKey.accountId, []),
+      analyse,
+    });
     expect(keyResult).toMatchObject({ meetingsNew: 40, errors: 0 });
-    expect(fathom.requests.filter((r) => r.auth === 'apiKey' && r.endpoint.startsWith('GET /recordings/'))).toHaveLength(0);
+    expect(
+      fathom.requests.filter((r) => r.auth === 'apiKey' && r.endpoint.startsWith('GET /recordings/')),
+    ).toHaveLength(0);
     expect(fathom.requests.filter((r) => r.status === 429)).toHaveLength(0);
 
     const snapshot = async (tenant: TenantFixture) =>
-      (await withSystem(db, (tx) =>
-        tx.query(
-          `SELECT c.external_id, c.title, c.meeting_title, c.url, c.share_url, c.started_at, c.ended_at, c.duration_seconds,
+      (
+        await withSystem(db, (tx) =>
+          tx.query(
+            `SELECT c.external_id, c.title, c.meeting_title, c.url, c.share_url, c.started_at, c.ended_at, c.duration_seconds,
                   c.recorded_by_email, c.summary_markdown, c.language, c.action_items, c.content_hash,
                   (SELECT json_agg(json_build_array(s.position, s.speaker_name, s.speaker_email, s.is_external, s.text, s.start_seconds) ORDER BY s.position)
                      FROM transcript_segments s WHERE s.conversation_id = c.id) AS segments,
@@ -202,9 +270,10 @@ describe('syncing over OAuth', () => {
              FROM conversations c
             WHERE c.account_id = $1 AND c.external_id NOT LIKE 'rec-%'
             ORDER BY c.external_id`,
-          [tenant.accountId],
-        ),
-      )).rows;
+            [tenant.accountId],
+          ),
+        )
+      ).rows;
     const [oauthRows, keyRows] = [await snapshot(byOAuth), await snapshot(byKey)];
     expect(oauthRows).toHaveLength(40);
     expect(oauthRows.every((row) => Array.isArray(row.segments) && row.summary_markdown)).toBe(true);

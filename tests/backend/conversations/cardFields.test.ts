@@ -14,7 +14,11 @@ import { seedTenant, type TenantFixture } from '../../support/tenantFixture.ts';
 let testDb: TestDatabase;
 let a: TenantFixture;
 
-const analyse: AnalyseFn = (conversation) => ({ version: 'count-1', score: 10 * conversation.segments.length, metrics: {} });
+const analyse: AnalyseFn = (conversation) => ({
+  version: 'count-1',
+  score: 10 * conversation.segments.length,
+  metrics: {},
+});
 
 beforeAll(async () => {
   testDb = await createMigratedDatabase();
@@ -27,19 +31,36 @@ type CardFields = { participants: unknown; openActionItems: number; score: numbe
 /** The card columns as stored, and the same fields worked out here from the call's own rows. */
 async function storedAndTrue(conversationId: string): Promise<{ stored: CardFields; truth: CardFields }> {
   return withSystem(testDb.db, async (tx) => {
-    const call = (await tx.query<{ card_participants: unknown; card_open_action_items: number; card_score: number | null; action_items: unknown }>(
-      'SELECT card_participants, card_open_action_items, card_score, action_items FROM conversations WHERE id = $1',
-      [conversationId],
-    )).rows[0]!;
-    const people = (await tx.query<{ name: string | null; email: string | null; is_external: boolean }>(
-      `SELECT name, email, is_external FROM conversation_participants WHERE conversation_id = $1
+    const call = (
+      await tx.query<{
+        card_participants: unknown;
+        card_open_action_items: number;
+        card_score: number | null;
+        action_items: unknown;
+      }>(
+        'SELECT card_participants, card_open_action_items, card_score, action_items FROM conversations WHERE id = $1',
+        [conversationId],
+      )
+    ).rows[0]!;
+    const people = (
+      await tx.query<{ name: string | null; email: string | null; is_external: boolean }>(
+        `SELECT name, email, is_external FROM conversation_participants WHERE conversation_id = $1
         ORDER BY is_external DESC, participant_key`,
-      [conversationId],
-    )).rows;
-    const analysis = (await tx.query<{ score: number | null }>('SELECT score FROM conversation_analyses WHERE conversation_id = $1', [conversationId])).rows[0];
+        [conversationId],
+      )
+    ).rows;
+    const analysis = (
+      await tx.query<{ score: number | null }>('SELECT score FROM conversation_analyses WHERE conversation_id = $1', [
+        conversationId,
+      ])
+    ).rows[0];
     const items = Array.isArray(call.action_items) ? (call.action_items as Array<{ completed?: unknown }>) : [];
     return {
-      stored: { participants: call.card_participants, openActionItems: call.card_open_action_items, score: call.card_score },
+      stored: {
+        participants: call.card_participants,
+        openActionItems: call.card_open_action_items,
+        score: call.card_score,
+      },
       truth: {
         participants: people.map((p) => ({ name: p.name, email: p.email, isExternal: p.is_external })),
         openActionItems: items.filter((item) => item?.completed !== true).length,
@@ -104,8 +125,10 @@ test("privacy deletion (forgetContact) takes the contact out of the card's parti
 });
 
 test("a refresh writes only the calls whose card fields changed, and only the tenant's own", async () => {
-  const rewritten = await inA(async (tx) =>
-    (await tx.query<{ n: number }>('SELECT refresh_conversation_cards(array_agg(id)) AS n FROM conversations')).rows[0]!.n,
+  const rewritten = await inA(
+    async (tx) =>
+      (await tx.query<{ n: number }>('SELECT refresh_conversation_cards(array_agg(id)) AS n FROM conversations'))
+        .rows[0]!.n,
   );
   expect(rewritten).toBe(0);
 });

@@ -17,14 +17,26 @@ beforeAll(async () => {
   testDb = await createMigratedDatabase();
   a = await seedTenant(testDb.db, 610);
   b = await seedTenant(testDb.db, 620);
-  onContact = await seedConversationsOnRecord(testDb.db, { accountId: a.accountId, objectType: 'contacts', objectId: 555, count: 25, ties: true });
+  onContact = await seedConversationsOnRecord(testDb.db, {
+    accountId: a.accountId,
+    objectType: 'contacts',
+    objectId: 555,
+    count: 25,
+    ties: true,
+  });
   await seedConversationsOnRecord(testDb.db, { accountId: a.accountId, objectType: 'deals', objectId: 555, count: 3 });
   // The same contact id in another portal is another contact.
-  otherTenantsCall = await seedConversationsOnRecord(testDb.db, { accountId: b.accountId, objectType: 'contacts', objectId: 555, count: 1 });
+  otherTenantsCall = await seedConversationsOnRecord(testDb.db, {
+    accountId: b.accountId,
+    objectType: 'contacts',
+    objectId: 555,
+    count: 1,
+  });
 });
 afterAll(() => testDb.drop());
 
-const asA = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(testDb.db, { accountId: a.accountId, userId: a.users.rep1 }, fn);
+const asA = <T>(fn: Parameters<typeof withTenant<T>>[2]) =>
+  withTenant(testDb.db, { accountId: a.accountId, userId: a.users.rep1 }, fn);
 
 describe('conversations of a record', () => {
   test('pages through every call on the record once, newest first, ties broken by id', async () => {
@@ -32,13 +44,17 @@ describe('conversations of a record', () => {
     const pageSizes: number[] = [];
     let cursor: string | undefined;
     do {
-      const page = await asA((tx) => listConversationsForRecord(tx, { objectType: 'contacts', objectId: 555, limit: 10, cursor }));
+      const page = await asA((tx) =>
+        listConversationsForRecord(tx, { objectType: 'contacts', objectId: 555, limit: 10, cursor }),
+      );
       pageSizes.push(page.items.length);
       seen.push(...page.items.map((item) => item.id));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(pageSizes).toEqual([10, 10, 5]);
-    const expected = [...onContact].sort((x, y) => y.startedAt.getTime() - x.startedAt.getTime() || (y.id < x.id ? -1 : 1)).map((c) => c.id);
+    const expected = [...onContact]
+      .sort((x, y) => y.startedAt.getTime() - x.startedAt.getTime() || (y.id < x.id ? -1 : 1))
+      .map((c) => c.id);
     expect(seen).toEqual(expected);
   });
 
@@ -57,14 +73,18 @@ describe('conversations of a record', () => {
       openActionItems: 1,
       url: null,
     });
-    const contactIds = (await asA((tx) => listConversationsForRecord(tx, { objectType: 'contacts', objectId: 555, limit: 100 }))).items.map((i) => i.id);
+    const contactIds = (
+      await asA((tx) => listConversationsForRecord(tx, { objectType: 'contacts', objectId: 555, limit: 100 }))
+    ).items.map((i) => i.id);
     expect(contactIds).not.toContain(otherTenantsCall[0]!.id);
   });
 
   test('a cursor that this API did not issue is refused', async () => {
-    await expect(asA((tx) => listConversationsForRecord(tx, { objectType: 'contacts', objectId: 555, limit: 10, cursor: 'bm9wZQ' }))).rejects.toBeInstanceOf(
-      InvalidInput,
-    );
+    await expect(
+      asA((tx) =>
+        listConversationsForRecord(tx, { objectType: 'contacts', objectId: 555, limit: 10, cursor: 'bm9wZQ' }),
+      ),
+    ).rejects.toBeInstanceOf(InvalidInput);
   });
 });
 
@@ -72,7 +92,10 @@ describe('one conversation', () => {
   test('shows participants, analysis and a transcript excerpt around the key moments', async () => {
     const id = a.conversationIds[0]!;
     await withSystem(testDb.db, async (tx) => {
-      await tx.query('DELETE FROM transcript_segments WHERE account_id = $1 AND conversation_id = $2', [a.accountId, id]);
+      await tx.query('DELETE FROM transcript_segments WHERE account_id = $1 AND conversation_id = $2', [
+        a.accountId,
+        id,
+      ]);
       for (let i = 0; i < 60; i++) {
         await tx.query(
           `INSERT INTO transcript_segments (account_id, conversation_id, position, speaker_name, is_external, text, start_seconds)
@@ -80,17 +103,25 @@ describe('one conversation', () => {
           [a.accountId, id, i, i % 2 ? 'Buyer' : 'Rep', i % 2 === 1, `line ${i}`, i * 10],
         );
       }
-      await tx.query(
-        `UPDATE conversation_analyses SET metrics = $3 WHERE account_id = $1 AND conversation_id = $2`,
-        [a.accountId, id, JSON.stringify({ topics: [{ name: 'pricing', moments: [{ seconds: 305 }] }] })],
-      );
+      await tx.query(`UPDATE conversation_analyses SET metrics = $3 WHERE account_id = $1 AND conversation_id = $2`, [
+        a.accountId,
+        id,
+        JSON.stringify({ topics: [{ name: 'pricing', moments: [{ seconds: 305 }] }] }),
+      ]);
     });
     const detail = await asA((tx) => getConversation(tx, id));
     expect(detail.participants).toEqual([{ name: 'Buyer', email: 'buyer@customer-610.example.com', isExternal: true }]);
     expect(detail.analysis).toMatchObject({ analyserVersion: 'test', score: 70 });
     // 305 s falls in segment 30 (starts at 300 s); two segments either side.
     expect(detail.transcriptExcerpt.map((line) => line.position)).toEqual([28, 29, 30, 31, 32]);
-    expect(detail.transcriptExcerpt[2]).toEqual({ position: 30, speaker: 'Rep', isExternal: false, text: 'line 30', startSeconds: 300, playbackUrl: null });
+    expect(detail.transcriptExcerpt[2]).toEqual({
+      position: 30,
+      speaker: 'Rep',
+      isExternal: false,
+      text: 'line 30',
+      startSeconds: 300,
+      playbackUrl: null,
+    });
   });
 
   test("another tenant's conversation is not found", async () => {

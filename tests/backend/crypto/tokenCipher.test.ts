@@ -37,7 +37,9 @@ describe('tokens at rest', () => {
     flipped[flipped.length - 1]! ^= 1;
     expect(() => cipher.decrypt(sealed.keyId, flipped, 'account-a:fathom:api_key')).toThrow(DecryptionFailed);
     expect(() => cipher.decrypt(sealed.keyId, sealed.ciphertext, 'account-b:fathom:api_key')).toThrow(DecryptionFailed);
-    expect(() => cipher.decrypt('deadbeef', sealed.ciphertext, 'account-a:fathom:api_key')).toThrow(/No key with id deadbeef/);
+    expect(() => cipher.decrypt('deadbeef', sealed.ciphertext, 'account-a:fathom:api_key')).toThrow(
+      /No key with id deadbeef/,
+    );
   });
 
   test('a key of the wrong length is refused naming the variable, never echoing the key', () => {

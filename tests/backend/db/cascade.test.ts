@@ -20,7 +20,9 @@ test('deleting an account removes every row of it in every table, and nothing of
   expect(Object.values(aBefore).every((n) => n > 0)).toBe(true);
   await withSystem(testDb.db, async (tx) => {
     // An install that has not finished yet belongs to no account and must survive.
-    await tx.query(`INSERT INTO oauth_states (provider, state_hash, expires_at) VALUES ('hubspot', 'pending', now() + interval '1 minute')`);
+    await tx.query(
+      `INSERT INTO oauth_states (provider, state_hash, expires_at) VALUES ('hubspot', 'pending', now() + interval '1 minute')`,
+    );
     const { rowCount } = await tx.query('DELETE FROM accounts WHERE id = $1', [a.accountId]);
     expect(rowCount).toBe(1);
   });

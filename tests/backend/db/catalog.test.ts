@@ -10,7 +10,13 @@ afterAll(() => testDb.drop());
 
 /** What pg_catalog says is missing on each table of the public schema that has an account_id. */
 async function unprotectedTenantTables(db: Database): Promise<Array<{ table: string; missing: string[] }>> {
-  const { rows } = await db.query<{ table: string; rls: boolean; forced: boolean; policies: number; cascade_fk: boolean }>(`
+  const { rows } = await db.query<{
+    table: string;
+    rls: boolean;
+    forced: boolean;
+    policies: number;
+    cascade_fk: boolean;
+  }>(`
     SELECT c.relname AS table,
            c.relrowsecurity AS rls,
            c.relforcerowsecurity AS forced,
@@ -56,7 +62,12 @@ test('the check reports a table that forgot any of them', async () => {
     expect(await unprotectedTenantTables(testDb.db)).toEqual([
       {
         table: 'careless',
-        missing: ['row level security', 'forced row level security', 'a policy', 'account_id -> accounts(id) ON DELETE CASCADE'],
+        missing: [
+          'row level security',
+          'forced row level security',
+          'a policy',
+          'account_id -> accounts(id) ON DELETE CASCADE',
+        ],
       },
       { table: 'half_careful', missing: ['forced row level security', 'a policy'] },
     ]);
@@ -70,7 +81,13 @@ test('accounts itself has forced RLS, and the app roles own nothing and bypass n
     `SELECT relrowsecurity AS rls, relforcerowsecurity AS forced FROM pg_class WHERE oid = 'public.accounts'::regclass`,
   );
   expect(accounts).toEqual([{ rls: true, forced: true }]);
-  const { rows: roles } = await testDb.db.query<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean; rolcanlogin: boolean; owns: number }>(
+  const { rows: roles } = await testDb.db.query<{
+    rolname: string;
+    rolsuper: boolean;
+    rolbypassrls: boolean;
+    rolcanlogin: boolean;
+    owns: number;
+  }>(
     `SELECT r.rolname, r.rolsuper, r.rolbypassrls, r.rolcanlogin,
             (SELECT count(*)::int FROM pg_class c WHERE c.relowner = r.oid) AS owns
        FROM pg_roles r WHERE r.rolname IN ('fathom_app_tenant', 'fathom_app_system') ORDER BY r.rolname`,

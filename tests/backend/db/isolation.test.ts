@@ -8,9 +8,20 @@ import { countsFor, seedTenant, tenantTables, type TenantFixture } from '../../s
 // Every tenant table. The first test fails when a table is added without being listed here,
 // so the matrix below always covers the whole schema.
 const TABLES = [
-  'api_connections', 'coaching_message_events', 'coaching_messages', 'coaching_outcomes',
-  'conversation_analyses', 'conversation_crm_links', 'conversation_participants', 'conversations',
-  'oauth_states', 'sync_logs', 'synced_activities', 'transcript_segments', 'user_roles', 'users',
+  'api_connections',
+  'coaching_message_events',
+  'coaching_messages',
+  'coaching_outcomes',
+  'conversation_analyses',
+  'conversation_crm_links',
+  'conversation_participants',
+  'conversations',
+  'oauth_states',
+  'sync_logs',
+  'synced_activities',
+  'transcript_segments',
+  'user_roles',
+  'users',
   'webhook_events',
 ];
 
@@ -25,7 +36,8 @@ beforeAll(async () => {
 });
 afterAll(() => testDb.drop());
 
-const asAdminOfA = <T>(fn: (tx: Queryable) => Promise<T>) => withTenant(testDb.db, { accountId: a.accountId, userId: a.users.admin }, fn);
+const asAdminOfA = <T>(fn: (tx: Queryable) => Promise<T>) =>
+  withTenant(testDb.db, { accountId: a.accountId, userId: a.users.admin }, fn);
 const count = async (tx: Queryable, sql: string, params: unknown[] = []) =>
   (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${sql}) AS q`, params)).rows[0]!.n;
 
@@ -50,7 +62,9 @@ describe('tenant isolation', () => {
     test("tenant A's updates and deletes of B's rows touch nothing", async () => {
       const before = await countsFor(testDb.db, b.accountId);
       await asAdminOfA(async (tx) => {
-        const updated = await tx.query(`UPDATE ${table} SET account_id = account_id WHERE account_id = $1`, [b.accountId]);
+        const updated = await tx.query(`UPDATE ${table} SET account_id = account_id WHERE account_id = $1`, [
+          b.accountId,
+        ]);
         expect(updated.rowCount).toBe(0);
         const deleted = await tx.query(`DELETE FROM ${table} WHERE account_id = $1`, [b.accountId]);
         expect(deleted.rowCount).toBe(0);
@@ -79,9 +93,10 @@ describe('tenant isolation', () => {
       const list = columns.map((c) => `"${c.column_name}"`).join(', ');
       await expect(
         asAdminOfA((tx) =>
-          tx.query(`INSERT INTO ${table} (${list}) OVERRIDING SYSTEM VALUE SELECT ${list} FROM json_populate_record(NULL::${table}, $1::json)`, [
-            JSON.stringify(row),
-          ]),
+          tx.query(
+            `INSERT INTO ${table} (${list}) OVERRIDING SYSTEM VALUE SELECT ${list} FROM json_populate_record(NULL::${table}, $1::json)`,
+            [JSON.stringify(row)],
+          ),
         ),
       ).rejects.toThrow(/row-level security/);
     });
@@ -96,7 +111,9 @@ describe('tenant isolation', () => {
   });
 
   test('a tenant sees only its own account row, and none without a tenant', async () => {
-    const hubIds = await asAdminOfA(async (tx) => (await tx.query<{ hub_id: number }>('SELECT hub_id FROM accounts')).rows);
+    const hubIds = await asAdminOfA(
+      async (tx) => (await tx.query<{ hub_id: number }>('SELECT hub_id FROM accounts')).rows,
+    );
     expect(hubIds).toEqual([{ hub_id: 101 }]);
     const none = await testDb.db.transaction(async (tx) => {
       await tx.query(`SELECT set_config('role', 'fathom_app_tenant', true)`);
@@ -131,9 +148,12 @@ describe('tenant isolation', () => {
 });
 
 describe('role-private coaching in the database', () => {
-  const as = <T>(userId: string, fn: (tx: Queryable) => Promise<T>) => withTenant(testDb.db, { accountId: a.accountId, userId }, fn);
+  const as = <T>(userId: string, fn: (tx: Queryable) => Promise<T>) =>
+    withTenant(testDb.db, { accountId: a.accountId, userId }, fn);
   const visibleMessages = (userId: string) =>
-    as(userId, async (tx) => (await tx.query<{ id: string }>('SELECT id FROM coaching_messages ORDER BY id')).rows.map((r) => r.id).sort());
+    as(userId, async (tx) =>
+      (await tx.query<{ id: string }>('SELECT id FROM coaching_messages ORDER BY id')).rows.map((r) => r.id).sort(),
+    );
 
   test('an admin sees every message of the account', async () => {
     expect(await visibleMessages(a.users.admin)).toEqual(Object.values(a.messages).sort());
@@ -153,7 +173,9 @@ describe('role-private coaching in the database', () => {
       expect(await count(tx, 'SELECT 1 FROM coaching_messages WHERE rep_user_id = $1', [a.users.rep2])).toBe(0);
       expect(await count(tx, 'SELECT 1 FROM coaching_messages WHERE id = $1', [a.messages.toRep2Sent])).toBe(0);
       expect(await count(tx, 'SELECT 1 FROM coaching_outcomes WHERE message_id = $1', [a.messages.toRep2Sent])).toBe(0);
-      expect(await count(tx, 'SELECT 1 FROM coaching_message_events WHERE message_id = $1', [a.messages.toRep2Sent])).toBe(0);
+      expect(
+        await count(tx, 'SELECT 1 FROM coaching_message_events WHERE message_id = $1', [a.messages.toRep2Sent]),
+      ).toBe(0);
       expect(await count(tx, 'SELECT 1 FROM coaching_outcomes')).toBe(1);
     });
   });
@@ -181,9 +203,14 @@ describe('role-private coaching in the database', () => {
     expect(selfPromotion.rowCount).toBe(0);
     await expect(
       as(a.users.rep1, (tx) =>
-        tx.query(`INSERT INTO users (account_id, email) VALUES ($1, 'sneaky@example.com') RETURNING id`, [a.accountId]).then((r) =>
-          tx.query(`INSERT INTO user_roles (account_id, user_id, role) VALUES ($1, $2, 'admin')`, [a.accountId, (r.rows[0] as { id: string }).id]),
-        ),
+        tx
+          .query(`INSERT INTO users (account_id, email) VALUES ($1, 'sneaky@example.com') RETURNING id`, [a.accountId])
+          .then((r) =>
+            tx.query(`INSERT INTO user_roles (account_id, user_id, role) VALUES ($1, $2, 'admin')`, [
+              a.accountId,
+              (r.rows[0] as { id: string }).id,
+            ]),
+          ),
       ),
     ).rejects.toThrow(/row-level security/);
     await withTenant(testDb.db, { accountId: a.accountId, userId: a.users.admin }, async (tx) => {
@@ -198,13 +225,26 @@ describe('connection functions of the current tenant', () => {
   test('save and get the HubSpot and Fathom connections of the tenant in the transaction only', async () => {
     const sealed = Buffer.from('ciphertext-bytes');
     await withTenant(testDb.db, { accountId: a.accountId }, async (tx) => {
-      await tx.query(`SELECT * FROM save_hubspot_connection('k2', $1, $1, now() + interval '30 minutes', '{oauth}', '42')`, [sealed]);
-      await tx.query(`SELECT * FROM save_fathom_connection('api_key', 'k2', $1, NULL, NULL, NULL, 'wh-9', $1, NULL)`, [sealed]);
+      await tx.query(
+        `SELECT * FROM save_hubspot_connection('k2', $1, $1, now() + interval '30 minutes', '{oauth}', '42')`,
+        [sealed],
+      );
+      await tx.query(`SELECT * FROM save_fathom_connection('api_key', 'k2', $1, NULL, NULL, NULL, 'wh-9', $1, NULL)`, [
+        sealed,
+      ]);
     });
     const read = (accountId: string) =>
       withTenant(testDb.db, { accountId }, async (tx) => ({
-        hubspot: (await tx.query<{ account_id: string; key_id: string }>('SELECT account_id, key_id FROM get_hubspot_connection()')).rows,
-        fathom: (await tx.query<{ account_id: string; webhook_id: string }>('SELECT account_id, webhook_id FROM get_fathom_connection()')).rows,
+        hubspot: (
+          await tx.query<{ account_id: string; key_id: string }>(
+            'SELECT account_id, key_id FROM get_hubspot_connection()',
+          )
+        ).rows,
+        fathom: (
+          await tx.query<{ account_id: string; webhook_id: string }>(
+            'SELECT account_id, webhook_id FROM get_fathom_connection()',
+          )
+        ).rows,
       }));
     expect(await read(a.accountId)).toEqual({
       hubspot: [{ account_id: a.accountId, key_id: 'k2' }],

@@ -13,7 +13,8 @@ afterEach(async () => {
 
 function migrationsDirWith(extra: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrations-'));
-  for (const file of fs.readdirSync(MIGRATIONS_DIR)) fs.copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(dir, file));
+  for (const file of fs.readdirSync(MIGRATIONS_DIR))
+    fs.copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(dir, file));
   for (const [file, sql] of Object.entries(extra)) fs.writeFileSync(path.join(dir, file), sql);
   return dir;
 }
@@ -31,14 +32,28 @@ describe('migrations', () => {
     const applied = await migrate(testDb.db);
     expect(applied).toEqual(readMigrations().map((m) => m.name));
     expect(applied.length).toBeGreaterThanOrEqual(3);
-    const { rows } = await testDb.db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    const { rows } = await testDb.db.query<{ version: number }>(
+      'SELECT version FROM schema_migrations ORDER BY version',
+    );
     expect(rows.map((r) => r.version)).toEqual(readMigrations().map((m) => m.version));
     expect(await tableNames()).toEqual(
       expect.arrayContaining([
-        'accounts', 'users', 'user_roles', 'api_connections', 'oauth_states', 'conversations',
-        'conversation_participants', 'conversation_crm_links', 'transcript_segments',
-        'conversation_analyses', 'synced_activities', 'sync_logs', 'webhook_events',
-        'coaching_messages', 'coaching_message_events', 'coaching_outcomes',
+        'accounts',
+        'users',
+        'user_roles',
+        'api_connections',
+        'oauth_states',
+        'conversations',
+        'conversation_participants',
+        'conversation_crm_links',
+        'transcript_segments',
+        'conversation_analyses',
+        'synced_activities',
+        'sync_logs',
+        'webhook_events',
+        'coaching_messages',
+        'coaching_message_events',
+        'coaching_outcomes',
       ]),
     );
   });

@@ -22,8 +22,13 @@ const as = <T>(who: Member | null, fn: (tx: Queryable) => Promise<T>) =>
 const count = async (tx: Queryable, sql: string, params: unknown[] = []) =>
   (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${sql}) AS q`, params)).rows[0]!.n;
 const emailsSeenBy = (who: Member) =>
-  as(who, async (tx) => (await tx.query<{ email: string }>('SELECT email FROM users ORDER BY email')).rows.map((r) => r.email.split('@')[0]));
-const systemRow = (sql: string, params: unknown[]) => withSystem(testDb.db, async (tx) => (await tx.query(sql, params)).rows[0]);
+  as(who, async (tx) =>
+    (await tx.query<{ email: string }>('SELECT email FROM users ORDER BY email')).rows.map(
+      (r) => r.email.split('@')[0],
+    ),
+  );
+const systemRow = (sql: string, params: unknown[]) =>
+  withSystem(testDb.db, async (tx) => (await tx.query(sql, params)).rows[0]);
 
 describe('users', () => {
   test('a rep reads his own row and his manager’s, no one else’s', async () => {
@@ -51,12 +56,16 @@ describe('users', () => {
 
   test.each(['r1', 'm1'] as const)('%s cannot change, add or remove users, his own row included', async (who) => {
     await as(who, async (tx) => {
-      expect((await tx.query(`UPDATE users SET email = 'taken@840.example.com' WHERE id = $1`, [team.ids[who]])).rowCount).toBe(0);
+      expect(
+        (await tx.query(`UPDATE users SET email = 'taken@840.example.com' WHERE id = $1`, [team.ids[who]])).rowCount,
+      ).toBe(0);
       expect((await tx.query(`UPDATE users SET display_name = 'x' WHERE id = $1`, [team.ids.r1])).rowCount).toBe(0);
       expect((await tx.query(`DELETE FROM users WHERE id = $1`, [team.ids.r1])).rowCount).toBe(0);
     });
     await expect(
-      as(who, (tx) => tx.query(`INSERT INTO users (account_id, email) VALUES (app_account_id(), 'sneaky@840.example.com')`)),
+      as(who, (tx) =>
+        tx.query(`INSERT INTO users (account_id, email) VALUES (app_account_id(), 'sneaky@840.example.com')`),
+      ),
     ).rejects.toThrow(/row-level security/);
     expect(await systemRow('SELECT email, display_name FROM users WHERE id = $1', [team.ids[who]])).toEqual({
       email: team.emails[who],
@@ -67,22 +76,30 @@ describe('users', () => {
   test('an admin (settings, import) and the backend (sync) add and change users', async () => {
     await as('a1', async (tx) => {
       await tx.query(`INSERT INTO users (account_id, email) VALUES (app_account_id(), 'new.hire@840.example.com')`);
-      expect((await tx.query(`UPDATE users SET display_name = 'New Hire' WHERE email = 'new.hire@840.example.com'`)).rowCount).toBe(1);
+      expect(
+        (await tx.query(`UPDATE users SET display_name = 'New Hire' WHERE email = 'new.hire@840.example.com'`))
+          .rowCount,
+      ).toBe(1);
     });
     await as(null, async (tx) => {
-      expect((await tx.query(`UPDATE users SET display_name = 'Hired' WHERE email = 'new.hire@840.example.com'`)).rowCount).toBe(1);
+      expect(
+        (await tx.query(`UPDATE users SET display_name = 'Hired' WHERE email = 'new.hire@840.example.com'`)).rowCount,
+      ).toBe(1);
     });
   });
 });
 
 describe('api_connections and oauth_states', () => {
-  test.each(['r1', 'm1'] as const)('%s reads no connection, no state, and no connection through the SQL functions', async (who) => {
-    await as(who, async (tx) => {
-      expect(await count(tx, 'SELECT 1 FROM api_connections')).toBe(0);
-      expect(await count(tx, 'SELECT 1 FROM get_fathom_connection()')).toBe(0);
-      expect(await count(tx, 'SELECT 1 FROM oauth_states')).toBe(0);
-    });
-  });
+  test.each(['r1', 'm1'] as const)(
+    '%s reads no connection, no state, and no connection through the SQL functions',
+    async (who) => {
+      await as(who, async (tx) => {
+        expect(await count(tx, 'SELECT 1 FROM api_connections')).toBe(0);
+        expect(await count(tx, 'SELECT 1 FROM get_fathom_connection()')).toBe(0);
+        expect(await count(tx, 'SELECT 1 FROM oauth_states')).toBe(0);
+      });
+    },
+  );
 
   test.each(['r1', 'm1'] as const)('%s cannot change, add or remove a connection or a state', async (who) => {
     await as(who, async (tx) => {
@@ -92,7 +109,11 @@ describe('api_connections and oauth_states', () => {
       expect((await tx.query(`DELETE FROM oauth_states`)).rowCount).toBe(0);
     });
     await expect(
-      as(who, (tx) => tx.query(`SELECT * FROM save_fathom_connection('api_key', 'k9', '\\x01'::bytea, NULL, NULL, NULL, 'wh-evil', '\\x01'::bytea, NULL)`)),
+      as(who, (tx) =>
+        tx.query(
+          `SELECT * FROM save_fathom_connection('api_key', 'k9', '\\x01'::bytea, NULL, NULL, NULL, 'wh-evil', '\\x01'::bytea, NULL)`,
+        ),
+      ),
     ).rejects.toThrow(/row-level security/);
     await expect(
       as(who, (tx) =>
@@ -102,10 +123,16 @@ describe('api_connections and oauth_states', () => {
         ),
       ),
     ).rejects.toThrow(/row-level security/);
-    expect(await systemRow(`SELECT webhook_id FROM api_connections WHERE account_id = $1 AND provider = 'fathom'`, [team.accountId])).toEqual({
+    expect(
+      await systemRow(`SELECT webhook_id FROM api_connections WHERE account_id = $1 AND provider = 'fathom'`, [
+        team.accountId,
+      ]),
+    ).toEqual({
       webhook_id: 'wh-team',
     });
-    expect(await systemRow(`SELECT count(*)::int AS n FROM oauth_states WHERE account_id = $1`, [team.accountId])).toEqual({ n: 1 });
+    expect(
+      await systemRow(`SELECT count(*)::int AS n FROM oauth_states WHERE account_id = $1`, [team.accountId]),
+    ).toEqual({ n: 1 });
   });
 
   test('an admin reads and writes them; so does the backend', async () => {
@@ -121,7 +148,8 @@ describe('api_connections and oauth_states', () => {
   });
 
   test('every user still learns whether Fathom is connected, from the account row', async () => {
-    const statusFor = (who: Member | null) => as(who, async (tx) => (await tx.query<{ s: string | null }>('SELECT fathom_sync_status() AS s')).rows[0]!.s);
+    const statusFor = (who: Member | null) =>
+      as(who, async (tx) => (await tx.query<{ s: string | null }>('SELECT fathom_sync_status() AS s')).rows[0]!.s);
     expect(await statusFor('r1')).toBe('active');
     // The backend marks the connection (a refused refresh); the account row follows.
     await as(null, (tx) => tx.query(`UPDATE api_connections SET status = 'needs_reauth' WHERE provider = 'fathom'`));
@@ -136,7 +164,9 @@ describe('api_connections and oauth_states', () => {
 describe('accounts', () => {
   test('reps and managers still cannot change the account; the backend changes only its own', async () => {
     await as('r1', async (tx) => expect((await tx.query(`UPDATE accounts SET name = 'Mine now'`)).rowCount).toBe(0));
-    await as('m1', async (tx) => expect((await tx.query(`UPDATE accounts SET fathom_status = 'active'`)).rowCount).toBe(0));
+    await as('m1', async (tx) =>
+      expect((await tx.query(`UPDATE accounts SET fathom_status = 'active'`)).rowCount).toBe(0),
+    );
     await as(null, async (tx) => expect((await tx.query(`UPDATE accounts SET updated_at = now()`)).rowCount).toBe(1));
   });
 });

@@ -53,20 +53,33 @@ describe('the Fathom client', () => {
     const bound = new Date(sorted[4]!.created_at); // the 5th newest: the four newer ones are after it
 
     const meetings = await all(
-      client.meetings({ createdAfter: bound, includeTranscript: true, includeSummary: true, includeActionItems: true, includeCrmMatches: true }),
+      client.meetings({
+        createdAfter: bound,
+        includeTranscript: true,
+        includeSummary: true,
+        includeActionItems: true,
+        includeCrmMatches: true,
+      }),
     );
 
-    expect(meetings.map((meeting) => meeting.recording_id)).toEqual(sorted.slice(0, 4).map((meeting) => meeting.recording_id));
+    expect(meetings.map((meeting) => meeting.recording_id)).toEqual(
+      sorted.slice(0, 4).map((meeting) => meeting.recording_id),
+    );
     const query = fathom.requests[0]!.query;
     expect(query.get('created_after')).toBe(bound.toISOString());
     expect(query.get('include_transcript')).toBe('true');
     const first = meetings[0]!;
     expect(first.transcript?.[0]).toEqual(
-      expect.objectContaining({ speaker: expect.objectContaining({ display_name: expect.any(String) }), timestamp: '00:00:00' }),
+      expect.objectContaining({
+        speaker: expect.objectContaining({ display_name: expect.any(String) }),
+        timestamp: '00:00:00',
+      }),
     );
     expect(first.default_summary?.markdown_formatted).toContain('## Meeting Purpose');
     expect(first.action_items?.[0]?.description).toBe('Send pricing for forty seats');
-    expect(first.crm_matches?.contacts?.[0]?.email).toBe(first.calendar_invitees.find((invitee) => invitee.is_external)?.email);
+    expect(first.crm_matches?.contacts?.[0]?.email).toBe(
+      first.calendar_invitees.find((invitee) => invitee.is_external)?.email,
+    );
     expect(first.recorded_by?.email).toBe('rep.one@seller.example');
   });
 
@@ -85,12 +98,18 @@ describe('the Fathom client', () => {
 
   test('a field Fathom adds later does not break reading a page', async () => {
     const { fathom, client } = await setUp({ count: 2 });
-    fathom.updateMeeting(fathom.meetings[0]!.recording_id, { calendar_invitees_domains_type: 'something_new' as never, ...{ brand_new_field: 1 } });
+    fathom.updateMeeting(fathom.meetings[0]!.recording_id, {
+      calendar_invitees_domains_type: 'something_new' as never,
+      ...{ brand_new_field: 1 },
+    });
 
     const page = await client.listMeetings();
 
     expect(page.items).toHaveLength(2);
-    expect(page.items.find((meeting) => meeting.recording_id === fathom.meetings[0]!.recording_id)).toHaveProperty('brand_new_field', 1);
+    expect(page.items.find((meeting) => meeting.recording_id === fathom.meetings[0]!.recording_id)).toHaveProperty(
+      'brand_new_field',
+      1,
+    );
   });
 
   test('a title edited upstream shows on the next read', async () => {
@@ -134,7 +153,11 @@ describe('the Fathom client', () => {
     expect(webhook.secret).toMatch(/^whsec_/);
     expect(webhook.url).toBe('https://app.example/webhooks/fathom/42');
     expect(fathom.webhooks.get(webhook.id)).toEqual(
-      expect.objectContaining({ triggered_for: ['my_recordings', 'shared_team_recordings'], include_transcript: true, include_crm_matches: true }),
+      expect.objectContaining({
+        triggered_for: ['my_recordings', 'shared_team_recordings'],
+        include_transcript: true,
+        include_crm_matches: true,
+      }),
     );
 
     await client.deleteWebhook(webhook.id);
@@ -162,18 +185,26 @@ describe('the Fathom client', () => {
 
   test('a bearer token refused even after the refresh is an auth rejection', async () => {
     standIn = await startFathomStandIn({ count: 1, accessTokens: [] });
-    const client = createFathomClient({ baseUrl: standIn.baseUrl, clock: fakeClock(), credentials: () => ({ kind: 'bearer', accessToken: 'revoked' }) });
+    const client = createFathomClient({
+      baseUrl: standIn.baseUrl,
+      clock: fakeClock(),
+      credentials: () => ({ kind: 'bearer', accessToken: 'revoked' }),
+    });
 
     await expect(client.listMeetings()).rejects.toBeInstanceOf(FathomAuthRejected);
     expect(standIn.callCount()).toBe(2);
   });
 
-  test('verifying a good key makes one cheap call; a wrong key is refused with Fathom\'s reason', async () => {
+  test("verifying a good key makes one cheap call; a wrong key is refused with Fathom's reason", async () => {
     const { fathom, client } = await setUp({ count: 1 });
     await client.verifyCredentials();
     expect(fathom.requests[0]!.query.has('include_transcript')).toBe(false);
 
-    const wrong = createFathomClient({ baseUrl: fathom.baseUrl, clock: fakeClock(), credentials: () => ({ kind: 'apiKey', apiKey: 'not-the-key-123' }) });
+    const wrong = createFathomClient({
+      baseUrl: fathom.baseUrl,
+      clock: fakeClock(),
+      credentials: () => ({ kind: 'apiKey', apiKey: 'not-the-key-123' }),
+    });
     const error = await wrong.verifyCredentials().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(FathomAuthRejected);
     expect((error as FathomAuthRejected).reason).toContain('invalid API key');

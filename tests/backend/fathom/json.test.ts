@@ -7,9 +7,23 @@ import { generateMeetings, startFathomStandIn, type FathomStandIn } from '../../
 import { standInSource } from '../../support/fathomSync.ts';
 
 test('NULs are dropped and lone surrogates replaced, in values and keys; everything else is kept as sent', () => {
-  const sent = JSON.stringify({ title: 'a\u0000b', text: 'x\ud800y\udc00z', emoji: 'ok \ud83d\ude00', ['k\u0000ey']: [1, 'q\u0000'], nested: { deep: ['\udfff'] } });
-  expect(parseFathomJson(sent)).toEqual({ title: 'ab', text: 'x\ufffdy\ufffdz', emoji: 'ok \ud83d\ude00', key: [1, 'q'], nested: { deep: ['\ufffd'] } });
-  expect(parseFathomJson('{"__proto__":{"polluted":1},"a\\u0000":2}')).toEqual(JSON.parse('{"__proto__":{"polluted":1},"a":2}'));
+  const sent = JSON.stringify({
+    title: 'a\u0000b',
+    text: 'x\ud800y\udc00z',
+    emoji: 'ok \ud83d\ude00',
+    ['k\u0000ey']: [1, 'q\u0000'],
+    nested: { deep: ['\udfff'] },
+  });
+  expect(parseFathomJson(sent)).toEqual({
+    title: 'ab',
+    text: 'x\ufffdy\ufffdz',
+    emoji: 'ok \ud83d\ude00',
+    key: [1, 'q'],
+    nested: { deep: ['\ufffd'] },
+  });
+  expect(parseFathomJson('{"__proto__":{"polluted":1},"a\\u0000":2}')).toEqual(
+    JSON.parse('{"__proto__":{"polluted":1},"a":2}'),
+  );
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 });
 
@@ -30,7 +44,9 @@ afterAll(async () => {
 test('a meeting whose title and transcript carry a NUL and a lone surrogate is stored with the rest of its page', async () => {
   const accountId = await withSystem(testDb.db, async (tx) => {
     const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES (3901) RETURNING id')).rows[0]!.id;
-    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [id]);
+    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [
+      id,
+    ]);
     return id;
   });
   const result = await runSync(testDb.db, {
@@ -39,12 +55,16 @@ test('a meeting whose title and transcript carry a NUL and a lone surrogate is s
     analyse: () => ({ version: 'test', score: null, metrics: {} }),
   });
   expect(result.meetingsNew).toBe(3);
-  const stored = await withSystem(testDb.db, async (tx) =>
-    (await tx.query<{ title: string; text: string }>(
-      `SELECT c.title, s.text FROM conversations c JOIN transcript_segments s ON s.conversation_id = c.id AND s.position = 0
+  const stored = await withSystem(
+    testDb.db,
+    async (tx) =>
+      (
+        await tx.query<{ title: string; text: string }>(
+          `SELECT c.title, s.text FROM conversations c JOIN transcript_segments s ON s.conversation_id = c.id AND s.position = 0
         WHERE c.account_id = $1 AND c.external_id = $2`,
-      [accountId, String(fathom.meetings[1]!.recording_id)],
-    )).rows[0],
+          [accountId, String(fathom.meetings[1]!.recording_id)],
+        )
+      ).rows[0],
   );
   expect(stored).toEqual({ title: 'Pricing call \ufffd', text: 'Hello there' });
 });

@@ -28,7 +28,11 @@ describe("the client-side limiter keeps to Fathom's budget", () => {
     // The stand-in enforces Fathom's 60 per 60 s on the same (fake) clock, so an overrun would show as a 429.
     standIn = await startFathomStandIn({ count: 2, rateLimit: { limit: 60, windowMs: 60_000 }, now: clock.now });
     const fathom = standIn;
-    const client = createFathomClient({ baseUrl: fathom.baseUrl, clock, credentials: () => ({ kind: 'apiKey', apiKey: fathom.apiKey }) });
+    const client = createFathomClient({
+      baseUrl: fathom.baseUrl,
+      clock,
+      credentials: () => ({ kind: 'apiKey', apiKey: fathom.apiKey }),
+    });
 
     for (let i = 0; i < 130; i++) await client.listMeetings();
 
@@ -42,7 +46,11 @@ describe("the client-side limiter keeps to Fathom's budget", () => {
     const clock = fakeClock();
     standIn = await startFathomStandIn({ count: 2, now: clock.now });
     const fathom = standIn;
-    const client = createFathomClient({ baseUrl: fathom.baseUrl, clock, credentials: () => ({ kind: 'apiKey', apiKey: fathom.apiKey }) });
+    const client = createFathomClient({
+      baseUrl: fathom.baseUrl,
+      clock,
+      credentials: () => ({ kind: 'apiKey', apiKey: fathom.apiKey }),
+    });
     const recordingId = fathom.meetings[0]!.recording_id;
 
     for (let i = 0; i < 70; i++) await client.getTranscript(recordingId);
@@ -72,12 +80,21 @@ describe("the client-side limiter keeps to Fathom's budget", () => {
     // Fathom's budget is smaller than the limiter thinks (another process shares the key, say).
     standIn = await startFathomStandIn({ count: 2, rateLimit: { limit: 5, windowMs: 60_000 }, now: clock.now });
     const fathom = standIn;
-    const client = createFathomClient({ baseUrl: fathom.baseUrl, clock, credentials: () => ({ kind: 'apiKey', apiKey: fathom.apiKey }) });
+    const client = createFathomClient({
+      baseUrl: fathom.baseUrl,
+      clock,
+      credentials: () => ({ kind: 'apiKey', apiKey: fathom.apiKey }),
+    });
 
     for (let i = 0; i < 12; i++) await client.listMeetings();
 
     expect(fathom.callCount()).toBe(12);
-    expect(busiestWindow(fathom.requests.map((request) => request.at), 60_000)).toBeLessThanOrEqual(5);
+    expect(
+      busiestWindow(
+        fathom.requests.map((request) => request.at),
+        60_000,
+      ),
+    ).toBeLessThanOrEqual(5);
   });
 
   test('concurrent callers share one budget', async () => {
@@ -95,6 +112,11 @@ describe("the client-side limiter keeps to Fathom's budget", () => {
     const times = started.map((entry) => entry.at);
     expect(started).toHaveLength(9);
     expect(busiestWindow(times, 1000)).toBeLessThanOrEqual(3);
-    expect(busiestWindow(started.filter((entry) => entry.weight === 'heavy').map((entry) => entry.at), 1000)).toBeLessThanOrEqual(2);
+    expect(
+      busiestWindow(
+        started.filter((entry) => entry.weight === 'heavy').map((entry) => entry.at),
+        1000,
+      ),
+    ).toBeLessThanOrEqual(2);
   });
 });

@@ -176,10 +176,14 @@ describe('the Fathom client under failure', () => {
     expect(fathom.callCount()).toBe(12 + retries.length);
   });
 
-  test('a 401 is not retried and carries Fathom\'s reason, never the key', async () => {
+  test("a 401 is not retried and carries Fathom's reason, never the key", async () => {
     const key = 'sk_live_do_not_leak_9f8e7d6c';
     standIn = await startFathomStandIn({ count: 1, echoKeyInErrors: true });
-    const client = createFathomClient({ baseUrl: standIn.baseUrl, clock: fakeClock(), credentials: () => ({ kind: 'apiKey', apiKey: key }) });
+    const client = createFathomClient({
+      baseUrl: standIn.baseUrl,
+      clock: fakeClock(),
+      credentials: () => ({ kind: 'apiKey', apiKey: key }),
+    });
 
     const error = await client.listMeetings().catch((caught: unknown) => caught);
 
@@ -190,7 +194,7 @@ describe('the Fathom client under failure', () => {
     expect(standIn.callCount()).toBe(1);
   });
 
-  test('a 400 is not retried and carries Fathom\'s reason', async () => {
+  test("a 400 is not retried and carries Fathom's reason", async () => {
     const { fathom, client, clock } = await setUp();
 
     const error = await client
@@ -216,13 +220,16 @@ describe('the Fathom client under failure', () => {
     const { fathom, client } = await setUp();
     fathom.failNext(1, { kind: 'server-error' }, 'POST /webhooks');
 
-    await expect(client.createWebhook({ destinationUrl: 'https://app.example/hook', triggeredFor: ['my_recordings'] })).rejects.toBeInstanceOf(
-      FathomUpstreamFailed,
-    );
+    await expect(
+      client.createWebhook({ destinationUrl: 'https://app.example/hook', triggeredFor: ['my_recordings'] }),
+    ).rejects.toBeInstanceOf(FathomUpstreamFailed);
     expect(fathom.callCount('POST /webhooks')).toBe(1);
 
     fathom.failNext(1, { kind: 'rate-limit', retryAfterSeconds: 1 }, 'POST /webhooks');
-    const webhook = await client.createWebhook({ destinationUrl: 'https://app.example/hook', triggeredFor: ['my_recordings'] });
+    const webhook = await client.createWebhook({
+      destinationUrl: 'https://app.example/hook',
+      triggeredFor: ['my_recordings'],
+    });
     expect(webhook.secret).toMatch(/^whsec_/);
     expect(fathom.callCount('POST /webhooks')).toBe(3);
     expect(fathom.webhooks.size).toBe(1);

@@ -122,7 +122,11 @@ describe('a delivery from the Fathom stand-in', () => {
         const webhook = [...standIn!.webhooks.values()][0]!;
         try {
           const delivery = verifyFathomWebhook({ secret: webhook.secret, headers: req.headers, rawBody });
-          received.push({ ok: true, id: delivery.id, title: (JSON.parse(rawBody.toString('utf8')) as { title: string }).title });
+          received.push({
+            ok: true,
+            id: delivery.id,
+            title: (JSON.parse(rawBody.toString('utf8')) as { title: string }).title,
+          });
           res.writeHead(200).end();
         } catch {
           received.push({ ok: false });
@@ -133,11 +137,20 @@ describe('a delivery from the Fathom stand-in', () => {
     const response = await fetch(`${standIn.baseUrl}/webhooks`, {
       method: 'POST',
       headers: { 'x-api-key': standIn.apiKey, 'content-type': 'application/json' },
-      body: JSON.stringify({ destination_url: receiver.url, triggered_for: ['my_recordings'], include_transcript: true }),
+      body: JSON.stringify({
+        destination_url: receiver.url,
+        triggered_for: ['my_recordings'],
+        include_transcript: true,
+      }),
     });
     const webhook = (await response.json()) as { secret: string };
 
-    const good = await standIn.deliverWebhook({ url: receiver.url, secret: webhook.secret, body: standIn.meetings[0], id: 'msg_abc' });
+    const good = await standIn.deliverWebhook({
+      url: receiver.url,
+      secret: webhook.secret,
+      body: standIn.meetings[0],
+      id: 'msg_abc',
+    });
     const forged = await standIn.deliverWebhook({ url: receiver.url, secret: otherSecret, body: standIn.meetings[0] });
 
     expect(good.status).toBe(200);

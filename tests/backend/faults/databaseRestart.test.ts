@@ -18,7 +18,9 @@ const bin = postgresBinaries();
 // CI must run this test, not skip it: a machine without the binaries is a broken CI machine.
 // (.ci/run's PostgreSQL server comes from Debian's postgresql package, which brings them.)
 if (!bin && process.env.CI) {
-  throw new Error('initdb and pg_ctl are missing under /usr/lib/postgresql/<version>/bin: CI needs the postgresql package');
+  throw new Error(
+    'initdb and pg_ctl are missing under /usr/lib/postgresql/<version>/bin: CI needs the postgresql package',
+  );
 }
 const runs = engine === 'postgres' && bin !== undefined;
 const maybe = runs ? test : test.skip;
@@ -51,7 +53,9 @@ beforeAll(async () => {
     { workers: true, tuning: FAST_RECOVERY, database: { db, url: server.url, drop: async () => db.close() } },
   );
   await installThroughStandIn(backend.url);
-  accountId = (await withSystem(db, (tx) => tx.query<{ id: string }>('SELECT id FROM accounts WHERE hub_id = $1', [HUB]))).rows[0]!.id;
+  accountId = (
+    await withSystem(db, (tx) => tx.query<{ id: string }>('SELECT id FROM accounts WHERE hub_id = $1', [HUB]))
+  ).rows[0]!.id;
 }, 60_000);
 afterAll(async () => {
   if (!runs) return;
@@ -67,50 +71,75 @@ const status = async (path: string) => {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 
-maybe(`a sync survives a database restart: /readyz reports the outage, then the sync completes with every meeting stored once${SKIPPED}`, async () => {
-  const db = backend.testDb.db;
-  fathom.failNext(1000, { kind: 'slow', delayMs: 250 }, 'GET /meetings');
-  const connect = await signedFetch(backend.url, '/api/settings/fathom', {
-    clientSecret: hubspot.clientSecret,
-    identity: { portalId: HUB, userId: hubspot.installingUser.id, userEmail: hubspot.installingUser.email.toLowerCase() },
-    method: 'PUT',
-    body: { apiKey: fathom.apiKey },
-  });
-  expect(connect.status).toBe(200);
-  await waitFor(async () => (await storedMeetings(db, accountId)).conversations >= 2 * PAGE, 'two pages stored');
-  expect(await status('/readyz')).toEqual({ status: 200, body: { status: 'ready' } });
+maybe(
+  `a sync survives a database restart: /readyz reports the outage, then the sync completes with every meeting stored once${SKIPPED}`,
+  async () => {
+    const db = backend.testDb.db;
+    fathom.failNext(1000, { kind: 'slow', delayMs: 250 }, 'GET /meetings');
+    const connect = await signedFetch(backend.url, '/api/settings/fathom', {
+      clientSecret: hubspot.clientSecret,
+      identity: {
+        portalId: HUB,
+        userId: hubspot.installingUser.id,
+        userEmail: hubspot.installingUser.email.toLowerCase(),
+      },
+      method: 'PUT',
+      body: { apiKey: fathom.apiKey },
+    });
+    expect(connect.status).toBe(200);
+    await waitFor(async () => (await storedMeetings(db, accountId)).conversations >= 2 * PAGE, 'two pages stored');
+    expect(await status('/readyz')).toEqual({ status: 200, body: { status: 'ready' } });
 
-  await server.stop();
-  // Down: not ready (a load balancer stops sending traffic), but alive (no restart of the process).
-  expect(await status('/readyz')).toEqual({ status: 503, body: { error: 'database_unavailable', message: expect.any(String) } });
-  expect(await status('/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
-  // Long enough for the sync to reach its next page write and fail on it.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  expect((await status('/readyz')).status).toBe(503);
-  fathom.clearFaults();
-  await server.start();
+    await server.stop();
+    // Down: not ready (a load balancer stops sending traffic), but alive (no restart of the process).
+    expect(await status('/readyz')).toEqual({
+      status: 503,
+      body: { error: 'database_unavailable', message: expect.any(String) },
+    });
+    expect(await status('/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
+    // Long enough for the sync to reach its next page write and fail on it.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await status('/readyz')).status).toBe(503);
+    fathom.clearFaults();
+    await server.start();
 
-  await waitFor(async () => (await status('/readyz')).status === 200, '/readyz after the restart', { timeoutMs: 10_000 });
-  await waitFor(
-    async () => (await storedMeetings(db, accountId)).conversations === MEETINGS && (await jobStates(db, SYNC_QUEUES.account)).every((job) => job.state === 'completed'),
-    'the sync to complete after the restart',
-    {
-      timeoutMs: 40_000,
-      describe: async () =>
-        `${JSON.stringify(await storedMeetings(db, accountId))} ${JSON.stringify(await jobStates(db, SYNC_QUEUES.account))}\n` +
-        JSON.stringify(backend.log.lines().filter((line) => (line.level as number) >= 40)).slice(0, 3000),
-    },
-  );
+    await waitFor(async () => (await status('/readyz')).status === 200, '/readyz after the restart', {
+      timeoutMs: 10_000,
+    });
+    await waitFor(
+      async () =>
+        (await storedMeetings(db, accountId)).conversations === MEETINGS &&
+        (await jobStates(db, SYNC_QUEUES.account)).every((job) => job.state === 'completed'),
+      'the sync to complete after the restart',
+      {
+        timeoutMs: 40_000,
+        describe: async () =>
+          `${JSON.stringify(await storedMeetings(db, accountId))} ${JSON.stringify(await jobStates(db, SYNC_QUEUES.account))}\n` +
+          JSON.stringify(backend.log.lines().filter((line) => (line.level as number) >= 40)).slice(0, 3000),
+      },
+    );
 
-  expect(await storedMeetings(db, accountId)).toEqual({ conversations: MEETINGS, recordings: MEETINGS, analysed: MEETINGS });
-  const jobs = await jobStates(db, SYNC_QUEUES.account);
-  expect(jobs).toHaveLength(1);
-  // pg-boss ran the job again after the outage broke its first attempt.
-  expect(jobs[0]!.retryCount).toBeGreaterThanOrEqual(1);
-  const logs = await withSystem(db, async (tx) =>
-    (await tx.query<{ status: string; meetings_new: number }>('SELECT status, meetings_new FROM sync_logs WHERE account_id = $1 ORDER BY started_at', [accountId])).rows,
-  );
-  expect(logs.at(-1)!.status).toBe('succeeded');
-  expect(logs.slice(0, -1).every((log) => log.status === 'failed')).toBe(true);
-  expect(logs.reduce((sum, log) => sum + log.meetings_new, 0)).toBe(MEETINGS);
-});
+    expect(await storedMeetings(db, accountId)).toEqual({
+      conversations: MEETINGS,
+      recordings: MEETINGS,
+      analysed: MEETINGS,
+    });
+    const jobs = await jobStates(db, SYNC_QUEUES.account);
+    expect(jobs).toHaveLength(1);
+    // pg-boss ran the job again after the outage broke its first attempt.
+    expect(jobs[0]!.retryCount).toBeGreaterThanOrEqual(1);
+    const logs = await withSystem(
+      db,
+      async (tx) =>
+        (
+          await tx.query<{ status: string; meetings_new: number }>(
+            'SELECT status, meetings_new FROM sync_logs WHERE account_id = $1 ORDER BY started_at',
+            [accountId],
+          )
+        ).rows,
+    );
+    expect(logs.at(-1)!.status).toBe('succeeded');
+    expect(logs.slice(0, -1).every((log) => log.status === 'failed')).toBe(true);
+    expect(logs.reduce((sum, log) => sum + log.meetings_new, 0)).toBe(MEETINGS);
+  },
+);

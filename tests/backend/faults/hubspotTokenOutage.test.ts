@@ -37,17 +37,29 @@ const importUsers = () =>
     method: 'POST',
   });
 const expireAccessToken = () =>
-  withSystem(backend.testDb.db, (tx) => tx.query(`UPDATE api_connections SET expires_at = now() - interval '1 minute' WHERE provider = 'hubspot'`));
+  withSystem(backend.testDb.db, (tx) =>
+    tx.query(`UPDATE api_connections SET expires_at = now() - interval '1 minute' WHERE provider = 'hubspot'`),
+  );
 const connectionStatus = async () =>
-  (await withSystem(backend.testDb.db, (tx) => tx.query<{ status: string }>(`SELECT status FROM api_connections WHERE provider = 'hubspot'`))).rows[0]!.status;
-const answer = async (response: Response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> });
+  (
+    await withSystem(backend.testDb.db, (tx) =>
+      tx.query<{ status: string }>(`SELECT status FROM api_connections WHERE provider = 'hubspot'`),
+    )
+  ).rows[0]!.status;
+const answer = async (response: Response) => ({
+  status: response.status,
+  body: (await response.json()) as Record<string, unknown>,
+});
 
 test('with HubSpot’s token endpoint answering 503 during a refresh, the call answers a 502 that says to try again, and the connection stays active', async () => {
   await expireAccessToken();
   hubspot.tokenEndpointDown = true;
   expect(await answer(await importUsers())).toEqual({
     status: 502,
-    body: { error: 'upstream_failed', message: 'HubSpot refused to refresh the access token (HTTP 503). Try again in a minute.' },
+    body: {
+      error: 'upstream_failed',
+      message: 'HubSpot refused to refresh the access token (HTTP 503). Try again in a minute.',
+    },
   });
   expect(await connectionStatus()).toBe('active');
 
@@ -61,7 +73,10 @@ test('with HubSpot’s token endpoint dropping the connection during a refresh, 
   const before = hubspot.calls['/oauth/2026-03/token'] ?? 0;
   expect(await answer(await importUsers())).toEqual({
     status: 502,
-    body: { error: 'upstream_failed', message: 'HubSpot could not be reached to refresh the access token. Try again in a minute.' },
+    body: {
+      error: 'upstream_failed',
+      message: 'HubSpot could not be reached to refresh the access token. Try again in a minute.',
+    },
   });
   expect(hubspot.calls['/oauth/2026-03/token']).toBeGreaterThan(before);
   expect(await connectionStatus()).toBe('active');
@@ -72,7 +87,10 @@ test('a refresh HubSpot answers with invalid_grant gives the reconnect state (40
   await expireAccessToken();
   hubspot.revokeAll();
   const revoked = await answer(await importUsers());
-  expect(revoked).toEqual({ status: 409, body: { error: 'needs_reauth', message: expect.stringMatching(/reinstall the app/) } });
+  expect(revoked).toEqual({
+    status: 409,
+    body: { error: 'needs_reauth', message: expect.stringMatching(/reinstall the app/) },
+  });
   expect(await connectionStatus()).toBe('needs_reauth');
 
   const calls = hubspot.calls['/oauth/2026-03/token'];

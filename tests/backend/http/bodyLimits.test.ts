@@ -47,7 +47,11 @@ function announceAndStall(path: string, declaredBytes: number): Promise<{ status
 }
 
 const webhookEvents = async () =>
-  (await withSystem(backend.testDb.db, (tx) => tx.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_events'))).rows[0]!.n;
+  (
+    await withSystem(backend.testDb.db, (tx) =>
+      tx.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_events'),
+    )
+  ).rows[0]!.n;
 
 test('a card or settings body announced over 256 KB is refused with 413 at once, before the signature check or any handler', async () => {
   for (const path of ['/api/cards/coaching', '/api/settings/fathom', '/webhooks/hubspot']) {

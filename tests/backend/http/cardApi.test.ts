@@ -28,12 +28,20 @@ const as = (who: Who, path: string, init: { method?: string; body?: unknown; hub
     ...(init.body !== undefined ? { body: init.body } : {}),
   });
 };
-const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> });
+const json = async (response: Response) => ({
+  status: response.status,
+  body: (await response.json()) as Record<string, unknown>,
+});
 
 describe('signatures and tenants', () => {
   test('an unsigned or tampered request is 401 and nothing runs', async () => {
-    const unsigned = await fetch(`${backend.url}/api/cards/conversations?objectType=contacts&objectId=1000&portalId=610&userId=6101&userEmail=admin@610.example.com`);
-    expect(await json(unsigned)).toEqual({ status: 401, body: { error: 'unauthorized', message: 'This request is not signed by HubSpot.' } });
+    const unsigned = await fetch(
+      `${backend.url}/api/cards/conversations?objectType=contacts&objectId=1000&portalId=610&userId=6101&userEmail=admin@610.example.com`,
+    );
+    expect(await json(unsigned)).toEqual({
+      status: 401,
+      body: { error: 'unauthorized', message: 'This request is not signed by HubSpot.' },
+    });
     const tampered = await signedFetch(backend.url, '/api/cards/conversations?objectType=contacts&objectId=1000', {
       clientSecret,
       identity: { portalId: 610, userId: 6103, userEmail: 'rep1@610.example.com' },
@@ -55,7 +63,9 @@ describe('signatures and tenants', () => {
 
   test("another tenant's ids are 404, never their data", async () => {
     expect((await as('admin', `/api/cards/conversations/${b.conversationIds[0]}`)).status).toBe(404);
-    expect((await as('admin', `/api/cards/coaching/${b.messages.toRep1Sent}/send`, { method: 'POST' })).status).toBe(404);
+    expect((await as('admin', `/api/cards/coaching/${b.messages.toRep1Sent}/send`, { method: 'POST' })).status).toBe(
+      404,
+    );
     const list = await json(await as('admin', '/api/cards/conversations?objectType=contacts&objectId=1000'));
     expect(JSON.stringify(list.body)).not.toContain(b.conversationIds[0]);
   });
@@ -68,9 +78,18 @@ describe('conversations card API', () => {
     expect(list.body).toMatchObject({ nextCursor: null, viewer: { role: 'rep' } });
     const items = list.body.items as Array<Record<string, unknown>>;
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ id: a.conversationIds[0], title: 'Call 0 of 610', durationSeconds: 1800, startedAt: expect.any(String) });
+    expect(items[0]).toMatchObject({
+      id: a.conversationIds[0],
+      title: 'Call 0 of 610',
+      durationSeconds: 1800,
+      startedAt: expect.any(String),
+    });
     const detail = await json(await as('rep1', `/api/cards/conversations/${a.conversationIds[0]}`));
-    expect(detail.body).toMatchObject({ id: a.conversationIds[0], analysis: { score: 70 }, transcriptExcerpt: [{ text: 'What matters most to you this quarter?' }] });
+    expect(detail.body).toMatchObject({
+      id: a.conversationIds[0],
+      analysis: { score: 70 },
+      transcriptExcerpt: [{ text: 'What matters most to you this quarter?' }],
+    });
   });
 
   test.each([
@@ -92,34 +111,69 @@ describe('coaching card API', () => {
     const created = await json(
       await as('manager', '/api/cards/coaching', {
         method: 'POST',
-        body: { conversationId: a.conversationIds[1], category: 'next_steps', body: 'Close with a date.', momentSeconds: 120 },
+        body: {
+          conversationId: a.conversationIds[1],
+          category: 'next_steps',
+          body: 'Close with a date.',
+          momentSeconds: 120,
+        },
       }),
     );
     expect(created).toMatchObject({ status: 201, body: { status: 'draft', repEmail: 'rep1@610.example.com' } });
     const id = created.body.id as string;
-    expect((await json(await as('manager', `/api/cards/coaching/${id}/send`, { method: 'POST' }))).body.status).toBe('sent');
+    expect((await json(await as('manager', `/api/cards/coaching/${id}/send`, { method: 'POST' }))).body.status).toBe(
+      'sent',
+    );
     const forRep = await json(await as('rep1', '/api/cards/coaching?objectType=contacts&objectId=1001'));
     expect((forRep.body.items as Array<{ id: string }>).map((m) => m.id)).toContain(id);
-    expect(await json(await as('rep1', `/api/cards/coaching/${id}/acknowledge`, { method: 'POST' }))).toMatchObject({ status: 200, body: { status: 'acknowledged' } });
-    const outcome = await json(await as('manager', `/api/cards/coaching/${id}/outcome`, { method: 'POST', body: { result: 'applied', notes: 'Booked a follow-up.' } }));
+    expect(await json(await as('rep1', `/api/cards/coaching/${id}/acknowledge`, { method: 'POST' }))).toMatchObject({
+      status: 200,
+      body: { status: 'acknowledged' },
+    });
+    const outcome = await json(
+      await as('manager', `/api/cards/coaching/${id}/outcome`, {
+        method: 'POST',
+        body: { result: 'applied', notes: 'Booked a follow-up.' },
+      }),
+    );
     expect(outcome.body).toMatchObject({ outcome: { result: 'applied', notes: 'Booked a follow-up.' } });
   });
 
   test('roles are enforced by the server: 403 for a rep writing, 409 for an illegal move, 404 for what one cannot see', async () => {
-    const byRep = await json(await as('rep1', '/api/cards/coaching', { method: 'POST', body: { conversationId: a.conversationIds[0], category: 'discovery', body: 'x' } }));
+    const byRep = await json(
+      await as('rep1', '/api/cards/coaching', {
+        method: 'POST',
+        body: { conversationId: a.conversationIds[0], category: 'discovery', body: 'x' },
+      }),
+    );
     expect(byRep).toMatchObject({ status: 403, body: { error: 'forbidden' } });
-    const illegal = await json(await as('admin', `/api/cards/coaching/${a.messages.toRep1Draft}/dismiss`, { method: 'POST' }));
-    expect(illegal).toMatchObject({ status: 409, body: { error: 'conflict', message: expect.stringMatching(/only a sent message can be dismissed/) } });
-    expect((await as('rep2', `/api/cards/coaching/${a.messages.toRep1Sent}/acknowledge`, { method: 'POST' })).status).toBe(404);
-    expect((await as('manager', `/api/cards/coaching/${a.messages.toRep1Sent}/acknowledge`, { method: 'POST' })).status).toBe(403);
+    const illegal = await json(
+      await as('admin', `/api/cards/coaching/${a.messages.toRep1Draft}/dismiss`, { method: 'POST' }),
+    );
+    expect(illegal).toMatchObject({
+      status: 409,
+      body: { error: 'conflict', message: expect.stringMatching(/only a sent message can be dismissed/) },
+    });
+    expect(
+      (await as('rep2', `/api/cards/coaching/${a.messages.toRep1Sent}/acknowledge`, { method: 'POST' })).status,
+    ).toBe(404);
+    expect(
+      (await as('manager', `/api/cards/coaching/${a.messages.toRep1Sent}/acknowledge`, { method: 'POST' })).status,
+    ).toBe(403);
   });
 
   test.each([
     ['no body', undefined],
     ['an unknown category', { conversationId: '00000000-0000-4000-8000-000000000000', category: 'vibes', body: 'x' }],
     ['an empty text', { conversationId: '00000000-0000-4000-8000-000000000000', category: 'discovery', body: '  ' }],
-    ['a negative moment', { conversationId: '00000000-0000-4000-8000-000000000000', category: 'discovery', body: 'x', momentSeconds: -1 }],
-    ['an extra field', { conversationId: '00000000-0000-4000-8000-000000000000', category: 'discovery', body: 'x', status: 'sent' }],
+    [
+      'a negative moment',
+      { conversationId: '00000000-0000-4000-8000-000000000000', category: 'discovery', body: 'x', momentSeconds: -1 },
+    ],
+    [
+      'an extra field',
+      { conversationId: '00000000-0000-4000-8000-000000000000', category: 'discovery', body: 'x', status: 'sent' },
+    ],
   ])('400 for a message with %s', async (_what, body) => {
     const response = await as('manager', '/api/cards/coaching', { method: 'POST', body: body ?? {} });
     expect(response.status).toBe(400);
@@ -136,7 +190,9 @@ describe('coaching card API', () => {
     const own = await json(await as('rep1', '/api/cards/coaching/trend'));
     expect(own.status).toBe(200);
     expect((own.body.points as unknown[]).length).toBe(2);
-    expect(own.body.points).toEqual(expect.arrayContaining([expect.objectContaining({ score: 70, conversationId: a.conversationIds[0] })]));
+    expect(own.body.points).toEqual(
+      expect.arrayContaining([expect.objectContaining({ score: 70, conversationId: a.conversationIds[0] })]),
+    );
     expect((await as('rep2', `/api/cards/coaching/trend?repUserId=${a.users.rep1}`)).status).toBe(403);
     expect((await as('manager', `/api/cards/coaching/trend?repUserId=${a.users.rep1}`)).status).toBe(200);
   });
@@ -145,26 +201,52 @@ describe('coaching card API', () => {
 describe('settings API', () => {
   test('only admins: a rep gets 403, and cannot promote himself', async () => {
     expect((await as('rep1', '/api/settings/roles')).status).toBe(403);
-    const promote = await as('rep1', '/api/settings/roles', { method: 'PUT', body: { hubspotUserId: 6103, role: 'admin' } });
+    const promote = await as('rep1', '/api/settings/roles', {
+      method: 'PUT',
+      body: { hubspotUserId: 6103, role: 'admin' },
+    });
     expect(promote.status).toBe(403);
   });
 
   test('an admin lists roles, changes one, and the last admin cannot step down', async () => {
     const roles = await json(await as('admin', '/api/settings/roles'));
     expect((roles.body.items as unknown[]).length).toBe(4);
-    const promoted = await json(await as('admin', '/api/settings/roles', { method: 'PUT', body: { hubspotUserId: 6104, role: 'manager' } }));
+    const promoted = await json(
+      await as('admin', '/api/settings/roles', { method: 'PUT', body: { hubspotUserId: 6104, role: 'manager' } }),
+    );
     expect(promoted).toMatchObject({ status: 200, body: { role: 'manager' } });
-    const stepDown = await json(await as('admin', '/api/settings/roles', { method: 'PUT', body: { hubspotUserId: 6101, role: 'rep' } }));
+    const stepDown = await json(
+      await as('admin', '/api/settings/roles', { method: 'PUT', body: { hubspotUserId: 6101, role: 'rep' } }),
+    );
     expect(stepDown).toMatchObject({ status: 409, body: { error: 'conflict' } });
   });
 
   test("an admin extends the account's trackers, and the account's analysis uses them", async () => {
-    expect((await as('rep1', '/api/settings/trackers', { method: 'PUT', body: { trackers: { competitors: ['Zorblatt'] } } })).status).toBe(403);
-    expect((await as('admin', '/api/settings/trackers', { method: 'PUT', body: { trackers: { 'bad name!': ['x'] } } })).status).toBe(400);
-    const saved = await json(await as('admin', '/api/settings/trackers', { method: 'PUT', body: { trackers: { competitors: ['Zorblatt'] } } }));
+    expect(
+      (await as('rep1', '/api/settings/trackers', { method: 'PUT', body: { trackers: { competitors: ['Zorblatt'] } } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await as('admin', '/api/settings/trackers', { method: 'PUT', body: { trackers: { 'bad name!': ['x'] } } }))
+        .status,
+    ).toBe(400);
+    const saved = await json(
+      await as('admin', '/api/settings/trackers', { method: 'PUT', body: { trackers: { competitors: ['Zorblatt'] } } }),
+    );
     expect(saved).toEqual({ status: 200, body: { trackers: { competitors: ['Zorblatt'] } } });
     const analyse = await backend.services.sync.analyseFor(a.accountId);
-    const metrics = analyse(incomingConversation({ segments: [{ speakerName: 'Bob Buyer', speakerEmail: 'bob@acme.example.com', text: 'We also talk to Zorblatt.', startSeconds: 0 }] })).metrics as {
+    const metrics = analyse(
+      incomingConversation({
+        segments: [
+          {
+            speakerName: 'Bob Buyer',
+            speakerEmail: 'bob@acme.example.com',
+            text: 'We also talk to Zorblatt.',
+            startSeconds: 0,
+          },
+        ],
+      }),
+    ).metrics as {
       topics: Array<{ name: string; count: number }>;
     };
     expect(metrics.topics.find((t) => t.name === 'competitors')?.count).toBe(1);
@@ -176,7 +258,9 @@ describe('settings API', () => {
     const next = Date.parse(logs.body.nextScheduledRun as string) - Date.now();
     expect(next).toBeGreaterThan(0);
     expect(next).toBeLessThanOrEqual(15 * 60_000);
-    expect(logs.body.items).toEqual([expect.objectContaining({ status: 'succeeded', kind: 'backfill', pages: 1, startedAt: expect.any(String) })]);
+    expect(logs.body.items).toEqual([
+      expect.objectContaining({ status: 'succeeded', kind: 'backfill', pages: 1, startedAt: expect.any(String) }),
+    ]);
     const fathom = await json(await as('admin', '/api/settings/fathom'));
     expect(fathom.body).toMatchObject({ connected: true, authType: 'api_key', webhookRegistered: true });
     expect(JSON.stringify(fathom.body)).not.toMatch(/api_key_enc|secret/);

@@ -21,11 +21,20 @@ let a: TenantFixture;
 beforeAll(async () => {
   backend = await startTestBackend(env);
   a = await seedTenant(backend.testDb.db, 940);
-  await seedConversationsOnRecord(backend.testDb.db, { accountId: a.accountId, objectType: 'contacts', objectId: 1000, count: 12 });
+  await seedConversationsOnRecord(backend.testDb.db, {
+    accountId: a.accountId,
+    objectType: 'contacts',
+    objectId: 1000,
+    count: 12,
+  });
   // A second backend process on the same database: on PostgreSQL with a pool of its own.
   otherDb = engine === 'postgres' ? openPostgres(backend.testDb.url!) : backend.testDb.db;
   other = await startTestBackend(env, {
-    database: { db: otherDb, url: backend.testDb.url, drop: async () => (engine === 'postgres' ? otherDb.close() : undefined) },
+    database: {
+      db: otherDb,
+      url: backend.testDb.url,
+      drop: async () => (engine === 'postgres' ? otherDb.close() : undefined),
+    },
   });
 });
 afterAll(async () => {
@@ -35,7 +44,11 @@ afterAll(async () => {
 
 const HS = { admin: 9401, manager: 9402, rep1: 9403, rep2: 9404 } as const;
 const as = (url: string, who: keyof typeof HS, path: string, init: { method?: string; body?: unknown } = {}) =>
-  signedFetch(url, path, { clientSecret, identity: { portalId: 940, userId: HS[who], userEmail: `${who}@940.example.com` }, ...init });
+  signedFetch(url, path, {
+    clientSecret,
+    identity: { portalId: 940, userId: HS[who], userEmail: `${who}@940.example.com` },
+    ...init,
+  });
 
 /**
  * Every row version of every table of the app's schema, as (table, ctid, xmin): an INSERT adds
@@ -43,10 +56,12 @@ const as = (url: string, who: keyof typeof HS, path: string, init: { method?: st
  * engines (PGlite keeps no table statistics).
  */
 async function rowVersions(db: Database): Promise<Record<string, string>> {
-  const tables = (await db.query<{ relname: string }>(
-    `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  const tables = (
+    await db.query<{ relname: string }>(
+      `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'schema_migrations' ORDER BY c.relname`,
-  )).rows.map((row) => row.relname);
+    )
+  ).rows.map((row) => row.relname);
   return withSystem(db, async (tx) => {
     const versions: Record<string, string> = {};
     for (const table of tables) {
@@ -95,28 +110,48 @@ test("a user's first request creates him once; his next reads write nothing", as
   const path = '/api/cards/conversations?objectType=contacts&objectId=1000';
   expect((await signedFetch(backend.url, path, { clientSecret, identity: newcomer })).status).toBe(200);
   const before = await rowVersions(backend.testDb.db);
-  for (let i = 0; i < 5; i++) expect((await signedFetch(backend.url, path, { clientSecret, identity: newcomer })).status).toBe(200);
+  for (let i = 0; i < 5; i++)
+    expect((await signedFetch(backend.url, path, { clientSecret, identity: newcomer })).status).toBe(200);
   expect(await rowVersions(backend.testDb.db)).toEqual(before);
-  const roles = await withSystem(backend.testDb.db, async (tx) =>
-    (await tx.query(`SELECT r.role FROM users u JOIN user_roles r ON r.user_id = u.id WHERE u.hubspot_user_id = 940555`)).rows,
+  const roles = await withSystem(
+    backend.testDb.db,
+    async (tx) =>
+      (
+        await tx.query(
+          `SELECT r.role FROM users u JOIN user_roles r ON r.user_id = u.id WHERE u.hubspot_user_id = 940555`,
+        )
+      ).rows,
   );
   expect(roles).toEqual([{ role: 'rep' }]);
 });
 
 test('a role change applies on the very next request, in another backend process too', async () => {
   const viewerRole = async (url: string) =>
-    ((await (await as(url, 'rep2', '/api/cards/coaching?objectType=contacts&objectId=1000')).json()) as { viewer: { role: string } }).viewer.role;
+    (
+      (await (await as(url, 'rep2', '/api/cards/coaching?objectType=contacts&objectId=1000')).json()) as {
+        viewer: { role: string };
+      }
+    ).viewer.role;
   expect(await viewerRole(other.url)).toBe('rep');
   expect(await viewerRole(backend.url)).toBe('rep');
 
-  const change = await as(backend.url, 'admin', '/api/settings/roles', { method: 'PUT', body: { hubspotUserId: HS.rep2, role: 'manager' } });
+  const change = await as(backend.url, 'admin', '/api/settings/roles', {
+    method: 'PUT',
+    body: { hubspotUserId: HS.rep2, role: 'manager' },
+  });
   expect(change.status).toBe(200);
   expect(await viewerRole(other.url)).toBe('manager');
   expect(await viewerRole(backend.url)).toBe('manager');
 
   // And a rep made admin opens the settings at once; made rep again, he is refused at once.
-  await as(backend.url, 'admin', '/api/settings/roles', { method: 'PUT', body: { hubspotUserId: HS.rep2, role: 'admin' } });
+  await as(backend.url, 'admin', '/api/settings/roles', {
+    method: 'PUT',
+    body: { hubspotUserId: HS.rep2, role: 'admin' },
+  });
   expect((await as(other.url, 'rep2', '/api/settings/roles')).status).toBe(200);
-  await as(backend.url, 'admin', '/api/settings/roles', { method: 'PUT', body: { hubspotUserId: HS.rep2, role: 'rep' } });
+  await as(backend.url, 'admin', '/api/settings/roles', {
+    method: 'PUT',
+    body: { hubspotUserId: HS.rep2, role: 'rep' },
+  });
   expect((await as(other.url, 'rep2', '/api/settings/roles')).status).toBe(403);
 });

@@ -23,9 +23,19 @@ const asAdmin = (path: string) =>
     clientSecret,
     identity: { portalId: 730, userId: 7301, userEmail: 'admin@730.example.com' },
   });
-const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> });
+const json = async (response: Response) => ({
+  status: response.status,
+  body: (await response.json()) as Record<string, unknown>,
+});
 
-type Call = { daysAgo: number; score: number; actionItems?: unknown[]; topics?: unknown[]; dealId: number; url?: string };
+type Call = {
+  daysAgo: number;
+  score: number;
+  actionItems?: unknown[];
+  topics?: unknown[];
+  dealId: number;
+  url?: string;
+};
 
 async function insertCall(tx: Queryable, call: Call, key: string): Promise<string> {
   const { rows } = await tx.query<{ id: string }>(
@@ -56,7 +66,10 @@ beforeAll(async () => {
     for (let day = 1; day <= 12; day++) {
       calls.push({ dealId: 5001, daysAgo: day, score: day <= 5 ? 80 : day <= 10 ? 60 : 40 });
     }
-    calls[0]!.actionItems = [{ description: 'Send pricing', completed: false, timestampSeconds: 90 }, { description: 'Done', completed: true }];
+    calls[0]!.actionItems = [
+      { description: 'Send pricing', completed: false, timestampSeconds: 90 },
+      { description: 'Done', completed: true },
+    ];
     calls[1]!.actionItems = [{ description: 'Book demo', completed: false }];
     for (const index of [0, 1, 2]) calls[index]!.topics = [pricing, { name: 'competitors', count: 0, moments: [] }];
     calls[3]!.topics = [{ name: 'competitors', count: 1, moments: [] }];
@@ -85,7 +98,10 @@ describe('GET /api/cards/summary', () => {
       averageScore: 65,
       scoreDirection: 'up',
       openActionItems: 2,
-      topics: [{ name: 'pricing', calls: 3 }, { name: 'competitors', calls: 1 }],
+      topics: [
+        { name: 'pricing', calls: 3 },
+        { name: 'competitors', calls: 1 },
+      ],
     });
     const ageMs = Date.now() - Date.parse(String(summary.body.lastCallAt));
     expect(ageMs).toBeGreaterThan(0.9 * 86_400_000);
@@ -93,15 +109,29 @@ describe('GET /api/cards/summary', () => {
   });
 
   test('a score that moves by less than three points is flat; a record without calls has nothing to say', async () => {
-    expect((await json(await asAdmin('/api/cards/summary?objectType=deals&objectId=5002'))).body).toMatchObject({ calls: 6, scoreDirection: 'flat' });
+    expect((await json(await asAdmin('/api/cards/summary?objectType=deals&objectId=5002'))).body).toMatchObject({
+      calls: 6,
+      scoreDirection: 'flat',
+    });
     expect((await json(await asRep('/api/cards/summary?objectType=companies&objectId=77'))).body).toEqual({
-      calls: 0, lastCallAt: null, averageScore: null, scoreDirection: null, openActionItems: 0, topics: [],
+      calls: 0,
+      lastCallAt: null,
+      averageScore: null,
+      scoreDirection: null,
+      openActionItems: 0,
+      topics: [],
     });
   });
 
   test("a rep sees the deal's calls and open action items, but not the scores or topics of calls he did not record", async () => {
     const summary = await json(await asRep('/api/cards/summary?objectType=deals&objectId=5001'));
-    expect(summary.body).toMatchObject({ calls: 12, averageScore: null, scoreDirection: null, openActionItems: 2, topics: [] });
+    expect(summary.body).toMatchObject({
+      calls: 12,
+      averageScore: null,
+      scoreDirection: null,
+      openActionItems: 2,
+      topics: [],
+    });
   });
 
   test("another portal's records are not summed in, and bad input is a 400", async () => {
@@ -118,10 +148,12 @@ describe('the company card', () => {
   test("a company's calls are its contacts' calls, each once, newest first, and its summary counts them", async () => {
     // Two contacts of company 6001 were on the same call: the call is linked to the company once.
     const [first, second] = await withSystem(backend.testDb.db, async (tx) => {
-      const ids = (await tx.query<{ id: string }>(
-        `SELECT id FROM conversations WHERE account_id = $1 AND external_id IN ('summary-0', 'summary-1') ORDER BY started_at DESC`,
-        [a.accountId],
-      )).rows.map((row) => row.id);
+      const ids = (
+        await tx.query<{ id: string }>(
+          `SELECT id FROM conversations WHERE account_id = $1 AND external_id IN ('summary-0', 'summary-1') ORDER BY started_at DESC`,
+          [a.accountId],
+        )
+      ).rows.map((row) => row.id);
       for (const id of [ids[0], ids[0], ids[1]]) {
         await tx.query(
           `INSERT INTO conversation_crm_links (account_id, conversation_id, object_type, object_id, source)
@@ -134,7 +166,10 @@ describe('the company card', () => {
     const list = await json(await asRep('/api/cards/conversations?objectType=companies&objectId=6001'));
     expect(list.status).toBe(200);
     expect((list.body.items as Array<{ id: string }>).map((item) => item.id)).toEqual([first, second]);
-    expect((await json(await asAdmin('/api/cards/summary?objectType=companies&objectId=6001'))).body).toMatchObject({ calls: 2, averageScore: 80 });
+    expect((await json(await asAdmin('/api/cards/summary?objectType=companies&objectId=6001'))).body).toMatchObject({
+      calls: 2,
+      averageScore: 80,
+    });
   });
 });
 
@@ -142,19 +177,32 @@ describe('links into the recording', () => {
   test('action items, key moments and transcript lines open the recording at their second', async () => {
     const detail = (await json(await asAdmin(`/api/cards/conversations/${detailId}`))).body;
     expect(detail.actionItems).toEqual([
-      { description: 'Send pricing', completed: false, timestampSeconds: 90, assigneeEmail: null, playbackUrl: 'https://fathom.video/calls/42?timestamp=90' },
+      {
+        description: 'Send pricing',
+        completed: false,
+        timestampSeconds: 90,
+        assigneeEmail: null,
+        playbackUrl: 'https://fathom.video/calls/42?timestamp=90',
+      },
       { description: 'Done', completed: true, timestampSeconds: null, assigneeEmail: null, playbackUrl: null },
     ]);
-    expect(detail.keyMoments).toEqual([{ seconds: 30, label: 'Pricing', playbackUrl: 'https://fathom.video/calls/42?timestamp=30' }]);
+    expect(detail.keyMoments).toEqual([
+      { seconds: 30, label: 'Pricing', playbackUrl: 'https://fathom.video/calls/42?timestamp=30' },
+    ]);
     expect(detail.transcriptExcerpt).toEqual([
-      expect.objectContaining({ text: 'Let us talk about the price.', playbackUrl: 'https://fathom.video/calls/42?timestamp=28' }),
+      expect.objectContaining({
+        text: 'Let us talk about the price.',
+        playbackUrl: 'https://fathom.video/calls/42?timestamp=28',
+      }),
     ]);
   });
 
   test('only an http(s) call URL becomes a link', () => {
     expect(playbackUrlAt('javascript:alert(1)', 5)).toBeNull();
     expect(playbackUrlAt('not a url', 5)).toBeNull();
-    expect(playbackUrlAt('https://fathom.video/calls/1?x=1', 61.7)).toBe('https://fathom.video/calls/1?x=1&timestamp=61');
+    expect(playbackUrlAt('https://fathom.video/calls/1?x=1', 61.7)).toBe(
+      'https://fathom.video/calls/1?x=1&timestamp=61',
+    );
     expect(playbackUrlAt('https://fathom.video/calls/1', null)).toBeNull();
   });
 });

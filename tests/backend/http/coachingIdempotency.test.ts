@@ -23,8 +23,15 @@ const create = (body: Record<string, unknown>) =>
     body: { conversationId: a.conversationIds[1], category: 'discovery', ...body },
   });
 const drafts = async (text: string) =>
-  withSystem(backend.testDb.db, async (tx) =>
-    (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM coaching_messages WHERE account_id = $1 AND body = $2`, [a.accountId, text])).rows[0]!.n,
+  withSystem(
+    backend.testDb.db,
+    async (tx) =>
+      (
+        await tx.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM coaching_messages WHERE account_id = $1 AND body = $2`,
+          [a.accountId, text],
+        )
+      ).rows[0]!.n,
   );
 
 describe('POST /api/cards/coaching with the card key', () => {
@@ -38,7 +45,9 @@ describe('POST /api/cards/coaching with the card key', () => {
   });
 
   test('retries that arrive together still make one draft', async () => {
-    const answers = await Promise.all(Array.from({ length: 6 }, () => create({ body: 'Summarise the next step.', clientKey: 'card-key-0002' })));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => create({ body: 'Summarise the next step.', clientKey: 'card-key-0002' })),
+    );
     const ids = new Set(await Promise.all(answers.map(async (answer) => ((await answer.json()) as { id: string }).id)));
     expect(answers.map((answer) => answer.status)).toEqual(Array(6).fill(201));
     expect(ids.size).toBe(1);

@@ -8,14 +8,22 @@ import { seedTenant, type TenantFixture } from '../../support/tenantFixture.ts';
 import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';
 
 const clientSecret = randomBytes(24).toString('base64url');
-const fathomApp: StandInOAuth = { clientId: 'fathom-app-id', clientSecret: `fathom-secret-${randomBytes(12).toString('hex')}` };
+const fathomApp: StandInOAuth = {
+  clientId: 'fathom-app-id',
+  clientSecret: `fathom-secret-${randomBytes(12).toString('hex')}`,
+};
 const HUB = 8181;
 let fathom: FathomStandIn;
 let backend: TestBackend;
 let tenant: TenantFixture;
 
 beforeAll(async () => {
-  fathom = await startFathomStandIn({ count: 12, pageSize: 5, newest: new Date(Date.now() - 60_000), oauth: fathomApp });
+  fathom = await startFathomStandIn({
+    count: 12,
+    pageSize: 5,
+    newest: new Date(Date.now() - 60_000),
+    oauth: fathomApp,
+  });
   backend = await startTestBackend(
     {
       HUBSPOT_CLIENT_ID: 'hubspot-app',
@@ -28,7 +36,9 @@ beforeAll(async () => {
     { workers: true },
   );
   tenant = await seedTenant(backend.testDb.db, HUB);
-  await withSystem(backend.testDb.db, (tx) => tx.query(`DELETE FROM api_connections WHERE account_id = $1 AND provider = 'fathom'`, [tenant.accountId]));
+  await withSystem(backend.testDb.db, (tx) =>
+    tx.query(`DELETE FROM api_connections WHERE account_id = $1 AND provider = 'fathom'`, [tenant.accountId]),
+  );
 });
 afterAll(async () => {
   await backend?.close();
@@ -42,7 +52,13 @@ const as = (who: 'admin' | 'rep1', path: string, init: { method?: string; body?:
     ...init,
   });
 
-type Status = { connected: boolean; authType: string | null; status: string | null; webhookRegistered: boolean; oauth: { available: boolean; connectUrl?: string; reason?: string } };
+type Status = {
+  connected: boolean;
+  authType: string | null;
+  status: string | null;
+  webhookRegistered: boolean;
+  oauth: { available: boolean; connectUrl?: string; reason?: string };
+};
 const settings = async () => (await (await as('admin', '/api/settings/fathom')).json()) as Status;
 
 /** The confirmation page's form: where it posts and the token it carries. */
@@ -71,19 +87,27 @@ async function browse(startUrl: string, options: { keepCookie?: boolean } = {}) 
   const authorize = new URL(confirmed.headers.get('location')!);
   const consent = await fetch(authorize, { redirect: 'manual' });
   const callbackUrl = consent.headers.get('location')!;
-  const final = await fetch(callbackUrl, { redirect: 'manual', headers: options.keepCookie === false ? {} : { cookie } });
+  const final = await fetch(callbackUrl, {
+    redirect: 'manual',
+    headers: options.keepCookie === false ? {} : { cookie },
+  });
   return { start, authorize, callbackUrl, cookie, final };
 }
 
 const connection = async () =>
-  (await withSystem(backend.testDb.db, (tx) => tx.query('SELECT * FROM api_connections WHERE account_id = $1 AND provider = $2', [tenant.accountId, 'fathom']))).rows[0] as
-    | Record<string, unknown>
-    | undefined;
+  (
+    await withSystem(backend.testDb.db, (tx) =>
+      tx.query('SELECT * FROM api_connections WHERE account_id = $1 AND provider = $2', [tenant.accountId, 'fathom']),
+    )
+  ).rows[0] as Record<string, unknown> | undefined;
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(backend.log.lines().filter((l) => (l.level as number) >= 40)).slice(0, 1500)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}: ${JSON.stringify(backend.log.lines().filter((l) => (l.level as number) >= 40)).slice(0, 1500)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -100,8 +124,16 @@ describe('the "Connect Fathom" link', () => {
     const url = new URL((await settings()).oauth.connectUrl!);
     const link = url.searchParams.get('link')!;
     const tampered = `${link.slice(0, -4)}${link.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
-    const expired = connectLink(backend.services.sealer, backend.url, { accountId: tenant.accountId, userId: tenant.users.admin }, Date.now() - 11 * 60_000);
-    const forRep = connectLink(backend.services.sealer, backend.url, { accountId: tenant.accountId, userId: tenant.users.rep1 });
+    const expired = connectLink(
+      backend.services.sealer,
+      backend.url,
+      { accountId: tenant.accountId, userId: tenant.users.admin },
+      Date.now() - 11 * 60_000,
+    );
+    const forRep = connectLink(backend.services.sealer, backend.url, {
+      accountId: tenant.accountId,
+      userId: tenant.users.rep1,
+    });
     const cases: Array<[string, number, RegExp]> = [
       [`${backend.url}/oauth/fathom/start`, 400, /Link not valid/],
       [`${backend.url}/oauth/fathom/start?link=${encodeURIComponent(tampered)}`, 400, /Link not valid/],
@@ -110,7 +142,11 @@ describe('the "Connect Fathom" link', () => {
       [forRep, 403, /Only admins/],
     ];
     const states = async () =>
-      (await withSystem(backend.testDb.db, (tx) => tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM oauth_states WHERE provider = 'fathom'`))).rows[0]!.n;
+      (
+        await withSystem(backend.testDb.db, (tx) =>
+          tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM oauth_states WHERE provider = 'fathom'`),
+        )
+      ).rows[0]!.n;
     const statesBefore = await states();
     for (const [target, status, text] of cases) {
       const response = await fetch(target, { redirect: 'manual' });
@@ -162,7 +198,10 @@ describe('the "Connect Fathom" link', () => {
     expect([replay.status, replay.headers.get('location')]).toEqual([400, null]);
     expect(await replay.text()).toMatch(/already used/);
     // A confirmation token is not a state: the callback does not know it.
-    const asState = await fetch(`${backend.url}/oauth/fathom/callback?code=x&state=${form.confirmation}`, { redirect: 'manual', headers: { cookie } });
+    const asState = await fetch(`${backend.url}/oauth/fathom/callback?code=x&state=${form.confirmation}`, {
+      redirect: 'manual',
+      headers: { cookie },
+    });
     expect(asState.status).toBe(400);
     expect(await asState.text()).toMatch(/not issued by this app/);
     expect(fathom.callCount('GET /oauth2/authorize')).toBe(0);
@@ -214,50 +253,78 @@ describe('connecting with OAuth', () => {
     const [hook] = [...fathom.webhooks.values()];
     expect(hook).toMatchObject({ include_transcript: false, include_summary: false, include_action_items: true });
     const row = (await connection())!;
-    const dump = JSON.stringify(row, (_k, v) => (v && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v));
+    const dump = JSON.stringify(row, (_k, v) =>
+      v && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v,
+    );
     const issued = fathom.oauthState();
     expect(issued.latestRefreshToken).not.toBeNull();
-    for (const secret of [issued.latestRefreshToken!, ...issued.liveAccessTokens, hook!.secret.slice(6), fathomApp.clientSecret]) {
+    for (const secret of [
+      issued.latestRefreshToken!,
+      ...issued.liveAccessTokens,
+      hook!.secret.slice(6),
+      fathomApp.clientSecret,
+    ]) {
       expect(dump).not.toContain(secret);
     }
     expect(row.api_key_enc).toBeNull();
 
     // The backfill, over OAuth: transcripts and summaries per recording, never in /meetings.
     const stored = async () =>
-      (await withSystem(backend.testDb.db, (tx) =>
-        tx.query<{ n: number; with_segments: number }>(
-          `SELECT count(*)::int AS n, count(*) FILTER (WHERE EXISTS (SELECT 1 FROM transcript_segments s WHERE s.conversation_id = c.id))::int AS with_segments
+      (
+        await withSystem(backend.testDb.db, (tx) =>
+          tx.query<{ n: number; with_segments: number }>(
+            `SELECT count(*)::int AS n, count(*) FILTER (WHERE EXISTS (SELECT 1 FROM transcript_segments s WHERE s.conversation_id = c.id))::int AS with_segments
              FROM conversations c WHERE account_id = $1`,
-          [tenant.accountId],
-        ),
-      )).rows[0]!;
+            [tenant.accountId],
+          ),
+        )
+      ).rows[0]!;
     await waitFor(async () => (await stored()).n === 14, 'the OAuth backfill'); // the fixture's 2 calls + Fathom's 12
     expect((await stored()).with_segments).toBeGreaterThanOrEqual(12);
     expect(fathom.callCount('GET /recordings/:id/transcript')).toBe(12);
     expect(fathom.callCount('GET /recordings/:id/summary')).toBe(12);
     const meetingsCalls = fathom.requests.filter((r) => r.endpoint === 'GET /meetings');
-    expect(meetingsCalls.every((r) => r.auth === 'bearer' && r.query.get('include_transcript') !== 'true' && r.status === 200)).toBe(true);
+    expect(
+      meetingsCalls.every(
+        (r) => r.auth === 'bearer' && r.query.get('include_transcript') !== 'true' && r.status === 200,
+      ),
+    ).toBe(true);
   });
 
   test('a webhook for an OAuth connection (registered without transcripts) gets its transcript and summary fetched per recording', async () => {
     const [hook] = [...fathom.webhooks.values()];
-    const meeting = { ...fathom.meetings[0]!, recording_id: 424_242, title: 'Pushed over OAuth', created_at: new Date().toISOString() };
+    const meeting = {
+      ...fathom.meetings[0]!,
+      recording_id: 424_242,
+      title: 'Pushed over OAuth',
+      created_at: new Date().toISOString(),
+    };
     fathom.addMeeting(meeting);
-    const delivered = await fathom.deliverWebhook({ url: hook!.url, secret: hook!.secret, body: { ...meeting, transcript: null, default_summary: null } });
+    const delivered = await fathom.deliverWebhook({
+      url: hook!.url,
+      secret: hook!.secret,
+      body: { ...meeting, transcript: null, default_summary: null },
+    });
     expect(delivered.status).toBeLessThan(300);
     const stored = async () =>
-      (await withSystem(backend.testDb.db, (tx) =>
-        tx.query<{ summary_markdown: string | null; segments: number }>(
-          `SELECT c.summary_markdown, (SELECT count(*)::int FROM transcript_segments s WHERE s.conversation_id = c.id) AS segments
+      (
+        await withSystem(backend.testDb.db, (tx) =>
+          tx.query<{ summary_markdown: string | null; segments: number }>(
+            `SELECT c.summary_markdown, (SELECT count(*)::int FROM transcript_segments s WHERE s.conversation_id = c.id) AS segments
              FROM conversations c WHERE c.account_id = $1 AND c.external_id = '424242'`,
-          [tenant.accountId],
-        ),
-      )).rows[0];
+            [tenant.accountId],
+          ),
+        )
+      ).rows[0];
     await waitFor(async () => (await stored()) !== undefined, 'the webhook meeting');
     const row = (await stored())!;
     expect(row.segments).toBe(meeting.transcript.length);
     expect(row.summary_markdown).toBe(meeting.default_summary!.markdown_formatted);
-    expect(fathom.requests.filter((r) => r.path === '/recordings/424242/transcript' && r.auth === 'bearer' && r.status === 200)).toHaveLength(1);
+    expect(
+      fathom.requests.filter(
+        (r) => r.path === '/recordings/424242/transcript' && r.auth === 'bearer' && r.status === 200,
+      ),
+    ).toHaveLength(1);
   });
 
   test('the callback works once: a replay, or the same link without the browser’s cookie, is refused and changes nothing', async () => {
@@ -269,7 +336,9 @@ describe('connecting with OAuth', () => {
     expect(otherBrowser.final.status).toBe(400);
     expect(await otherBrowser.final.text()).toMatch(/another browser/);
     expect(fathom.callCount('POST /oauth2/token')).toBe(tokenCalls);
-    const forged = await fetch(`${backend.url}/oauth/fathom/callback?code=x&state=${'a'.repeat(43)}`, { redirect: 'manual' });
+    const forged = await fetch(`${backend.url}/oauth/fathom/callback?code=x&state=${'a'.repeat(43)}`, {
+      redirect: 'manual',
+    });
     expect(forged.status).toBe(400);
     expect(await forged.text()).toMatch(/not issued by this app/);
   });
@@ -279,7 +348,12 @@ describe('connecting with OAuth', () => {
     expect(((await (await as('rep1', cardPath)).json()) as { fathom: string }).fathom).toBe('connected');
     fathom.revokeGrants();
     fathom.expireAccessTokens();
-    await withSystem(backend.testDb.db, (tx) => tx.query(`UPDATE api_connections SET expires_at = now() - interval '1 minute' WHERE account_id = $1 AND provider = 'fathom'`, [tenant.accountId]));
+    await withSystem(backend.testDb.db, (tx) =>
+      tx.query(
+        `UPDATE api_connections SET expires_at = now() - interval '1 minute' WHERE account_id = $1 AND provider = 'fathom'`,
+        [tenant.accountId],
+      ),
+    );
     expect((await as('admin', '/api/settings/sync', { method: 'POST' })).status).toBe(202);
     await waitFor(async () => (await settings()).status === 'needs_reauth', 'the connection to be marked needs_reauth');
     const status = await settings();
@@ -300,13 +374,23 @@ describe('connecting with OAuth', () => {
     expect(await response.json()).toMatchObject({ connected: false, status: 'revoked', oauth: { available: true } });
     expect(fathom.webhooks.size).toBe(0);
     const row = (await connection())!;
-    expect([row.access_token_enc, row.refresh_token_enc, row.webhook_secret_enc, row.key_id, row.expires_at]).toEqual([null, null, null, null, null]);
+    expect([row.access_token_enc, row.refresh_token_enc, row.webhook_secret_enc, row.key_id, row.expires_at]).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 });
 
 describe('without a Fathom OAuth app on the server', () => {
   test('the settings offer the API key only and say why; the start route explains instead of failing', async () => {
-    const keyOnly = await startTestBackend({ HUBSPOT_CLIENT_ID: 'hubspot-app', HUBSPOT_CLIENT_SECRET: clientSecret, FATHOM_API_BASE: fathom.baseUrl });
+    const keyOnly = await startTestBackend({
+      HUBSPOT_CLIENT_ID: 'hubspot-app',
+      HUBSPOT_CLIENT_SECRET: clientSecret,
+      FATHOM_API_BASE: fathom.baseUrl,
+    });
     try {
       await seedTenant(keyOnly.testDb.db, HUB);
       const response = await signedFetch(keyOnly.url, '/api/settings/fathom', {
@@ -314,7 +398,10 @@ describe('without a Fathom OAuth app on the server', () => {
         identity: { portalId: HUB, userId: HUB * 10 + 1, userEmail: `admin@${HUB}.example.com` },
       });
       const status = (await response.json()) as Status;
-      expect(status.oauth).toEqual({ available: false, reason: expect.stringMatching(/FATHOM_CLIENT_ID and FATHOM_CLIENT_SECRET.*API key/) });
+      expect(status.oauth).toEqual({
+        available: false,
+        reason: expect.stringMatching(/FATHOM_CLIENT_ID and FATHOM_CLIENT_SECRET.*API key/),
+      });
       const start = await fetch(`${keyOnly.url}/oauth/fathom/start?link=x.y`, { redirect: 'manual' });
       expect(start.status).toBe(503);
       expect(await start.text()).toMatch(/Connect Fathom with an API key/);

@@ -19,7 +19,10 @@ const as = (who: Who, path: string, hub = 710) =>
     clientSecret,
     identity: { portalId: hub, userId: hub * 10 + offset[who], userEmail: `${who}@${hub}.example.com` },
   });
-const json = async (response: Response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> });
+const json = async (response: Response) => ({
+  status: response.status,
+  body: (await response.json()) as Record<string, unknown>,
+});
 const itemsOf = (body: Record<string, unknown>) => body.items as Array<Record<string, unknown>>;
 
 beforeAll(async () => {
@@ -43,16 +46,22 @@ beforeAll(async () => {
       );
       return rows[0]!.id;
     };
-    const calls = { recent: await call('r2-1', 1, 80), older: await call('r2-3', 3, 60), previousPeriod: await call('r2-40', 40, 50) };
+    const calls = {
+      recent: await call('r2-1', 1, 80),
+      older: await call('r2-3', 3, 60),
+      previousPeriod: await call('r2-40', 40, 50),
+    };
     const message = async (conversationId: string, status: string) =>
-      (await tx.query<{ id: string }>(
-        `INSERT INTO coaching_messages (account_id, conversation_id, author_user_id, rep_user_id, category, body, status,
+      (
+        await tx.query<{ id: string }>(
+          `INSERT INTO coaching_messages (account_id, conversation_id, author_user_id, rep_user_id, category, body, status,
                                         sent_at, acknowledged_at)
          VALUES ($1, $2, $3, $4, 'discovery', 'Slow down.', $5,
                  CASE WHEN $5 <> 'draft' THEN now() END, CASE WHEN $5 = 'acknowledged' THEN now() END)
          RETURNING id`,
-        [a.accountId, conversationId, a.users.admin, a.users.rep2, status],
-      )).rows[0]!.id;
+          [a.accountId, conversationId, a.users.admin, a.users.rep2, status],
+        )
+      ).rows[0]!.id;
     const acknowledged = await message(calls.recent, 'acknowledged');
     await tx.query(
       `INSERT INTO coaching_outcomes (account_id, message_id, result, recorded_by_user_id) VALUES ($1, $2, 'applied', $3)`,
@@ -71,14 +80,26 @@ describe('GET /api/home/team', () => {
     expect(team.body.nextCursor).toBeNull();
     expect(itemsOf(team.body)).toEqual([
       {
-        id: a.users.rep1, hubspotUserId: 7103, email: 'rep1@710.example.com', name: 'rep1@710.example.com',
-        calls: 2, averageScore: 70, previousAverageScore: null,
-        coaching: { sent: 1, acknowledged: 0, applied: 1 }, uncoachedCalls: 1,
+        id: a.users.rep1,
+        hubspotUserId: 7103,
+        email: 'rep1@710.example.com',
+        name: 'rep1@710.example.com',
+        calls: 2,
+        averageScore: 70,
+        previousAverageScore: null,
+        coaching: { sent: 1, acknowledged: 0, applied: 1 },
+        uncoachedCalls: 1,
       },
       {
-        id: a.users.rep2, hubspotUserId: 7104, email: 'rep2@710.example.com', name: 'rep2@710.example.com',
-        calls: 2, averageScore: 70, previousAverageScore: 50,
-        coaching: { sent: 2, acknowledged: 1, applied: 1 }, uncoachedCalls: 1,
+        id: a.users.rep2,
+        hubspotUserId: 7104,
+        email: 'rep2@710.example.com',
+        name: 'rep2@710.example.com',
+        calls: 2,
+        averageScore: 70,
+        previousAverageScore: 50,
+        coaching: { sent: 2, acknowledged: 1, applied: 1 },
+        uncoachedCalls: 1,
       },
     ]);
   });
@@ -95,7 +116,11 @@ describe('GET /api/home/team', () => {
     const from = new Date(Date.now() - 50 * day).toISOString();
     const to = new Date(Date.now() - 10 * day).toISOString();
     const team = itemsOf((await json(await as('admin', `/api/home/team?from=${from}&to=${to}`))).body);
-    expect(team.find((item) => item.id === a.users.rep2)).toMatchObject({ calls: 1, averageScore: 50, uncoachedCalls: 1 });
+    expect(team.find((item) => item.id === a.users.rep2)).toMatchObject({
+      calls: 1,
+      averageScore: 50,
+      uncoachedCalls: 1,
+    });
     expect(team.find((item) => item.id === a.users.rep1)).toMatchObject({ calls: 0, averageScore: null });
   });
 
@@ -128,8 +153,17 @@ describe('GET /api/home/queue', () => {
   test("an admin's queue holds every rep's uncoached calls, newest first; drafts do not count", async () => {
     const queue = await json(await as('admin', '/api/home/queue'));
     expect(queue.status).toBe(200);
-    expect(itemsOf(queue.body).map((item) => item.id)).toEqual([a.conversationIds[1], rep2Calls.older, rep2Calls.previousPeriod]);
-    expect(itemsOf(queue.body)[1]).toMatchObject({ title: 'Rep two r2-3', durationSeconds: 600, score: 60, rep: { id: a.users.rep2 } });
+    expect(itemsOf(queue.body).map((item) => item.id)).toEqual([
+      a.conversationIds[1],
+      rep2Calls.older,
+      rep2Calls.previousPeriod,
+    ]);
+    expect(itemsOf(queue.body)[1]).toMatchObject({
+      title: 'Rep two r2-3',
+      durationSeconds: 600,
+      score: 60,
+      rep: { id: a.users.rep2 },
+    });
     expect(queue.body.nextCursor).toBeNull();
   });
 
@@ -153,7 +187,10 @@ describe('GET /api/home/queue', () => {
   });
 
   test('a rep has no queue (403); a forged cursor is a 400', async () => {
-    expect(await json(await as('rep1', '/api/home/queue'))).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    expect(await json(await as('rep1', '/api/home/queue'))).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden' },
+    });
     const forged = await json(await as('admin', '/api/home/queue?cursor=bm90LWEtY3Vyc29y'));
     expect(forged).toMatchObject({ status: 400, body: { error: 'invalid_input' } });
   });

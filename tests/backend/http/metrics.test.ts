@@ -20,13 +20,21 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   for (const line of text.split('\n')) {
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    const own = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    const own = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
     if (Object.entries(labels).every(([key, value]) => own[key] === value)) {
       total += Number(match[3]);
       found = true;
     }
   }
-  if (!found) throw new Error(`no sample ${name}${JSON.stringify(labels)} in:\n${text.split('\n').filter((l) => l.startsWith(name)).join('\n')}`);
+  if (!found)
+    throw new Error(
+      `no sample ${name}${JSON.stringify(labels)} in:\n${text
+        .split('\n')
+        .filter((l) => l.startsWith(name))
+        .join('\n')}`,
+    );
   return total;
 }
 
@@ -51,7 +59,11 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
 }
 
 const syncLogs = async () =>
-  (await withSystem(backend.testDb.db, (tx) => tx.query<{ status: string }>(`SELECT status FROM sync_logs WHERE status <> 'running'`))).rows;
+  (
+    await withSystem(backend.testDb.db, (tx) =>
+      tx.query<{ status: string }>(`SELECT status FROM sync_logs WHERE status <> 'running'`),
+    )
+  ).rows;
 
 beforeAll(async () => {
   fathom = await startFathomStandIn({ count: MEETINGS, pageSize: 10, inviteeEmails: ['jane.buyer@customer.example'] });
@@ -70,7 +82,9 @@ beforeAll(async () => {
   const link = /id="allow" href="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&');
   expect((await fetch(link, { headers: { cookie } })).status).toBe(200);
   // An expired access token: the sync's HubSpot linking refreshes it first.
-  await withSystem(backend.testDb.db, (tx) => tx.query(`UPDATE api_connections SET expires_at = now() - interval '1 minute' WHERE provider = 'hubspot'`));
+  await withSystem(backend.testDb.db, (tx) =>
+    tx.query(`UPDATE api_connections SET expires_at = now() - interval '1 minute' WHERE provider = 'hubspot'`),
+  );
 
   // Fathom rate-limits the key check once; the client waits a second and tries again.
   fathom.failNext(1, { kind: 'rate-limit', retryAfterSeconds: 1 }, 'GET /meetings');
@@ -82,7 +96,11 @@ beforeAll(async () => {
   fathom.failNext(1, { kind: 'server-error', status: 400 }, 'GET /meetings');
   expect((await asAdmin('/api/settings/sync', { method: 'POST' })).status).toBe(202);
   await waitFor(async () => (await syncLogs()).length === 2, 'the failed run');
-  await waitFor(async () => sample((await scrape()).text, 'fathom_hubspot_job_failures_total', { queue: 'fathom-sync-account' }) === 1, 'the job failure');
+  await waitFor(
+    async () =>
+      sample((await scrape()).text, 'fathom_hubspot_job_failures_total', { queue: 'fathom-sync-account' }) === 1,
+    'the job failure',
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -131,9 +149,27 @@ describe('GET /metrics', () => {
   test('times HTTP requests by method, route pattern and status class, never by raw path', async () => {
     await fetch(`${backend.url}/no/such/path/${Date.now()}`);
     const { text } = await scrape();
-    expect(sample(text, 'fathom_hubspot_http_request_duration_seconds_count', { method: 'PUT', route: '/api/settings/fathom', status_class: '2xx' })).toBe(1);
-    expect(sample(text, 'fathom_hubspot_http_request_duration_seconds_count', { method: 'GET', route: '/oauth/hubspot/callback', status_class: '2xx' })).toBe(1);
-    expect(sample(text, 'fathom_hubspot_http_request_duration_seconds_count', { method: 'GET', route: 'none', status_class: '4xx' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'fathom_hubspot_http_request_duration_seconds_count', {
+        method: 'PUT',
+        route: '/api/settings/fathom',
+        status_class: '2xx',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'fathom_hubspot_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/oauth/hubspot/callback',
+        status_class: '2xx',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'fathom_hubspot_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: 'none',
+        status_class: '4xx',
+      }),
+    ).toBeGreaterThanOrEqual(1);
     expect(text).not.toMatch(/no\/such\/path/);
   });
 
@@ -141,7 +177,13 @@ describe('GET /metrics', () => {
     const missing = await asAdmin('/api/cards/conversations/00000000-0000-4000-8000-000000000000');
     expect(missing.status).toBe(404);
     const { text } = await scrape();
-    expect(sample(text, 'fathom_hubspot_http_request_duration_seconds_count', { method: 'GET', route: '/api/cards/conversations/:id', status_class: '4xx' })).toBe(1);
+    expect(
+      sample(text, 'fathom_hubspot_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/api/cards/conversations/:id',
+        status_class: '4xx',
+      }),
+    ).toBe(1);
   });
 
   test('each backend counts only its own events, and METRICS_TOKEN makes the endpoint ask for it', async () => {

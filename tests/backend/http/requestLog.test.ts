@@ -16,20 +16,29 @@ beforeAll(async () => {
   backend = await startTestBackend({ HUBSPOT_CLIENT_ID: 'log-test-client', HUBSPOT_CLIENT_SECRET: clientSecret });
   tenant = await seedTenant(backend.testDb.db, 640);
   // The tenant's Fathom connection has a webhook secret, so its webhook route reaches the signature check.
-  const sealed = backend.services.sealer.encrypt(`whsec_${randomBytes(24).toString('base64')}`, sealContext(tenant.accountId, 'fathom', 'webhook_secret'));
-  connectionId = (await withSystem(backend.testDb.db, (tx) =>
-    tx.query<{ id: string }>(
-      `UPDATE api_connections SET key_id = $2, webhook_secret_enc = $3 WHERE account_id = $1 AND provider = 'fathom' RETURNING id`,
-      [tenant.accountId, sealed.keyId, sealed.ciphertext],
-    ),
-  )).rows[0]!.id;
+  const sealed = backend.services.sealer.encrypt(
+    `whsec_${randomBytes(24).toString('base64')}`,
+    sealContext(tenant.accountId, 'fathom', 'webhook_secret'),
+  );
+  connectionId = (
+    await withSystem(backend.testDb.db, (tx) =>
+      tx.query<{ id: string }>(
+        `UPDATE api_connections SET key_id = $2, webhook_secret_enc = $3 WHERE account_id = $1 AND provider = 'fathom' RETURNING id`,
+        [tenant.accountId, sealed.keyId, sealed.ciphertext],
+      ),
+    )
+  ).rows[0]!.id;
 });
 afterAll(() => backend.close());
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const requestLines = (requestId: string) => backend.log.lines().filter((line) => line.requestId === requestId && line.msg === 'request');
+const requestLines = (requestId: string) =>
+  backend.log.lines().filter((line) => line.requestId === requestId && line.msg === 'request');
 const asAdmin = (path: string) =>
-  signedFetch(backend.url, path, { clientSecret, identity: { portalId: 640, userId: 6401, userEmail: 'admin@640.example.com' } });
+  signedFetch(backend.url, path, {
+    clientSecret,
+    identity: { portalId: 640, userId: 6401, userEmail: 'admin@640.example.com' },
+  });
 
 test('a sane X-Request-Id from the load balancer is kept and echoed; anything else gets a fresh id', async () => {
   const kept = await fetch(`${backend.url}/healthz`, { headers: { 'x-request-id': 'lb-7f3a.19:2' } });
@@ -77,7 +86,12 @@ test("the OAuth callback's code and state, and webhook signatures, never reach t
   ]);
 
   // Signed with another secret: a fresh, well-formed signature that reaches the check and fails it.
-  const headers = signWebhook(`whsec_${randomBytes(24).toString('base64')}`, 'msg_1', Math.floor(Date.now() / 1000), '{}');
+  const headers = signWebhook(
+    `whsec_${randomBytes(24).toString('base64')}`,
+    'msg_1',
+    Math.floor(Date.now() / 1000),
+    '{}',
+  );
   const signature = headers['webhook-signature']!;
   const webhook = await fetch(`${backend.url}/webhooks/fathom/${connectionId}`, {
     method: 'POST',
@@ -85,9 +99,17 @@ test("the OAuth callback's code and state, and webhook signatures, never reach t
     body: '{}',
   });
   expect(webhook.status).toBe(401);
-  expect(await webhook.json()).toEqual({ error: 'invalid_signature', message: 'The webhook signature does not match.' });
+  expect(await webhook.json()).toEqual({
+    error: 'invalid_signature',
+    message: 'The webhook signature does not match.',
+  });
   expect(requestLines(webhook.headers.get('x-request-id')!)).toEqual([
-    expect.objectContaining({ method: 'POST', path: `/webhooks/fathom/${connectionId}`, status: 401, accountId: tenant.accountId }),
+    expect.objectContaining({
+      method: 'POST',
+      path: `/webhooks/fathom/${connectionId}`,
+      status: 401,
+      accountId: tenant.accountId,
+    }),
   ]);
 
   const everything = backend.log.text();

@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { withSystem, withTenant } from '../../../backend/src/db/tenancy.ts';
 import { signedFetch } from '../../support/signedFetch.ts';
-import { insertMessage, SCORE_OF, SHARED_DEAL, TEAM, seedTeam, type Member, type TeamFixture } from '../../support/teamFixture.ts';
+import {
+  insertMessage,
+  SCORE_OF,
+  SHARED_DEAL,
+  TEAM,
+  seedTeam,
+  type Member,
+  type TeamFixture,
+} from '../../support/teamFixture.ts';
 import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';
 
 // The "Who sees what" table of docs/who-sees-what.md, cell by cell, through the card and settings
@@ -52,8 +60,12 @@ describe('calls and their analysis', () => {
     const list = await get(who, `/api/cards/conversations?objectType=deals&objectId=${SHARED_DEAL}&limit=20`);
     expect(list.status).toBe(200);
     const items = list.body.items as Array<{ id: string; score: number | null }>;
-    const byRecorder = Object.fromEntries(TEAM.map((m) => [m, items.find((item) => item.id === team.callOf[m])?.score]));
-    expect(byRecorder).toEqual(Object.fromEntries(TEAM.map((m) => [m, SCORES_SEEN[who].includes(m) ? SCORE_OF[m] : null])));
+    const byRecorder = Object.fromEntries(
+      TEAM.map((m) => [m, items.find((item) => item.id === team.callOf[m])?.score]),
+    );
+    expect(byRecorder).toEqual(
+      Object.fromEntries(TEAM.map((m) => [m, SCORES_SEEN[who].includes(m) ? SCORE_OF[m] : null])),
+    );
     expect(list.body.fathom).toBe('connected');
   });
 
@@ -67,21 +79,32 @@ describe('calls and their analysis', () => {
     ['m1', 'r3', false],
     ['a2', 'r3', true],
     ['a2', 'a1', true],
-  ] as Array<[Member, Member, boolean]>)("%s opens %s's call: content always, analysis %s", async (who, recorder, analysis) => {
-    const detail = await get(who, `/api/cards/conversations/${team.callOf[recorder]}`);
-    expect(detail.status).toBe(200);
-    expect(detail.body).toMatchObject({ id: team.callOf[recorder], transcriptExcerpt: [{ text: 'What would make this quarter a success?' }] });
-    expect(detail.body.analysis).toEqual(analysis ? expect.objectContaining({ score: SCORE_OF[recorder] }) : null);
-  });
+  ] as Array<[Member, Member, boolean]>)(
+    "%s opens %s's call: content always, analysis %s",
+    async (who, recorder, analysis) => {
+      const detail = await get(who, `/api/cards/conversations/${team.callOf[recorder]}`);
+      expect(detail.status).toBe(200);
+      expect(detail.body).toMatchObject({
+        id: team.callOf[recorder],
+        transcriptExcerpt: [{ text: 'What would make this quarter a success?' }],
+      });
+      expect(detail.body.analysis).toEqual(analysis ? expect.objectContaining({ score: SCORE_OF[recorder] }) : null);
+    },
+  );
 
   test("a manager's coaching suggestions use the analysis of his reps' calls only", async () => {
     await withSystem(backend.testDb.db, (tx) =>
-      tx.query(`UPDATE conversation_analyses SET metrics = '{"talkRatio":{"rep":0.95}}' WHERE conversation_id = ANY($1)`, [
-        [team.callOf.r1, team.callOf.r2],
-      ]),
+      tx.query(
+        `UPDATE conversation_analyses SET metrics = '{"talkRatio":{"rep":0.95}}' WHERE conversation_id = ANY($1)`,
+        [[team.callOf.r1, team.callOf.r2]],
+      ),
     );
     const kinds = async (recorder: Member) =>
-      ((await get('m1', `/api/cards/conversations/${team.callOf[recorder]}/suggestions`)).body.items as Array<{ kind: string }>).map((s) => s.kind);
+      (
+        (await get('m1', `/api/cards/conversations/${team.callOf[recorder]}/suggestions`)).body.items as Array<{
+          kind: string;
+        }>
+      ).map((s) => s.kind);
     expect(await kinds('r1')).toContain('analysis');
     expect(await kinds('r2')).not.toContain('analysis');
     expect((await get('r1', `/api/cards/conversations/${team.callOf.r1}/suggestions`)).status).toBe(403);
@@ -89,20 +112,29 @@ describe('calls and their analysis', () => {
 
   test('in the database, a rep’s own query of the analyses returns his calls only', async () => {
     const scores = await withTenant(backend.testDb.db, { accountId: team.accountId, userId: team.ids.r2 }, async (tx) =>
-      (await tx.query<{ score: number }>('SELECT score FROM conversation_analyses ORDER BY score')).rows.map((r) => r.score),
+      (await tx.query<{ score: number }>('SELECT score FROM conversation_analyses ORDER BY score')).rows.map(
+        (r) => r.score,
+      ),
     );
     expect(scores).toEqual([SCORE_OF.r2]);
-    const unanalysed = await withSystem(backend.testDb.db, async (tx) =>
-      (await tx.query<{ id: string }>(
-        `INSERT INTO conversations (account_id, external_id, title, started_at, recorded_by_user_id)
+    const unanalysed = await withSystem(
+      backend.testDb.db,
+      async (tx) =>
+        (
+          await tx.query<{ id: string }>(
+            `INSERT INTO conversations (account_id, external_id, title, started_at, recorded_by_user_id)
          VALUES ($1, 'team-unanalysed', 'Not analysed yet', now(), $2) RETURNING id`,
-        [team.accountId, team.ids.r1],
-      )).rows[0]!.id,
+            [team.accountId, team.ids.r1],
+          )
+        ).rows[0]!.id,
     );
     await expect(
       withTenant(backend.testDb.db, { accountId: team.accountId, userId: team.ids.m1 }, (tx) =>
-        tx.query(`INSERT INTO conversation_analyses (account_id, conversation_id, analyser_version, score, metrics)
-                  VALUES (app_account_id(), $1, 'forged', 100, '{}')`, [unanalysed]),
+        tx.query(
+          `INSERT INTO conversation_analyses (account_id, conversation_id, analyser_version, score, metrics)
+                  VALUES (app_account_id(), $1, 'forged', 100, '{}')`,
+          [unanalysed],
+        ),
       ),
     ).rejects.toThrow(/row-level security/);
     const updated = await withTenant(backend.testDb.db, { accountId: team.accountId, userId: team.ids.m1 }, (tx) =>
@@ -126,7 +158,10 @@ describe('trends', () => {
   ] as Array<[Member, Member, number]>)("%s asks for %s's trend: %i", async (who, rep, status) => {
     const trend = await get(who, `/api/cards/coaching/trend?repUserId=${team.ids[rep]}`);
     expect(trend.status).toBe(status);
-    if (status === 200) expect(trend.body.points).toEqual([expect.objectContaining({ conversationId: team.callOf[rep], score: SCORE_OF[rep] })]);
+    if (status === 200)
+      expect(trend.body.points).toEqual([
+        expect.objectContaining({ conversationId: team.callOf[rep], score: SCORE_OF[rep] }),
+      ]);
   });
 });
 
@@ -160,7 +195,12 @@ describe('settings', () => {
     ['m1', 403],
     ['r1', 403],
   ] as Array<[Member, number]>)('%s opens the settings: %i', async (who, status) => {
-    for (const path of ['/api/settings/roles', '/api/settings/fathom', '/api/settings/sync-logs', '/api/settings/trackers']) {
+    for (const path of [
+      '/api/settings/roles',
+      '/api/settings/fathom',
+      '/api/settings/sync-logs',
+      '/api/settings/trackers',
+    ]) {
       expect({ path, status: (await get(who, path)).status }).toEqual({ path, status });
     }
   });

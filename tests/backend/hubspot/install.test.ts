@@ -27,7 +27,10 @@ beforeEach(() => {
 });
 
 /** Follows the install as a browser would: our redirect, HubSpot's page, the chosen link, our callback. */
-async function install(choice: 'allow' | 'deny' = 'allow', tamper?: (callback: URL, cookie: string) => { url: URL; cookie: string }) {
+async function install(
+  choice: 'allow' | 'deny' = 'allow',
+  tamper?: (callback: URL, cookie: string) => { url: URL; cookie: string },
+) {
   const start = await fetch(`${backend.url}/oauth/hubspot/install`, { redirect: 'manual' });
   expect(start.status).toBe(302);
   const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0]!;
@@ -44,8 +47,13 @@ async function install(choice: 'allow' | 'deny' = 'allow', tamper?: (callback: U
 const stored = () =>
   withSystem(backend.testDb.db, async (tx) => ({
     accounts: (await tx.query<{ hub_id: number; status: string }>('SELECT hub_id, status FROM accounts')).rows,
-    connections: (await tx.query<{ provider: string; status: string }>('SELECT provider, status FROM api_connections')).rows,
-    admins: (await tx.query<{ email: string }>(`SELECT u.email FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = 'admin'`)).rows,
+    connections: (await tx.query<{ provider: string; status: string }>('SELECT provider, status FROM api_connections'))
+      .rows,
+    admins: (
+      await tx.query<{ email: string }>(
+        `SELECT u.email FROM users u JOIN user_roles r ON r.user_id = u.id WHERE r.role = 'admin'`,
+      )
+    ).rows,
   }));
 
 describe('the install flow', () => {
@@ -58,16 +66,30 @@ describe('the install flow', () => {
     expect(location.searchParams.get('scope')).toBe('oauth crm.objects.contacts.read crm.objects.deals.read');
     expect(location.searchParams.get('optional_scope')).toBe('crm.objects.companies.read settings.users.read');
     expect(location.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(start.headers.get('set-cookie')).toMatch(/^fathom_hs_install=[^;]+; Max-Age=600; Path=\/oauth\/hubspot; HttpOnly; SameSite=Lax$/);
+    expect(start.headers.get('set-cookie')).toMatch(
+      /^fathom_hs_install=[^;]+; Max-Age=600; Path=\/oauth\/hubspot; HttpOnly; SameSite=Lax$/,
+    );
   });
 
   test('every failure shows a clear 4xx page and stores nothing', async () => {
     const cases: Array<[string, Awaited<ReturnType<typeof install>>, RegExp]> = [
       ['denied in HubSpot', await install('deny'), /cancelled in HubSpot/],
-      ['missing state', await install('allow', (url, cookie) => (url.searchParams.delete('state'), { url, cookie })), /no state parameter/],
-      ['unknown state', await install('allow', (url, cookie) => (url.searchParams.set('state', 'forged'), { url, cookie })), /not issued by this app/],
+      [
+        'missing state',
+        await install('allow', (url, cookie) => (url.searchParams.delete('state'), { url, cookie })),
+        /no state parameter/,
+      ],
+      [
+        'unknown state',
+        await install('allow', (url, cookie) => (url.searchParams.set('state', 'forged'), { url, cookie })),
+        /not issued by this app/,
+      ],
       ['another browser', await install('allow', (url) => ({ url, cookie: '' })), /another browser/],
-      ['a bad code', await install('allow', (url, cookie) => (url.searchParams.set('code', 'nope'), { url, cookie })), /did not accept the authorization code/],
+      [
+        'a bad code',
+        await install('allow', (url, cookie) => (url.searchParams.set('code', 'nope'), { url, cookie })),
+        /did not accept the authorization code/,
+      ],
     ];
     for (const [what, result, message] of cases) {
       expect({ what, status: result.response.status }).toEqual({ what, status: 400 });
@@ -101,8 +123,13 @@ describe('the install flow', () => {
       admins: [{ email: 'admin@customer.example.com' }],
     });
     // No token appears in plaintext anywhere in the row.
-    const raw = await withSystem(backend.testDb.db, async (tx) => (await tx.query('SELECT * FROM api_connections')).rows);
-    const dump = JSON.stringify(raw, (_k, v) => (v && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v));
+    const raw = await withSystem(
+      backend.testDb.db,
+      async (tx) => (await tx.query('SELECT * FROM api_connections')).rows,
+    );
+    const dump = JSON.stringify(raw, (_k, v) =>
+      v && v.type === 'Buffer' ? Buffer.from(v.data).toString('latin1') : v,
+    );
     for (const token of hubspot.accessTokens) expect(dump).not.toContain(token);
     expect(dump).not.toMatch(/rt-[0-9a-f]{24}/);
     expect(backend.log.text()).not.toMatch(/at-[0-9a-f]{24}|rt-[0-9a-f]{24}|code-[0-9a-f]{16}/);
@@ -118,8 +145,14 @@ describe('the install flow', () => {
     const first = await asAdmin();
     expect(await first.json()).toEqual({ found: 3, added: 2 });
     expect(await (await asAdmin()).json()).toEqual({ found: 3, added: 0 });
-    const roles = await withSystem(backend.testDb.db, async (tx) =>
-      (await tx.query<{ email: string; role: string }>('SELECT u.email, r.role FROM users u JOIN user_roles r ON r.user_id = u.id ORDER BY u.email')).rows,
+    const roles = await withSystem(
+      backend.testDb.db,
+      async (tx) =>
+        (
+          await tx.query<{ email: string; role: string }>(
+            'SELECT u.email, r.role FROM users u JOIN user_roles r ON r.user_id = u.id ORDER BY u.email',
+          )
+        ).rows,
     );
     expect(roles).toEqual([
       { email: 'admin@customer.example.com', role: 'admin' },

@@ -12,7 +12,14 @@ const contacts = Array.from({ length: 150 }, (_, i) => ({
   dealIds: i % 3 === 0 ? [String(5000 + i), String(9000 + i)] : [],
   companyIds: [String(7000 + (i % 4))],
 }));
-const deals = contacts.flatMap((c, i) => (i % 3 === 0 ? [{ id: String(5000 + i), closed: false }, { id: String(9000 + i), closed: true }] : []));
+const deals = contacts.flatMap((c, i) =>
+  i % 3 === 0
+    ? [
+        { id: String(5000 + i), closed: false },
+        { id: String(9000 + i), closed: true },
+      ]
+    : [],
+);
 const crm = hubspotCrm({ contacts, deals, accessToken: () => 'access-for-test' });
 // The same portal without the optional companies scope.
 const noCompanies = hubspotCrm({ contacts, deals, accessToken: () => 'access-for-test', companiesScope: false });
@@ -63,7 +70,11 @@ test('links emails to contacts, their open deals and their companies with four b
 });
 
 test('a portal without the companies scope gets contacts and deals, and is asked about companies once', async () => {
-  const client = new Client({ accessToken: 'access-for-test', basePath: noCompaniesServer.url, numberOfApiCallRetries: 0 });
+  const client = new Client({
+    accessToken: 'access-for-test',
+    basePath: noCompaniesServer.url,
+    numberOfApiCallRetries: 0,
+  });
   const linker = hubspotRecordLinker(client);
   const links = await linker.linksForEmails(Array.from({ length: 250 }, (_, i) => `buyer${i}@customer.example.com`));
   expect(links.get('buyer0@customer.example.com')).toEqual([

@@ -5,7 +5,8 @@ import { asHubSpotSigns } from '../../support/signedFetch.ts';
 
 const clientSecret = 'test-client-secret-not-real';
 const now = 1_795_000_000_000;
-const uri = 'https://app.example.com/api/cards/conversations?objectType=contacts&objectId=5&portalId=42&userId=7&userEmail=rita%40seller.example.com&q=a%3Ab%2Cc%20d';
+const uri =
+  'https://app.example.com/api/cards/conversations?objectType=contacts&objectId=5&portalId=42&userId=7&userEmail=rita%40seller.example.com&q=a%3Ab%2Cc%20d';
 const body = JSON.stringify({ conversationId: 'c', body: 'Ask "why"?' });
 
 function signedByHubSpot(request: { method: string; uri: string; body: string; timestamp: number }) {
@@ -33,7 +34,9 @@ const verify = (overrides: Partial<Parameters<typeof verifySignatureV3>[0]> = {}
 
 describe('HubSpot v3 request signatures', () => {
   test('our signer agrees with @hubspot/api-client, including encoded characters in the query', () => {
-    expect(signatureV3({ clientSecret, method: 'POST', uri, body, timestamp: String(now) })).toBe(signedByHubSpot(request));
+    expect(signatureV3({ clientSecret, method: 'POST', uri, body, timestamp: String(now) })).toBe(
+      signedByHubSpot(request),
+    );
   });
 
   test('accepts what HubSpot signs: a JSON body, and a GET without one', () => {
@@ -55,9 +58,15 @@ describe('HubSpot v3 request signatures', () => {
 
   test('rejects a stale and a future timestamp, even when correctly signed', () => {
     const stale = { ...request, timestamp: now - 5 * 60_000 - 1 };
-    expect(verify({ timestamp: String(stale.timestamp), signature: signedByHubSpot(stale) })).toEqual({ ok: false, reason: 'timestamp older than 5 minutes' });
+    expect(verify({ timestamp: String(stale.timestamp), signature: signedByHubSpot(stale) })).toEqual({
+      ok: false,
+      reason: 'timestamp older than 5 minutes',
+    });
     const future = { ...request, timestamp: now + 5 * 60_000 + 1 };
-    expect(verify({ timestamp: String(future.timestamp), signature: signedByHubSpot(future) })).toEqual({ ok: false, reason: 'timestamp in the future' });
+    expect(verify({ timestamp: String(future.timestamp), signature: signedByHubSpot(future) })).toEqual({
+      ok: false,
+      reason: 'timestamp in the future',
+    });
     const edge = { ...request, timestamp: now - 5 * 60_000 + 1000 };
     expect(verify({ timestamp: String(edge.timestamp), signature: signedByHubSpot(edge) })).toEqual({ ok: true });
   });

@@ -19,13 +19,16 @@ async function install() {
 }
 
 const expireAccessToken = () =>
-  withSystem(backend.testDb.db, (tx) => tx.query(`UPDATE api_connections SET expires_at = now() - interval '1 minute' WHERE provider = 'hubspot'`));
+  withSystem(backend.testDb.db, (tx) =>
+    tx.query(`UPDATE api_connections SET expires_at = now() - interval '1 minute' WHERE provider = 'hubspot'`),
+  );
 
 beforeAll(async () => {
   hubspot = await startHubSpotStandIn({ hubId: 5150 });
   backend = await startTestBackend(hubspotEnv(hubspot));
   await install();
-  accountId = (await withSystem(backend.testDb.db, (tx) => tx.query<{ id: string }>('SELECT id FROM accounts'))).rows[0]!.id;
+  accountId = (await withSystem(backend.testDb.db, (tx) => tx.query<{ id: string }>('SELECT id FROM accounts')))
+    .rows[0]!.id;
 });
 afterAll(async () => {
   await backend.close();
@@ -50,7 +53,11 @@ test('two processes refreshing at once still make one refresh: the row lock seri
   await expireAccessToken();
   const before = hubspot.calls['/oauth/2026-03/token'] ?? 0;
   // Two independent token stores, as two worker processes would have: no shared in-memory state.
-  const other = hubspotTokens({ db: backend.testDb.db, sealer: backend.services.sealer, oauth: backend.services.oauth! });
+  const other = hubspotTokens({
+    db: backend.testDb.db,
+    sealer: backend.services.sealer,
+    oauth: backend.services.oauth!,
+  });
   const tokens = await Promise.all(
     Array.from({ length: 50 }, (_, i) => (i % 2 ? other : backend.services.tokens!).accessToken(accountId)),
   );
@@ -62,11 +69,15 @@ test('HubSpot down during a refresh fails the call without marking the connectio
   await expireAccessToken();
   hubspot.tokenEndpointDown = true;
   try {
-    await expect(backend.services.tokens!.accessToken(accountId)).rejects.toThrow(/HubSpot refused to refresh the access token \(HTTP 503/);
+    await expect(backend.services.tokens!.accessToken(accountId)).rejects.toThrow(
+      /HubSpot refused to refresh the access token \(HTTP 503/,
+    );
   } finally {
     hubspot.tokenEndpointDown = false;
   }
-  const { rows } = await withSystem(backend.testDb.db, (tx) => tx.query(`SELECT status FROM api_connections WHERE provider = 'hubspot'`));
+  const { rows } = await withSystem(backend.testDb.db, (tx) =>
+    tx.query(`SELECT status FROM api_connections WHERE provider = 'hubspot'`),
+  );
   expect(rows).toEqual([{ status: 'active' }]);
 });
 
@@ -75,7 +86,9 @@ test('a revoked refresh token marks the connection needs_reauth, and later calle
   // HubSpot refuses every refresh token it issued (the app was uninstalled or access withdrawn).
   hubspot.revokeAll();
   await expect(backend.services.tokens!.accessToken(accountId)).rejects.toBeInstanceOf(NeedsReauth);
-  const { rows } = await withSystem(backend.testDb.db, (tx) => tx.query(`SELECT status FROM api_connections WHERE provider = 'hubspot'`));
+  const { rows } = await withSystem(backend.testDb.db, (tx) =>
+    tx.query(`SELECT status FROM api_connections WHERE provider = 'hubspot'`),
+  );
   expect(rows).toEqual([{ status: 'needs_reauth' }]);
   await expect(backend.services.tokens!.accessToken(accountId)).rejects.toBeInstanceOf(NeedsReauth);
 });

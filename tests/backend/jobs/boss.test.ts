@@ -15,7 +15,9 @@ afterAll(() => backend.close());
 
 test('the safety-net sync is scheduled with SYNC_SCHEDULE', async () => {
   const schedules = await backend.jobs.boss.getSchedules();
-  expect(schedules.map((s) => ({ name: s.name, cron: s.cron }))).toEqual([{ name: QUEUES.syncTick, cron: '*/5 * * * *' }]);
+  expect(schedules.map((s) => ({ name: s.name, cron: s.cron }))).toEqual([
+    { name: QUEUES.syncTick, cron: '*/5 * * * *' },
+  ]);
 });
 
 test('a schedule tick queues one sync per connected account, once however often it fires', async () => {

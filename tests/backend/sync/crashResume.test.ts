@@ -34,8 +34,11 @@ beforeAll(async () => {
   db = await reopen();
   await migrate(db);
   accountId = await withSystem(db, async (tx) => {
-    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [HUB])).rows[0]!.id;
-    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [id]);
+    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [HUB]))
+      .rows[0]!.id;
+    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [
+      id,
+    ]);
     return id;
   });
   if (engine === 'pglite') await db.close();
@@ -78,16 +81,22 @@ test('a sync killed with SIGKILL mid-backfill resumes where it stopped: nothing 
       if (signal !== 'SIGKILL') reject(new Error(`sync child ended by itself (${code}):\n${stderr}`));
     });
   });
-  await new Promise((resolve) => (child.exitCode !== null || child.signalCode ? resolve(null) : child.once('exit', resolve)));
+  await new Promise((resolve) =>
+    child.exitCode !== null || child.signalCode ? resolve(null) : child.once('exit', resolve),
+  );
   fathom.clearFaults();
 
   db = await reopen();
   const stored = async () =>
-    withSystem(db, async (tx) =>
-      (await tx.query<{ n: number; distinct_ids: number }>(
-        'SELECT count(*)::int AS n, count(DISTINCT external_id)::int AS distinct_ids FROM conversations WHERE account_id = $1',
-        [accountId],
-      )).rows[0]!,
+    withSystem(
+      db,
+      async (tx) =>
+        (
+          await tx.query<{ n: number; distinct_ids: number }>(
+            'SELECT count(*)::int AS n, count(DISTINCT external_id)::int AS distinct_ids FROM conversations WHERE account_id = $1',
+            [accountId],
+          )
+        ).rows[0]!,
     );
   const afterKill = await stored();
   // Whole pages only: each page and its cursor commit together.
@@ -104,8 +113,15 @@ test('a sync killed with SIGKILL mid-backfill resumes where it stopped: nothing 
   expect(resumed.meetingsNew).toBe(300 - afterKill.n);
   expect(resumed.meetingsUnchanged).toBe(0);
   expect(await stored()).toEqual({ n: 300, distinct_ids: 300 });
-  const logs = await withSystem(db, async (tx) =>
-    (await tx.query<{ status: string; error_messages: string[] }>('SELECT status, error_messages FROM sync_logs WHERE account_id = $1 ORDER BY started_at', [accountId])).rows,
+  const logs = await withSystem(
+    db,
+    async (tx) =>
+      (
+        await tx.query<{ status: string; error_messages: string[] }>(
+          'SELECT status, error_messages FROM sync_logs WHERE account_id = $1 ORDER BY started_at',
+          [accountId],
+        )
+      ).rows,
   );
   expect(logs.map((l) => l.status)).toEqual(['failed', 'succeeded']);
   expect(logs[0]!.error_messages[0]).toMatch(/^interrupted/);

@@ -69,12 +69,16 @@ test('card requests keep answering while a meeting with a megabyte-long hostile 
   expect(latencies.length).toBeGreaterThanOrEqual(1);
   expect(Math.max(...latencies)).toBeLessThan(5_000);
 
-  const analysis = await withSystem(backend.testDb.db, async (tx) =>
-    (await tx.query<{ notes: string[] }>(
-      `SELECT a.metrics -> 'notes' AS notes FROM conversation_analyses a JOIN conversations c ON c.id = a.conversation_id
+  const analysis = await withSystem(
+    backend.testDb.db,
+    async (tx) =>
+      (
+        await tx.query<{ notes: string[] }>(
+          `SELECT a.metrics -> 'notes' AS notes FROM conversation_analyses a JOIN conversations c ON c.id = a.conversation_id
         WHERE c.account_id = $1 AND c.external_id = $2`,
-      [tenant.accountId, String(fathom.meetings[1]!.recording_id)],
-    )).rows[0]!,
+          [tenant.accountId, String(fathom.meetings[1]!.recording_id)],
+        )
+      ).rows[0]!,
   );
   expect(analysis.notes.join(' ')).toMatch(/very long/);
 }, 120_000);

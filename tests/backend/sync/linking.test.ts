@@ -30,10 +30,15 @@ let accountId: string;
 beforeAll(async () => {
   testDb = await createMigratedDatabase();
   fathom = await startFathomStandIn({ count: 100, pageSize: 25, segmentsPerMeeting: 4, inviteeEmails: customers });
-  crmServer = await listen((req, res) => void crm.handle(req, res).then((handled) => handled || res.writeHead(404).end()));
+  crmServer = await listen(
+    (req, res) => void crm.handle(req, res).then((handled) => handled || res.writeHead(404).end()),
+  );
   accountId = await withSystem(testDb.db, async (tx) => {
-    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [HUB])).rows[0]!.id;
-    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [id]);
+    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [HUB]))
+      .rows[0]!.id;
+    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [
+      id,
+    ]);
     return id;
   });
 });
@@ -45,7 +50,10 @@ afterAll(async () => {
 
 test('100 meetings are linked to their contacts, open deals and companies with batch calls only', async () => {
   let calls = 0;
-  const linker = hubspotRecordLinker(new Client({ accessToken: 't', basePath: crmServer.url, numberOfApiCallRetries: 0 }), { onCall: () => (calls += 1) });
+  const linker = hubspotRecordLinker(
+    new Client({ accessToken: 't', basePath: crmServer.url, numberOfApiCallRetries: 0 }),
+    { onCall: () => (calls += 1) },
+  );
   await runSync(testDb.db, {
     accountId,
     source: standInSource({ baseUrl: fathom.baseUrl, apiKey: fathom.apiKey, hubId: HUB }),
@@ -56,11 +64,15 @@ test('100 meetings are linked to their contacts, open deals and companies with b
   expect(calls).toBeLessThanOrEqual(16);
   expect(calls / 100).toBeLessThanOrEqual(0.16);
 
-  const links = await withSystem(testDb.db, async (tx) =>
-    (await tx.query<{ object_type: string; n: number }>(
-      `SELECT object_type, count(*)::int AS n FROM conversation_crm_links WHERE account_id = $1 AND source <> 'fathom' GROUP BY object_type ORDER BY object_type`,
-      [accountId],
-    )).rows,
+  const links = await withSystem(
+    testDb.db,
+    async (tx) =>
+      (
+        await tx.query<{ object_type: string; n: number }>(
+          `SELECT object_type, count(*)::int AS n FROM conversation_crm_links WHERE account_id = $1 AND source <> 'fathom' GROUP BY object_type ORDER BY object_type`,
+          [accountId],
+        )
+      ).rows,
   );
   // Meeting i invites customer i % 40: the 30 known ones are in 75 of the 100 meetings; half of those have a deal.
   const withContact = Array.from({ length: 100 }, (_, i) => i % 40).filter((c) => c < 30);

@@ -18,8 +18,11 @@ let unstorableId: string;
 beforeAll(async () => {
   testDb = await createMigratedDatabase();
   accountId = await withSystem(testDb.db, async (tx) => {
-    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [HUB])).rows[0]!.id;
-    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [id]);
+    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [HUB]))
+      .rows[0]!.id;
+    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [
+      id,
+    ]);
     return id;
   });
   const meetings = generateMeetings({ count: COUNT, segmentsPerMeeting: 4 });
@@ -55,11 +58,15 @@ test('a meeting of 60,000 distinct words is stored with a bounded search index, 
   expect(progress).toMatchObject({ kind: 'backfill', pages: 3, meetingsNew: COUNT - 1, errors: 1 });
   expect(fathom.callCount('GET /meetings')).toBe(3);
 
-  const stored = await withSystem(testDb.db, async (tx) =>
-    (await tx.query<{ external_id: string; lexemes: number | null }>(
-      'SELECT external_id, length(transcript_search) AS lexemes FROM conversations WHERE account_id = $1',
-      [accountId],
-    )).rows,
+  const stored = await withSystem(
+    testDb.db,
+    async (tx) =>
+      (
+        await tx.query<{ external_id: string; lexemes: number | null }>(
+          'SELECT external_id, length(transcript_search) AS lexemes FROM conversations WHERE account_id = $1',
+          [accountId],
+        )
+      ).rows,
   );
   expect(stored).toHaveLength(COUNT - 1);
   expect(stored.map((row) => row.external_id)).not.toContain(unstorableId);
@@ -67,22 +74,30 @@ test('a meeting of 60,000 distinct words is stored with a bounded search index, 
   expect(big.lexemes).toBeGreaterThan(1_000);
   expect(big.lexemes).toBeLessThan(60_000);
   // The whole transcript is kept; only the search index is bounded.
-  const segments = await withSystem(testDb.db, async (tx) =>
-    (await tx.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM transcript_segments s JOIN conversations c ON c.id = s.conversation_id WHERE c.external_id = $1 AND c.account_id = $2',
-      [manyWords, accountId],
-    )).rows[0]!.n,
+  const segments = await withSystem(
+    testDb.db,
+    async (tx) =>
+      (
+        await tx.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM transcript_segments s JOIN conversations c ON c.id = s.conversation_id WHERE c.external_id = $1 AND c.account_id = $2',
+          [manyWords, accountId],
+        )
+      ).rows[0]!.n,
   );
   expect(segments).toBe(60);
 
   const [log] = await withTenant(testDb.db, { accountId }, (tx) => listSyncLogs(tx));
   expect(log).toMatchObject({ status: 'succeeded', pages: 3, meetingsNew: COUNT - 1, errors: 1 });
   expect(log!.errorMessages).toEqual([expect.stringMatching(new RegExp(`^meeting ${unstorableId} was not stored: `))]);
-  const connection = await withSystem(testDb.db, async (tx) =>
-    (await tx.query<{ sync_cursor: string | null; backfill_completed_at: Date | null }>(
-      `SELECT sync_cursor, backfill_completed_at FROM api_connections WHERE account_id = $1 AND provider = 'fathom'`,
-      [accountId],
-    )).rows[0]!,
+  const connection = await withSystem(
+    testDb.db,
+    async (tx) =>
+      (
+        await tx.query<{ sync_cursor: string | null; backfill_completed_at: Date | null }>(
+          `SELECT sync_cursor, backfill_completed_at FROM api_connections WHERE account_id = $1 AND provider = 'fathom'`,
+          [accountId],
+        )
+      ).rows[0]!,
   );
   expect(connection.sync_cursor).toBeNull();
   expect(connection.backfill_completed_at).not.toBeNull();

@@ -19,8 +19,11 @@ afterAll(() => testDb.drop());
 /** An account with an active Fathom connection (credentials are the stand-in's, passed directly). */
 async function connectedAccount(db: Database, hubId: number): Promise<string> {
   return withSystem(db, async (tx) => {
-    const account = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [hubId])).rows[0]!.id;
-    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [account]);
+    const account = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [hubId]))
+      .rows[0]!.id;
+    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [
+      account,
+    ]);
     return account;
   });
 }
@@ -28,7 +31,8 @@ async function connectedAccount(db: Database, hubId: number): Promise<string> {
 async function counts(accountId: string) {
   return withSystem(testDb.db, async (tx) => {
     const n = async (table: string) =>
-      (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE account_id = $1`, [accountId])).rows[0]!.n;
+      (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE account_id = $1`, [accountId]))
+        .rows[0]!.n;
     return {
       conversations: await n('conversations'),
       participants: await n('conversation_participants'),
@@ -39,12 +43,16 @@ async function counts(accountId: string) {
 }
 
 async function lastLog(accountId: string) {
-  return withSystem(testDb.db, async (tx) =>
-    (await tx.query<Record<string, unknown>>(
-      `SELECT kind, status, pages, meetings_new, meetings_updated, meetings_unchanged, errors, error_messages
+  return withSystem(
+    testDb.db,
+    async (tx) =>
+      (
+        await tx.query<Record<string, unknown>>(
+          `SELECT kind, status, pages, meetings_new, meetings_updated, meetings_unchanged, errors, error_messages
          FROM sync_logs WHERE account_id = $1 ORDER BY started_at DESC LIMIT 1`,
-      [accountId],
-    )).rows[0]!,
+          [accountId],
+        )
+      ).rows[0]!,
   );
 }
 
@@ -55,19 +63,45 @@ describe('Fathom sync', () => {
 
   beforeAll(async () => {
     // 300 meetings, 12 segments each, 2 invitees each (one external), 25 per page.
-    fathom = await startFathomStandIn({ count: 300, segmentsPerMeeting: 12, pageSize: 25, newest: new Date(Date.now() - 60_000) });
+    fathom = await startFathomStandIn({
+      count: 300,
+      segmentsPerMeeting: 12,
+      pageSize: 25,
+      newest: new Date(Date.now() - 60_000),
+    });
     accountId = await connectedAccount(testDb.db, HUB);
   });
   afterAll(() => fathom.close());
 
-  const source = (incidents?: SyncIncident[]) => standInSource({ baseUrl: fathom.baseUrl, apiKey: fathom.apiKey, hubId: HUB, ...(incidents ? { incidents } : {}) });
+  const source = (incidents?: SyncIncident[]) =>
+    standInSource({ baseUrl: fathom.baseUrl, apiKey: fathom.apiKey, hubId: HUB, ...(incidents ? { incidents } : {}) });
 
   test('a backfill stores every meeting once, with its participants, transcript and analysis', async () => {
     const progress = await runSync(testDb.db, { accountId, source: source(), analyse });
-    expect(progress).toMatchObject({ kind: 'backfill', pages: 12, meetingsNew: 300, meetingsUpdated: 0, meetingsUnchanged: 0 });
-    const participantsUpstream = fathom.meetings.reduce((sum, m) => sum + new Set(m.calendar_invitees.map((i) => i.email)).size, 0);
-    expect(await counts(accountId)).toEqual({ conversations: 300, participants: participantsUpstream, segments: 300 * 12, analyses: 300 });
-    expect(await lastLog(accountId)).toMatchObject({ kind: 'backfill', status: 'succeeded', pages: 12, meetings_new: 300, errors: 0 });
+    expect(progress).toMatchObject({
+      kind: 'backfill',
+      pages: 12,
+      meetingsNew: 300,
+      meetingsUpdated: 0,
+      meetingsUnchanged: 0,
+    });
+    const participantsUpstream = fathom.meetings.reduce(
+      (sum, m) => sum + new Set(m.calendar_invitees.map((i) => i.email)).size,
+      0,
+    );
+    expect(await counts(accountId)).toEqual({
+      conversations: 300,
+      participants: participantsUpstream,
+      segments: 300 * 12,
+      analyses: 300,
+    });
+    expect(await lastLog(accountId)).toMatchObject({
+      kind: 'backfill',
+      status: 'succeeded',
+      pages: 12,
+      meetings_new: 300,
+      errors: 0,
+    });
   });
 
   test('the next run is incremental and stores nothing new', async () => {
@@ -86,20 +120,32 @@ describe('Fathom sync', () => {
     expect(progress.meetingsUpdated).toBe(1);
     expect(progress.meetingsNew).toBe(0);
     const { rows } = await withSystem(testDb.db, (tx) =>
-      tx.query('SELECT title FROM conversations WHERE account_id = $1 AND external_id = $2', [accountId, String(newest.recording_id)]),
+      tx.query('SELECT title FROM conversations WHERE account_id = $1 AND external_id = $2', [
+        accountId,
+        String(newest.recording_id),
+      ]),
     );
     expect(rows).toEqual([{ title: 'Renamed in Fathom' }]);
   });
 
   test('a full re-read of the history finds every meeting unchanged', async () => {
-    await withSystem(testDb.db, (tx) => tx.query(`UPDATE api_connections SET backfill_completed_at = NULL WHERE account_id = $1`, [accountId]));
+    await withSystem(testDb.db, (tx) =>
+      tx.query(`UPDATE api_connections SET backfill_completed_at = NULL WHERE account_id = $1`, [accountId]),
+    );
     const progress = await runSync(testDb.db, { accountId, source: source(), analyse });
     expect(progress).toMatchObject({ kind: 'backfill', meetingsNew: 0, meetingsUpdated: 0, meetingsUnchanged: 300 });
   });
 
   test('with 30% of Fathom calls failing (429 and 500) the sync completes, and the log counts the retries', async () => {
     const account = await connectedAccount(testDb.db, 3002);
-    fathom.failRandomly({ probability: 0.3, seed: 7, faults: [{ kind: 'rate-limit', retryAfterSeconds: 0 }, { kind: 'server-error', status: 500 }] });
+    fathom.failRandomly({
+      probability: 0.3,
+      seed: 7,
+      faults: [
+        { kind: 'rate-limit', retryAfterSeconds: 0 },
+        { kind: 'server-error', status: 500 },
+      ],
+    });
     try {
       const incidents: SyncIncident[] = [];
       const progress = await runSync(testDb.db, {
@@ -132,7 +178,9 @@ describe('Fathom sync', () => {
         return flaky.listPage(options);
       },
     };
-    await expect(runSync(testDb.db, { accountId: account, source: failing, analyse })).rejects.toThrow(/Fathom failed to list meetings/);
+    await expect(runSync(testDb.db, { accountId: account, source: failing, analyse })).rejects.toThrow(
+      /Fathom failed to list meetings/,
+    );
     fathom.clearFaults();
     const failed = await lastLog(account);
     expect(failed).toMatchObject({ status: 'failed', pages: 2, meetings_new: 50 });
@@ -151,12 +199,24 @@ test('two accounts syncing at once never see each other’s meetings', async () 
   try {
     const [a, b] = [await connectedAccount(testDb.db, 4001), await connectedAccount(testDb.db, 4002)];
     await Promise.all([
-      runSync(testDb.db, { accountId: a, source: standInSource({ baseUrl: one.baseUrl, apiKey: one.apiKey, hubId: 4001 }), analyse }),
-      runSync(testDb.db, { accountId: b, source: standInSource({ baseUrl: two.baseUrl, apiKey: two.apiKey, hubId: 4002 }), analyse }),
+      runSync(testDb.db, {
+        accountId: a,
+        source: standInSource({ baseUrl: one.baseUrl, apiKey: one.apiKey, hubId: 4001 }),
+        analyse,
+      }),
+      runSync(testDb.db, {
+        accountId: b,
+        source: standInSource({ baseUrl: two.baseUrl, apiKey: two.apiKey, hubId: 4002 }),
+        analyse,
+      }),
     ]);
     const ids = (accountId: string) =>
       withSystem(testDb.db, async (tx) =>
-        (await tx.query<{ external_id: string }>('SELECT external_id FROM conversations WHERE account_id = $1', [accountId])).rows.map((r) => Number(r.external_id)),
+        (
+          await tx.query<{ external_id: string }>('SELECT external_id FROM conversations WHERE account_id = $1', [
+            accountId,
+          ])
+        ).rows.map((r) => Number(r.external_id)),
       );
     const [idsA, idsB] = [await ids(a), await ids(b)];
     expect(idsA).toHaveLength(40);

@@ -11,7 +11,11 @@ let a: TenantFixture;
 let b: TenantFixture;
 
 // A stand-in analyser with a visible effect: the score is the number of segments.
-const analyse: AnalyseFn = (conversation) => ({ version: 'count-1', score: conversation.segments.length, metrics: { segments: conversation.segments.length } });
+const analyse: AnalyseFn = (conversation) => ({
+  version: 'count-1',
+  score: conversation.segments.length,
+  metrics: { segments: conversation.segments.length },
+});
 
 beforeAll(async () => {
   testDb = await createMigratedDatabase();
@@ -26,11 +30,34 @@ test('a new meeting is stored whole: conversation, participants, transcript, Fat
   const result = await inA((tx) => storeConversation(tx, incomingConversation({ externalId: 'store-1' }), analyse));
   expect(result.change).toBe('new');
   const stored = await inA(async (tx) => ({
-    conversation: (await tx.query('SELECT title, duration_seconds, recorded_by_email FROM conversations WHERE id = $1', [result.conversationId])).rows,
-    participants: (await tx.query('SELECT participant_key, is_external FROM conversation_participants WHERE conversation_id = $1 ORDER BY participant_key', [result.conversationId])).rows,
-    segments: (await tx.query('SELECT position, speaker_name, is_external, start_seconds FROM transcript_segments WHERE conversation_id = $1 ORDER BY position', [result.conversationId])).rows,
-    links: (await tx.query('SELECT object_type, object_id, source FROM conversation_crm_links WHERE conversation_id = $1 ORDER BY object_type', [result.conversationId])).rows,
-    analysis: (await tx.query('SELECT analyser_version, score FROM conversation_analyses WHERE conversation_id = $1', [result.conversationId])).rows,
+    conversation: (
+      await tx.query('SELECT title, duration_seconds, recorded_by_email FROM conversations WHERE id = $1', [
+        result.conversationId,
+      ])
+    ).rows,
+    participants: (
+      await tx.query(
+        'SELECT participant_key, is_external FROM conversation_participants WHERE conversation_id = $1 ORDER BY participant_key',
+        [result.conversationId],
+      )
+    ).rows,
+    segments: (
+      await tx.query(
+        'SELECT position, speaker_name, is_external, start_seconds FROM transcript_segments WHERE conversation_id = $1 ORDER BY position',
+        [result.conversationId],
+      )
+    ).rows,
+    links: (
+      await tx.query(
+        'SELECT object_type, object_id, source FROM conversation_crm_links WHERE conversation_id = $1 ORDER BY object_type',
+        [result.conversationId],
+      )
+    ).rows,
+    analysis: (
+      await tx.query('SELECT analyser_version, score FROM conversation_analyses WHERE conversation_id = $1', [
+        result.conversationId,
+      ])
+    ).rows,
   }));
   expect(stored).toEqual({
     conversation: [{ title: 'Acme / Discovery', duration_seconds: 1800, recorded_by_email: 'rita@seller.example.com' }],
@@ -72,14 +99,24 @@ test('an edited meeting updates in place, replacing its transcript', async () =>
   expect(result).toEqual({ conversationId: first.conversationId, change: 'updated' });
   const after = await inA(async (tx) => ({
     titles: (await tx.query(`SELECT title FROM conversations WHERE external_id = 'store-3'`)).rows,
-    segments: (await tx.query('SELECT text FROM transcript_segments WHERE conversation_id = $1', [first.conversationId])).rows,
-    score: (await tx.query('SELECT score FROM conversation_analyses WHERE conversation_id = $1', [first.conversationId])).rows,
+    segments: (
+      await tx.query('SELECT text FROM transcript_segments WHERE conversation_id = $1', [first.conversationId])
+    ).rows,
+    score: (
+      await tx.query('SELECT score FROM conversation_analyses WHERE conversation_id = $1', [first.conversationId])
+    ).rows,
   }));
-  expect(after).toEqual({ titles: [{ title: 'Acme / Discovery (renamed)' }], segments: [{ text: 'Only line now.' }], score: [{ score: 1 }] });
+  expect(after).toEqual({
+    titles: [{ title: 'Acme / Discovery (renamed)' }],
+    segments: [{ text: 'Only line now.' }],
+    score: [{ score: 1 }],
+  });
 });
 
 test('the same recording id in two portals is two conversations', async () => {
-  const inAccountA = await inA((tx) => storeConversation(tx, incomingConversation({ externalId: 'shared-id' }), analyse));
+  const inAccountA = await inA((tx) =>
+    storeConversation(tx, incomingConversation({ externalId: 'shared-id' }), analyse),
+  );
   const inAccountB = await withTenant(testDb.db, { accountId: b.accountId }, (tx) =>
     storeConversation(tx, incomingConversation({ externalId: 'shared-id' }), analyse),
   );

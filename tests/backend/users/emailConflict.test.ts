@@ -12,13 +12,17 @@ import { startTestBackend, type TestBackend } from '../../support/testBackend.ts
 
 type UserRow = { id: string; hubspot_user_id: number | null; email: string; role: string | null };
 const usersOf = (backend: TestBackend, hubId: number) =>
-  withSystem(backend.testDb.db, async (tx) =>
-    (await tx.query<UserRow>(
-      `SELECT u.id, u.hubspot_user_id, u.email, r.role FROM users u JOIN accounts a ON a.id = u.account_id
+  withSystem(
+    backend.testDb.db,
+    async (tx) =>
+      (
+        await tx.query<UserRow>(
+          `SELECT u.id, u.hubspot_user_id, u.email, r.role FROM users u JOIN accounts a ON a.id = u.account_id
          LEFT JOIN user_roles r ON r.account_id = u.account_id AND r.user_id = u.id
         WHERE a.hub_id = $1 ORDER BY u.email`,
-      [hubId],
-    )).rows,
+          [hubId],
+        )
+      ).rows,
   );
 
 const CARD_AND_SETTINGS_READS = [
@@ -93,8 +97,17 @@ describe("when HubSpot's users list settles it", () => {
     await installThroughStandIn(backend.url);
     await withSystem(backend.testDb.db, async (tx) => {
       const account = (await tx.query<{ id: string }>('SELECT id FROM accounts WHERE hub_id = $1', [HUB])).rows[0]!.id;
-      for (const [hubspotUserId, email, role] of [[555, 'gone@customer.example.com', 'admin'], [556, 'moved@customer.example.com', 'manager'], [557, 'twice@customer.example.com', 'rep']] as const) {
-        const user = (await tx.query<{ id: string }>('INSERT INTO users (account_id, hubspot_user_id, email) VALUES ($1, $2, $3) RETURNING id', [account, hubspotUserId, email])).rows[0]!.id;
+      for (const [hubspotUserId, email, role] of [
+        [555, 'gone@customer.example.com', 'admin'],
+        [556, 'moved@customer.example.com', 'manager'],
+        [557, 'twice@customer.example.com', 'rep'],
+      ] as const) {
+        const user = (
+          await tx.query<{ id: string }>(
+            'INSERT INTO users (account_id, hubspot_user_id, email) VALUES ($1, $2, $3) RETURNING id',
+            [account, hubspotUserId, email],
+          )
+        ).rows[0]!.id;
         await tx.query('INSERT INTO user_roles (account_id, user_id, role) VALUES ($1, $2, $3)', [account, user, role]);
       }
     });
@@ -105,23 +118,38 @@ describe("when HubSpot's users list settles it", () => {
   });
 
   const cardAs = (userId: number, userEmail: string) =>
-    signedFetch(backend.url, CARD_AND_SETTINGS_READS[0]!, { clientSecret: hubspot.clientSecret, identity: { portalId: HUB, userId, userEmail } });
+    signedFetch(backend.url, CARD_AND_SETTINGS_READS[0]!, {
+      clientSecret: hubspot.clientSecret,
+      identity: { portalId: HUB, userId, userEmail },
+    });
 
   test('the old user is gone from the portal: the new id takes over his row, as a rep', async () => {
     const before = (await usersOf(backend, HUB)).find((u) => u.email === 'gone@customer.example.com')!;
     const response = await cardAs(888, 'gone@customer.example.com');
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { viewer: { userId: string; role: string } }).viewer).toMatchObject({ userId: before.id, role: 'rep' });
+    expect(((await response.json()) as { viewer: { userId: string; role: string } }).viewer).toMatchObject({
+      userId: before.id,
+      role: 'rep',
+    });
     expect((await usersOf(backend, HUB)).find((u) => u.email === 'gone@customer.example.com')).toEqual({
-      id: before.id, hubspot_user_id: 888, email: 'gone@customer.example.com', role: 'rep',
+      id: before.id,
+      hubspot_user_id: 888,
+      email: 'gone@customer.example.com',
+      role: 'rep',
     });
   });
 
   test('the old user changed his email: he gets it, and the newcomer is a new rep', async () => {
     expect((await cardAs(889, 'moved@customer.example.com')).status).toBe(200);
     const users = await usersOf(backend, HUB);
-    expect(users.find((u) => u.hubspot_user_id === 556)).toMatchObject({ email: 'moved.new@customer.example.com', role: 'manager' });
-    expect(users.find((u) => u.hubspot_user_id === 889)).toMatchObject({ email: 'moved@customer.example.com', role: 'rep' });
+    expect(users.find((u) => u.hubspot_user_id === 556)).toMatchObject({
+      email: 'moved.new@customer.example.com',
+      role: 'manager',
+    });
+    expect(users.find((u) => u.hubspot_user_id === 889)).toMatchObject({
+      email: 'moved@customer.example.com',
+      role: 'rep',
+    });
   });
 
   test('HubSpot lists both with the email: 409, nothing changed', async () => {

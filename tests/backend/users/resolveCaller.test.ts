@@ -15,7 +15,11 @@ beforeAll(async () => {
 afterAll(() => testDb.drop());
 
 test('a known HubSpot user gets his account and role', async () => {
-  const caller = await resolveCaller(testDb.db, { portalId: 910, hubspotUserId: 910 * 10 + 2, email: 'manager@910.example.com' });
+  const caller = await resolveCaller(testDb.db, {
+    portalId: 910,
+    hubspotUserId: 910 * 10 + 2,
+    email: 'manager@910.example.com',
+  });
   expect(caller).toEqual({
     accountId: a.accountId,
     hubId: 910,
@@ -35,18 +39,31 @@ test('a user seen for the first time becomes a rep, once, even when his first re
 
 test('a user known only by email (a Fathom recorder) is adopted, not duplicated', async () => {
   const existing = await withSystem(testDb.db, async (tx) => {
-    const { rows } = await tx.query<{ id: string }>(`INSERT INTO users (account_id, email) VALUES ($1, 'recorder@910.example.com') RETURNING id`, [a.accountId]);
+    const { rows } = await tx.query<{ id: string }>(
+      `INSERT INTO users (account_id, email) VALUES ($1, 'recorder@910.example.com') RETURNING id`,
+      [a.accountId],
+    );
     return rows[0]!.id;
   });
-  const caller = await resolveCaller(testDb.db, { portalId: 910, hubspotUserId: 555_002, email: 'recorder@910.example.com' });
+  const caller = await resolveCaller(testDb.db, {
+    portalId: 910,
+    hubspotUserId: 555_002,
+    email: 'recorder@910.example.com',
+  });
   expect(caller.userId).toBe(existing);
 });
 
 test('an unknown or uninstalled portal is not installed', async () => {
-  await expect(resolveCaller(testDb.db, { portalId: 999_999, hubspotUserId: 1, email: 'x@example.com' })).rejects.toBeInstanceOf(NotInstalled);
-  await withSystem(testDb.db, (tx) => tx.query(`UPDATE accounts SET status = 'uninstalled' WHERE id = $1`, [a.accountId]));
+  await expect(
+    resolveCaller(testDb.db, { portalId: 999_999, hubspotUserId: 1, email: 'x@example.com' }),
+  ).rejects.toBeInstanceOf(NotInstalled);
+  await withSystem(testDb.db, (tx) =>
+    tx.query(`UPDATE accounts SET status = 'uninstalled' WHERE id = $1`, [a.accountId]),
+  );
   try {
-    await expect(resolveCaller(testDb.db, { portalId: 910, hubspotUserId: 9101, email: 'admin@910.example.com' })).rejects.toBeInstanceOf(NotInstalled);
+    await expect(
+      resolveCaller(testDb.db, { portalId: 910, hubspotUserId: 9101, email: 'admin@910.example.com' }),
+    ).rejects.toBeInstanceOf(NotInstalled);
   } finally {
     await withSystem(testDb.db, (tx) => tx.query(`UPDATE accounts SET status = 'active' WHERE id = $1`, [a.accountId]));
   }

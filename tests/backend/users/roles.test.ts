@@ -18,8 +18,10 @@ beforeAll(async () => {
 });
 afterAll(() => testDb.drop());
 
-const who = (key: keyof typeof hsId) => resolveCaller(testDb.db, { portalId: HUB, hubspotUserId: hsId[key], email: `${key}@${HUB}.example.com` });
-const as = async <T>(caller: Caller, fn: (tx: Queryable) => Promise<T>) => withTenant(testDb.db, { accountId: caller.accountId, userId: caller.userId }, fn);
+const who = (key: keyof typeof hsId) =>
+  resolveCaller(testDb.db, { portalId: HUB, hubspotUserId: hsId[key], email: `${key}@${HUB}.example.com` });
+const as = async <T>(caller: Caller, fn: (tx: Queryable) => Promise<T>) =>
+  withTenant(testDb.db, { accountId: caller.accountId, userId: caller.userId }, fn);
 
 test('lists every user of the portal with role and manager', async () => {
   const roles = await as(await who('admin'), listRoles);
@@ -33,17 +35,25 @@ test('lists every user of the portal with role and manager', async () => {
 
 test('run for a rep, the same list holds only the users he may know: himself, his manager, who coached him', async () => {
   const roles = await as(await who('rep1'), listRoles);
-  expect(roles.map((r) => r.email).sort()).toEqual([`admin@${HUB}.example.com`, `manager@${HUB}.example.com`, `rep1@${HUB}.example.com`]);
+  expect(roles.map((r) => r.email).sort()).toEqual([
+    `admin@${HUB}.example.com`,
+    `manager@${HUB}.example.com`,
+    `rep1@${HUB}.example.com`,
+  ]);
 });
 
 test('a rep trying to promote himself is forbidden', async () => {
   const rep = await who('rep2');
-  await expect(as(rep, (tx) => setRole(tx, rep, { hubspotUserId: hsId.rep2, role: 'admin' }))).rejects.toBeInstanceOf(Forbidden);
+  await expect(as(rep, (tx) => setRole(tx, rep, { hubspotUserId: hsId.rep2, role: 'admin' }))).rejects.toBeInstanceOf(
+    Forbidden,
+  );
 });
 
 test('an admin assigns a rep to a manager, and the change applies at once', async () => {
   const admin = await who('admin');
-  const entry = await as(admin, (tx) => setRole(tx, admin, { hubspotUserId: hsId.rep2, role: 'rep', managerHubspotUserId: hsId.manager }));
+  const entry = await as(admin, (tx) =>
+    setRole(tx, admin, { hubspotUserId: hsId.rep2, role: 'rep', managerHubspotUserId: hsId.manager }),
+  );
   expect(entry).toMatchObject({ role: 'rep', managerHubspotUserId: hsId.manager });
   await expect(
     as(admin, (tx) => setRole(tx, admin, { hubspotUserId: hsId.rep2, role: 'rep', managerHubspotUserId: hsId.rep1 })),

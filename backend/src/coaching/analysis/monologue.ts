@@ -14,13 +14,21 @@ export function longestRepMonologue(timeline: Timeline): Monologue | null {
     const key = segment.speaker.side === 'rep' ? segment.speaker.key : null;
     const last = runs[runs.length - 1];
     if (last && key !== null && last.key === key) last.end = Math.max(last.end, segment.end!);
-    else runs.push({ key, start: segment.start!, end: segment.end!, speakerName: segment.speaker.name, segment: segment.index });
+    else
+      runs.push({
+        key,
+        start: segment.start!,
+        end: segment.end!,
+        speakerName: segment.speaker.name,
+        segment: segment.index,
+      });
   }
   let longest: Monologue | null = null;
   for (const run of runs) {
     if (run.key === null) continue;
     const seconds = run.end - run.start;
-    if (!longest || seconds > longest.seconds) longest = { seconds, speakerName: run.speakerName, startSeconds: run.start, segment: run.segment };
+    if (!longest || seconds > longest.seconds)
+      longest = { seconds, speakerName: run.speakerName, startSeconds: run.start, segment: run.segment };
   }
   return longest;
 }

@@ -22,7 +22,12 @@ const MAX_COMPILED = 10_000;
 const compiled = new Map<string, PhraseMatcher | null>();
 
 function compile(phrase: string): PhraseMatcher | null {
-  const tokens = phrase.trim().toLowerCase().replace(/’/g, "'").split(/[\s-]+/).filter(Boolean);
+  const tokens = phrase
+    .trim()
+    .toLowerCase()
+    .replace(/’/g, "'")
+    .split(/[\s-]+/)
+    .filter(Boolean);
   if (tokens.length === 0) return null;
   const body = tokens.map(escape).join('[\\s-]+');
   return { phrase: tokens.join(' '), pattern: new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'iu') };

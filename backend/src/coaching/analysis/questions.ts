@@ -6,14 +6,60 @@ export type Question = { seconds: number | null; segment: number; kind: Question
 const QUESTION_TEXT_MAX = 200;
 
 // Words that open a sentence without telling what kind of question follows ("So, what…").
-const LEAD_INS = new Set(['so', 'and', 'but', 'okay', 'ok', 'well', 'now', 'um', 'uh', 'right', 'yeah', 'alright', 'then', 'also']);
+const LEAD_INS = new Set([
+  'so',
+  'and',
+  'but',
+  'okay',
+  'ok',
+  'well',
+  'now',
+  'um',
+  'uh',
+  'right',
+  'yeah',
+  'alright',
+  'then',
+  'also',
+]);
 const OPEN_STARTS = new Set(['what', 'how', 'why', 'who', 'where', 'when', 'which', 'describe', 'explain']);
 const OPEN_PHRASES = ['tell me', 'walk me through', 'talk me through', 'help me understand'];
 const OPEN_PHRASE_WORDS = Math.max(...OPEN_PHRASES.map((phrase) => phrase.split(' ').length));
 const CLOSED_STARTS = new Set([
-  'do', 'does', 'did', 'is', 'are', 'was', 'were', 'am', 'can', 'could', 'will', 'would', 'should', 'shall', 'may',
-  'might', 'must', 'have', 'has', 'had', "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't", "can't",
-  "couldn't", "won't", "wouldn't", "shouldn't", "haven't", "hasn't",
+  'do',
+  'does',
+  'did',
+  'is',
+  'are',
+  'was',
+  'were',
+  'am',
+  'can',
+  'could',
+  'will',
+  'would',
+  'should',
+  'shall',
+  'may',
+  'might',
+  'must',
+  'have',
+  'has',
+  'had',
+  "don't",
+  "doesn't",
+  "didn't",
+  "isn't",
+  "aren't",
+  "wasn't",
+  "weren't",
+  "can't",
+  "couldn't",
+  "won't",
+  "wouldn't",
+  "shouldn't",
+  "haven't",
+  "hasn't",
 ]);
 
 /**

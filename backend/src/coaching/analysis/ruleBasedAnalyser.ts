@@ -15,21 +15,28 @@ export const RULES_ANALYSER_VERSION = 'rules-1';
 /** Moments listed per list (questions, each topic, next steps); the counts stay whole. Keeps a hostile analysis small. */
 export const MAX_MOMENTS = 500;
 
-const round = (value: number | null, digits: number) => (value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits);
+const round = (value: number | null, digits: number) =>
+  value === null ? null : Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** The question kinds, fillers and built-in next-step phrases are English; an unknown language is read as English. */
-export const isEnglish = (language: string | null | undefined) => !language?.trim() || /^en(?:[-_]|glish|$)/i.test(language.trim());
+export const isEnglish = (language: string | null | undefined) =>
+  !language?.trim() || /^en(?:[-_]|glish|$)/i.test(language.trim());
 
 function notesFor(timeline: Timeline, english: boolean, language: string | null): string[] {
   const notes: string[] = [];
   if (timeline.timing === 'none') return ['The transcript is empty, so there is nothing to analyse.'];
   if (timeline.timing === 'words') {
-    notes.push('Some segments have no start time, so talk ratio is measured by words and the longest monologue is not measured.');
-    if (timeline.callSeconds !== null) notes.push("The rep's speaking time for the filler rate is estimated from his share of the words.");
+    notes.push(
+      'Some segments have no start time, so talk ratio is measured by words and the longest monologue is not measured.',
+    );
+    if (timeline.callSeconds !== null)
+      notes.push("The rep's speaking time for the filler rate is estimated from his share of the words.");
   }
   const unplaced = timeline.speakers.filter((speaker) => speaker.side === 'unknown');
   if (unplaced.length) {
-    notes.push(`Not known to be on the rep's or the customer's side: ${unplaced.map((s) => s.name || 'an unnamed speaker').join(', ')}; their talk counts as unknown.`);
+    notes.push(
+      `Not known to be on the rep's or the customer's side: ${unplaced.map((s) => s.name || 'an unnamed speaker').join(', ')}; their talk counts as unknown.`,
+    );
   }
   if (!timeline.speakers.some((speaker) => speaker.side === 'rep')) {
     notes.push("No speaker is known to be on the rep's side, so the rep's metrics and the score are not computed.");
@@ -41,7 +48,9 @@ function notesFor(timeline: Timeline, english: boolean, language: string | null)
     );
   }
   if (!english) {
-    notes.push(`The language is "${language}": question kinds, fillers and the built-in next-step phrases are English-only and were not measured.`);
+    notes.push(
+      `The language is "${language}": question kinds, fillers and the built-in next-step phrases are English-only and were not measured.`,
+    );
   }
   return notes;
 }
@@ -54,7 +63,10 @@ export function analyseConversation(input: ConversationInput): ConversationAnaly
   const repIdentified = timeline.speakers.some((speaker) => speaker.side === 'rep');
 
   const talk = measureTalk(timeline);
-  const ratio = talkRatio(talk, timeline.speakers.some((speaker) => speaker.side !== 'unknown'));
+  const ratio = talkRatio(
+    talk,
+    timeline.speakers.some((speaker) => speaker.side !== 'unknown'),
+  );
   const monologue = longestRepMonologue(timeline);
   const interactivity = speakerSwitches(timeline);
   const questions = repQuestions(timeline, english);
@@ -99,14 +111,32 @@ export function analyseConversation(input: ConversationInput): ConversationAnaly
     })),
     talkRatio: { rep: round(ratio.rep, 3), customer: round(ratio.customer, 3), unknown: round(ratio.unknown, 3) },
     longestRepMonologueSeconds: round(monologue?.seconds ?? null, 1),
-    longestRepMonologue: monologue ? { speakerName: monologue.speakerName, startSeconds: monologue.startSeconds, segment: monologue.segment } : null,
+    longestRepMonologue: monologue
+      ? { speakerName: monologue.speakerName, startSeconds: monologue.startSeconds, segment: monologue.segment }
+      : null,
     interactivity: { speakerSwitches: interactivity.speakerSwitches, perMinute: round(interactivity.perMinute, 2) },
-    questions: { total: questions.length, open, closed, unknown: questions.length - open - closed, moments: questions.slice(0, MAX_MOMENTS) },
-    fillers: { total: fillers?.total ?? null, perRepMinute: round(fillersPerRepMinute, 2), byWord: fillers?.byWord ?? {} },
+    questions: {
+      total: questions.length,
+      open,
+      closed,
+      unknown: questions.length - open - closed,
+      moments: questions.slice(0, MAX_MOMENTS),
+    },
+    fillers: {
+      total: fillers?.total ?? null,
+      perRepMinute: round(fillersPerRepMinute, 2),
+      byWord: fillers?.byWord ?? {},
+    },
     nextSteps: { agreed: nextStepsAgreed, moments: nextSteps.slice(0, MAX_MOMENTS) },
-    topics: findTopics(timeline, topicTrackers(trackers)).map((topic) => ({ ...topic, moments: topic.moments.slice(0, MAX_MOMENTS) })),
+    topics: findTopics(timeline, topicTrackers(trackers)).map((topic) => ({
+      ...topic,
+      moments: topic.moments.slice(0, MAX_MOMENTS),
+    })),
     notes: notesFor(timeline, english, language),
   };
 }
 
-export const ruleBasedAnalyser: ConversationAnalyser = { version: RULES_ANALYSER_VERSION, analyse: analyseConversation };
+export const ruleBasedAnalyser: ConversationAnalyser = {
+  version: RULES_ANALYSER_VERSION,
+  analyse: analyseConversation,
+};

@@ -38,7 +38,8 @@ export const SCORE_RULES: Readonly<Record<ScoreComponentName, Rule>> = {
   talkRatio: {
     weight: 20,
     rule: 'The rep talks 35–55% of the time (no points at 10% or less, or 85% or more).',
-    measure: (inputs) => given(inputs.repTalkRatio, (ratio) => (ratio <= 0.55 ? ramp(ratio, 0.1, 0.35) : ramp(ratio, 0.85, 0.55))),
+    measure: (inputs) =>
+      given(inputs.repTalkRatio, (ratio) => (ratio <= 0.55 ? ramp(ratio, 0.1, 0.35) : ramp(ratio, 0.85, 0.55))),
   },
   // Up to 90 s is an answer; at five minutes the customer has long stopped listening.
   longestMonologue: {
@@ -90,9 +91,13 @@ export function scoreCall(inputs: ScoreInputs): { score: number | null; componen
     weight: m.rule.weight,
     value: typeof m.value === 'number' ? round(m.value, 3) : m.value,
     points: m.points === null ? null : round(m.points, 3),
-    contribution: m.points === null || totalWeight === 0 ? null : round((100 * m.rule.weight * m.points) / totalWeight, 1),
+    contribution:
+      m.points === null || totalWeight === 0 ? null : round((100 * m.rule.weight * m.points) / totalWeight, 1),
   }));
   if (totalWeight === 0) return { score: null, components };
-  const exact = measured.reduce((sum, m) => sum + (m.points === null ? 0 : (100 * m.rule.weight * m.points) / totalWeight), 0);
+  const exact = measured.reduce(
+    (sum, m) => sum + (m.points === null ? 0 : (100 * m.rule.weight * m.points) / totalWeight),
+    0,
+  );
   return { score: Math.round(exact), components };
 }

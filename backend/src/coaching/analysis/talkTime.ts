@@ -42,7 +42,8 @@ function secondsBySpeaker(timeline: Timeline): Map<string, number> {
 
 function wordsBySpeaker(timeline: Timeline): Map<string, number> {
   const bySpeaker = new Map<string, number>(timeline.speakers.map((speaker) => [speaker.key, 0]));
-  for (const segment of timeline.segments) bySpeaker.set(segment.speaker.key, bySpeaker.get(segment.speaker.key)! + segment.words);
+  for (const segment of timeline.segments)
+    bySpeaker.set(segment.speaker.key, bySpeaker.get(segment.speaker.key)! + segment.words);
   return bySpeaker;
 }
 
@@ -58,7 +59,10 @@ export function measureTalk(timeline: Timeline): TalkTime {
  * Each side's part of all talk. Speakers of unknown side stay "unknown" rather than being
  * guessed; rep and customer are null only when no speaker's side is known at all.
  */
-export function talkRatio(talk: TalkTime, anySideKnown: boolean): { rep: number | null; customer: number | null; unknown: number | null } {
+export function talkRatio(
+  talk: TalkTime,
+  anySideKnown: boolean,
+): { rep: number | null; customer: number | null; unknown: number | null } {
   if (talk.total <= 0) return { rep: null, customer: null, unknown: null };
   return {
     rep: anySideKnown ? talk.bySide.rep / talk.total : null,

@@ -46,7 +46,8 @@ export function countWords(text: string): number {
 
 // The same person may be matched by email on some items and by name only on others; the email
 // wins when present.
-const speakerKey = (name: string, email: string | null) => (email?.trim() ? email.trim().toLowerCase() : `name:${name.trim()}`);
+const speakerKey = (name: string, email: string | null) =>
+  email?.trim() ? email.trim().toLowerCase() : `name:${name.trim()}`;
 
 /**
  * Who spoke, and when. A speaker's side is the first non-null isExternal among his segments,
@@ -68,7 +69,11 @@ export function buildTimeline(input: ConversationInput): Timeline {
 
   const duration = seconds(input.durationSeconds);
   const timing: Timing =
-    input.segments.length === 0 ? 'none' : input.segments.every((s) => seconds(s.startSeconds) !== null) ? 'timestamps' : 'words';
+    input.segments.length === 0
+      ? 'none'
+      : input.segments.every((s) => seconds(s.startSeconds) !== null)
+        ? 'timestamps'
+        : 'words';
 
   let budget = MAX_TRANSCRIPT_TEXT;
   let cappedSegments = 0;
@@ -103,7 +108,16 @@ export function buildTimeline(input: ConversationInput): Timeline {
       const end = ends[i]!;
       const from = callSeconds ? segment.start! / callSeconds : i / base.length;
       const to = callSeconds ? end / callSeconds : (i + 1) / base.length;
-      return { index: segment.index, speaker: segment.speaker, text: segment.text, words: segment.words, start: segment.start, end, from, to };
+      return {
+        index: segment.index,
+        speaker: segment.speaker,
+        text: segment.text,
+        words: segment.words,
+        start: segment.start,
+        end,
+        from,
+        to,
+      };
     });
     return { timing, cappedSegments, callSeconds, segments, speakers: [...speakers.values()] };
   }
@@ -114,7 +128,16 @@ export function buildTimeline(input: ConversationInput): Timeline {
     const from = totalWords ? wordsBefore / totalWords : i / base.length;
     wordsBefore += segment.words;
     const to = totalWords ? wordsBefore / totalWords : (i + 1) / base.length;
-    return { index: segment.index, speaker: segment.speaker, text: segment.text, words: segment.words, start: null, end: null, from, to };
+    return {
+      index: segment.index,
+      speaker: segment.speaker,
+      text: segment.text,
+      words: segment.words,
+      start: null,
+      end: null,
+      from,
+      to,
+    };
   });
   return { timing, cappedSegments, callSeconds: duration || null, segments, speakers: [...speakers.values()] };
 }

@@ -48,13 +48,7 @@ export type SpeakerShare = {
 };
 
 export type ScoreComponentName =
-  | 'talkRatio'
-  | 'longestMonologue'
-  | 'questions'
-  | 'openQuestions'
-  | 'interactivity'
-  | 'fillers'
-  | 'nextSteps';
+  'talkRatio' | 'longestMonologue' | 'questions' | 'openQuestions' | 'interactivity' | 'fillers' | 'nextSteps';
 
 export type ScoreComponent = {
   name: ScoreComponentName;

@@ -1,6 +1,16 @@
 import { useState, type ReactNode } from 'react';
 import {
-  DescriptionList, DescriptionListItem, Divider, Flex, Heading, Link, Panel, PanelBody, PanelSection, Tag, Text,
+  DescriptionList,
+  DescriptionListItem,
+  Divider,
+  Flex,
+  Heading,
+  Link,
+  Panel,
+  PanelBody,
+  PanelSection,
+  Tag,
+  Text,
 } from '@hubspot/ui-extensions';
 import type { Api } from './api';
 import { formatClock, formatDateTime, minutes, type Locale } from './format';
@@ -10,7 +20,12 @@ import { Failure, Loading } from './States';
 import type { ConversationDetail } from './types';
 import { useRequest } from './useRequest';
 
-const topicLabel = (name: string) => name.charAt(0).toUpperCase() + name.slice(1).replace(/([A-Z])/g, ' $1').toLowerCase();
+const topicLabel = (name: string) =>
+  name.charAt(0).toUpperCase() +
+  name
+    .slice(1)
+    .replace(/([A-Z])/g, ' $1')
+    .toLowerCase();
 
 /** A call in HubSpot's side panel; its details load when the panel first opens, not with the list. */
 export function CallPanel(props: { api: Api; id: string; title: string; locale: Locale; children?: ReactNode }) {
@@ -19,7 +34,9 @@ export function CallPanel(props: { api: Api; id: string; title: string; locale: 
   return (
     <Panel id={`call-${id}`} title={title} width="lg" onOpen={() => setOpened(true)}>
       <PanelBody>
-        <PanelSection>{opened ? <CallDetail api={api} id={id} locale={locale} /> : <Loading label="Loading the call…" />}</PanelSection>
+        <PanelSection>
+          {opened ? <CallDetail api={api} id={id} locale={locale} /> : <Loading label="Loading the call…" />}
+        </PanelSection>
         {opened && children ? <PanelSection>{children}</PanelSection> : null}
       </PanelBody>
     </Panel>
@@ -40,19 +57,31 @@ function CallDetail({ api, id, locale }: { api: Api; id: string; locale: Locale 
   return (
     <Flex direction="column" gap="sm">
       <Text>
-        {[formatDateTime(call.startedAt, locale), call.durationSeconds ? minutes(call.durationSeconds) : null, people.join(', ') || null]
+        {[
+          formatDateTime(call.startedAt, locale),
+          call.durationSeconds ? minutes(call.durationSeconds) : null,
+          people.join(', ') || null,
+        ]
           .filter(Boolean)
           .join(' · ')}
       </Text>
       {call.url ? <Link href={{ url: call.url, external: true }}>Watch the recording in Fathom</Link> : null}
       <Heading>Summary</Heading>
-      {call.summaryMarkdown ? <Markdown text={call.summaryMarkdown} /> : <Text>No summary from Fathom for this call.</Text>}
+      {call.summaryMarkdown ? (
+        <Markdown text={call.summaryMarkdown} />
+      ) : (
+        <Text>No summary from Fathom for this call.</Text>
+      )}
       <Divider />
       <DescriptionList direction="row">
         <DescriptionListItem label="Score">{call.analysis?.score ?? '—'}</DescriptionListItem>
-        <DescriptionListItem label="Rep talk ratio">{typeof talk === 'number' ? `${Math.round(talk * 100)}%` : '—'}</DescriptionListItem>
+        <DescriptionListItem label="Rep talk ratio">
+          {typeof talk === 'number' ? `${Math.round(talk * 100)}%` : '—'}
+        </DescriptionListItem>
         <DescriptionListItem label="Questions">{metrics?.questions?.total ?? '—'}</DescriptionListItem>
-        <DescriptionListItem label="Next step agreed">{agreed === true ? 'Yes' : agreed === false ? 'No' : '—'}</DescriptionListItem>
+        <DescriptionListItem label="Next step agreed">
+          {agreed === true ? 'Yes' : agreed === false ? 'No' : '—'}
+        </DescriptionListItem>
       </DescriptionList>
       {topics.length ? (
         <Flex direction="row" gap="xs" wrap="wrap">

@@ -7,8 +7,17 @@ import { useAction } from './useAction';
 import { useRequest } from './useRequest';
 
 export const COACHING_CATEGORIES = [
-  'discovery', 'questioning', 'talk_ratio', 'objection_handling', 'pricing', 'competition', 'next_steps', 'closing',
-  'product_knowledge', 'rapport', 'other',
+  'discovery',
+  'questioning',
+  'talk_ratio',
+  'objection_handling',
+  'pricing',
+  'competition',
+  'next_steps',
+  'closing',
+  'product_knowledge',
+  'rapport',
+  'other',
 ] as const;
 export const categoryLabel = (category: string) => category.replace(/_/g, ' ');
 
@@ -36,7 +45,10 @@ export function CoachingForm({ api, calls, onSaved }: Props) {
   const { busy, problem, run } = useAction();
   const chosen = conversationId ?? calls[0]?.id;
   const detailPath = chosen ? `/api/cards/conversations/${chosen}` : '';
-  const [detail] = useRequest(() => (chosen ? api.get<ConversationDetail>(detailPath) : Promise.resolve(null)), detailPath);
+  const [detail] = useRequest(
+    () => (chosen ? api.get<ConversationDetail>(detailPath) : Promise.resolve(null)),
+    detailPath,
+  );
   const suggestionsPath = chosen ? `/api/cards/conversations/${chosen}/suggestions` : '';
   const [suggestions] = useRequest(
     () => (chosen ? api.get<{ items: Suggestion[] }>(suggestionsPath) : Promise.resolve({ items: [] })),
@@ -123,13 +135,21 @@ export function CoachingForm({ api, calls, onSaved }: Props) {
           <Select
             label="Or pick a key moment"
             name="keyMoment"
-            value={typeof momentSeconds === 'number' && keyMoments.some((m) => m.seconds === momentSeconds) ? momentSeconds : undefined}
+            value={
+              typeof momentSeconds === 'number' && keyMoments.some((m) => m.seconds === momentSeconds)
+                ? momentSeconds
+                : undefined
+            }
             options={keyMoments.map((m) => ({ label: `${formatClock(m.seconds)} ${m.label}`, value: m.seconds }))}
             onChange={(value) => setMoment(formatClock(Number(value)))}
           />
         ) : null}
         <Flex direction="row" gap="xs">
-          <Button variant="primary" disabled={busy || body.trim() === '' || momentInvalid} onClick={() => void save(false)}>
+          <Button
+            variant="primary"
+            disabled={busy || body.trim() === '' || momentInvalid}
+            onClick={() => void save(false)}
+          >
             Save draft
           </Button>
           <Button disabled={busy || body.trim() === '' || momentInvalid} onClick={() => void save(true)}>

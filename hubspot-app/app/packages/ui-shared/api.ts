@@ -1,7 +1,10 @@
 import { BACKEND_URL } from './config';
 
 /** hubspot.fetch's shape; tests pass their own. */
-export type Fetcher = (url: string, options?: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: Record<string, unknown>; timeout?: number }) => Promise<Response>;
+export type Fetcher = (
+  url: string,
+  options?: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: Record<string, unknown>; timeout?: number },
+) => Promise<Response>;
 
 /** An error answer of the backend ({ error, message }), or a network failure ('network'). */
 export class ApiError extends Error {
@@ -26,7 +29,11 @@ export type Api = {
 
 /** The one wrapper around hubspot.fetch: base URL, timeout, `ok` check, JSON, typed errors. */
 export function createApi(fetcher: Fetcher): Api {
-  async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: Record<string, unknown>): Promise<T> {
+  async function call<T>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: Record<string, unknown>,
+  ): Promise<T> {
     let response: Response;
     try {
       response = await fetcher(`${BACKEND_URL}${path}`, { method, timeout: TIMEOUT_MS, ...(body ? { body } : {}) });
@@ -36,10 +43,18 @@ export function createApi(fetcher: Fetcher): Api {
     const payload = (await response.json().catch(() => null)) as { error?: string; message?: string } | null;
     // HubSpot answers 429 itself when a portal has too many requests in flight (20 per portal).
     if (response.status === 429 && !payload?.error) {
-      throw new ApiError('rate_limited', 429, 'HubSpot is handling many requests for this portal. Wait a few seconds and try again.');
+      throw new ApiError(
+        'rate_limited',
+        429,
+        'HubSpot is handling many requests for this portal. Wait a few seconds and try again.',
+      );
     }
     if (!response.ok) {
-      throw new ApiError(payload?.error ?? 'http_error', response.status, payload?.message ?? `The Fathom service answered ${response.status}.`);
+      throw new ApiError(
+        payload?.error ?? 'http_error',
+        response.status,
+        payload?.message ?? `The Fathom service answered ${response.status}.`,
+      );
     }
     return payload as T;
   }

@@ -5,9 +5,11 @@
 export type Locale = { locale?: string; timeZone?: string };
 
 export function formatDateTime(iso: string, where: Locale = {}): string {
-  return new Intl.DateTimeFormat(where.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: where.timeZone }).format(
-    new Date(iso),
-  );
+  return new Intl.DateTimeFormat(where.locale, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: where.timeZone,
+  }).format(new Date(iso));
 }
 
 export function formatDate(iso: string, where: Locale = {}): string {

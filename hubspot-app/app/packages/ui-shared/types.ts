@@ -97,7 +97,12 @@ export type ConversationDetail = {
   durationSeconds?: number;
   url: string | null;
   summaryMarkdown: string | null;
-  actionItems: Array<{ description: string; completed: boolean; timestampSeconds?: number | null; playbackUrl?: string | null }>;
+  actionItems: Array<{
+    description: string;
+    completed: boolean;
+    timestampSeconds?: number | null;
+    playbackUrl?: string | null;
+  }>;
   keyMoments?: Array<{ seconds: number; label: string; playbackUrl: string | null }>;
   participants?: Array<{ name: string | null; email: string | null; isExternal: boolean }>;
   analysis: {
@@ -111,7 +116,13 @@ export type ConversationDetail = {
       nextSteps?: { agreed: boolean | null };
     };
   } | null;
-  transcriptExcerpt: Array<{ position: number; speaker: string; text: string; startSeconds: number | null; playbackUrl?: string | null }>;
+  transcriptExcerpt: Array<{
+    position: number;
+    speaker: string;
+    text: string;
+    startSeconds: number | null;
+    playbackUrl?: string | null;
+  }>;
 };
 /** GET /api/cards/summary: what a deal or company card shows above its calls. */
 export type RecordSummary = {

@@ -2,9 +2,7 @@ import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { ApiError } from './api';
 
 export type RequestState<T> =
-  | { status: 'loading' }
-  | { status: 'error'; error: ApiError }
-  | { status: 'ready'; data: T; refreshing: boolean };
+  { status: 'loading' } | { status: 'error'; error: ApiError } | { status: 'ready'; data: T; refreshing: boolean };
 
 type Action<T> = { type: 'start' } | { type: 'done'; data: T } | { type: 'fail'; error: ApiError };
 
@@ -35,7 +33,10 @@ export function useRequest<T>(load: () => Promise<T>, key: string): [RequestStat
       (data) => id === latest.current && dispatch({ type: 'done', data }),
       (error: unknown) =>
         id === latest.current &&
-        dispatch({ type: 'fail', error: error instanceof ApiError ? error : new ApiError('unknown', 0, 'Something went wrong.') }),
+        dispatch({
+          type: 'fail',
+          error: error instanceof ApiError ? error : new ApiError('unknown', 0, 'Something went wrong.'),
+        }),
     );
   }, []);
   useEffect(run, [run, key]);

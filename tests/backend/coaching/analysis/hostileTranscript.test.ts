@@ -48,7 +48,11 @@ describe('a hostile transcript', () => {
     const input = {
       durationSeconds: 600,
       language: 'en',
-      segments: [say(CARL, 0, 'Hello, what is this about?'), say(RITA, 5, repeatedTo(unit, MB)), say(CARL, 590, 'Thanks, bye.')],
+      segments: [
+        say(CARL, 0, 'Hello, what is this about?'),
+        say(RITA, 5, repeatedTo(unit, MB)),
+        say(CARL, 590, 'Thanks, bye.'),
+      ],
     };
     const { result: analysis, ms } = timed(() => analyseConversation(input));
     expect(ms).toBeLessThan(BOUND_MS);
@@ -73,7 +77,10 @@ describe('a hostile transcript', () => {
   test('an ordinary transcript is read whole, with no note about its length', () => {
     const analysis = analyseConversation({
       durationSeconds: 120,
-      segments: [say(RITA, 0, 'What brings you here? Um, like, our pricing is simple.'), say(CARL, 60, 'Friday works.')],
+      segments: [
+        say(RITA, 0, 'What brings you here? Um, like, our pricing is simple.'),
+        say(CARL, 60, 'Friday works.'),
+      ],
     });
     expect(analysis.notes.join(' ')).not.toMatch(/very long/);
     expect(analysis.fillers.total).toBe(2);

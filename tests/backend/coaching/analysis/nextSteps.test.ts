@@ -40,7 +40,10 @@ describe('next steps', () => {
       trackers: { nextSteps: ['pilot kickoff'] },
       segments: [say(RITA, 0, 'Hello.'), say(CARL, 90, 'The Pilot Kickoff is set.')],
     });
-    expect(analysis.nextSteps).toEqual({ agreed: true, moments: [{ seconds: 90, segment: 1, side: 'customer', phrases: ['pilot kickoff'] }] });
+    expect(analysis.nextSteps).toEqual({
+      agreed: true,
+      moments: [{ seconds: 90, segment: 1, side: 'customer', phrases: ['pilot kickoff'] }],
+    });
   });
 
   test('without timestamps the last 20% is measured in words', () => {
@@ -49,13 +52,27 @@ describe('next steps', () => {
       segments: [say(RITA, null, 'next week we talk about the other stuff'), say(CARL, null, 'follow up')],
     });
     // 8 + 2 = 10 words; Carl's segment spans words 8–10, i.e. 0.8–1.0, inside; Rita's 0–0.8 is not.
-    expect(analysis.nextSteps).toEqual({ agreed: true, moments: [{ seconds: null, segment: 1, side: 'customer', phrases: ['follow up'] }] });
+    expect(analysis.nextSteps).toEqual({
+      agreed: true,
+      moments: [{ seconds: null, segment: 1, side: 'customer', phrases: ['follow up'] }],
+    });
   });
 
   test('in another language only the account phrases are looked for, and with none the question stays open', () => {
     const segments = [say(RITA, 0, 'Hola.'), say(CARL, 90, 'Nos vemos el martes.')];
-    expect(analyseConversation({ durationSeconds: 100, language: 'es', segments }).nextSteps).toEqual({ agreed: null, moments: [] });
-    const withPhrases = analyseConversation({ durationSeconds: 100, language: 'es', segments, trackers: { nextSteps: ['martes'] } });
-    expect(withPhrases.nextSteps).toEqual({ agreed: true, moments: [{ seconds: 90, segment: 1, side: 'customer', phrases: ['martes'] }] });
+    expect(analyseConversation({ durationSeconds: 100, language: 'es', segments }).nextSteps).toEqual({
+      agreed: null,
+      moments: [],
+    });
+    const withPhrases = analyseConversation({
+      durationSeconds: 100,
+      language: 'es',
+      segments,
+      trackers: { nextSteps: ['martes'] },
+    });
+    expect(withPhrases.nextSteps).toEqual({
+      agreed: true,
+      moments: [{ seconds: 90, segment: 1, side: 'customer', phrases: ['martes'] }],
+    });
   });
 });

@@ -56,7 +56,11 @@ describe('questions the rep asks', () => {
   });
 
   test('full-width question marks count too', () => {
-    const analysis = analyseConversation({ durationSeconds: 60, language: 'ja', segments: [say(RITA, 0, '予算はありますか？いつ始めますか？')] });
+    const analysis = analyseConversation({
+      durationSeconds: 60,
+      language: 'ja',
+      segments: [say(RITA, 0, '予算はありますか？いつ始めますか？')],
+    });
     // Two sentences ending in ？.
     expect(analysis.questions.total).toBe(2);
   });

@@ -1,5 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
-import { analyseConversation, RULES_ANALYSER_VERSION, ruleBasedAnalyser } from '../../../../backend/src/coaching/analysis/ruleBasedAnalyser.ts';
+import {
+  analyseConversation,
+  RULES_ANALYSER_VERSION,
+  ruleBasedAnalyser,
+} from '../../../../backend/src/coaching/analysis/ruleBasedAnalyser.ts';
 import type { ConversationAnalyser } from '../../../../backend/src/coaching/analysis/types.ts';
 import { CARL, RITA, say } from './transcript.ts';
 
@@ -13,7 +17,10 @@ describe('the rule-based analyser', () => {
   test('gives the same analysis for the same call, as plain JSON', () => {
     const input = {
       durationSeconds: 120,
-      segments: [say(RITA, 0, 'What brings you here? Um, like, our pricing is simple.'), say(CARL, 60, 'Friday works.')],
+      segments: [
+        say(RITA, 0, 'What brings you here? Um, like, our pricing is simple.'),
+        say(CARL, 60, 'Friday works.'),
+      ],
     };
     const analysis = analyseConversation(input);
     expect(analyseConversation(input)).toEqual(analysis);
@@ -80,7 +87,10 @@ describe('the rule-based analyser', () => {
   });
 
   test('a last segment with no duration to end it has no length', () => {
-    const analysis = analyseConversation({ durationSeconds: null, segments: [say(RITA, 0, 'Hi.'), say(CARL, 20, 'Bye.')] });
+    const analysis = analyseConversation({
+      durationSeconds: null,
+      segments: [say(RITA, 0, 'Hi.'), say(CARL, 20, 'Bye.')],
+    });
     // Rita 0–20; Carl starts at 20 and nothing ends him: 0 s. The call is 20 s.
     expect(analysis.speakers.map((s) => s.seconds)).toEqual([20, 0]);
     expect(analysis.callSeconds).toBe(20);

@@ -48,14 +48,21 @@ describe('call score', () => {
       fillers: 8,
       nextSteps: 20,
     });
-    expect(analysis.scoreBreakdown.find((c) => c.name === 'talkRatio')).toMatchObject({ weight: 20, value: 0.7, points: 0.5 });
+    expect(analysis.scoreBreakdown.find((c) => c.name === 'talkRatio')).toMatchObject({
+      weight: 20,
+      value: 0.7,
+      points: 0.5,
+    });
     expect(analysis.score).toBe(65);
   });
 
   test('rules that cannot be measured are left out and the others scaled up', () => {
     const analysis = analyseConversation({
       durationSeconds: null,
-      segments: [say(RITA, null, 'What do you need? How do you buy? Why now?'), say(CARL, null, 'We need a tool that helps our reps sell better.')],
+      segments: [
+        say(RITA, null, 'What do you need? How do you buy? Why now?'),
+        say(CARL, null, 'We need a tool that helps our reps sell better.'),
+      ],
     });
     // No timestamps, no duration: monologue, switches/min and fillers/min are not measured.
     // Measured weights: talk ratio 20 + questions 15 + open questions 10 + next steps 20 = 65.
@@ -75,7 +82,10 @@ describe('call score', () => {
   });
 
   test('a call with no speaker known to be the rep has no score', () => {
-    const analysis = analyseConversation({ durationSeconds: 60, segments: [say({ ...CARL, isExternal: null }, 0, 'Hello?')] });
+    const analysis = analyseConversation({
+      durationSeconds: 60,
+      segments: [say({ ...CARL, isExternal: null }, 0, 'Hello?')],
+    });
     expect(analysis.talkRatio).toEqual({ rep: null, customer: null, unknown: 1 });
     expect(analysis.score).toBeNull();
     expect(analysis.scoreBreakdown.every((c) => c.points === null && c.contribution === null)).toBe(true);

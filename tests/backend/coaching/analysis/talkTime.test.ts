@@ -68,7 +68,11 @@ describe('talk ratio', () => {
   test('without timestamps the ratio comes from word counts, and says so', () => {
     const analysis = analyseConversation({
       durationSeconds: null,
-      segments: [say(RITA, null, 'one two three four five six'), say(CARL, null, 'seven eight'), say(RITA, null, 'nine ten')],
+      segments: [
+        say(RITA, null, 'one two three four five six'),
+        say(CARL, null, 'seven eight'),
+        say(RITA, null, 'nine ten'),
+      ],
     });
     // Rita 6 + 2 = 8 words, Carl 2, of 10.
     expect(analysis.timing).toBe('words');

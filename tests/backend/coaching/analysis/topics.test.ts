@@ -29,9 +29,13 @@ describe('topics', () => {
         { seconds: 20, segment: 1, side: 'customer', phrases: ['price'] },
       ],
     });
-    expect(topic('objections')?.moments).toEqual([{ seconds: 20, segment: 1, side: 'customer', phrases: ['seems high'] }]);
+    expect(topic('objections')?.moments).toEqual([
+      { seconds: 20, segment: 1, side: 'customer', phrases: ['seems high'] },
+    ]);
     expect(topic('timeline')?.moments.map((m) => [m.seconds, m.phrases])).toEqual([[70, ['go live', 'next quarter']]]);
-    expect(topic('decisionMakers')?.moments.map((m) => [m.seconds, m.phrases])).toEqual([[45, ['decision', 'who else']]]);
+    expect(topic('decisionMakers')?.moments.map((m) => [m.seconds, m.phrases])).toEqual([
+      [45, ['decision', 'who else']],
+    ]);
   });
 
   test("an account's competitor list is merged with the built-in topic", () => {
