@@ -4,6 +4,7 @@ import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../backend/src/config.ts';
+import type { Clock } from '../../backend/src/fathom/clock.ts';
 import { createApp } from '../../backend/src/http/app.ts';
 import { startJobs, type JobTuning, type Jobs } from '../../backend/src/jobs/boss.ts';
 import { createServices, type Services } from '../../backend/src/services.ts';
@@ -29,7 +30,7 @@ export type TestBackend = {
  */
 export async function startTestBackend(
   env: Record<string, string | undefined> = {},
-  options: { workers?: boolean; tuning?: JobTuning; database?: TestDatabase } = {},
+  options: { workers?: boolean; tuning?: JobTuning; database?: TestDatabase; fathomClock?: Clock } = {},
 ): Promise<TestBackend> {
   const testDb = options.database ?? (await createMigratedDatabase());
   const log = memoryLogger();
@@ -44,7 +45,7 @@ export async function startTestBackend(
     LOG_LEVEL: 'debug',
     ...env,
   });
-  const services = createServices(config, testDb.db, log.logger);
+  const services = createServices(config, testDb.db, log.logger, options.fathomClock ? { fathomClock: options.fathomClock } : {});
   const jobs = await startJobs({
     db: testDb.db,
     logger: log.logger,
