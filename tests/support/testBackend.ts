@@ -45,7 +45,12 @@ export async function startTestBackend(
     LOG_LEVEL: 'debug',
     ...env,
   });
-  const services = createServices(config, testDb.db, log.logger, options.fathomClock ? { fathomClock: options.fathomClock } : {});
+  const services = createServices(
+    config,
+    testDb.db,
+    log.logger,
+    options.fathomClock ? { fathomClock: options.fathomClock } : {},
+  );
   const jobs = await startJobs({
     db: testDb.db,
     logger: log.logger,
