@@ -30,6 +30,19 @@ export type RunningWorker = {
   stop(): Promise<void>;
 };
 
+/**
+ * An HTTP server that keeps an idle connection open longer than the client on the other end (a
+ * proxy, HubSpot's fetch service, undici) does. Node's 5 s default is shorter than most proxies'
+ * idle timeouts, and a connection the server closes just as the client reuses it fails that
+ * request with a reset; a client that holds the connection the shorter time never sees that.
+ */
+function createHttpServer(app: http.RequestListener): http.Server {
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
+}
+
 /** Starts listening; resolves with the port actually bound (PORT=0 picks a free one). */
 async function listen(server: http.Server, port: number): Promise<number> {
   await new Promise<void>((resolve, reject) => {
@@ -52,6 +65,16 @@ function closeGracefully(server: http.Server): Promise<void> {
   });
 }
 
+/** Runs `step`; when it fails, runs `release` (which must not throw) before passing the error on. */
+async function releasingOnFailure<T>(release: () => Promise<void>, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
 /** Opens and migrates the database, builds the services and starts the job queue (workers or not). */
 async function startBackground(options: {
   config: Config;
@@ -62,19 +85,20 @@ async function startBackground(options: {
   const { config, logger } = options;
   const db = await openDatabase(config);
   let jobs: Jobs | undefined;
-  try {
+  // Undoes what has started so far, for a start-up that fails part way.
+  const release = async () => {
+    await jobs?.stop().catch(() => {});
+    await db.close().catch(() => {});
+  };
+  return releasingOnFailure(release, async () => {
     // Every process migrates; an advisory lock makes concurrent starts take turns.
     const applied = await migrate(db, options.migrationsDir);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const services = createServices(config, db, logger);
     const { sync, hubspotJobs: hubspot } = services;
     jobs = await startJobs({ db, logger, syncSchedule: config.syncSchedule, work: options.workers, sync, hubspot });
-    return { db, jobs, services };
-  } catch (error) {
-    await jobs?.stop().catch(() => {});
-    await db.close().catch(() => {});
-    throw error;
-  }
+    return { db, jobs, services, release };
+  });
 }
 
 /** Opens the database, migrates it, starts the jobs and the web server. */
@@ -86,7 +110,7 @@ export async function startServer(options: {
   migrationsDir?: string;
 }): Promise<Running> {
   const { config, logger } = options;
-  const { db, jobs, services } = await startBackground({
+  const { db, jobs, services, release } = await startBackground({
     config,
     logger,
     workers: options.workers ?? config.runWorkers,
@@ -94,15 +118,8 @@ export async function startServer(options: {
   });
 
   const app = createApp({ config, db, logger, boss: jobs.boss, services });
-  const server = http.createServer(app);
-  let port: number;
-  try {
-    port = await listen(server, config.port);
-  } catch (error) {
-    await jobs.stop().catch(() => {});
-    await db.close().catch(() => {});
-    throw error;
-  }
+  const server = createHttpServer(app);
+  const port = await releasingOnFailure(release, () => listen(server, config.port));
 
   let stopping: Promise<void> | undefined;
   return {
@@ -139,7 +156,7 @@ export async function startWorker(options: {
       'npm run worker needs DATABASE_URL: the embedded database (PGlite) belongs to one process, so its jobs run inside `npm start`.',
     );
   }
-  const { db, jobs, services } = await startBackground({
+  const { db, jobs, services, release } = await startBackground({
     config,
     logger,
     workers: true,
@@ -149,20 +166,16 @@ export async function startWorker(options: {
   // and an orchestrator can probe it: /healthz (the process answers), /readyz (its database does).
   let metricsServer: http.Server | undefined;
   let metricsPort: number | undefined;
-  if (config.metricsPort !== undefined) {
+  const wantedMetricsPort = config.metricsPort;
+  if (wantedMetricsPort !== undefined) {
     const app = express();
     app.disable('x-powered-by');
     app.use(healthRoutes(db));
     app.use(metricsRoutes(services.metrics.registry, config.metricsToken));
     app.use(notFoundHandler);
-    metricsServer = http.createServer(app);
-    try {
-      metricsPort = await listen(metricsServer, config.metricsPort);
-    } catch (error) {
-      await jobs.stop().catch(() => {});
-      await db.close().catch(() => {});
-      throw error;
-    }
+    const server = createHttpServer(app);
+    metricsPort = await releasingOnFailure(release, () => listen(server, wantedMetricsPort));
+    metricsServer = server;
   }
   let stopping: Promise<void> | undefined;
   return {

@@ -52,6 +52,12 @@ afterAll(async () => {
   await server?.drop();
 });
 
+test('an idle connection is kept 65 s, longer than a proxy or fetch client keeps it, so a reused connection is never cut mid-request', async () => {
+  const response = await fetch(`http://127.0.0.1:${running.port}/healthz`);
+  await response.text();
+  expect(response.headers.get('keep-alive')).toBe('timeout=65');
+});
+
 test('stop() lets a slow request that was in flight finish with 200 and write to the database, then closes', async () => {
   const url = `http://127.0.0.1:${running.port}`;
   // Fathom takes 1.5 s to check the key, so the request is still running when stop() is called.

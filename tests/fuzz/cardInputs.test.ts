@@ -6,6 +6,7 @@
 // new HubSpot user id with another user's email (the collision that once answered 500), unknown
 // portals. Over 10,000 generated requests in all, over every card and settings route.
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { encodeCursor } from '../../backend/src/conversations/cursor.ts';
@@ -316,6 +317,9 @@ const request: fc.Arbitrary<Request> = fc.integer({ min: 0, max: 1_000_000 }).ch
 
 const statuses: Record<string, number> = {};
 let cases = 0;
+// The backend runs in this process (PGlite too): its longest stall is printed with the counts.
+const loopDelay = monitorEventLoopDelay();
+loopDelay.enable();
 
 // Each answer: 2xx, or 4xx with `{ error, message }`; never a 5xx; never the other portal's ids.
 async function check(response: Response, sent: Request) {
@@ -354,7 +358,10 @@ describe.each(Array.from({ length: ROUNDS }, (_, i) => i + 1))('card and setting
 afterAll(() => {
   // Over all rounds: at least 10,000 cases (FUZZ_RUNS shortens a local run; CI runs them all), a
   // quarter or more of them answered 2xx (they reached the handlers), and never a 5xx.
-  console.log(`card and settings fuzzing: ${cases} requests, ${JSON.stringify(statuses)}`);
+  loopDelay.disable();
+  console.log(
+    `card and settings fuzzing: ${cases} requests, ${JSON.stringify(statuses)}, longest event-loop stall ${Math.round(loopDelay.max / 1e6)} ms`,
+  );
   if (!process.env.FUZZ_RUNS) expect(cases).toBeGreaterThanOrEqual(10_000);
   expect((statuses['2xx'] ?? 0) / cases).toBeGreaterThanOrEqual(0.25);
   expect(statuses['5xx'] ?? 0).toBe(0);
