@@ -5,6 +5,7 @@ import type { Database } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
+import { createHttpServer } from './http/httpServer.ts';
 import { notFoundHandler } from './http/errorHandler.ts';
 import { healthRoutes } from './http/healthRoutes.ts';
 import { metricsRoutes } from './http/metricsRoutes.ts';
@@ -29,19 +30,6 @@ export type RunningWorker = {
   metricsPort: number | undefined;
   stop(): Promise<void>;
 };
-
-/**
- * An HTTP server that keeps an idle connection open longer than the client on the other end (a
- * proxy, HubSpot's fetch service, undici) does. Node's 5 s default is shorter than most proxies'
- * idle timeouts, and a connection the server closes just as the client reuses it fails that
- * request with a reset; a client that holds the connection the shorter time never sees that.
- */
-function createHttpServer(app: http.RequestListener): http.Server {
-  const server = http.createServer(app);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  return server;
-}
 
 /** Starts listening; resolves with the port actually bound (PORT=0 picks a free one). */
 async function listen(server: http.Server, port: number): Promise<number> {
