@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Database } from '../../../backend/src/db/database.ts';
 import { withSystem, withTenant } from '../../../backend/src/db/tenancy.ts';
@@ -9,6 +10,7 @@ import {
   spendState,
   STATE_TTL_MS,
   type Issue,
+  type Spent,
 } from '../../../backend/src/oauth/states.ts';
 import { createMigratedDatabase, type TestDatabase } from '../../support/database.ts';
 import { seedTenant, type TenantFixture } from '../../support/tenantFixture.ts';
@@ -54,11 +56,18 @@ describe('single-use OAuth states', () => {
     expect(await spend('hubspot', token, browserNonce)).toEqual({ problem: 'reused' });
   });
 
-  test('two spends at the same moment: exactly one succeeds', async () => {
+  test('a spend that meets another one under way waits for it, and then finds the state used', async () => {
     const { token, browserNonce } = await installState();
-    const results = await Promise.all([1, 2, 3].map(() => spend('hubspot', token, browserNonce)));
-    expect(results.filter((result) => !result.problem)).toHaveLength(1);
-    expect(results.filter((result) => result.problem === 'reused')).toHaveLength(2);
+    const hash = createHash('sha256').update(token).digest('base64url');
+    let racing: Promise<Spent> | undefined;
+    await withSystem(db, async (tx) => {
+      // The other spend: it holds the state's row while it decides, then marks it used.
+      await tx.query('SELECT id FROM oauth_states WHERE state_hash = $1 FOR UPDATE', [hash]);
+      racing = spend('hubspot', token, browserNonce);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await tx.query('UPDATE oauth_states SET consumed_at = now() WHERE state_hash = $1', [hash]);
+    });
+    expect(await racing).toEqual({ problem: 'reused' });
   });
 
   test('an expired state fails, and is spent by the attempt', async () => {
