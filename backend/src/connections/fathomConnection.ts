@@ -11,7 +11,7 @@ import type { Caller } from '../users/caller.ts';
 import { sealFathomTokens } from './fathomTokens.ts';
 import type { OAuthTokens } from './oauthTokens.ts';
 import { sealContext, type Sealer } from './sealer.ts';
-import type { TokenSet } from './tokenEndpoint.ts';
+import type { TokenSet } from '../oauth/tokenEndpoint.ts';
 
 export type FathomDeps = {
   db: Database;

@@ -1,37 +1,30 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { withSystem, withTenant } from '../db/tenancy.ts';
-import { AppError, UpstreamFailed } from '../errors.ts';
+import { withTenant } from '../db/tenancy.ts';
+import { UpstreamFailed } from '../errors.ts';
 import { FathomError } from '../fathom/errors.ts';
+import { acceptCallback, FlowFailed, spendOrFail, type CallbackInput, type CallbackWords } from '../oauth/callback.ts';
+import { isToken, issueState, newToken, spendAtFirstSight, STATE_TTL_MS } from '../oauth/states.ts';
 import { replaceFathomConnection, type FathomDeps } from './fathomConnection.ts';
 import type { Sealer } from './sealer.ts';
 
-/** How long the settings page's "Connect with Fathom" link works, and then the OAuth state. */
+/** How long the settings page's "Connect with Fathom" link works. */
 export const CONNECT_LINK_TTL_MS = 10 * 60_000;
-export const CONNECT_STATE_TTL_MS = 10 * 60_000;
 
 const LINK_CONTEXT = 'fathom-oauth-connect-link';
-const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
 
 /** Why connecting Fathom failed, in words for the admin; the HTTP layer shows it on a page. */
-export class ConnectFailed extends AppError {
-  readonly title: string;
+export class ConnectFailed extends FlowFailed {
   constructor(title: string, message: string, status = 400) {
-    super('connect_failed', status, message);
-    this.title = title;
+    super('connect_failed', title, message, status);
   }
 }
 
 type LinkClaims = { accountId: string; userId: string; expiresAt: number; nonce: string };
 type Who = { accountId: string; userId: string };
 
-// Every token of this flow (link nonce, confirmation, state, browser nonce) is 32 random bytes in
-// base64url; anything else is refused before a lookup.
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-const token = () => randomBytes(32).toString('base64url');
-// The hashes stored in oauth_states, apart by purpose: a confirmation token can never be played as
-// a state, nor a state as a confirmation (the OAuth state keeps the plain hash the callback uses).
-const linkHash = (nonce: string) => sha256(`fathom-link:${nonce}`);
-const confirmHash = (confirmation: string) => sha256(`fathom-confirm:${confirmation}`);
+// The purposes of this flow's other tokens in oauth_states: a link nonce or a confirmation can
+// never be played as a state, nor a state as a confirmation.
+const LINK = 'fathom-link';
+const CONFIRMATION = 'fathom-confirm';
 
 /**
  * The short-lived link the settings page opens to start Fathom's OAuth flow. HubSpot's signed
@@ -45,7 +38,7 @@ export function connectLink(sealer: Sealer, publicBaseUrl: string, who: Who, now
     accountId: who.accountId,
     userId: who.userId,
     expiresAt: now + CONNECT_LINK_TTL_MS,
-    nonce: token(),
+    nonce: newToken(),
   };
   const sealed = sealer.encrypt(JSON.stringify(claims), LINK_CONTEXT);
   const url = new URL(`${publicBaseUrl}/oauth/fathom/start`);
@@ -66,7 +59,7 @@ function openLink(sealer: Sealer, link: string | undefined, now: number): LinkCl
   } catch {
     throw broken;
   }
-  if (typeof claims.nonce !== 'string' || !TOKEN.test(claims.nonce)) throw broken;
+  if (!isToken(claims.nonce)) throw broken;
   if (!(claims.expiresAt > now)) {
     throw new ConnectFailed(
       'Link expired',
@@ -121,26 +114,19 @@ export async function openFathomConnect(
   const claims = openLink(deps.sealer, link, now);
   const who = { accountId: claims.accountId, userId: claims.userId };
   const connectingAs = await requireAdmin(deps, who);
-  const confirmation = token();
-  const browserNonce = token();
-  const spent = await withTenant(deps.db, who, async (tx) => {
-    const first = (
-      await tx.query(
-        `INSERT INTO oauth_states (account_id, user_id, provider, state_hash, expires_at, consumed_at)
-       VALUES (app_account_id(), app_user_id(), 'fathom', $1, $2, now())
-       ON CONFLICT (state_hash) DO NOTHING RETURNING id`,
-        [linkHash(claims.nonce), new Date(claims.expiresAt)],
-      )
-    ).rowCount;
-    if (!first) return false;
-    await tx.query(
-      `INSERT INTO oauth_states (account_id, user_id, provider, state_hash, browser_hash, expires_at)
-       VALUES (app_account_id(), app_user_id(), 'fathom', $1, $2, $3)`,
-      [confirmHash(confirmation), sha256(browserNonce), new Date(now + CONNECT_STATE_TTL_MS)],
-    );
-    return true;
+  const browserNonce = newToken();
+  const confirmation = await withTenant(deps.db, who, async (tx) => {
+    const seen = {
+      provider: 'fathom',
+      purpose: LINK,
+      token: claims.nonce,
+      expiresAt: new Date(claims.expiresAt),
+    } as const;
+    if (!(await spendAtFirstSight(tx, seen))) return undefined;
+    const expiresAt = new Date(now + STATE_TTL_MS);
+    return issueState(tx, { provider: 'fathom', purpose: CONFIRMATION, browserNonce, expiresAt });
   });
-  if (!spent) {
+  if (!confirmation) {
     throw new ConnectFailed(
       'Link already used',
       'This link was already opened once. Open the app settings in HubSpot and click "Connect with Fathom" again.',
@@ -160,77 +146,46 @@ export async function confirmFathomConnect(
   now = Date.now(),
 ): Promise<{ redirectUrl: string }> {
   if (!deps.oauth) throw notConfigured();
-  const who = await spend(deps, input.confirmation ? confirmHash(input.confirmation) : undefined, input.browserNonce);
+  const { browserNonce } = input;
+  const spent = { provider: 'fathom', purpose: CONFIRMATION, token: input.confirmation, browserNonce } as const;
+  const who = tenantOf(await spendOrFail(deps.db, spent, FATHOM_WORDS.states, ConnectFailed));
   await requireAdmin(deps, who);
-  const state = token();
-  await withTenant(deps.db, who, (tx) =>
-    tx.query(
-      `INSERT INTO oauth_states (account_id, user_id, provider, state_hash, browser_hash, expires_at)
-       VALUES (app_account_id(), app_user_id(), 'fathom', $1, $2, $3)`,
-      [sha256(state), sha256(input.browserNonce!), new Date(now + CONNECT_STATE_TTL_MS)],
-    ),
+  const state = await withTenant(deps.db, who, (tx) =>
+    issueState(tx, { provider: 'fathom', browserNonce: browserNonce!, expiresAt: new Date(now + STATE_TTL_MS) }),
   );
   return { redirectUrl: deps.oauth.authorizeUrl(state) };
 }
 
-// Fathom's `error` values an admin can meet; anything else gets a generic sentence, so nothing
-// from the query string is ever shown back.
-const FATHOM_ERRORS: Record<string, string> = {
-  access_denied: 'Access was not granted in Fathom, so Fathom was not connected.',
-  invalid_scope: 'Fathom refused the permission this app asks for.',
-  server_error: 'Fathom had a problem finishing the connection.',
-  temporarily_unavailable: 'Fathom is temporarily unavailable.',
+const FATHOM_WORDS: CallbackWords = {
+  errors: {
+    access_denied: 'Access was not granted in Fathom, so Fathom was not connected.',
+    invalid_scope: 'Fathom refused the permission this app asks for.',
+    server_error: 'Fathom had a problem finishing the connection.',
+    temporarily_unavailable: 'Fathom is temporarily unavailable.',
+  },
+  deniedTitle: 'Fathom did not grant access',
+  otherError: 'Fathom ended the connection with an error.',
+  missingState: 'The link has no state parameter. Start again from the app settings in HubSpot.',
+  missingCode: 'Fathom sent no authorization code. Start again from the app settings in HubSpot.',
+  states: {
+    unknown: ['Unknown state', 'This link was not issued by this app. Start again from the app settings in HubSpot.'],
+    reused: ['Link already used', 'This link was already used. Start again from the app settings in HubSpot.'],
+    expired: [
+      'Link expired',
+      'The connection took longer than 10 minutes. Start again from the app settings in HubSpot.',
+    ],
+    'other-browser': [
+      'Different browser',
+      'The connection was started in another browser, or its cookie was lost. Start again in this browser.',
+    ],
+  },
 };
 
-const STATE_PROBLEMS: Record<string, [title: string, message: string]> = {
-  unknown: ['Unknown state', 'This link was not issued by this app. Start again from the app settings in HubSpot.'],
-  reused: ['Link already used', 'This link was already used. Start again from the app settings in HubSpot.'],
-  expired: [
-    'Link expired',
-    'The connection took longer than 10 minutes. Start again from the app settings in HubSpot.',
-  ],
-  'other-browser': [
-    'Different browser',
-    'The connection was started in another browser, or its cookie was lost. Start again in this browser.',
-  ],
-};
-
-/**
- * Spends one stored token of the flow (a confirmation or a state) found by its hash: it must be
- * known, unused, unexpired and come back with the browser's nonce. It is spent by this attempt
- * whatever happens next: each works once.
- */
-async function spend(deps: FathomDeps, hash: string | undefined, browserNonce: string | undefined): Promise<Who> {
-  type Verdict = { problem: keyof typeof STATE_PROBLEMS; who?: never } | { problem?: never; who: Who };
-  const verdict = await withSystem(deps.db, async (tx): Promise<Verdict> => {
-    if (!hash) return { problem: 'unknown' };
-    const row = (
-      await tx.query<{
-        id: string;
-        account_id: string;
-        user_id: string;
-        browser_hash: string | null;
-        consumed: boolean;
-        expired: boolean;
-      }>(
-        `SELECT id, account_id, user_id, browser_hash, consumed_at IS NOT NULL AS consumed, expires_at <= now() AS expired
-         FROM oauth_states WHERE provider = 'fathom' AND state_hash = $1 FOR UPDATE`,
-        [hash],
-      )
-    ).rows[0];
-    if (!row) return { problem: 'unknown' };
-    if (row.consumed) return { problem: 'reused' };
-    await tx.query('UPDATE oauth_states SET consumed_at = now() WHERE id = $1', [row.id]);
-    if (row.expired) return { problem: 'expired' };
-    if (!browserNonce || row.browser_hash !== sha256(browserNonce)) return { problem: 'other-browser' };
-    return { who: { accountId: row.account_id, userId: row.user_id } };
-  });
-  if (!verdict.who) {
-    const [title, message] = STATE_PROBLEMS[verdict.problem]!;
-    throw new ConnectFailed(title, message);
-  }
-  return verdict.who;
-}
+// Every Fathom token is issued inside its admin's tenant, so a spent one always names both.
+const tenantOf = (spent: { accountId: string | null; userId: string | null }): Who => ({
+  accountId: spent.accountId!,
+  userId: spent.userId!,
+});
 
 /**
  * Finishes the flow: spends the state (known, unused, unexpired, same browser), checks the
@@ -239,38 +194,17 @@ async function spend(deps: FathomDeps, hash: string | undefined, browserNonce: s
  */
 export async function completeFathomConnect(
   deps: FathomDeps,
-  input: {
-    code?: string | undefined;
-    state?: string | undefined;
-    error?: string | undefined;
-    browserNonce?: string | undefined;
-  },
+  input: CallbackInput,
 ): Promise<{ accountId: string; connectionId: string }> {
   const oauth = deps.oauth;
   if (!oauth) throw notConfigured();
-  if (input.error)
-    throw new ConnectFailed(
-      'Fathom did not grant access',
-      FATHOM_ERRORS[input.error] ?? 'Fathom ended the connection with an error.',
-    );
-  if (!input.state)
-    throw new ConnectFailed(
-      'Missing state',
-      'The link has no state parameter. Start again from the app settings in HubSpot.',
-    );
-  if (!input.code)
-    throw new ConnectFailed(
-      'Missing code',
-      'Fathom sent no authorization code. Start again from the app settings in HubSpot.',
-    );
-  const state = input.state;
-
-  const who = await spend(deps, TOKEN.test(state) ? sha256(state) : undefined, input.browserNonce);
+  const accepted = await acceptCallback(deps.db, 'fathom', input, FATHOM_WORDS, ConnectFailed);
+  const who = tenantOf(accepted);
   await requireAdmin(deps, who);
 
   let tokens;
   try {
-    tokens = await oauth.exchangeCode(input.code);
+    tokens = await oauth.exchangeCode(accepted.code);
   } catch (error) {
     if (oauth.isInvalidGrant(error)) {
       throw new ConnectFailed(

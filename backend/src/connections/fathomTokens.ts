@@ -3,7 +3,7 @@ import { Conflict } from '../errors.ts';
 import type { FathomOAuth } from '../fathom/oauth.ts';
 import { oauthTokens, type OAuthTokens, type TokenRow } from './oauthTokens.ts';
 import { sealContext, type Sealer } from './sealer.ts';
-import type { TokenSet } from './tokenEndpoint.ts';
+import type { TokenSet } from '../oauth/tokenEndpoint.ts';
 
 export const FATHOM_NOT_CONNECTED =
   'Fathom is not connected for this portal: an admin connects it in the app settings.';

@@ -1,4 +1,4 @@
-import type { TokenSet } from './tokenEndpoint.ts';
+import type { TokenSet } from '../oauth/tokenEndpoint.ts';
 
 /** HubSpot's OAuth token set, as the token endpoint answers it. */
 export type HubSpotTokenSet = TokenSet;

@@ -1,4 +1,4 @@
-import { InvalidGrant, requestTokens, type TokenSet } from '../connections/tokenEndpoint.ts';
+import { InvalidGrant, requestTokens, type TokenSet } from '../oauth/tokenEndpoint.ts';
 
 export type FathomOAuthConfig = {
   clientId: string;

@@ -1,20 +1,13 @@
 import { Router, type Request, type Response } from 'express';
-import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { HubSpotOAuth } from '../connections/hubspotOAuthPort.ts';
 import type { Sealer } from '../connections/sealer.ts';
 import type { Database } from '../db/database.ts';
-import { InstallFailed, STATE_TTL_MS, completeInstall, startInstall } from '../hubspot/installFlow.ts';
+import { InstallFailed, completeInstall, startInstall } from '../hubspot/installFlow.ts';
 import type { Logger } from '../logger.ts';
+import { callbackQuery, flowCookie, PAGE_HEADERS } from '../oauth/browser.ts';
 import { installErrorPage, installSuccessPage } from './pages.ts';
 
-const COOKIE = 'fathom_hs_install';
-const COOKIE_PATH = '/oauth/hubspot';
-
-const single = (value: unknown) => (typeof value === 'string' && value.length <= 2048 ? value : undefined);
-
-function page(res: Response, status: number, html: string) {
-  res.status(status).set('content-type', 'text/html; charset=utf-8').set('cache-control', 'no-store').send(html);
-}
+const page = (res: Response, status: number, html: string) => res.status(status).set(PAGE_HEADERS).send(html);
 
 /** The marketplace install: /oauth/hubspot/install → HubSpot → /oauth/hubspot/callback. */
 export function installRoutes(deps: {
@@ -26,6 +19,7 @@ export function installRoutes(deps: {
   logger: Logger;
 }): Router {
   const router = Router();
+  const cookie = flowCookie('fathom_hs_install', '/oauth/hubspot', deps.secureCookies);
   const notConfigured = (res: Response) =>
     page(
       res,
@@ -40,40 +34,17 @@ export function installRoutes(deps: {
     if (!deps.oauth) return notConfigured(res);
     const start = await startInstall(deps.db, deps.oauth);
     // Ties the state to this browser: the callback must come back with the same cookie.
-    res.set(
-      'set-cookie',
-      serializeCookie(COOKIE, start.browserNonce, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: deps.secureCookies,
-        path: COOKIE_PATH,
-        maxAge: STATE_TTL_MS / 1000,
-      }),
-    );
+    res.set('set-cookie', cookie.set(start.browserNonce));
     res.redirect(302, start.redirectUrl);
   });
 
   router.get('/oauth/hubspot/callback', async (req: Request, res: Response) => {
     if (!deps.oauth) return notConfigured(res);
-    res.append(
-      'set-cookie',
-      serializeCookie(COOKIE, '', {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: deps.secureCookies,
-        path: COOKIE_PATH,
-        maxAge: 0,
-      }),
-    );
+    res.append('set-cookie', cookie.clear());
     try {
       const result = await completeInstall(
         { db: deps.db, oauth: deps.oauth, sealer: deps.sealer, requiredScopes: deps.requiredScopes },
-        {
-          code: single(req.query.code),
-          state: single(req.query.state),
-          error: single(req.query.error),
-          browserNonce: parseCookies(req.headers.cookie ?? '')[COOKIE],
-        },
+        { ...callbackQuery.parse(req.query), browserNonce: cookie.read(req.headers.cookie) },
       );
       deps.logger.info(
         { hubId: result.hubId, accountId: result.accountId, reinstall: result.reinstall },

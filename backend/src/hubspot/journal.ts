@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { postTokenForm } from '../connections/tokenEndpoint.ts';
+import { postTokenForm } from '../oauth/tokenEndpoint.ts';
 import type { Database } from '../db/database.ts';
 import { withSystem } from '../db/tenancy.ts';
 import { UpstreamFailed } from '../errors.ts';

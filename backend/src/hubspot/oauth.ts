@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { HubSpotOAuth, HubSpotTokenInfo } from '../connections/hubspotOAuthPort.ts';
-import { InvalidGrant, postTokenForm, requestTokens } from '../connections/tokenEndpoint.ts';
+import { InvalidGrant, postTokenForm, requestTokens } from '../oauth/tokenEndpoint.ts';
 import { UpstreamFailed } from '../errors.ts';
 
 // The 2026-03 introspection answer; older fields (hub_id, user, user_id) may come as numbers or strings.

@@ -103,6 +103,21 @@ describe('the install flow', () => {
     expect(await stored()).toEqual({ accounts: [], connections: [], admins: [] });
   });
 
+  test('its pages are never cached nor framed, send no Referer elsewhere, and say nothing of an unknown error', async () => {
+    // `toString` names no HubSpot error, however a lookup in a plain object sees it.
+    const odd = await install('allow', (url, cookie) => (url.searchParams.set('error', 'toString'), { url, cookie }));
+    expect(odd.response.status).toBe(400);
+    expect(odd.html).toMatch(/HubSpot ended the install with an error\./);
+    expect(odd.html).not.toMatch(/function|native code/);
+    const headers = ['cache-control', 'x-frame-options', 'content-security-policy', 'referrer-policy'];
+    expect(headers.map((name) => odd.response.headers.get(name))).toEqual([
+      'no-store',
+      'DENY',
+      "frame-ancestors 'none'",
+      'same-origin',
+    ]);
+  });
+
   test('a state works once: replaying the callback is refused', async () => {
     const first = await install('allow', (url, cookie) => (url.searchParams.set('code', 'spoiled'), { url, cookie }));
     expect(first.response.status).toBe(400);
