@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenancy.ts';
-import { readTrackers } from '../accounts/trackerSettings.ts';
+import { readTrackers } from './trackerSettings.ts';
 import type { ConversationAnalyser } from './analysis/types.ts';
 
 const STALE = `

@@ -1,7 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
-import { readTrackers, saveTrackers } from '../accounts/trackerSettings.ts';
+import { readTrackers, saveTrackers } from '../coaching/trackerSettings.ts';
 import { connectFathomApiKey } from '../connections/fathomApiKeyConnect.ts';
 import type { FathomDeps } from '../connections/fathomConnection.ts';
 import { disconnectFathom } from '../connections/fathomDisconnect.ts';

@@ -1,4 +1,4 @@
-import { readTrackers } from '../accounts/trackerSettings.ts';
+import { readTrackers } from '../coaching/trackerSettings.ts';
 import { ruleBasedAnalyser } from '../coaching/analysis/ruleBasedAnalyser.ts';
 import type { ConversationAnalyser, ConversationInput, TrackerLists } from '../coaching/analysis/types.ts';
 import type { Database } from '../db/database.ts';

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import type { TrackerLists } from '../coaching/analysis/types.ts';
+import type { TrackerLists } from './analysis/types.ts';
 
 // The tracker phrases an admin adds to the analysis live in accounts.settings.trackers: read and
 // written only here, always as the current tenant (run inside withTenant or withCaller).
