@@ -24,7 +24,7 @@ import express from 'express';
 import pg from 'pg';
 import { pino } from 'pino';
 import { loadConfig } from '../backend/src/config.ts';
-import { fathomSyncState } from '../backend/src/connections/fathomConnection.ts';
+import { fathomSyncState } from '../backend/src/connections/fathomStatus.ts';
 import { listConversationsForRecord } from '../backend/src/conversations/listForRecord.ts';
 import type { Database } from '../backend/src/db/database.ts';
 import { migrate } from '../backend/src/db/migrate.ts';

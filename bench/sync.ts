@@ -9,7 +9,7 @@
 // Uses DATABASE_URL (a database of its own, dropped after) or an in-memory PGlite.
 import { parseArgs } from 'node:util';
 import { Client } from '@hubspot/api-client';
-import { analyseFnFor } from '../backend/src/coaching/analysis/fromIncomingConversation.ts';
+import { analyseFnFor } from '../backend/src/sync/analyseMeeting.ts';
 import { ruleBasedAnalyser } from '../backend/src/coaching/analysis/ruleBasedAnalyser.ts';
 import { withSystem, withTenant } from '../backend/src/db/tenancy.ts';
 import { createFathomClient } from '../backend/src/fathom/client.ts';

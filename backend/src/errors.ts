@@ -1,7 +1,7 @@
 /**
- * The errors the domain raises. The HTTP layer maps each to a status in one place
- * (http/errorHandler.ts); messages are written for the person reading the response,
- * and never contain a secret.
+ * The errors the domain raises. Each class carries its code and HTTP status; the error handler
+ * (http/errorHandler.ts) answers with them. Messages are written for the person reading the
+ * response, and never contain a secret.
  */
 export class AppError extends Error {
   readonly code: string;

@@ -1,38 +1,30 @@
 import { Client } from '@hubspot/api-client';
+import { hubIdOf } from './accounts/hubIdOf.ts';
 import type { Config } from './config.ts';
-import { analyseFnFor } from './coaching/analysis/fromIncomingConversation.ts';
-import { ruleBasedAnalyser } from './coaching/analysis/ruleBasedAnalyser.ts';
-import { trackersOf } from './coaching/reanalyse.ts';
-import {
-  connectionCredentials,
-  deleteFathomWebhookOfAccount,
-  type ConnectionRow,
-  type FathomDeps,
-} from './connections/fathomConnection.ts';
-import { fathomTokens, FATHOM_NOT_CONNECTED } from './connections/fathomTokens.ts';
+import type { FathomDeps } from './connections/fathomConnection.ts';
+import { fathomClientOf } from './connections/fathomCredentials.ts';
+import { deleteFathomWebhookOfAccount } from './connections/fathomDisconnect.ts';
+import { fathomTokens } from './connections/fathomTokens.ts';
 import type { HubSpotOAuth } from './connections/hubspotOAuthPort.ts';
 import { hubspotTokens, type HubSpotTokens } from './connections/hubspotTokens.ts';
 import type { Sealer } from './connections/sealer.ts';
 import { encryptionKeys } from './crypto/encryptionKey.ts';
 import { tokenCipher } from './crypto/tokenCipher.ts';
 import type { Database } from './db/database.ts';
-import { withSystem, withTenant } from './db/tenancy.ts';
-import { createFathomClient, type FathomClient } from './fathom/client.ts';
+import { createFathomClient } from './fathom/client.ts';
 import type { Clock } from './fathom/clock.ts';
 import { fathomOAuth } from './fathom/oauth.ts';
 import { FathomRateLimiter } from './fathom/rateLimiter.ts';
-import type { CredentialsProvider } from './fathom/request.ts';
-import { meetingSchema } from './fathom/schemas.ts';
 import type { HubSpotJobServices } from './hubspot/hubspotJobs.ts';
 import { hubspotOAuth } from './hubspot/oauth.ts';
 import { hubspotRecordLinker, linkCacheFor, rememberingLinker } from './hubspot/recordLinker.ts';
 import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from './hubspot/scopes.ts';
-import { Conflict, NotConfigured } from './errors.ts';
+import { NotConfigured } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { countingFetch, createMetrics, hubspotCallCounter, type Metrics } from './metrics.ts';
+import { analyseForAccount } from './sync/analyseMeeting.ts';
 import { fathomMeetingSource } from './sync/fathomSource.ts';
-import { fromFathomMeeting } from './sync/fromFathomMeeting.ts';
-import type { SyncIncident } from './sync/ports.ts';
+import { meetingFromWebhook } from './sync/meetingFromWebhook.ts';
 import type { SyncServices } from './sync/syncJobs.ts';
 
 export type Services = {
@@ -86,7 +78,7 @@ export function createServices(
       limiters.set(key, (limiter = new FathomRateLimiter(options.fathomClock ? { clock: options.fathomClock } : {})));
     return limiter;
   };
-  const fathomClient = (credentials: CredentialsProvider, limiterKey?: string, onRetry?: (cause: string) => void) =>
+  const fathomClient: FathomDeps['fathomClient'] = (credentials, { limiterKey, onRetry } = {}) =>
     createFathomClient({
       baseUrl: config.fathom.apiBase,
       credentials,
@@ -109,35 +101,12 @@ export function createServices(
   const fathom: FathomDeps = {
     db,
     sealer,
-    fathomClient: (credentials) => fathomClient(credentials),
+    fathomClient,
     oauth: fathomAuth,
     tokens: fathomAuth ? fathomTokens({ db, sealer, oauth: fathomAuth }) : undefined,
     publicBaseUrl: config.publicBaseUrl,
     logger,
   };
-
-  /** The account's Fathom connection and a client for it, paced by the connection's limiter. */
-  const fathomOf = async (
-    accountId: string,
-    incidents?: SyncIncident[],
-  ): Promise<{ client: FathomClient; authType: 'api_key' | 'oauth' }> => {
-    const row = await withTenant(
-      db,
-      { accountId },
-      async (tx) =>
-        (await tx.query<ConnectionRow>(`SELECT * FROM get_fathom_connection() WHERE status = 'active'`)).rows[0],
-    );
-    if (!row || (!row.api_key_enc && !row.access_token_enc)) throw new Conflict(FATHOM_NOT_CONNECTED);
-    const onRetry = incidents ? (message: string) => incidents.push({ message }) : undefined;
-    return { client: fathomClient(connectionCredentials(fathom, row), row.id, onRetry), authType: row.auth_type };
-  };
-
-  const hubIdOf = async (accountId: string) =>
-    withSystem(
-      db,
-      async (tx) =>
-        (await tx.query<{ hub_id: number }>('SELECT hub_id FROM accounts WHERE id = $1', [accountId])).rows[0]!.hub_id,
-    );
 
   const hubspotClients = new Map<string, Client>();
   const clientWith = (accountId: string, accessToken: string) => {
@@ -163,18 +132,10 @@ export function createServices(
     db,
     logger,
     metrics,
-    async analyseFor(accountId) {
-      const settings = await withSystem(
-        db,
-        async (tx) =>
-          (await tx.query<{ settings: unknown }>('SELECT settings FROM accounts WHERE id = $1', [accountId])).rows[0]
-            ?.settings,
-      );
-      return analyseFnFor(ruleBasedAnalyser, trackersOf(settings));
-    },
+    analyseFor: (accountId) => analyseForAccount(db, accountId),
     async sourceFor(accountId, incidents) {
-      const { client, authType } = await fathomOf(accountId, incidents);
-      return fathomMeetingSource(client, { hubId: await hubIdOf(accountId), authType });
+      const { client, authType } = await fathomClientOf(fathom, accountId, (message) => incidents.push({ message }));
+      return fathomMeetingSource(client, { hubId: await hubIdOf(db, accountId), authType });
     },
     async linkerFor(accountId) {
       if (!tokens) return undefined;
@@ -188,16 +149,7 @@ export function createServices(
       }
       return rememberingLinker(hubspotRecordLinker(clientWith(accountId, accessToken)), linkCacheFor(accountId));
     },
-    async meetingFromWebhook(accountId, payload) {
-      const meeting = meetingSchema.parse(payload);
-      if (!meeting.transcript) {
-        // OAuth connections register webhooks without transcripts: fetch what the payload lacks.
-        const { client } = await fathomOf(accountId);
-        meeting.transcript = await client.getTranscript(meeting.recording_id);
-        meeting.default_summary ??= await client.getSummary(meeting.recording_id);
-      }
-      return fromFathomMeeting(meeting, await hubIdOf(accountId));
-    },
+    meetingFromWebhook: (accountId, payload) => meetingFromWebhook(fathom, accountId, payload),
   };
 
   const beforeUninstall = (accountId: string) => deleteFathomWebhookOfAccount(fathom, accountId);

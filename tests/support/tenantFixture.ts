@@ -98,11 +98,6 @@ export async function seedTenant(db: Database, hubId: number): Promise<TenantFix
          VALUES ($1, $2, 'test', 70, '{}')`,
         [accountId, conversationId],
       );
-      await tx.query(
-        `INSERT INTO synced_activities (account_id, conversation_id, activity_type, external_id)
-         VALUES ($1, $2, 'meeting', $3)`,
-        [accountId, conversationId, `eng-${i}`],
-      );
     }
     // What the sync does after writing a call: keep the card's precomputed fields true.
     await tx.query('SELECT refresh_conversation_cards($1::uuid[])', [conversationIds]);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { analyseFnFor } from '../coaching/analysis/fromIncomingConversation.ts';
+import { analyseFnFor } from '../sync/analyseMeeting.ts';
 import { ruleBasedAnalyser } from '../coaching/analysis/ruleBasedAnalyser.ts';
 import { DEMO_HUB_ID, seedDemo } from '../seed/seedDemo.ts';
 import { runWithDatabase } from './withDatabase.ts';

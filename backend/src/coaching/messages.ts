@@ -378,17 +378,3 @@ export async function recordOutcome(
   );
   return getMessage(tx, messageId);
 }
-
-export async function messageHistory(tx: Queryable, messageId: string) {
-  const { rows } = await tx.query<{ from_status: string | null; to_status: string; actor_user_id: string; at: Date }>(
-    `SELECT from_status, to_status, actor_user_id, at FROM coaching_message_events
-      WHERE account_id = app_account_id() AND message_id = $1 ORDER BY id`,
-    [messageId],
-  );
-  return rows.map((row) => ({
-    from: row.from_status,
-    to: row.to_status,
-    actorUserId: row.actor_user_id,
-    at: row.at.toISOString(),
-  }));
-}

@@ -1,17 +1,7 @@
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenancy.ts';
-import type { ConversationAnalyser, TrackerLists } from './analysis/types.ts';
-
-/** The per-account tracker phrases an admin added (accounts.settings.trackers), if any. */
-export function trackersOf(settings: unknown): TrackerLists | undefined {
-  const trackers = (settings as { trackers?: unknown } | null)?.trackers;
-  if (!trackers || typeof trackers !== 'object') return undefined;
-  const lists: Record<string, string[]> = {};
-  for (const [name, phrases] of Object.entries(trackers)) {
-    if (Array.isArray(phrases)) lists[name] = phrases.filter((p): p is string => typeof p === 'string');
-  }
-  return lists;
-}
+import { readTrackers } from './trackerSettings.ts';
+import type { ConversationAnalyser } from './analysis/types.ts';
 
 const STALE = `
   SELECT c.id, c.duration_seconds, c.language
@@ -35,23 +25,19 @@ export async function reanalyse(
 ): Promise<{ accounts: number; conversations: number }> {
   const accounts = await withSystem(
     db,
-    async (tx) =>
-      (await tx.query<{ id: string; settings: unknown }>(`SELECT id, settings FROM accounts ORDER BY hub_id`)).rows,
+    async (tx) => (await tx.query<{ id: string }>(`SELECT id FROM accounts ORDER BY hub_id`)).rows,
   );
   let conversations = 0;
   for (const account of accounts) {
-    const trackers = trackersOf(account.settings);
-    const stale = await withTenant(
-      db,
-      { accountId: account.id },
-      async (tx) =>
-        (
-          await tx.query<{ id: string; duration_seconds: number; language: string | null }>(STALE, [
-            options.all,
-            analyser.version,
-          ])
-        ).rows,
-    );
+    const { trackers, stale } = await withTenant(db, { accountId: account.id }, async (tx) => ({
+      trackers: await readTrackers(tx),
+      stale: (
+        await tx.query<{ id: string; duration_seconds: number; language: string | null }>(STALE, [
+          options.all,
+          analyser.version,
+        ])
+      ).rows,
+    }));
     for (const [index, conversation] of stale.entries()) {
       await withTenant(db, { accountId: account.id }, async (tx) => {
         const segments = (

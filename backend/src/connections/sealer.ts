@@ -6,7 +6,6 @@
 export interface Sealer {
   encrypt(plaintext: string, context: string): { keyId: string; ciphertext: Buffer };
   decrypt(keyId: string, ciphertext: Buffer, context: string): string;
-  isCurrent(keyId: string): boolean;
 }
 
 export const sealContext = (accountId: string, provider: 'hubspot' | 'fathom', column: string) =>

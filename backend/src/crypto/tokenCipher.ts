@@ -67,6 +67,5 @@ export function tokenCipher(encodedKeys: string): Sealer {
         throw new DecryptionFailed('The sealed value does not open with its key and context: it was altered or moved.');
       }
     },
-    isCurrent: (keyId) => keyId === newest.id,
   };
 }

@@ -4,12 +4,11 @@ import { createMessage, listMessagesForRecord, recordOutcome, transitionMessage 
 import { suggestCoaching } from '../coaching/suggestions.ts';
 import { repTrend } from '../coaching/trend.ts';
 import { getConversation } from '../conversations/getConversation.ts';
-import { fathomSyncState } from '../connections/fathomConnection.ts';
+import { fathomSyncState } from '../connections/fathomStatus.ts';
 import { listConversationsForRecord } from '../conversations/listForRecord.ts';
 import { recordSummary } from '../conversations/recordSummary.ts';
 import type { Caller } from '../users/caller.ts';
 import type { CallerRunner } from './signedRequest.ts';
-import { parse } from './validate.ts';
 
 export const COACHING_CATEGORIES = [
   'discovery',
@@ -69,7 +68,7 @@ export function cardRoutes(asCaller: CallerRunner): Router {
   const router = Router();
 
   router.get('/conversations', async (req, res) => {
-    const query = parse(listQuery, req.query);
+    const query = listQuery.parse(req.query);
     const page = await asCaller(res, READ, async (tx, caller) => {
       const [list, fathom] = await Promise.all([listConversationsForRecord(tx, query), fathomSyncState(tx)]);
       return { ...list, fathom, viewer: viewerOf(caller) };
@@ -78,23 +77,23 @@ export function cardRoutes(asCaller: CallerRunner): Router {
   });
 
   router.get('/summary', async (req, res) => {
-    const query = parse(summaryQuery, req.query);
+    const query = summaryQuery.parse(req.query);
     res.json(await asCaller(res, READ, (tx) => recordSummary(tx, query)));
   });
 
   router.get('/conversations/:id', async (req, res) => {
-    const { id } = parse(idParam, req.params);
+    const { id } = idParam.parse(req.params);
     res.json(await asCaller(res, READ, (tx) => getConversation(tx, id)));
   });
 
   router.get('/conversations/:id/suggestions', async (req, res) => {
-    const { id } = parse(idParam, req.params);
+    const { id } = idParam.parse(req.params);
     const items = await asCaller(res, READ, (tx, caller) => suggestCoaching(tx, caller, id));
     res.json({ items: items.map((item, index) => ({ id: `${id}:${index}`, ...item })), nextCursor: null });
   });
 
   router.get('/coaching', async (req, res) => {
-    const query = parse(record, req.query);
+    const query = record.parse(req.query);
     res.json(
       await asCaller(res, READ, async (tx, caller) => ({
         items: await listMessagesForRecord(tx, query),
@@ -105,7 +104,7 @@ export function cardRoutes(asCaller: CallerRunner): Router {
   });
 
   router.get('/coaching/trend', async (req, res) => {
-    const query = parse(trendQuery, req.query);
+    const query = trendQuery.parse(req.query);
     res.json(
       await asCaller(res, READ, (tx, caller) =>
         repTrend(tx, caller, { repUserId: query.repUserId ?? caller.userId, limit: query.limit }),
@@ -114,19 +113,19 @@ export function cardRoutes(asCaller: CallerRunner): Router {
   });
 
   router.post('/coaching', async (req, res) => {
-    const input = parse(newMessage, req.body);
+    const input = newMessage.parse(req.body);
     const message = await asCaller(res, WRITE, (tx, caller) => createMessage(tx, caller, input));
     res.status(201).json(message);
   });
 
   router.post('/coaching/:id/outcome', async (req, res) => {
-    const { id } = parse(idParam, req.params);
-    const input = parse(outcome, req.body);
+    const { id } = idParam.parse(req.params);
+    const input = outcome.parse(req.body);
     res.json(await asCaller(res, WRITE, (tx, caller) => recordOutcome(tx, caller, id, input)));
   });
 
   router.post('/coaching/:id/:action', async (req, res) => {
-    const { id, action } = parse(actionParam, req.params);
+    const { id, action } = actionParam.parse(req.params);
     res.json(await asCaller(res, WRITE, (tx, caller) => transitionMessage(tx, caller, id, action)));
   });
 

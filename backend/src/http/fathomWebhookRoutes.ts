@@ -1,7 +1,7 @@
 import express, { Router, type RequestHandler } from 'express';
 import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
-import { webhookTarget } from '../connections/fathomConnection.ts';
+import { webhookTarget } from '../connections/fathomWebhookTarget.ts';
 import type { Sealer } from '../connections/sealer.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
@@ -12,7 +12,6 @@ import { checkWebhookHeaders, verifyFathomWebhook } from '../fathom/webhookSigna
 import type { Logger } from '../logger.ts';
 import { SYNC_QUEUES } from '../sync/syncJobs.ts';
 import { refuseOversizedBodies } from './bodyLimit.ts';
-import { parse } from './validate.ts';
 
 const params = z.object({ connectionId: z.uuid() });
 
@@ -29,7 +28,7 @@ type Checked = { target: NonNullable<Awaited<ReturnType<typeof webhookTarget>>> 
 function checkBeforeBody(deps: { db: Database; sealer: Sealer }): RequestHandler {
   return async (req, res, next) => {
     try {
-      const { connectionId } = parse(params, req.params);
+      const { connectionId } = params.parse(req.params);
       checkWebhookHeaders(req.headers);
       const target = await webhookTarget(deps.db, deps.sealer, connectionId);
       if (!target) throw new NotFound('No active Fathom connection for this webhook.');

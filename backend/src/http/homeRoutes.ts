@@ -4,7 +4,6 @@ import { listMessagesToRep } from '../coaching/messages.ts';
 import { coachingQueue } from '../home/coachingQueue.ts';
 import { teamOverview } from '../home/teamOverview.ts';
 import type { CallerRunner } from './signedRequest.ts';
-import { parse } from './validate.ts';
 
 const DAY_MS = 86_400_000;
 const MAX_PERIOD_DAYS = 366;
@@ -37,7 +36,7 @@ export function homeRoutes(asCaller: CallerRunner): Router {
   const router = Router();
 
   router.get('/team', async (req, res) => {
-    const query = parse(period, req.query);
+    const query = period.parse(req.query);
     res.json(
       await asCaller(res, READ, async (tx, caller) => ({
         items: await teamOverview(tx, caller, query),
@@ -49,7 +48,7 @@ export function homeRoutes(asCaller: CallerRunner): Router {
   });
 
   router.get('/queue', async (req, res) => {
-    const query = parse(queueQuery, req.query);
+    const query = queueQuery.parse(req.query);
     res.json(await asCaller(res, READ, (tx, caller) => coachingQueue(tx, caller, query)));
   });
 

@@ -4,7 +4,6 @@ import type { Database } from '../db/database.ts';
 import { Forbidden, InvalidInput, NotConfigured } from '../errors.ts';
 import { acceptHubSpotEvents, hubspotEventBatch } from '../hubspot/webhookEvents.ts';
 import type { Logger } from '../logger.ts';
-import { parse } from './validate.ts';
 
 /**
  * HubSpot's webhook events (the project's webhooks component), already checked for HubSpot's v3
@@ -29,7 +28,7 @@ export function hubspotWebhookRoutes(deps: {
     }
     if (!deps.appId) throw new NotConfigured('HUBSPOT_APP_ID is not set, so HubSpot webhook events cannot be checked.');
     if (!Array.isArray(req.body)) throw new InvalidInput('The body is not an array of HubSpot webhook events.');
-    const events = parse(hubspotEventBatch, req.body);
+    const events = hubspotEventBatch.parse(req.body);
     if (events.some((event) => String(event.appId) !== deps.appId)) {
       deps.logger.warn({ path: req.path }, 'refused HubSpot webhook events for another app');
       throw new Forbidden('These events are not for this app.');

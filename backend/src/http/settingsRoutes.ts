@@ -1,13 +1,11 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
-import {
-  connectFathomApiKey,
-  disconnectFathom,
-  fathomStatus,
-  type FathomDeps,
-  type FathomStatus,
-} from '../connections/fathomConnection.ts';
+import { readTrackers, saveTrackers } from '../coaching/trackerSettings.ts';
+import { connectFathomApiKey } from '../connections/fathomApiKeyConnect.ts';
+import type { FathomDeps } from '../connections/fathomConnection.ts';
+import { disconnectFathom } from '../connections/fathomDisconnect.ts';
+import { fathomStatus, type FathomStatus } from '../connections/fathomStatus.ts';
 import { oauthOffer } from '../connections/fathomOAuthConnect.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { Conflict } from '../errors.ts';
@@ -15,14 +13,12 @@ import { removeInstallation } from '../hubspot/removeInstallation.ts';
 import { requestSync } from '../sync/syncJobs.ts';
 import { listSyncLogs } from '../sync/syncLogs.ts';
 import { DEFAULT_TOPICS } from '../coaching/analysis/topics.ts';
-import { trackersOf } from '../coaching/reanalyse.ts';
 import type { Caller } from '../users/caller.ts';
 import { listRoles, setRole } from '../users/roles.ts';
 import { addUsers, fetchHubSpotUsers } from '../users/importHubSpotUsers.ts';
 import type { Client } from '@hubspot/api-client';
 import type { CallerRunner } from './signedRequest.ts';
 import type { CallerOptions } from '../users/resolveCaller.ts';
-import { parse } from './validate.ts';
 
 const hubspotUserId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const roleChange = z.strictObject({
@@ -87,7 +83,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   });
 
   router.put('/roles', async (req, res) => {
-    const change = parse(roleChange, req.body);
+    const change = roleChange.parse(req.body);
     res.json(await asCaller(res, (tx, caller) => setRole(tx, caller, change), ADMIN_WRITE));
   });
 
@@ -109,7 +105,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   });
 
   router.put('/fathom', adminOnly, async (req, res) => {
-    const input = parse(fathomKey, req.body);
+    const input = fathomKey.parse(req.body);
     const caller = callerOf(res);
     const status = await connectFathomApiKey(deps.fathom, caller, {
       apiKey: input.apiKey,
@@ -141,31 +137,18 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   // Phrases an admin adds to the analysis, per account: `competitors: ["Acme CI"]`, new topics,
   // `nextSteps` phrases. They apply to calls analysed from now on (npm run analyse redoes old ones).
   router.get('/trackers', async (_req, res) => {
-    const settings = await asCaller(
-      res,
-      async (tx) =>
-        (await tx.query<{ settings: unknown }>('SELECT settings FROM accounts WHERE id = app_account_id()')).rows[0]
-          ?.settings,
-    );
-    res.json({ trackers: trackersOf(settings) ?? {}, defaults: DEFAULT_TOPICS });
+    const trackers = await asCaller(res, readTrackers);
+    res.json({ trackers: trackers ?? {}, defaults: DEFAULT_TOPICS });
   });
 
   router.put('/trackers', async (req, res) => {
-    const input = parse(trackers, req.body);
-    await asCaller(
-      res,
-      (tx) =>
-        tx.query(
-          `UPDATE accounts SET settings = jsonb_set(settings, '{trackers}', $1::jsonb), updated_at = now() WHERE id = app_account_id()`,
-          [JSON.stringify(input.trackers)],
-        ),
-      ADMIN_WRITE,
-    );
+    const input = trackers.parse(req.body);
+    await asCaller(res, (tx) => saveTrackers(tx, input.trackers), ADMIN_WRITE);
     res.json({ trackers: input.trackers });
   });
 
   router.get('/sync-logs', async (req, res) => {
-    const { limit } = parse(logsQuery, req.query);
+    const { limit } = logsQuery.parse(req.query);
     const items = await asCaller(res, (tx) => listSyncLogs(tx, limit));
     const [nextScheduledRun] = deps.boss.previewSchedule(deps.syncSchedule, { count: 1 });
     res.json({ items, nextCursor: null, nextScheduledRun: nextScheduledRun?.toISOString() ?? null });

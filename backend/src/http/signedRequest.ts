@@ -7,7 +7,6 @@ import type { Logger } from '../logger.ts';
 import type { Caller } from '../users/caller.ts';
 import { asCaller, type CallerDeps, type CallerOptions, type SignedIdentity } from '../users/resolveCaller.ts';
 import { requestIdOf } from './requestLog.ts';
-import { parse } from './validate.ts';
 
 /** The raw request body, kept by the JSON parser: signatures are over the bytes, not the parse. */
 export const rawBodyOf = (req: Request) =>
@@ -58,7 +57,7 @@ const identity = z.object({
 /** After the signature: who HubSpot says is calling (res.locals.identity); resolved by the routes. */
 export function readSignedIdentity(): RequestHandler {
   return (req, res, next) => {
-    const who = parse(identity, req.query);
+    const who = identity.parse(req.query);
     const signed: SignedIdentity = { portalId: who.portalId, hubspotUserId: who.userId, email: who.userEmail };
     res.locals.identity = signed;
     next();

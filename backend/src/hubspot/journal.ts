@@ -48,7 +48,8 @@ export type JournalDeps = {
   clientSecret: string;
   appId: string;
   graceMs: number;
-  beforeUninstall?: (accountId: string) => Promise<void>;
+  /** Deletes the account's Fathom webhook while its credentials still exist (services.beforeUninstall). */
+  beforeUninstall: (accountId: string) => Promise<void>;
   fetch?: typeof fetch;
 };
 
@@ -124,7 +125,7 @@ async function applyEvent(deps: JournalDeps, raw: unknown, run: JournalRun): Pro
     const done = await uninstallPortal(deps.db, event.portalId, {
       graceMs: deps.graceMs,
       occurredAt: event.occurredAt,
-      ...(deps.beforeUninstall ? { beforeDestroy: deps.beforeUninstall } : {}),
+      beforeDestroy: deps.beforeUninstall,
     });
     if (done) {
       run.uninstalled.push(event.portalId);

@@ -38,12 +38,7 @@ export async function uninstallPortal(
         WHERE id = $1`,
       [account.id, options.graceMs, options.occurredAt ?? null],
     );
-    await tx.query(
-      `UPDATE api_connections SET status = 'revoked', key_id = NULL, access_token_enc = NULL, refresh_token_enc = NULL,
-              api_key_enc = NULL, webhook_secret_enc = NULL, webhook_id = NULL, updated_at = now()
-        WHERE account_id = $1`,
-      [account.id],
-    );
+    await tx.query('SELECT revoke_credentials($1)', [account.id]);
   });
   return true;
 }

@@ -1,6 +1,6 @@
 /**
  * A meeting as the sync stores it, independent of where it came from (Fathom's API, its
- * webhook, the seed data). fathom/ maps Fathom's shapes to this.
+ * webhook, the seed data). sync/fromFathomMeeting.ts maps Fathom's shapes to this.
  */
 export type IncomingConversation = {
   externalId: string;

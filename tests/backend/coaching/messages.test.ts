@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import {
   createMessage,
   listMessagesForRecord,
-  messageHistory,
   recordOutcome,
   transitionMessage,
 } from '../../../backend/src/coaching/messages.ts';
@@ -75,7 +74,18 @@ describe('coaching messages', () => {
     const acknowledged = await as(rep1(), (tx) => transitionMessage(tx, rep1(), message.id, 'acknowledge'));
     expect(acknowledged.status).toBe('acknowledged');
     expect(acknowledged.acknowledgedAt).not.toBeNull();
-    const history = await as(admin(), (tx) => messageHistory(tx, message.id));
+    const history = await as(
+      admin(),
+      async (tx) =>
+        (
+          await tx.query<{ from: string | null; to: string; actorUserId: string; at: Date }>(
+            `SELECT from_status AS "from", to_status AS "to", actor_user_id AS "actorUserId", at
+             FROM coaching_message_events WHERE account_id = app_account_id() AND message_id = $1 ORDER BY id`,
+            [message.id],
+          )
+        ).rows,
+    );
+    expect(history.every(({ at }) => at instanceof Date)).toBe(true);
     expect(history.map(({ from, to, actorUserId }) => ({ from, to, actorUserId }))).toEqual([
       { from: null, to: 'draft', actorUserId: a.users.manager },
       { from: 'draft', to: 'sent', actorUserId: a.users.manager },

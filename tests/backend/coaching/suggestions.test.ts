@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { analyseFnFor } from '../../../backend/src/coaching/analysis/fromIncomingConversation.ts';
+import { analyseFnFor } from '../../../backend/src/sync/analyseMeeting.ts';
 import { ruleBasedAnalyser } from '../../../backend/src/coaching/analysis/ruleBasedAnalyser.ts';
 import { createMessage, recordOutcome, transitionMessage } from '../../../backend/src/coaching/messages.ts';
 import { suggestCoaching } from '../../../backend/src/coaching/suggestions.ts';

@@ -49,7 +49,7 @@ test('every table with an account_id has forced RLS, a policy and the cascading 
   const { rows } = await testDb.db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'account_id'`,
   );
-  expect(rows[0]!.n).toBeGreaterThanOrEqual(15);
+  expect(rows[0]!.n).toBeGreaterThanOrEqual(14);
   expect(await unprotectedTenantTables(testDb.db)).toEqual([]);
 });
 

@@ -18,7 +18,6 @@ const TABLES = [
   'conversations',
   'oauth_states',
   'sync_logs',
-  'synced_activities',
   'transcript_segments',
   'user_roles',
   'users',

@@ -48,7 +48,6 @@ describe('migrations', () => {
         'conversation_crm_links',
         'transcript_segments',
         'conversation_analyses',
-        'synced_activities',
         'sync_logs',
         'webhook_events',
         'coaching_messages',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { analyseFnFor } from '../../../backend/src/coaching/analysis/fromIncomingConversation.ts';
+import { analyseFnFor } from '../../../backend/src/sync/analyseMeeting.ts';
 import { ruleBasedAnalyser } from '../../../backend/src/coaching/analysis/ruleBasedAnalyser.ts';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
 import { runSync } from '../../../backend/src/sync/runSync.ts';

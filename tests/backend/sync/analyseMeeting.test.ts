@@ -1,9 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
-import { analyseFnFor, inputFromIncoming } from '../../../../backend/src/coaching/analysis/fromIncomingConversation.ts';
-import { ruleBasedAnalyser } from '../../../../backend/src/coaching/analysis/ruleBasedAnalyser.ts';
-import { trendMetrics } from '../../../../backend/src/coaching/trendMetrics.ts';
-import { keyMoments } from '../../../../backend/src/conversations/getConversation.ts';
-import type { IncomingConversation } from '../../../../backend/src/sync/incoming.ts';
+import { analyseFnFor, inputFromIncoming } from '../../../backend/src/sync/analyseMeeting.ts';
+import { ruleBasedAnalyser } from '../../../backend/src/coaching/analysis/ruleBasedAnalyser.ts';
+import { trendMetrics } from '../../../backend/src/coaching/trendMetrics.ts';
+import { keyMoments } from '../../../backend/src/conversations/getConversation.ts';
+import type { IncomingConversation } from '../../../backend/src/sync/incoming.ts';
 
 const meeting: IncomingConversation = {
   externalId: 'rec-1',

@@ -1,7 +1,11 @@
-import type { AnalyseFn } from '../../sync/storeConversation.ts';
-import type { IncomingConversation } from '../../sync/incoming.ts';
-import { speakerSides } from '../../sync/speakerSides.ts';
-import type { ConversationAnalyser, ConversationInput, TrackerLists } from './types.ts';
+import { readTrackers } from '../coaching/trackerSettings.ts';
+import { ruleBasedAnalyser } from '../coaching/analysis/ruleBasedAnalyser.ts';
+import type { ConversationAnalyser, ConversationInput, TrackerLists } from '../coaching/analysis/types.ts';
+import type { Database } from '../db/database.ts';
+import { withTenant } from '../db/tenancy.ts';
+import type { IncomingConversation } from './incoming.ts';
+import { speakerSides } from './speakerSides.ts';
+import type { AnalyseFn } from './storeMeetings.ts';
 
 /** The analyser's input from a meeting as the sync receives it; sides as the stored transcript has them. */
 export function inputFromIncoming(conversation: IncomingConversation, trackers?: TrackerLists): ConversationInput {
@@ -27,4 +31,9 @@ export function analyseFnFor(analyser: ConversationAnalyser, trackers?: TrackerL
     const analysis = analyser.analyse(inputFromIncoming(conversation, trackers));
     return { version: analyser.version, score: analysis.score, metrics: analysis };
   };
+}
+
+/** The account's analyser: the rule-based one, with the tracker phrases its admins added. */
+export async function analyseForAccount(db: Database, accountId: string): Promise<AnalyseFn> {
+  return analyseFnFor(ruleBasedAnalyser, await withTenant(db, { accountId }, readTrackers));
 }

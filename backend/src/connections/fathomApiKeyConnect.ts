@@ -1,0 +1,34 @@
+import { Forbidden, InvalidInput } from '../errors.ts';
+import { FathomAuthRejected } from '../fathom/errors.ts';
+import type { Caller } from '../users/caller.ts';
+import { replaceFathomConnection, type FathomDeps, type NewFathomCredentials } from './fathomConnection.ts';
+import { credentialsOf } from './fathomCredentials.ts';
+import { fathomStatus, type FathomStatus } from './fathomStatus.ts';
+
+/**
+ * Connects (or replaces) the account's Fathom API key: checks it with Fathom, then replaces the
+ * connection with it (replaceFathomConnection).
+ */
+export async function connectFathomApiKey(
+  deps: FathomDeps,
+  caller: Caller,
+  input: { apiKey: string; backfillSince?: Date | undefined },
+): Promise<FathomStatus> {
+  if (caller.role !== 'admin') throw new Forbidden('Only admins connect Fathom.');
+  const credentials: NewFathomCredentials = { kind: 'api_key', apiKey: input.apiKey };
+  try {
+    await deps.fathomClient(credentialsOf(credentials)).verifyCredentials();
+  } catch (error) {
+    if (error instanceof FathomAuthRejected) {
+      throw new InvalidInput(`Fathom did not accept this API key${error.reason ? `: ${error.reason}` : '.'}`);
+    }
+    throw error;
+  }
+  await replaceFathomConnection(
+    deps,
+    { accountId: caller.accountId, userId: caller.userId },
+    credentials,
+    input.backfillSince,
+  );
+  return fathomStatus(deps.db, caller);
+}

@@ -1,0 +1,43 @@
+import type { Database, Queryable } from '../db/database.ts';
+import { withTenant } from '../db/tenancy.ts';
+import type { Caller } from '../users/caller.ts';
+import { fathomConnectionRow, type ConnectionRow } from './fathomConnection.ts';
+
+export type FathomStatus = {
+  connected: boolean;
+  connectionId: string | null;
+  authType: 'api_key' | 'oauth' | null;
+  status: ConnectionRow['status'] | null;
+  webhookRegistered: boolean;
+  lastSyncedAt: string | null;
+  lastError: string | null;
+  backfillSince: string | null;
+  backfillCompletedAt: string | null;
+};
+
+/** The account's Fathom connection as the settings page shows it to an admin (no secrets). */
+export async function fathomStatus(db: Database, caller: Caller): Promise<FathomStatus> {
+  const row = await withTenant(db, { accountId: caller.accountId, userId: caller.userId }, fathomConnectionRow);
+  const hasCredentials = !!row && (row.api_key_enc !== null || row.access_token_enc !== null);
+  return {
+    connected: hasCredentials && row.status === 'active',
+    connectionId: row?.id ?? null,
+    authType: row?.auth_type ?? null,
+    status: row?.status ?? null,
+    webhookRegistered: !!row?.webhook_id,
+    lastSyncedAt: row?.last_synced_at?.toISOString() ?? null,
+    lastError: row?.last_error ?? null,
+    backfillSince: row?.backfill_since?.toISOString() ?? null,
+    backfillCompletedAt: row?.backfill_completed_at?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Whether new calls arrive, as the cards show it (no secrets, any role). Read from the account
+ * row, which a trigger keeps in step with the connection: only admins read api_connections.
+ */
+export async function fathomSyncState(tx: Queryable): Promise<'connected' | 'needs_reauth' | 'not_connected'> {
+  const status = (await tx.query<{ status: string | null }>('SELECT fathom_sync_status() AS status')).rows[0]?.status;
+  if (status === 'active') return 'connected';
+  return status === 'needs_reauth' || status === 'error' ? 'needs_reauth' : 'not_connected';
+}
