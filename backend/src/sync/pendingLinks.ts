@@ -72,7 +72,8 @@ export class PendingLinks {
   /** Emails of pending meetings not looked up yet. */
   notLookedUp(): string[] {
     const emails = new Set<string>();
-    for (const list of this.#emailsOf.values()) for (const email of list) if (!this.#known.get(email)) emails.add(email);
+    for (const list of this.#emailsOf.values())
+      for (const email of list) if (!this.#known.get(email)) emails.add(email);
     return [...emails];
   }
 
