@@ -77,6 +77,12 @@ export class PendingLinks {
     return [...emails];
   }
 
+  /** Looks up every email of the pending meetings not looked up yet, and `more`. */
+  async lookUp(more: Iterable<string> = []): Promise<void> {
+    const ask = [...new Set([...this.notLookedUp(), ...[...more].filter((email) => !this.#known.get(email))])];
+    if (ask.length) await this.#lookup.linksForEmails(ask);
+  }
+
   /**
    * Looks up at most `limit` of the emails not looked up yet (all of them without a limit), then
    * hands over the links of every meeting whose emails are all known and forgets those meetings.

@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
 import { LinkCache, rememberingLinker } from '../hubspot/recordLinker.ts';
-import { LOOKUP_BATCH, PendingLinks, pendingInDatabase, writeReadyLinks } from './pendingLinks.ts';
+import { LOOKUP_BATCH, PendingLinks, pendingInDatabase, writeReadyLinks, type ReadyLinks } from './pendingLinks.ts';
 import type { CrmLink, MeetingSource, RecordLinker, SyncIncident } from './ports.ts';
 import {
   externalEmails,
@@ -70,6 +70,15 @@ const PAGE_DONE = `
          meetings_unchanged = meetings_unchanged + $4, errors = errors + $5,
          error_messages = (error_messages || $6::text[])[1:50]
    WHERE account_id = app_account_id() AND id = $1`;
+
+// The end of a run, in its last page's transaction.
+const RUN_DONE = `
+  WITH connection AS (
+    UPDATE api_connections SET sync_cursor = NULL, last_synced_at = $2, last_error = NULL,
+           backfill_completed_at = coalesce(backfill_completed_at, $2), updated_at = now()
+     WHERE account_id = app_account_id() AND id = $1
+  )
+  UPDATE sync_logs SET status = 'succeeded', finished_at = now() WHERE account_id = app_account_id() AND id = $3`;
 
 export class NotConnected extends Error {
   override name = 'NotConnected';
@@ -155,6 +164,11 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
       // process works). So two pages are in flight at most: the one being stored and the next.
       const upcoming = page.nextCursor ? readPage(page.nextCursor) : null;
       upcoming?.catch(() => {});
+      // The run ends in its last page's transaction: the emails still waiting are looked up first,
+      // so the last page, the links of every page and the run's end commit together.
+      const last = !upcoming;
+      if (last) await pending?.lookUp(notLookedUp);
+      let ready: ReadyLinks | undefined;
       const counts = await withTenant(db, tenant, async (tx) => {
         const pageCounts = { new: 0, updated: 0, unchanged: 0 };
         const { stored, notStored } = await storeMeetings(tx, options.accountId, prepared);
@@ -173,18 +187,23 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
           connection.id,
           kind === 'backfill' ? page.nextCursor : null,
         ]);
-        return { ...pageCounts, incidents: newIncidents.length, stored };
+        if (pending) {
+          const idOf = new Map(stored.map((meeting) => [meeting.externalId, meeting.conversationId]));
+          for (const { conversation } of prepared) {
+            const emails = externalEmails(conversation).filter((email) => notLookedUp.has(email));
+            const id = idOf.get(conversation.externalId);
+            if (emails.length && id) pending.add(id, emails);
+          }
+        }
+        if (last) {
+          if (pending?.meetings) await writeReadyLinks(tx, (ready = await pending.take()));
+          await tx.query(RUN_DONE, [connection.id, startedAt, logId]);
+        }
+        return { ...pageCounts, incidents: newIncidents.length };
       });
       reported += counts.incidents;
-      if (pending) {
-        const idOf = new Map(counts.stored.map((stored) => [stored.externalId, stored.conversationId]));
-        for (const { conversation } of prepared) {
-          const emails = externalEmails(conversation).filter((email) => notLookedUp.has(email));
-          const id = idOf.get(conversation.externalId);
-          if (emails.length && id) pending.add(id, emails);
-        }
-        while (pending.notLookedUp().length >= LOOKUP_BATCH) await linkReady(LOOKUP_BATCH);
-      }
+      if (ready) pending!.done(ready);
+      if (pending && !last) while (pending.notLookedUp().length >= LOOKUP_BATCH) await linkReady(LOOKUP_BATCH);
 
       progress.pages += 1;
       progress.meetingsNew += counts.new;
@@ -199,23 +218,6 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
       if (!upcoming) break;
       current = await upcoming;
     }
-    await withTenant(db, tenant, (tx) =>
-      tx.query(
-        `UPDATE api_connections SET sync_cursor = NULL, last_synced_at = $2, last_error = NULL,
-                backfill_completed_at = coalesce(backfill_completed_at, $2), updated_at = now()
-          WHERE account_id = app_account_id() AND id = $1`,
-        [connection.id, startedAt],
-      ),
-    );
-    // After the history is marked read: if HubSpot fails now, the run fails, and the next one
-    // links the meetings still marked pending without reading Fathom's history again.
-    if (pending?.meetings) await linkReady();
-    await withTenant(db, tenant, (tx) =>
-      tx.query(
-        `UPDATE sync_logs SET status = 'succeeded', finished_at = now() WHERE account_id = app_account_id() AND id = $1`,
-        [logId],
-      ),
-    );
     return progress;
   } catch (error) {
     const message = (error as Error).message;
