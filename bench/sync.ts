@@ -2,7 +2,8 @@
 // 1. Backfills N meetings from the local Fathom stand-in, in Fathom's 10-meeting pages, through the
 //    real sync (client, mapping, analysis, HubSpot linking against a local CRM stand-in, storage)
 //    and, on the same database in the same run, times a bare multi-row insert of the same rows:
-//    the floor the sync can approach. Prints the HubSpot calls per meeting and the peak RSS.
+//    the floor the sync can approach. Every meeting brings a new customer (the worst case for the
+//    HubSpot lookups, batched across pages). Prints the HubSpot calls per meeting and the peak RSS.
 // 2. Backfills the same N meetings again, into another account, against the stand-in enforcing
 //    Fathom's limits (60 calls and 30 heavy calls per 60 s) on a clock whose waits are skipped
 //    (real time plus every wait), and compares the time taken with the time the limits allow.
@@ -35,12 +36,19 @@ const segments = Number(values.segments);
 const FATHOM_PAGE = 10;
 
 let peakRss = process.memoryUsage().rss;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+let atPeak = process.memoryUsage();
+const sampler = setInterval(() => {
+  const usage = process.memoryUsage();
+  if (usage.rss > peakRss) [peakRss, atPeak] = [usage.rss, usage];
+}, 50);
 
-const customers = Array.from({ length: 200 }, (_, i) => `buyer${i}@customer.example.com`);
+// Every meeting brings a customer of its own (the case where no page shares a lookup with another);
+// every other one is a HubSpot contact with a deal.
+const customers = Array.from({ length: count }, (_, i) => `buyer${i}@customer.example.com`);
+const contacts = customers.filter((_, i) => i % 2 === 0);
 const crm = hubspotCrm({
-  contacts: customers.slice(0, 100).map((email, i) => ({ id: String(1000 + i), email, dealIds: [String(5000 + i)] })),
-  deals: customers.slice(0, 100).map((_, i) => ({ id: String(5000 + i), closed: i % 3 === 0 })),
+  contacts: contacts.map((email, i) => ({ id: String(1000 + i), email, dealIds: [String(500_000 + i)] })),
+  deals: contacts.map((_, i) => ({ id: String(500_000 + i), closed: i % 3 === 0 })),
 });
 const crmServer = await listen(
   (req, res) => void crm.handle(req, res).then((handled) => handled || res.writeHead(404).end()),
@@ -87,7 +95,7 @@ const result = await runSync(db, {
   analyse: analyseFnFor(ruleBasedAnalyser),
 });
 const syncSeconds = (performance.now() - syncStart) / 1000;
-const syncPeakRss = peakRss;
+const [syncPeakRss, syncAtPeak] = [peakRss, atPeak];
 await fathom.close();
 const meetings = generateMeetings({ count, segmentsPerMeeting: segments, inviteeEmails: customers });
 
@@ -186,8 +194,10 @@ console.log(
   `under Fathom's limits: ${limitedCalls} calls, ${refused} answered 429, ${limitedSeconds.toFixed(0)} s ` +
     `(skipped waits included) where the limits allow ${allowedSeconds.toFixed(0)} s: ${(limitedSeconds / allowedSeconds).toFixed(2)}× (target ≤ 1.1, no 429)`,
 );
+const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 console.log(
-  `peak RSS during the backfill: ${(syncPeakRss / 1024 / 1024).toFixed(0)} MiB; over the whole bench: ${(peakRss / 1024 / 1024).toFixed(0)} MiB`,
+  `peak RSS during the backfill: ${mib(syncPeakRss)} MiB (V8 heap ${mib(syncAtPeak.heapUsed)} MiB used of ${mib(syncAtPeak.heapTotal)} MiB); ` +
+    `over the whole bench: ${mib(peakRss)} MiB`,
 );
 const failures = [
   (await storedIn(syncAccount)) !== count || result.meetingsNew !== count

@@ -2,8 +2,15 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
 import { LinkCache, rememberingLinker } from '../hubspot/recordLinker.ts';
-import type { MeetingSource, RecordLinker, SyncIncident } from './ports.ts';
-import { prepareMeetings, storeMeetings, type AnalyseFn, type PreparedMeeting } from './storeMeetings.ts';
+import { LOOKUP_BATCH, PendingLinks, pendingInDatabase, writeReadyLinks, type ReadyLinks } from './pendingLinks.ts';
+import type { CrmLink, MeetingSource, RecordLinker, SyncIncident } from './ports.ts';
+import {
+  externalEmails,
+  prepareMeetings,
+  storeMeetings,
+  type AnalyseFn,
+  type PreparedMeeting,
+} from './storeMeetings.ts';
 
 export type SyncKind = 'backfill' | 'incremental' | 'webhook';
 
@@ -64,6 +71,15 @@ const PAGE_DONE = `
          error_messages = (error_messages || $6::text[])[1:50]
    WHERE account_id = app_account_id() AND id = $1`;
 
+// The end of a run, in its last page's transaction.
+const RUN_DONE = `
+  WITH connection AS (
+    UPDATE api_connections SET sync_cursor = NULL, last_synced_at = $2, last_error = NULL,
+           backfill_completed_at = coalesce(backfill_completed_at, $2), updated_at = now()
+     WHERE account_id = app_account_id() AND id = $1
+  )
+  UPDATE sync_logs SET status = 'succeeded', finished_at = now() WHERE account_id = app_account_id() AND id = $3`;
+
 export class NotConnected extends Error {
   override name = 'NotConnected';
 }
@@ -106,38 +122,53 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
   };
   const incidents = options.incidents ?? [];
   let reported = 0;
-  // Every email is looked up once per run, whatever page it shows up on again.
-  const linker = options.linker && rememberingLinker(options.linker, new LinkCache(Number.POSITIVE_INFINITY));
+  // Every email is looked up once per run, whatever page it shows up on again. A page is stored
+  // with the links of the emails already known; the others are looked up LOOKUP_BATCH at a time
+  // across pages, and their meetings (marked pending in the page's transaction) linked then.
+  const known = new LinkCache(Number.POSITIVE_INFINITY);
+  const pending = options.linker && new PendingLinks(rememberingLinker(options.linker, known), known);
+  const linkReady = async (limit?: number) => {
+    const ready = await pending!.take(limit);
+    if (ready.conversationIds.length) await withTenant(db, tenant, (tx) => writeReadyLinks(tx, ready));
+    pending!.done(ready);
+  };
 
-  // Read a page, look up its people in HubSpot and analyse it: everything before its transaction.
+  // Read a page and analyse it: everything before its transaction.
   const readPage = async (from: string | null) => {
     const page = await options.source.listPage({ cursor: from, createdAfter });
-    const emails = [
-      ...new Set(
-        page.meetings.flatMap((m) =>
-          m.participants.filter((p) => p.isExternal && p.email).map((p) => p.email!.toLowerCase()),
-        ),
-      ),
-    ];
-    const links = linker && emails.length ? await linker.linksForEmails(emails) : new Map();
+    const links = new Map<string, CrmLink[]>();
+    const notLookedUp = new Set<string>();
+    if (pending)
+      for (const email of page.meetings.flatMap(externalEmails)) {
+        const answer = known.get(email);
+        if (answer) links.set(email, answer);
+        else notLookedUp.add(email);
+      }
     // One meeting at a time, yielding in between: the page being stored meanwhile sends its next
     // statement as soon as the database answers, instead of after the whole page is analysed.
     const prepared: PreparedMeeting[] = [];
     for (const meeting of page.meetings) {
-      prepared.push(...prepareMeetings([meeting], options.analyse, links));
+      prepared.push(...prepareMeetings([meeting], options.analyse, links, notLookedUp));
       await nextTurn();
     }
-    return { page, prepared };
+    return { page, prepared, notLookedUp };
   };
 
   try {
+    // Meetings an earlier run stored but died before linking.
+    if (pending) for (const left of await withTenant(db, tenant, pendingInDatabase)) pending.add(left.id, left.emails);
     let current = await readPage(cursor);
     for (;;) {
-      const { page, prepared } = current;
+      const { page, prepared, notLookedUp } = current;
       // While this page is stored (the database works), the next one is read and analysed (this
       // process works). So two pages are in flight at most: the one being stored and the next.
       const upcoming = page.nextCursor ? readPage(page.nextCursor) : null;
       upcoming?.catch(() => {});
+      // The run ends in its last page's transaction: the emails still waiting are looked up first,
+      // so the last page, the links of every page and the run's end commit together.
+      const last = !upcoming;
+      if (last) await pending?.lookUp(notLookedUp);
+      let ready: ReadyLinks | undefined;
       const counts = await withTenant(db, tenant, async (tx) => {
         const pageCounts = { new: 0, updated: 0, unchanged: 0 };
         const { stored, notStored } = await storeMeetings(tx, options.accountId, prepared);
@@ -156,9 +187,23 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
           connection.id,
           kind === 'backfill' ? page.nextCursor : null,
         ]);
+        if (pending) {
+          const idOf = new Map(stored.map((meeting) => [meeting.externalId, meeting.conversationId]));
+          for (const { conversation } of prepared) {
+            const emails = externalEmails(conversation).filter((email) => notLookedUp.has(email));
+            const id = idOf.get(conversation.externalId);
+            if (emails.length && id) pending.add(id, emails);
+          }
+        }
+        if (last) {
+          if (pending?.meetings) await writeReadyLinks(tx, (ready = await pending.take()));
+          await tx.query(RUN_DONE, [connection.id, startedAt, logId]);
+        }
         return { ...pageCounts, incidents: newIncidents.length };
       });
       reported += counts.incidents;
+      if (ready) pending!.done(ready);
+      if (pending && !last) while (pending.notLookedUp().length >= LOOKUP_BATCH) await linkReady(LOOKUP_BATCH);
 
       progress.pages += 1;
       progress.meetingsNew += counts.new;
@@ -173,19 +218,6 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
       if (!upcoming) break;
       current = await upcoming;
     }
-
-    await withTenant(db, tenant, async (tx) => {
-      await tx.query(
-        `UPDATE api_connections SET sync_cursor = NULL, last_synced_at = $2, last_error = NULL,
-                backfill_completed_at = coalesce(backfill_completed_at, $2), updated_at = now()
-          WHERE account_id = app_account_id() AND id = $1`,
-        [connection.id, startedAt],
-      );
-      await tx.query(
-        `UPDATE sync_logs SET status = 'succeeded', finished_at = now() WHERE account_id = app_account_id() AND id = $1`,
-        [logId],
-      );
-    });
     return progress;
   } catch (error) {
     const message = (error as Error).message;

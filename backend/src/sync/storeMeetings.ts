@@ -24,6 +24,8 @@ export type PreparedMeeting = {
   searchText: string;
   analysis: Analysis;
   emailLinks: EmailLink[];
+  /** Some external participant's email is not looked up yet: the meeting is marked for linking later. */
+  linksPending: boolean;
 };
 
 export type StoreResult = { conversationId: string; change: 'new' | 'updated' | 'unchanged' };
@@ -32,25 +34,34 @@ export type StoredMeeting = StoreResult & { externalId: string };
 export type MeetingNotStored = { externalId: string; message: string };
 export type StoreOutcome = { stored: StoredMeeting[]; notStored: MeetingNotStored[] };
 
+/** The emails (lower case, each once) of a meeting's external participants: what is looked up in HubSpot. */
+export function externalEmails(conversation: Pick<IncomingConversation, 'participants'>): string[] {
+  const emails = new Set<string>();
+  for (const participant of conversation.participants)
+    if (participant.isExternal && participant.email) emails.add(participant.email.toLowerCase());
+  return [...emails];
+}
+
 /**
  * Analyses and hashes meetings, and picks the HubSpot records of their external participants
- * from `links` (by lower-case email). Pure: no database, no network.
+ * from `links` (by lower-case email). Emails in `notLookedUp` are not linked now: their meetings
+ * are marked `linksPending`. Pure: no database, no network.
  */
 export function prepareMeetings(
   meetings: readonly IncomingConversation[],
   analyse: AnalyseFn,
   links: ReadonlyMap<string, readonly CrmLink[]> = new Map(),
+  notLookedUp: ReadonlySet<string> = new Set(),
 ): PreparedMeeting[] {
   return meetings.map((conversation) => {
     const emailLinks: EmailLink[] = [];
-    const seen = new Set<string>();
-    for (const participant of conversation.participants) {
-      const email = participant.isExternal ? participant.email?.toLowerCase() : undefined;
-      if (!email || seen.has(email)) continue;
-      seen.add(email);
+    let linksPending = false;
+    for (const email of externalEmails(conversation)) {
+      if (notLookedUp.has(email)) linksPending = true;
       for (const link of links.get(email) ?? []) emailLinks.push({ ...link, email });
     }
     return {
+      linksPending,
       conversation,
       hash: createHash('sha256').update(JSON.stringify(conversation)).digest('hex'),
       searchText: searchText(conversation),
@@ -119,6 +130,10 @@ const INSERT_CHILDREN = `
     ON CONFLICT (account_id, conversation_id) DO UPDATE SET
       analyser_version = EXCLUDED.analyser_version, score = EXCLUDED.score,
       metrics = EXCLUDED.metrics, computed_at = now()
+  ), pending AS (
+    INSERT INTO conversation_links_pending (account_id, conversation_id)
+    SELECT app_account_id(), unnest($22::uuid[])
+    ON CONFLICT DO NOTHING
   )
   SELECT 1`;
 
@@ -216,6 +231,7 @@ async function writeBatch(tx: Queryable, batch: readonly PreparedMeeting[]): Pro
       column(changed, (p) => p.analysis.version),
       column(changed, (p) => p.analysis.score),
       column(changed, (p) => JSON.stringify(p.analysis.metrics)),
+      changed.filter((p) => p.linksPending).map((p) => idOf.get(p.conversation.externalId)!),
     ]);
   }
   // What the card list shows (participants, open action items, score) is kept on the call (migration 009).

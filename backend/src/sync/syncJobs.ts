@@ -3,9 +3,9 @@ import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenancy.ts';
 import type { Logger } from '../logger.ts';
 import { countingFailures, type Metrics } from '../metrics.ts';
-import type { CrmLink, MeetingSource, RecordLinker, SyncIncident } from './ports.ts';
+import type { MeetingSource, RecordLinker, SyncIncident } from './ports.ts';
 import { runSync } from './runSync.ts';
-import { prepareMeetings, storeMeetings, type AnalyseFn } from './storeMeetings.ts';
+import { externalEmails, prepareMeetings, storeMeetings, type AnalyseFn } from './storeMeetings.ts';
 import type { IncomingConversation } from './incoming.ts';
 
 export const SYNC_QUEUES = {
@@ -144,10 +144,10 @@ export async function startSyncWorkers(
       );
       if (!event || event.status === 'processed') return;
       const meeting = await services.meetingFromWebhook(accountId, event.payload);
-      const emails = meeting.participants.filter((p) => p.isExternal && p.email).map((p) => p.email!.toLowerCase());
+      // Looked up, analysed and stored as the sync does a page, its links looked up at once.
+      const emails = externalEmails(meeting);
       const linker = emails.length ? await services.linkerFor(accountId) : undefined;
-      const links: Map<string, CrmLink[]> = linker ? await linker.linksForEmails(emails) : new Map();
-      // Analysed before the transaction opens, and stored by the same function as the sync's pages.
+      const links = linker ? await linker.linksForEmails(emails) : undefined;
       const [prepared] = prepareMeetings([meeting], await services.analyseFor(accountId), links);
       const change = await withTenant(db, { accountId }, async (tx) => {
         const { stored, notStored } = await storeMeetings(tx, accountId, [prepared!]);
