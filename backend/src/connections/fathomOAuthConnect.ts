@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { OAuthOffer } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import { withSystem, withTenant } from '../db/tenancy.ts';
 import { AppError, UpstreamFailed } from '../errors.ts';
 import { FathomError } from '../fathom/errors.ts';
@@ -302,9 +303,6 @@ export async function completeFathomConnect(
 }
 
 /** What the settings page offers for connecting with OAuth: the link, or why there is none. */
-export type OAuthOffer =
-  { available: true; connectUrl: string; expiresInSeconds: number } | { available: false; reason: string };
-
 export function oauthOffer(deps: FathomDeps, who: { accountId: string; userId: string }): OAuthOffer {
   if (!deps.oauth) {
     return {

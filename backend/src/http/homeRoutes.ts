@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import type { CoachingList, TeamOverview } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import { listMessagesToRep } from '../coaching/messages.ts';
 import { coachingQueue } from '../home/coachingQueue.ts';
 import { teamOverview } from '../home/teamOverview.ts';
@@ -39,12 +40,17 @@ export function homeRoutes(asCaller: CallerRunner): Router {
   router.get('/team', async (req, res) => {
     const query = parse(period, req.query);
     res.json(
-      await asCaller(res, READ, async (tx, caller) => ({
-        items: await teamOverview(tx, caller, query),
-        nextCursor: null,
-        period: { from: query.from.toISOString(), to: query.to.toISOString() },
-        viewer: { role: caller.role, userId: caller.userId },
-      })),
+      await asCaller(
+        res,
+        READ,
+        async (tx, caller) =>
+          ({
+            items: await teamOverview(tx, caller, query),
+            nextCursor: null,
+            period: { from: query.from.toISOString(), to: query.to.toISOString() },
+            viewer: { role: caller.role, userId: caller.userId },
+          }) satisfies TeamOverview,
+      ),
     );
   });
 
@@ -56,7 +62,7 @@ export function homeRoutes(asCaller: CallerRunner): Router {
   // A rep's own home page: the coaching he received (his manager's and admins' pages use /team and /queue).
   router.get('/coaching', async (_req, res) => {
     const items = await asCaller(res, READ, (tx, caller) => listMessagesToRep(tx, caller.userId));
-    res.json({ items, nextCursor: null });
+    res.json({ items, nextCursor: null } satisfies Omit<CoachingList, 'viewer'>);
   });
 
   return router;
