@@ -29,7 +29,7 @@ export const faultTest =
 export const workerProcessTest = faultTest(onServer, SKIPPED_ON_PGLITE);
 
 // The safety-net schedule stays out of the way (a tick at a quarter hour would queue its own sync).
-export const NO_TICK = '0 0 1 1 *';
+const NO_TICK = '0 0 1 1 *';
 
 export type FaultRig = {
   hubspot: HubSpotStandIn;
@@ -41,6 +41,11 @@ export type FaultRig = {
   startWorker(): Promise<WorkerProcess>;
   /** PUT /api/settings/fathom with the stand-in's API key, as the admin who installed the app. */
   connectFathom(): Promise<Response>;
+  /** What the account has stored, its backfill's committed cursor, its sync runs; a queue's jobs. */
+  storedMeetings(): Promise<StoredMeetings>;
+  storedCursor(): Promise<string>;
+  syncLogs(): Promise<SyncLogRow[]>;
+  jobStates(queue: string): Promise<JobState[]>;
 };
 
 /**
@@ -101,6 +106,10 @@ export function faultRig(options: {
           method: 'PUT',
           body: { apiKey: fathom.apiKey },
         }),
+      storedMeetings: () => storedMeetings(backend.testDb.db, accountId),
+      storedCursor: () => storedCursor(backend.testDb.db, accountId),
+      syncLogs: () => syncLogs(backend.testDb.db, accountId),
+      jobStates: (queue: string) => jobStates(backend.testDb.db, queue),
     } satisfies FaultRig);
   }, 60_000);
   afterAll(async () => {
@@ -115,10 +124,28 @@ export function faultRig(options: {
   return rig;
 }
 
+/**
+ * A Fathom history of `meetings` to backfill, in pages of `pageSize`, worked by worker processes
+ * only: the web process takes requests and queues jobs, and no scheduled tick queues its own sync.
+ */
+export const backfillRig = (options: {
+  hubId: number;
+  meetings: number;
+  pageSize: number;
+  segmentsPerMeeting: number;
+}) =>
+  faultRig({
+    runs: onServer,
+    hubspot: { hubId: options.hubId },
+    fathom: { count: options.meetings, pageSize: options.pageSize, segmentsPerMeeting: options.segmentsPerMeeting },
+    env: { SYNC_SCHEDULE: NO_TICK },
+    workers: false,
+  });
+
 export type SyncLogRow = { status: string; meetings_new: number; meetings_unchanged: number; error_messages: string[] };
 
 /** The account's sync runs, oldest first, read as the system role. */
-export async function syncLogs(db: Database, accountId: string): Promise<SyncLogRow[]> {
+async function syncLogs(db: Database, accountId: string): Promise<SyncLogRow[]> {
   return withSystem(
     db,
     async (tx) =>
@@ -173,13 +200,12 @@ export async function storedMeetings(db: Database, accountId: string): Promise<S
   );
 }
 
+export type JobState = { id: string; state: string; retryCount: number };
+
 /** The states of a queue's jobs in pg-boss, with how often each was retried. */
-export async function jobStates(
-  db: Database,
-  queue: string,
-): Promise<Array<{ id: string; state: string; retryCount: number }>> {
+async function jobStates(db: Database, queue: string): Promise<JobState[]> {
   return (
-    await db.query<{ id: string; state: string; retryCount: number }>(
+    await db.query<JobState>(
       `SELECT id::text, state::text, retry_count AS "retryCount" FROM pgboss.job WHERE name = $1 ORDER BY created_on`,
       [queue],
     )
@@ -218,7 +244,7 @@ export function inFlightAt(fathom: FathomStandIn, committed: string): string[] {
 }
 
 /** The backfill's committed cursor ('first' when none is stored yet). */
-export async function storedCursor(db: Database, accountId: string): Promise<string> {
+async function storedCursor(db: Database, accountId: string): Promise<string> {
   const row = (
     await withSystem(db, (tx) =>
       tx.query<{ sync_cursor: string | null }>(

@@ -3,7 +3,7 @@ import { migrate } from '../../../backend/src/db/migrate.ts';
 import { openPostgres } from '../../../backend/src/db/postgres.ts';
 import { SYNC_QUEUES } from '../../../backend/src/sync/syncJobs.ts';
 import { engine } from '../../support/database.ts';
-import { faultRig, faultTest, jobStates, storedMeetings, syncLogs, waitFor } from '../../support/faultFixture.ts';
+import { faultRig, faultTest, waitFor } from '../../support/faultFixture.ts';
 import { postgresBinaries, startPrivatePostgres, type PrivatePostgres } from '../../support/privatePostgres.ts';
 
 // Restarting a database needs a real server, and one of this test's own: the shared server on
@@ -51,12 +51,11 @@ const status = async (path: string) => {
 faultTest(runs, SKIPPED)(
   `a sync survives a database restart: /readyz reports the outage, then the sync completes with every meeting stored once`,
   async () => {
-    const { fathom, backend, accountId } = rig;
-    const db = backend.testDb.db;
+    const { fathom, backend } = rig;
     fathom.failNext(1000, { kind: 'slow', delayMs: 250 }, 'GET /meetings');
     const connect = await rig.connectFathom();
     expect(connect.status).toBe(200);
-    await waitFor(async () => (await storedMeetings(db, accountId)).conversations >= 2 * PAGE, 'two pages stored');
+    await waitFor(async () => (await rig.storedMeetings()).conversations >= 2 * PAGE, 'two pages stored');
     expect(await status('/readyz')).toEqual({ status: 200, body: { status: 'ready' } });
 
     await server.stop();
@@ -77,27 +76,27 @@ faultTest(runs, SKIPPED)(
     });
     await waitFor(
       async () =>
-        (await storedMeetings(db, accountId)).conversations === MEETINGS &&
-        (await jobStates(db, SYNC_QUEUES.account)).every((job) => job.state === 'completed'),
+        (await rig.storedMeetings()).conversations === MEETINGS &&
+        (await rig.jobStates(SYNC_QUEUES.account)).every((job) => job.state === 'completed'),
       'the sync to complete after the restart',
       {
         timeoutMs: 40_000,
         describe: async () =>
-          `${JSON.stringify(await storedMeetings(db, accountId))} ${JSON.stringify(await jobStates(db, SYNC_QUEUES.account))}\n` +
+          `${JSON.stringify(await rig.storedMeetings())} ${JSON.stringify(await rig.jobStates(SYNC_QUEUES.account))}\n` +
           JSON.stringify(backend.log.lines().filter((line) => (line.level as number) >= 40)).slice(0, 3000),
       },
     );
 
-    expect(await storedMeetings(db, accountId)).toEqual({
+    expect(await rig.storedMeetings()).toEqual({
       conversations: MEETINGS,
       recordings: MEETINGS,
       analysed: MEETINGS,
     });
-    const jobs = await jobStates(db, SYNC_QUEUES.account);
+    const jobs = await rig.jobStates(SYNC_QUEUES.account);
     expect(jobs).toHaveLength(1);
     // pg-boss ran the job again after the outage broke its first attempt.
     expect(jobs[0]!.retryCount).toBeGreaterThanOrEqual(1);
-    const logs = await syncLogs(db, accountId);
+    const logs = await rig.syncLogs();
     expect(logs.at(-1)!.status).toBe('succeeded');
     expect(logs.slice(0, -1).every((log) => log.status === 'failed')).toBe(true);
     expect(logs.reduce((sum, log) => sum + log.meetings_new, 0)).toBe(MEETINGS);

@@ -1,37 +1,17 @@
 import { expect } from '@jest/globals';
 import { SYNC_QUEUES } from '../../../backend/src/sync/syncJobs.ts';
-import {
-  faultRig,
-  inFlightAt,
-  jobStates,
-  NO_TICK,
-  onServer,
-  pageReads,
-  storedCursor,
-  storedMeetings,
-  syncLogs,
-  waitFor,
-  workerProcessTest,
-} from '../../support/faultFixture.ts';
+import { backfillRig, inFlightAt, pageReads, waitFor, workerProcessTest } from '../../support/faultFixture.ts';
 
 const HUB = 6101;
 const MEETINGS = 200;
 const PAGE = 20;
 
-// The web process takes requests and queues jobs, works none: worker processes do.
-const rig = faultRig({
-  runs: onServer,
-  hubspot: { hubId: HUB },
-  fathom: { count: MEETINGS, pageSize: PAGE, segmentsPerMeeting: 6 },
-  env: { SYNC_SCHEDULE: NO_TICK },
-  workers: false,
-});
+const rig = backfillRig({ hubId: HUB, meetings: MEETINGS, pageSize: PAGE, segmentsPerMeeting: 6 });
 
 workerProcessTest(
   `a sync job whose worker is killed with SIGKILL mid-backfill is handed to a fresh worker, which stores every meeting once`,
   async () => {
-    const { fathom, accountId, startWorker } = rig;
-    const db = rig.backend.testDb.db;
+    const { fathom, startWorker } = rig;
     // Slow Fathom pages, so the kill lands in the middle of the history.
     fathom.failNext(1000, { kind: 'slow', delayMs: 300 }, 'GET /meetings');
     const connect = await rig.connectFathom();
@@ -41,43 +21,43 @@ workerProcessTest(
 
     const first = await startWorker();
     await waitFor(
-      async () => (await storedMeetings(db, accountId)).conversations >= 2 * PAGE,
+      async () => (await rig.storedMeetings()).conversations >= 2 * PAGE,
       'two pages stored by the first worker',
       {
         describe: first.output,
       },
     );
     await first.stop('SIGKILL');
-    const cursorAtKill = await storedCursor(db, accountId);
+    const cursorAtKill = await rig.storedCursor();
     expect(cursorAtKill).not.toBeNull();
 
-    const afterKill = await storedMeetings(db, accountId);
+    const afterKill = await rig.storedMeetings();
     expect(afterKill.conversations).toBeLessThan(MEETINGS);
     // The job is still claimed by the dead worker: only its heartbeat running out frees it.
-    expect(await jobStates(db, SYNC_QUEUES.account)).toEqual([{ id: syncJobId, state: 'active', retryCount: 0 }]);
+    expect(await rig.jobStates(SYNC_QUEUES.account)).toEqual([{ id: syncJobId, state: 'active', retryCount: 0 }]);
 
     fathom.clearFaults();
     const second = await startWorker();
     await waitFor(
       async () =>
-        (await storedMeetings(db, accountId)).conversations === MEETINGS &&
-        (await jobStates(db, SYNC_QUEUES.account))[0]?.state === 'completed',
+        (await rig.storedMeetings()).conversations === MEETINGS &&
+        (await rig.jobStates(SYNC_QUEUES.account))[0]?.state === 'completed',
       'the resumed sync',
       {
         timeoutMs: 40_000,
         describe: async () =>
-          `${JSON.stringify(await storedMeetings(db, accountId))} ${JSON.stringify(await jobStates(db, SYNC_QUEUES.account))}\n${second.output()}`,
+          `${JSON.stringify(await rig.storedMeetings())} ${JSON.stringify(await rig.jobStates(SYNC_QUEUES.account))}\n${second.output()}`,
       },
     );
 
-    expect(await storedMeetings(db, accountId)).toEqual({
+    expect(await rig.storedMeetings()).toEqual({
       conversations: MEETINGS,
       recordings: MEETINGS,
       analysed: MEETINGS,
     });
     // The same job, handed out a second time after its heartbeat stopped.
-    expect(await jobStates(db, SYNC_QUEUES.account)).toEqual([{ id: syncJobId, state: 'completed', retryCount: 1 }]);
-    const logs = await syncLogs(db, accountId);
+    expect(await rig.jobStates(SYNC_QUEUES.account)).toEqual([{ id: syncJobId, state: 'completed', retryCount: 1 }]);
+    const logs = await rig.syncLogs();
     expect(logs.map((log) => log.status)).toEqual(['failed', 'succeeded']);
     expect(logs[0]!.error_messages[0]).toMatch(/^interrupted/);
     // Pages stored before the kill are not fetched into new rows again.

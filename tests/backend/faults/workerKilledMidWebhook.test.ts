@@ -1,14 +1,7 @@
 import { expect } from '@jest/globals';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
 import { SYNC_QUEUES } from '../../../backend/src/sync/syncJobs.ts';
-import {
-  faultRig,
-  jobStates,
-  onServer,
-  storedMeetings,
-  waitFor,
-  workerProcessTest,
-} from '../../support/faultFixture.ts';
+import { faultRig, onServer, waitFor, workerProcessTest } from '../../support/faultFixture.ts';
 import { generateMeetings } from '../../support/fathomStandIn.ts';
 
 const HUB = 6102;
@@ -82,7 +75,7 @@ workerProcessTest(
     });
     await first.stop('SIGKILL');
 
-    const atKill = await jobStates(db, SYNC_QUEUES.webhookMeeting);
+    const atKill = await rig.jobStates(SYNC_QUEUES.webhookMeeting);
     const orphaned = atKill.filter((job) => job.state === 'active').map((job) => job.id);
     expect(atKill).toHaveLength(DELIVERIES);
     expect(orphaned.length).toBeGreaterThan(0);
@@ -93,16 +86,16 @@ workerProcessTest(
     await waitFor(
       async () =>
         (await events()).processed === DELIVERIES &&
-        (await jobStates(db, SYNC_QUEUES.webhookMeeting)).every((job) => job.state === 'completed'),
+        (await rig.jobStates(SYNC_QUEUES.webhookMeeting)).every((job) => job.state === 'completed'),
       'every webhook processed',
       {
         timeoutMs: 40_000,
         describe: async () =>
-          `${JSON.stringify(await events())} ${JSON.stringify(await jobStates(db, SYNC_QUEUES.webhookMeeting))}\n${second.output()}`,
+          `${JSON.stringify(await events())} ${JSON.stringify(await rig.jobStates(SYNC_QUEUES.webhookMeeting))}\n${second.output()}`,
       },
     );
 
-    expect(await storedMeetings(db, accountId)).toEqual({
+    expect(await rig.storedMeetings()).toEqual({
       conversations: DELIVERIES,
       recordings: DELIVERIES,
       analysed: DELIVERIES,
@@ -123,7 +116,7 @@ workerProcessTest(
     // Linked through HubSpot (contact and deal), also those whose first worker died mid-link.
     expect(recordings.filter((row) => row.links !== 2)).toEqual([]);
     // The jobs the dead worker held were handed out again; nothing else ran twice.
-    const after = await jobStates(db, SYNC_QUEUES.webhookMeeting);
+    const after = await rig.jobStates(SYNC_QUEUES.webhookMeeting);
     expect(
       after
         .filter((job) => job.retryCount > 0)

@@ -1,37 +1,18 @@
 import { expect } from '@jest/globals';
 import { requestSync, SYNC_QUEUES } from '../../../backend/src/sync/syncJobs.ts';
-import {
-  faultRig,
-  inFlightAt,
-  jobStates,
-  NO_TICK,
-  onServer,
-  pageReads,
-  storedCursor,
-  storedMeetings,
-  syncLogs,
-  waitFor,
-  workerProcessTest,
-} from '../../support/faultFixture.ts';
+import { backfillRig, inFlightAt, pageReads, waitFor, workerProcessTest } from '../../support/faultFixture.ts';
 
 const HUB = 6111;
 const KILLS = 20;
 const PAGE = 10;
 const MEETINGS = 600;
 
-const rig = faultRig({
-  runs: onServer,
-  hubspot: { hubId: HUB },
-  fathom: { count: MEETINGS, pageSize: PAGE, segmentsPerMeeting: 4 },
-  env: { SYNC_SCHEDULE: NO_TICK },
-  workers: false,
-});
+const rig = backfillRig({ hubId: HUB, meetings: MEETINGS, pageSize: PAGE, segmentsPerMeeting: 4 });
 
 workerProcessTest(
   `a backfill whose worker is killed with SIGKILL ${KILLS} times in a row loses nothing, doubles nothing and reads no stored page again`,
   async () => {
     const { fathom, accountId, startWorker } = rig;
-    const db = rig.backend.testDb.db;
     const boss = rig.backend.jobs.boss;
     // Slow pages, so most kills land while a page is being read.
     fathom.failNext(100_000, { kind: 'slow', delayMs: 150 }, 'GET /meetings');
@@ -42,10 +23,10 @@ workerProcessTest(
     // flight), and no page before it.
     const cursorsAtKills: string[] = [];
     for (let kill = 0; kill < KILLS; kill++) {
-      const before = (await storedMeetings(db, accountId)).conversations;
+      const before = (await rig.storedMeetings()).conversations;
       const worker = await startWorker();
       await waitFor(
-        async () => (await storedMeetings(db, accountId)).conversations > before,
+        async () => (await rig.storedMeetings()).conversations > before,
         `a page stored before kill ${kill + 1}`,
         {
           timeoutMs: 30_000,
@@ -55,42 +36,38 @@ workerProcessTest(
       // Somewhere in the next page: its read, its transaction, or its commit.
       await new Promise((resolve) => setTimeout(resolve, (kill * 37) % 200));
       await worker.stop('SIGKILL');
-      cursorsAtKills.push(await storedCursor(db, accountId));
+      cursorsAtKills.push(await rig.storedCursor());
       // The dead worker's job would be handed out again when its heartbeat runs out (the test in
       // workerKilledMidSync.test.ts waits for that); here it is cancelled and the sync requested
       // again, as the schedule would, so twenty kills take minutes, not a quarter of an hour.
-      for (const job of await jobStates(db, SYNC_QUEUES.account)) {
+      for (const job of await rig.jobStates(SYNC_QUEUES.account)) {
         if (job.state === 'active' || job.state === 'created' || job.state === 'retry')
           await boss.cancel(SYNC_QUEUES.account, job.id);
       }
       await requestSync(boss, accountId);
     }
-    expect((await storedMeetings(db, accountId)).conversations).toBeLessThan(MEETINGS);
+    expect((await rig.storedMeetings()).conversations).toBeLessThan(MEETINGS);
 
     fathom.clearFaults();
     const last = await startWorker();
     // A fresh worker may read 30 pages a minute (Fathom's heavy-call budget, kept by its limiter).
+    await waitFor(async () => (await rig.storedMeetings()).conversations === MEETINGS, 'the backfill to finish', {
+      timeoutMs: 150_000,
+      describe: async () =>
+        `${JSON.stringify(await rig.storedMeetings())} ${JSON.stringify(await rig.jobStates(SYNC_QUEUES.account))}\n${last.output()}`,
+    });
     await waitFor(
-      async () => (await storedMeetings(db, accountId)).conversations === MEETINGS,
-      'the backfill to finish',
-      {
-        timeoutMs: 150_000,
-        describe: async () =>
-          `${JSON.stringify(await storedMeetings(db, accountId))} ${JSON.stringify(await jobStates(db, SYNC_QUEUES.account))}\n${last.output()}`,
-      },
-    );
-    await waitFor(
-      async () => (await jobStates(db, SYNC_QUEUES.account)).some((job) => job.state === 'completed'),
+      async () => (await rig.jobStates(SYNC_QUEUES.account)).some((job) => job.state === 'completed'),
       'the last job to complete',
     );
 
     // Nothing lost, nothing doubled.
-    expect(await storedMeetings(db, accountId)).toEqual({
+    expect(await rig.storedMeetings()).toEqual({
       conversations: MEETINGS,
       recordings: MEETINGS,
       analysed: MEETINGS,
     });
-    const logs = await syncLogs(db, accountId);
+    const logs = await rig.syncLogs();
     expect(logs.filter((log) => log.status === 'succeeded')).toHaveLength(1);
     expect(logs.reduce((sum, log) => sum + log.meetings_new, 0)).toBe(MEETINGS);
     expect(logs.reduce((sum, log) => sum + log.meetings_unchanged, 0)).toBe(0);
