@@ -94,16 +94,11 @@ export function cardRoutes(asCaller: CallerRunner): Router {
   router.get('/coaching', async (req, res) => {
     const query = parse(record, req.query);
     res.json(
-      await asCaller(
-        res,
-        READ,
-        async (tx, caller) =>
-          ({
-            items: await listMessagesForRecord(tx, query),
-            nextCursor: null,
-            viewer: viewerOf(caller),
-          }) satisfies CoachingList,
-      ),
+      await asCaller(res, READ, async (tx, caller): Promise<CoachingList> => ({
+        items: await listMessagesForRecord(tx, query),
+        nextCursor: null,
+        viewer: viewerOf(caller),
+      })),
     );
   });
 

@@ -40,17 +40,12 @@ export function homeRoutes(asCaller: CallerRunner): Router {
   router.get('/team', async (req, res) => {
     const query = parse(period, req.query);
     res.json(
-      await asCaller(
-        res,
-        READ,
-        async (tx, caller) =>
-          ({
-            items: await teamOverview(tx, caller, query),
-            nextCursor: null,
-            period: { from: query.from.toISOString(), to: query.to.toISOString() },
-            viewer: { role: caller.role, userId: caller.userId },
-          }) satisfies TeamOverview,
-      ),
+      await asCaller(res, READ, async (tx, caller): Promise<TeamOverview> => ({
+        items: await teamOverview(tx, caller, query),
+        nextCursor: null,
+        period: { from: query.from.toISOString(), to: query.to.toISOString() },
+        viewer: { role: caller.role, userId: caller.userId },
+      })),
     );
   });
 
