@@ -26,7 +26,7 @@ import { standInSource } from '../tests/support/fathomSync.ts';
 import { listen } from '../tests/support/http.ts';
 import { hubspotCrm } from '../tests/support/hubspotCrm.ts';
 import { startFathomProcess } from './support/fathomProcess.ts';
-import { skippingClock } from './support/skippingClock.ts';
+import { skippingClock } from '../tests/support/skippingClock.ts';
 
 const { values } = parseArgs({
   options: { meetings: { type: 'string', default: '2000' }, segments: { type: 'string', default: '60' } },

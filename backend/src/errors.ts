@@ -1,17 +1,12 @@
+import { ApiError as AppError } from '../../hubspot-app/app/packages/ui-shared/apiError.ts';
+
 /**
- * The errors the domain raises. Each class carries its code and HTTP status; the error handler
- * (http/errorHandler.ts) answers with them. Messages are written for the person reading the
- * response, and never contain a secret.
+ * The errors the domain raises, each with its code and HTTP status; http/errorHandler.ts answers
+ * `{ error, message }` with that status. Messages are written for the person reading the response,
+ * and never contain a secret. The base class is the UI's ApiError, so both sides read an error
+ * answer the same way.
  */
-export class AppError extends Error {
-  readonly code: string;
-  readonly status: number;
-  constructor(code: string, status: number, message: string) {
-    super(message);
-    this.code = code;
-    this.status = status;
-  }
-}
+export { AppError };
 
 export class InvalidInput extends AppError {
   constructor(message: string) {

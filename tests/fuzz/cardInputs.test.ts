@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { encodeCursor } from '../../backend/src/conversations/cursor.ts';
 import { seedConversationsOnRecord } from '../support/conversationFixture.ts';
-import { skippingClock } from '../../bench/support/skippingClock.ts';
+import { skippingClock } from '../support/skippingClock.ts';
 import { startFathomStandIn, type FathomStandIn } from '../support/fathomStandIn.ts';
 import { signedFetch } from '../support/signedFetch.ts';
 import { seedTenant, type TenantFixture } from '../support/tenantFixture.ts';

@@ -4,13 +4,12 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Signature } from '@hubspot/api-client';
 import fc from 'fast-check';
 import { connectLink } from '../../backend/src/connections/fathomOAuthConnect.ts';
-import { sealContext } from '../../backend/src/connections/sealer.ts';
 import { withSystem } from '../../backend/src/db/tenancy.ts';
 import { SYNC_QUEUES } from '../../backend/src/sync/syncJobs.ts';
 import { generateMeetings, signWebhook, startFathomStandIn, type FathomStandIn } from '../support/fathomStandIn.ts';
 import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspotStandIn.ts';
 import { asHubSpotSigns } from '../support/signedFetch.ts';
-import { countsFor, seedTenant, type TenantFixture } from '../support/tenantFixture.ts';
+import { countsFor, sealWebhookSecret, seedTenant, type TenantFixture } from '../support/tenantFixture.ts';
 import { startTestBackend, type TestBackend } from '../support/testBackend.ts';
 
 // The public routes nobody signs for us first: the install, its callback, Fathom's connect flow,
@@ -45,19 +44,7 @@ beforeAll(async () => {
   });
   port = Number(new URL(backend.url).port);
   tenant = await seedTenant(backend.testDb.db, HUB);
-  // The tenant's Fathom connection gets a webhook secret sealed the way connecting Fathom seals it.
-  const sealed = backend.services.sealer.encrypt(
-    webhookSecret,
-    sealContext(tenant.accountId, 'fathom', 'webhook_secret'),
-  );
-  connectionId = (
-    await withSystem(backend.testDb.db, (tx) =>
-      tx.query<{ id: string }>(
-        `UPDATE api_connections SET key_id = $2, webhook_secret_enc = $3 WHERE account_id = $1 AND provider = 'fathom' RETURNING id`,
-        [tenant.accountId, sealed.keyId, sealed.ciphertext],
-      ),
-    )
-  ).rows[0]!.id;
+  connectionId = await sealWebhookSecret(backend.testDb.db, backend.services.sealer, tenant.accountId, webhookSecret);
 });
 afterAll(async () => {
   agent.destroy();

@@ -1,7 +1,14 @@
+import { afterAll, beforeAll, test } from '@jest/globals';
 import type { Database } from '../../backend/src/db/database.ts';
 import { withSystem } from '../../backend/src/db/tenancy.ts';
 import type { JobTuning } from '../../backend/src/jobs/boss.ts';
-import type { FathomStandIn } from './fathomStandIn.ts';
+import { engine, type TestDatabase } from './database.ts';
+import { startFathomStandIn, type FathomStandIn, type StandInOptions } from './fathomStandIn.ts';
+import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from './hubspotStandIn.ts';
+import { installThroughStandIn } from './install.ts';
+import { signedFetch } from './signedFetch.ts';
+import { startTestBackend, type TestBackend } from './testBackend.ts';
+import { startWorkerProcess, workerEnv, type WorkerProcess } from './workerProcess.ts';
 
 /**
  * Queue settings for crash tests: pg-boss's shortest heartbeat (10 s), a supervisor pass every
@@ -9,6 +16,148 @@ import type { FathomStandIn } from './fathomStandIn.ts';
  * about 15 s instead of minutes. Production keeps the defaults (60 s heartbeat and supervisor).
  */
 export const FAST_RECOVERY: JobTuning = { heartbeatSeconds: 10, superviseIntervalSeconds: 1, retryDelaySeconds: 1 };
+
+/** A worker is a process of its own, so it needs a database server both it and the test reach. */
+export const onServer = engine === 'postgres';
+export const SKIPPED_ON_PGLITE = ' [skipped on PGlite: a second process needs PostgreSQL; set TEST_DATABASE_URL]';
+
+/** `test` where `runs` holds; elsewhere skipped, its name ending with why (`skipped`). */
+export const faultTest =
+  (runs: boolean, skipped: string) => (name: string, fn: () => Promise<void>, timeout?: number) =>
+    (runs ? test : test.skip)(`${name}${runs ? '' : skipped}`, fn, timeout);
+/** A test with worker processes: on PostgreSQL only. */
+export const workerProcessTest = faultTest(onServer, SKIPPED_ON_PGLITE);
+
+// The safety-net schedule stays out of the way (a tick at a quarter hour would queue its own sync).
+const NO_TICK = '0 0 1 1 *';
+
+export type FaultRig = {
+  hubspot: HubSpotStandIn;
+  fathom: FathomStandIn;
+  backend: TestBackend;
+  /** The account the install made. */
+  accountId: string;
+  /** A worker process on the backend's database (FAST_RECOVERY); killed at the end if still running. */
+  startWorker(): Promise<WorkerProcess>;
+  /** PUT /api/settings/fathom with the stand-in's API key, as the admin who installed the app. */
+  connectFathom(): Promise<Response>;
+  /** What the account has stored, its backfill's committed cursor, its sync runs; a queue's jobs. */
+  storedMeetings(): Promise<StoredMeetings>;
+  storedCursor(): Promise<string>;
+  syncLogs(): Promise<SyncLogRow[]>;
+  jobStates(queue: string): Promise<JobState[]>;
+};
+
+/**
+ * The setup the fault tests share, registered as the file's beforeAll and afterAll: the HubSpot
+ * and Fathom stand-ins, the backend on them (working jobs itself or leaving them to worker
+ * processes), the app installed through the stand-in. The returned rig is filled in by beforeAll.
+ * Where `runs` does not hold, nothing starts.
+ */
+export function faultRig(options: {
+  runs: boolean;
+  hubspot: Parameters<typeof startHubSpotStandIn>[0];
+  fathom: StandInOptions;
+  env?: Record<string, string>;
+  /** Whether the backend's own process works the jobs (else only worker processes do). */
+  workers: boolean;
+  /** A database the test brings (its own server); else a fresh one from tests/support/database.ts. */
+  database?: () => Promise<TestDatabase>;
+  /** Before the backend closes, and after it: what the test's own database server needs. */
+  beforeClose?: () => Promise<void>;
+  afterClose?: () => Promise<void>;
+}): FaultRig {
+  const rig = {} as FaultRig;
+  const workers: WorkerProcess[] = [];
+  beforeAll(async () => {
+    if (!options.runs) return;
+    const database = options.database ? await options.database() : undefined;
+    const hubspot = await startHubSpotStandIn(options.hubspot);
+    const fathom = await startFathomStandIn(options.fathom);
+    const backend = await startTestBackend(
+      { ...hubspotEnv(hubspot), FATHOM_API_BASE: fathom.baseUrl, ...options.env },
+      { workers: options.workers, tuning: FAST_RECOVERY, ...(database ? { database } : {}) },
+    );
+    await installThroughStandIn(backend.url);
+    const hubId = hubspot.hubId;
+    const accountId = (
+      await withSystem(backend.testDb.db, (tx) =>
+        tx.query<{ id: string }>('SELECT id FROM accounts WHERE hub_id = $1', [hubId]),
+      )
+    ).rows[0]!.id;
+    Object.assign(rig, {
+      hubspot,
+      fathom,
+      backend,
+      accountId,
+      async startWorker() {
+        const worker = await startWorkerProcess(workerEnv(backend, FAST_RECOVERY));
+        workers.push(worker);
+        return worker;
+      },
+      connectFathom: () =>
+        signedFetch(backend.url, '/api/settings/fathom', {
+          clientSecret: hubspot.clientSecret,
+          identity: {
+            portalId: hubId,
+            userId: hubspot.installingUser.id,
+            userEmail: hubspot.installingUser.email.toLowerCase(),
+          },
+          method: 'PUT',
+          body: { apiKey: fathom.apiKey },
+        }),
+      storedMeetings: () => storedMeetings(backend.testDb.db, accountId),
+      storedCursor: () => storedCursor(backend.testDb.db, accountId),
+      syncLogs: () => syncLogs(backend.testDb.db, accountId),
+      jobStates: (queue: string) => jobStates(backend.testDb.db, queue),
+    } satisfies FaultRig);
+  }, 60_000);
+  afterAll(async () => {
+    if (!options.runs) return;
+    for (const worker of workers) await worker.stop('SIGKILL');
+    await options.beforeClose?.();
+    await rig.backend?.close();
+    await options.afterClose?.();
+    await rig.fathom?.close();
+    await rig.hubspot?.close();
+  });
+  return rig;
+}
+
+/**
+ * A Fathom history of `meetings` to backfill, in pages of `pageSize`, worked by worker processes
+ * only: the web process takes requests and queues jobs, and no scheduled tick queues its own sync.
+ */
+export const backfillRig = (options: {
+  hubId: number;
+  meetings: number;
+  pageSize: number;
+  segmentsPerMeeting: number;
+}) =>
+  faultRig({
+    runs: onServer,
+    hubspot: { hubId: options.hubId },
+    fathom: { count: options.meetings, pageSize: options.pageSize, segmentsPerMeeting: options.segmentsPerMeeting },
+    env: { SYNC_SCHEDULE: NO_TICK },
+    workers: false,
+  });
+
+export type SyncLogRow = { status: string; meetings_new: number; meetings_unchanged: number; error_messages: string[] };
+
+/** The account's sync runs, oldest first, read as the system role. */
+async function syncLogs(db: Database, accountId: string): Promise<SyncLogRow[]> {
+  return withSystem(
+    db,
+    async (tx) =>
+      (
+        await tx.query<SyncLogRow>(
+          `SELECT status, meetings_new, meetings_unchanged, error_messages FROM sync_logs
+            WHERE account_id = $1 ORDER BY started_at`,
+          [accountId],
+        )
+      ).rows,
+  );
+}
 
 /** Polls `check` until it holds; the error names what was awaited and what `describe` says of it. */
 export async function waitFor(
@@ -51,13 +200,12 @@ export async function storedMeetings(db: Database, accountId: string): Promise<S
   );
 }
 
+export type JobState = { id: string; state: string; retryCount: number };
+
 /** The states of a queue's jobs in pg-boss, with how often each was retried. */
-export async function jobStates(
-  db: Database,
-  queue: string,
-): Promise<Array<{ id: string; state: string; retryCount: number }>> {
+async function jobStates(db: Database, queue: string): Promise<JobState[]> {
   return (
-    await db.query<{ id: string; state: string; retryCount: number }>(
+    await db.query<JobState>(
       `SELECT id::text, state::text, retry_count AS "retryCount" FROM pgboss.job WHERE name = $1 ORDER BY created_on`,
       [queue],
     )
@@ -96,7 +244,7 @@ export function inFlightAt(fathom: FathomStandIn, committed: string): string[] {
 }
 
 /** The backfill's committed cursor ('first' when none is stored yet). */
-export async function storedCursor(db: Database, accountId: string): Promise<string> {
+async function storedCursor(db: Database, accountId: string): Promise<string> {
   const row = (
     await withSystem(db, (tx) =>
       tx.query<{ sync_cursor: string | null }>(

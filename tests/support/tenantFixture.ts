@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sealContext, type Sealer } from '../../backend/src/connections/sealer.ts';
 import type { Database, Queryable } from '../../backend/src/db/database.ts';
 import { withSystem } from '../../backend/src/db/tenancy.ts';
 
@@ -142,6 +143,29 @@ export async function seedTenant(db: Database, hubId: number): Promise<TenantFix
 }
 
 /** Every table of the public schema that has an account_id column. */
+/**
+ * Gives the tenant's Fathom connection a webhook secret, sealed the way connecting Fathom seals it,
+ * so its webhook route reaches the signature check; answers the connection's id (the route's).
+ */
+export async function sealWebhookSecret(
+  db: Database,
+  sealer: Sealer,
+  accountId: string,
+  secret: string,
+): Promise<string> {
+  const sealed = sealer.encrypt(secret, sealContext(accountId, 'fathom', 'webhook_secret'));
+  return withSystem(
+    db,
+    async (tx) =>
+      (
+        await tx.query<{ id: string }>(
+          `UPDATE api_connections SET key_id = $2, webhook_secret_enc = $3 WHERE account_id = $1 AND provider = 'fathom' RETURNING id`,
+          [accountId, sealed.keyId, sealed.ciphertext],
+        )
+      ).rows[0]!.id,
+  );
+}
+
 export async function tenantTables(db: Database): Promise<string[]> {
   const { rows } = await db.query<{ table_name: string }>(
     `SELECT c.relname AS table_name

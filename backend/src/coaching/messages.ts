@@ -1,3 +1,4 @@
+import type { CoachingCategory } from '../../../hubspot-app/app/packages/ui-shared/coachingCategories.ts';
 import type { Queryable } from '../db/database.ts';
 import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import { isCoach, type Caller } from '../users/caller.ts';
@@ -220,7 +221,7 @@ async function repOfConversation(tx: Queryable, caller: Caller, conversationId: 
 
 export type NewMessage = {
   conversationId: string;
-  category: string;
+  category: CoachingCategory;
   body: string;
   momentSeconds?: number | undefined;
   /** The card's key for this message: sending it again returns the first message (hubspot.fetch retries). */

@@ -1,3 +1,4 @@
+import type { OAuthOffer } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import { withTenant } from '../db/tenancy.ts';
 import { UpstreamFailed } from '../errors.ts';
 import { FathomError } from '../fathom/errors.ts';
@@ -236,9 +237,6 @@ export async function completeFathomConnect(
 }
 
 /** What the settings page offers for connecting with OAuth: the link, or why there is none. */
-export type OAuthOffer =
-  { available: true; connectUrl: string; expiresInSeconds: number } | { available: false; reason: string };
-
 export function oauthOffer(deps: FathomDeps, who: { accountId: string; userId: string }): OAuthOffer {
   if (!deps.oauth) {
     return {

@@ -1,19 +1,14 @@
+import type {
+  FathomState,
+  FathomStatus as ApiFathomStatus,
+} from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
 import type { Caller } from '../users/caller.ts';
-import { fathomConnectionRow, type ConnectionRow } from './fathomConnection.ts';
+import { fathomConnectionRow } from './fathomConnection.ts';
 
-export type FathomStatus = {
-  connected: boolean;
-  connectionId: string | null;
-  authType: 'api_key' | 'oauth' | null;
-  status: ConnectionRow['status'] | null;
-  webhookRegistered: boolean;
-  lastSyncedAt: string | null;
-  lastError: string | null;
-  backfillSince: string | null;
-  backfillCompletedAt: string | null;
-};
+/** The connection's state: the API's FathomStatus before the settings routes add the OAuth offer. */
+export type FathomStatus = Omit<ApiFathomStatus, 'oauth'>;
 
 /** The account's Fathom connection as the settings page shows it to an admin (no secrets). */
 export async function fathomStatus(db: Database, caller: Caller): Promise<FathomStatus> {
@@ -36,7 +31,7 @@ export async function fathomStatus(db: Database, caller: Caller): Promise<Fathom
  * Whether new calls arrive, as the cards show it (no secrets, any role). Read from the account
  * row, which a trigger keeps in step with the connection: only admins read api_connections.
  */
-export async function fathomSyncState(tx: Queryable): Promise<'connected' | 'needs_reauth' | 'not_connected'> {
+export async function fathomSyncState(tx: Queryable): Promise<FathomState> {
   const status = (await tx.query<{ status: string | null }>('SELECT fathom_sync_status() AS status')).rows[0]?.status;
   if (status === 'active') return 'connected';
   return status === 'needs_reauth' || status === 'error' ? 'needs_reauth' : 'not_connected';

@@ -1,17 +1,7 @@
+import type { RecordSummary } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import type { Queryable } from '../db/database.ts';
 
 export type RecordRef = { objectType: 'contacts' | 'deals' | 'companies'; objectId: number };
-
-export type RecordSummary = {
-  calls: number;
-  lastCallAt: string | null;
-  averageScore: number | null;
-  /** The last RECENT calls' average against the RECENT before them: up, down, flat, or null without both. */
-  scoreDirection: 'up' | 'down' | 'flat' | null;
-  openActionItems: number;
-  /** Topics raised across the calls, by the number of calls that raised them. */
-  topics: Array<{ name: string; calls: number }>;
-};
 
 const RECENT = 5;
 // A change of less than this many points is noise, not a direction.

@@ -1,17 +1,9 @@
+import type { CoachingQueue } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import { decodeCursor, encodeCursor } from '../conversations/cursor.ts';
 import type { Queryable } from '../db/database.ts';
 import { Forbidden } from '../errors.ts';
 import type { Caller } from '../users/caller.ts';
 import { REPS_IN_VIEW, viewParams } from './coachableReps.ts';
-
-export type QueueItem = {
-  id: string;
-  title: string;
-  startedAt: string;
-  durationSeconds: number;
-  score: number | null;
-  rep: { id: string; hubspotUserId: number | null; email: string; name: string | null };
-};
 
 // Keyset pagination on (started_at, id), newest first, over the calls of the reps in view that
 // no sent message covers yet; conversations_rep_idx serves the per-rep order.
@@ -52,7 +44,7 @@ export async function coachingQueue(
   tx: Queryable,
   caller: Caller,
   query: { repHubspotUserId?: number; cursor?: string; limit: number },
-): Promise<{ items: QueueItem[]; nextCursor: string | null }> {
+): Promise<CoachingQueue> {
   if (caller.role === 'rep') throw new Forbidden('Only managers and admins have a coaching queue.');
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   const { rows } = await tx.query<QueueRow>(QUEUE_SQL, [

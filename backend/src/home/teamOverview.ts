@@ -1,21 +1,9 @@
+import type { RepOverview } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import type { Queryable } from '../db/database.ts';
 import type { Caller } from '../users/caller.ts';
 import { REPS_IN_VIEW, viewParams } from './coachableReps.ts';
 
 export type Period = { from: Date; to: Date };
-
-export type RepOverview = {
-  id: string;
-  hubspotUserId: number | null;
-  email: string;
-  name: string | null;
-  calls: number;
-  averageScore: number | null;
-  /** The same average over the period of the same length just before `from`: the score's direction. */
-  previousAverageScore: number | null;
-  coaching: { sent: number; acknowledged: number; applied: number };
-  uncoachedCalls: number;
-};
 
 // One statement: the reps in view, then per rep the calls of the period and of the period before
 // it, and the coaching sent to him in the period. A call counts as coached once a message about

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { ErrorBody } from './errorHandler.ts';
+import type { ErrorBody } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 
 /**
  * Refuses (413) a request whose declared Content-Length is over `limitBytes` before a byte of

@@ -1,5 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import type {
+  CoachingList,
+  CoachingMessage,
+  ConversationDetail,
+  ConversationPage,
+  Suggestions,
+  Trend,
+} from '../../../hubspot-app/app/packages/ui-shared/types.ts';
+import { COACHING_CATEGORIES } from '../../../hubspot-app/app/packages/ui-shared/coachingCategories.ts';
 import { createMessage, listMessagesForRecord, recordOutcome, transitionMessage } from '../coaching/messages.ts';
 import { suggestCoaching } from '../coaching/suggestions.ts';
 import { repTrend } from '../coaching/trend.ts';
@@ -9,20 +18,6 @@ import { listConversationsForRecord } from '../conversations/listForRecord.ts';
 import { recordSummary } from '../conversations/recordSummary.ts';
 import type { Caller } from '../users/caller.ts';
 import type { CallerRunner } from './signedRequest.ts';
-
-export const COACHING_CATEGORIES = [
-  'discovery',
-  'questioning',
-  'talk_ratio',
-  'objection_handling',
-  'pricing',
-  'competition',
-  'next_steps',
-  'closing',
-  'product_knowledge',
-  'rapport',
-  'other',
-] as const;
 
 const record = z.object({
   objectType: z.enum(['contacts', 'deals']),
@@ -71,7 +66,7 @@ export function cardRoutes(asCaller: CallerRunner): Router {
     const query = listQuery.parse(req.query);
     const page = await asCaller(res, READ, async (tx, caller) => {
       const [list, fathom] = await Promise.all([listConversationsForRecord(tx, query), fathomSyncState(tx)]);
-      return { ...list, fathom, viewer: viewerOf(caller) };
+      return { ...list, fathom, viewer: viewerOf(caller) } satisfies ConversationPage;
     });
     res.json(page);
   });
@@ -83,19 +78,22 @@ export function cardRoutes(asCaller: CallerRunner): Router {
 
   router.get('/conversations/:id', async (req, res) => {
     const { id } = idParam.parse(req.params);
-    res.json(await asCaller(res, READ, (tx) => getConversation(tx, id)));
+    res.json((await asCaller(res, READ, (tx) => getConversation(tx, id))) satisfies ConversationDetail);
   });
 
   router.get('/conversations/:id/suggestions', async (req, res) => {
     const { id } = idParam.parse(req.params);
     const items = await asCaller(res, READ, (tx, caller) => suggestCoaching(tx, caller, id));
-    res.json({ items: items.map((item, index) => ({ id: `${id}:${index}`, ...item })), nextCursor: null });
+    res.json({
+      items: items.map((item, index) => ({ id: `${id}:${index}`, ...item })),
+      nextCursor: null,
+    } satisfies Suggestions);
   });
 
   router.get('/coaching', async (req, res) => {
     const query = record.parse(req.query);
     res.json(
-      await asCaller(res, READ, async (tx, caller) => ({
+      await asCaller(res, READ, async (tx, caller): Promise<CoachingList> => ({
         items: await listMessagesForRecord(tx, query),
         nextCursor: null,
         viewer: viewerOf(caller),
@@ -106,27 +104,31 @@ export function cardRoutes(asCaller: CallerRunner): Router {
   router.get('/coaching/trend', async (req, res) => {
     const query = trendQuery.parse(req.query);
     res.json(
-      await asCaller(res, READ, (tx, caller) =>
+      (await asCaller(res, READ, (tx, caller) =>
         repTrend(tx, caller, { repUserId: query.repUserId ?? caller.userId, limit: query.limit }),
-      ),
+      )) satisfies Trend,
     );
   });
 
   router.post('/coaching', async (req, res) => {
     const input = newMessage.parse(req.body);
     const message = await asCaller(res, WRITE, (tx, caller) => createMessage(tx, caller, input));
-    res.status(201).json(message);
+    res.status(201).json(message satisfies CoachingMessage);
   });
 
   router.post('/coaching/:id/outcome', async (req, res) => {
     const { id } = idParam.parse(req.params);
     const input = outcome.parse(req.body);
-    res.json(await asCaller(res, WRITE, (tx, caller) => recordOutcome(tx, caller, id, input)));
+    res.json(
+      (await asCaller(res, WRITE, (tx, caller) => recordOutcome(tx, caller, id, input))) satisfies CoachingMessage,
+    );
   });
 
   router.post('/coaching/:id/:action', async (req, res) => {
     const { id, action } = actionParam.parse(req.params);
-    res.json(await asCaller(res, WRITE, (tx, caller) => transitionMessage(tx, caller, id, action)));
+    res.json(
+      (await asCaller(res, WRITE, (tx, caller) => transitionMessage(tx, caller, id, action))) satisfies CoachingMessage,
+    );
   });
 
   return router;

@@ -1,10 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
+import type { ErrorBody } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { requestIdOf } from './requestLog.ts';
-
-export type ErrorBody = { error: string; message: string };
 
 function describeZodError(error: ZodError): string {
   return error.issues

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import type { CoachingList, TeamOverview } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import { listMessagesToRep } from '../coaching/messages.ts';
 import { coachingQueue } from '../home/coachingQueue.ts';
 import { teamOverview } from '../home/teamOverview.ts';
@@ -38,7 +39,7 @@ export function homeRoutes(asCaller: CallerRunner): Router {
   router.get('/team', async (req, res) => {
     const query = period.parse(req.query);
     res.json(
-      await asCaller(res, READ, async (tx, caller) => ({
+      await asCaller(res, READ, async (tx, caller): Promise<TeamOverview> => ({
         items: await teamOverview(tx, caller, query),
         nextCursor: null,
         period: { from: query.from.toISOString(), to: query.to.toISOString() },
@@ -55,7 +56,7 @@ export function homeRoutes(asCaller: CallerRunner): Router {
   // A rep's own home page: the coaching he received (his manager's and admins' pages use /team and /queue).
   router.get('/coaching', async (_req, res) => {
     const items = await asCaller(res, READ, (tx, caller) => listMessagesToRep(tx, caller.userId));
-    res.json({ items, nextCursor: null });
+    res.json({ items, nextCursor: null } satisfies Omit<CoachingList, 'viewer'>);
   });
 
   return router;

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { ErrorBody } from './errorHandler.ts';
+import type { ErrorBody } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 
 /**
  * Per-client-address limits on the public routes nobody signs: the OAuth install and callback

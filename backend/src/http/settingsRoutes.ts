@@ -1,11 +1,19 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
+import type {
+  FathomConnected,
+  FathomStatus,
+  People,
+  SyncLogs,
+  SyncStarted,
+  UsersImported,
+} from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import { readTrackers, saveTrackers } from '../coaching/trackerSettings.ts';
 import { connectFathomApiKey } from '../connections/fathomApiKeyConnect.ts';
 import type { FathomDeps } from '../connections/fathomConnection.ts';
 import { disconnectFathom } from '../connections/fathomDisconnect.ts';
-import { fathomStatus, type FathomStatus } from '../connections/fathomStatus.ts';
+import { fathomStatus } from '../connections/fathomStatus.ts';
 import { oauthOffer } from '../connections/fathomOAuthConnect.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { Conflict } from '../errors.ts';
@@ -79,7 +87,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
 
   router.get('/roles', async (_req, res) => {
     const items = await asCaller(res, listRoles);
-    res.json({ items, nextCursor: null });
+    res.json({ items, nextCursor: null } satisfies People);
   });
 
   router.put('/roles', async (req, res) => {
@@ -91,11 +99,11 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     const caller = callerOf(res);
     const users = await fetchHubSpotUsers(await deps.hubspotClient(caller.accountId));
     const added = await asCaller(res, (tx) => addUsers(tx, users), ADMIN_WRITE);
-    res.json({ found: users.length, added });
+    res.json({ found: users.length, added } satisfies UsersImported);
   });
 
   // Every answer about the connection carries the "Connect Fathom" OAuth link (or why there is none).
-  const withOffer = (res: Response, status: FathomStatus) => ({
+  const withOffer = (res: Response, status: Omit<FathomStatus, 'oauth'>): FathomStatus => ({
     ...status,
     oauth: oauthOffer(deps.fathom, callerOf(res)),
   });
@@ -112,7 +120,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
       backfillSince: input.backfillSince ? new Date(`${input.backfillSince}T00:00:00Z`) : undefined,
     });
     const jobId = await requestSync(deps.boss, caller.accountId);
-    res.json({ ...withOffer(res, status), syncJobId: jobId });
+    res.json({ ...withOffer(res, status), syncJobId: jobId } satisfies FathomConnected);
   });
 
   router.delete('/fathom', adminOnly, async (_req, res) => {
@@ -131,7 +139,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     const status = await fathomStatus(db, caller);
     if (!status.connected) throw new Conflict('Fathom is not connected yet: connect it first, then sync.');
     const jobId = await requestSync(deps.boss, caller.accountId);
-    res.status(202).json({ jobId, alreadyQueued: jobId === null });
+    res.status(202).json({ jobId, alreadyQueued: jobId === null } satisfies SyncStarted);
   });
 
   // Phrases an admin adds to the analysis, per account: `competitors: ["Acme CI"]`, new topics,
@@ -151,7 +159,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
     const { limit } = logsQuery.parse(req.query);
     const items = await asCaller(res, (tx) => listSyncLogs(tx, limit));
     const [nextScheduledRun] = deps.boss.previewSchedule(deps.syncSchedule, { count: 1 });
-    res.json({ items, nextCursor: null, nextScheduledRun: nextScheduledRun?.toISOString() ?? null });
+    res.json({ items, nextCursor: null, nextScheduledRun: nextScheduledRun?.toISOString() ?? null } satisfies SyncLogs);
   });
 
   return router;

@@ -1,4 +1,4 @@
-import { createMessage, recordOutcome, transitionMessage } from '../coaching/messages.ts';
+import { createMessage, recordOutcome, transitionMessage, type NewMessage } from '../coaching/messages.ts';
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenancy.ts';
 import { storeConversation, type AnalyseFn } from '../sync/storeConversation.ts';
@@ -37,7 +37,7 @@ const PEOPLE: Array<{ email: string; hubspotUserId: number; role: Role; manager?
   },
 ];
 
-const COACHING = [
+const COACHING: Array<Pick<NewMessage, 'category' | 'body'>> = [
   {
     category: 'talk_ratio',
     body: 'You spoke for most of this call. Try pausing after each question and let the buyer fill the silence.',

@@ -1,24 +1,10 @@
+import type { SyncLog } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import type { Queryable } from '../db/database.ts';
-
-export type SyncLogItem = {
-  id: string;
-  kind: 'backfill' | 'incremental' | 'webhook';
-  status: 'running' | 'succeeded' | 'failed';
-  startedAt: string;
-  finishedAt: string | null;
-  durationSeconds: number | null;
-  pages: number;
-  meetingsNew: number;
-  meetingsUpdated: number;
-  meetingsUnchanged: number;
-  errors: number;
-  errorMessages: string[];
-};
 
 type Row = {
   id: string;
-  kind: SyncLogItem['kind'];
-  status: SyncLogItem['status'];
+  kind: SyncLog['kind'];
+  status: SyncLog['status'];
   started_at: Date;
   finished_at: Date | null;
   pages: number;
@@ -30,7 +16,7 @@ type Row = {
 };
 
 /** The account's most recent sync runs, newest first. */
-export async function listSyncLogs(tx: Queryable, limit = 20): Promise<SyncLogItem[]> {
+export async function listSyncLogs(tx: Queryable, limit = 20): Promise<SyncLog[]> {
   const { rows } = await tx.query<Row>(
     `SELECT id, kind, status, started_at, finished_at, pages, meetings_new, meetings_updated, meetings_unchanged, errors, error_messages
        FROM sync_logs WHERE account_id = app_account_id() ORDER BY started_at DESC, id DESC LIMIT $1`,

@@ -1,4 +1,6 @@
-export type Role = 'admin' | 'manager' | 'rep';
+import type { Role } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
+
+export type { Role };
 
 /** The HubSpot user a signed request was made for, resolved to this app's user and role. */
 export type Caller = {

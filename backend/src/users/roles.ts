@@ -1,15 +1,7 @@
+import type { Person } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import type { Queryable } from '../db/database.ts';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors.ts';
 import type { Caller, Role } from './caller.ts';
-
-export type RoleEntry = {
-  id: string;
-  hubspotUserId: number | null;
-  email: string;
-  displayName: string | null;
-  role: Role;
-  managerHubspotUserId: number | null;
-};
 
 const LIST = `
   SELECT u.id, u.hubspot_user_id, u.email, u.display_name, r.role, m.hubspot_user_id AS manager_hubspot_user_id
@@ -19,7 +11,7 @@ const LIST = `
    WHERE u.account_id = app_account_id()
    ORDER BY r.role, u.email`;
 
-export async function listRoles(tx: Queryable): Promise<RoleEntry[]> {
+export async function listRoles(tx: Queryable): Promise<Person[]> {
   const { rows } = await tx.query<{
     id: string;
     hubspot_user_id: number | null;
@@ -55,7 +47,7 @@ export async function setRole(
   tx: Queryable,
   caller: Caller,
   change: { hubspotUserId: number; role: Role; managerHubspotUserId?: number | null | undefined },
-): Promise<RoleEntry> {
+): Promise<Person> {
   if (caller.role !== 'admin') throw new Forbidden('Only admins change roles.');
   const target = await userByHubSpotId(tx, change.hubspotUserId);
   if (!target)

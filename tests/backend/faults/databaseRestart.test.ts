@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { expect } from '@jest/globals';
 import { migrate } from '../../../backend/src/db/migrate.ts';
 import { openPostgres } from '../../../backend/src/db/postgres.ts';
-import { withSystem } from '../../../backend/src/db/tenancy.ts';
 import { SYNC_QUEUES } from '../../../backend/src/sync/syncJobs.ts';
 import { engine } from '../../support/database.ts';
-import { FAST_RECOVERY, jobStates, storedMeetings, waitFor } from '../../support/faultFixture.ts';
-import { startFathomStandIn, type FathomStandIn } from '../../support/fathomStandIn.ts';
-import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from '../../support/hubspotStandIn.ts';
-import { installThroughStandIn } from '../../support/install.ts';
+import { faultRig, faultTest, waitFor } from '../../support/faultFixture.ts';
 import { postgresBinaries, startPrivatePostgres, type PrivatePostgres } from '../../support/privatePostgres.ts';
-import { signedFetch } from '../../support/signedFetch.ts';
-import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';
 
 // Restarting a database needs a real server, and one of this test's own: the shared server on
 // 5432 serves the other test files meanwhile.
@@ -23,10 +17,8 @@ if (!bin && process.env.CI) {
   );
 }
 const runs = engine === 'postgres' && bin !== undefined;
-const maybe = runs ? test : test.skip;
-const SKIPPED = runs
-  ? ''
-  : engine !== 'postgres'
+const SKIPPED =
+  engine !== 'postgres'
     ? ' [skipped on PGlite: needs PostgreSQL; set TEST_DATABASE_URL]'
     : ' [skipped: no PostgreSQL binaries (initdb, pg_ctl) under /usr/lib/postgresql]';
 
@@ -35,59 +27,35 @@ const MEETINGS = 160;
 const PAGE = 20;
 
 let server: PrivatePostgres;
-let hubspot: HubSpotStandIn;
-let fathom: FathomStandIn;
-let backend: TestBackend;
-let accountId: string;
-
-beforeAll(async () => {
-  if (!runs) return;
-  server = await startPrivatePostgres(bin!);
-  const db = openPostgres(server.url, { max: 10 });
-  await migrate(db);
-  hubspot = await startHubSpotStandIn({ hubId: HUB });
-  fathom = await startFathomStandIn({ count: MEETINGS, pageSize: PAGE, segmentsPerMeeting: 6 });
-  // One process with its workers, as a single-machine install runs.
-  backend = await startTestBackend(
-    { ...hubspotEnv(hubspot), FATHOM_API_BASE: fathom.baseUrl },
-    { workers: true, tuning: FAST_RECOVERY, database: { db, url: server.url, drop: async () => db.close() } },
-  );
-  await installThroughStandIn(backend.url);
-  accountId = (
-    await withSystem(db, (tx) => tx.query<{ id: string }>('SELECT id FROM accounts WHERE hub_id = $1', [HUB]))
-  ).rows[0]!.id;
-}, 60_000);
-afterAll(async () => {
-  if (!runs) return;
-  await server.start().catch(() => {});
-  await backend?.close();
-  await server.destroy();
-  await fathom?.close();
-  await hubspot?.close();
+// One process with its workers, as a single-machine install runs, on the test's own server.
+const rig = faultRig({
+  runs,
+  hubspot: { hubId: HUB },
+  fathom: { count: MEETINGS, pageSize: PAGE, segmentsPerMeeting: 6 },
+  workers: true,
+  async database() {
+    server = await startPrivatePostgres(bin!);
+    const db = openPostgres(server.url, { max: 10 });
+    await migrate(db);
+    return { db, url: server.url, drop: async () => db.close() };
+  },
+  beforeClose: () => server.start().catch(() => {}),
+  afterClose: () => server.destroy(),
 });
 
 const status = async (path: string) => {
-  const response = await fetch(`${backend.url}${path}`);
+  const response = await fetch(`${rig.backend.url}${path}`);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 
-maybe(
-  `a sync survives a database restart: /readyz reports the outage, then the sync completes with every meeting stored once${SKIPPED}`,
+faultTest(runs, SKIPPED)(
+  `a sync survives a database restart: /readyz reports the outage, then the sync completes with every meeting stored once`,
   async () => {
-    const db = backend.testDb.db;
+    const { fathom, backend } = rig;
     fathom.failNext(1000, { kind: 'slow', delayMs: 250 }, 'GET /meetings');
-    const connect = await signedFetch(backend.url, '/api/settings/fathom', {
-      clientSecret: hubspot.clientSecret,
-      identity: {
-        portalId: HUB,
-        userId: hubspot.installingUser.id,
-        userEmail: hubspot.installingUser.email.toLowerCase(),
-      },
-      method: 'PUT',
-      body: { apiKey: fathom.apiKey },
-    });
+    const connect = await rig.connectFathom();
     expect(connect.status).toBe(200);
-    await waitFor(async () => (await storedMeetings(db, accountId)).conversations >= 2 * PAGE, 'two pages stored');
+    await waitFor(async () => (await rig.storedMeetings()).conversations >= 2 * PAGE, 'two pages stored');
     expect(await status('/readyz')).toEqual({ status: 200, body: { status: 'ready' } });
 
     await server.stop();
@@ -108,36 +76,27 @@ maybe(
     });
     await waitFor(
       async () =>
-        (await storedMeetings(db, accountId)).conversations === MEETINGS &&
-        (await jobStates(db, SYNC_QUEUES.account)).every((job) => job.state === 'completed'),
+        (await rig.storedMeetings()).conversations === MEETINGS &&
+        (await rig.jobStates(SYNC_QUEUES.account)).every((job) => job.state === 'completed'),
       'the sync to complete after the restart',
       {
         timeoutMs: 40_000,
         describe: async () =>
-          `${JSON.stringify(await storedMeetings(db, accountId))} ${JSON.stringify(await jobStates(db, SYNC_QUEUES.account))}\n` +
+          `${JSON.stringify(await rig.storedMeetings())} ${JSON.stringify(await rig.jobStates(SYNC_QUEUES.account))}\n` +
           JSON.stringify(backend.log.lines().filter((line) => (line.level as number) >= 40)).slice(0, 3000),
       },
     );
 
-    expect(await storedMeetings(db, accountId)).toEqual({
+    expect(await rig.storedMeetings()).toEqual({
       conversations: MEETINGS,
       recordings: MEETINGS,
       analysed: MEETINGS,
     });
-    const jobs = await jobStates(db, SYNC_QUEUES.account);
+    const jobs = await rig.jobStates(SYNC_QUEUES.account);
     expect(jobs).toHaveLength(1);
     // pg-boss ran the job again after the outage broke its first attempt.
     expect(jobs[0]!.retryCount).toBeGreaterThanOrEqual(1);
-    const logs = await withSystem(
-      db,
-      async (tx) =>
-        (
-          await tx.query<{ status: string; meetings_new: number }>(
-            'SELECT status, meetings_new FROM sync_logs WHERE account_id = $1 ORDER BY started_at',
-            [accountId],
-          )
-        ).rows,
-    );
+    const logs = await rig.syncLogs();
     expect(logs.at(-1)!.status).toBe('succeeded');
     expect(logs.slice(0, -1).every((log) => log.status === 'failed')).toBe(true);
     expect(logs.reduce((sum, log) => sum + log.meetings_new, 0)).toBe(MEETINGS);

@@ -2,10 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { sealContext } from '../../../backend/src/connections/sealer.ts';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
 import { signWebhook } from '../../support/fathomStandIn.ts';
-import { seedTenant, type TenantFixture } from '../../support/tenantFixture.ts';
+import { seedTenant, sealWebhookSecret, type TenantFixture } from '../../support/tenantFixture.ts';
 import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';
 
 // POST /webhooks/fathom/:connectionId refuses what it can before it reads (and inflates) a body:
@@ -19,18 +18,7 @@ let connectionId: string;
 beforeAll(async () => {
   backend = await startTestBackend();
   tenant = await seedTenant(backend.testDb.db, 6630);
-  const sealed = backend.services.sealer.encrypt(
-    webhookSecret,
-    sealContext(tenant.accountId, 'fathom', 'webhook_secret'),
-  );
-  connectionId = (
-    await withSystem(backend.testDb.db, (tx) =>
-      tx.query<{ id: string }>(
-        `UPDATE api_connections SET key_id = $2, webhook_secret_enc = $3 WHERE account_id = $1 AND provider = 'fathom' RETURNING id`,
-        [tenant.accountId, sealed.keyId, sealed.ciphertext],
-      ),
-    )
-  ).rows[0]!.id;
+  connectionId = await sealWebhookSecret(backend.testDb.db, backend.services.sealer, tenant.accountId, webhookSecret);
 });
 afterAll(() => backend.close());
 

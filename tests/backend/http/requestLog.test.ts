@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { sealContext } from '../../../backend/src/connections/sealer.ts';
-import { withSystem } from '../../../backend/src/db/tenancy.ts';
 import { signWebhook } from '../../support/fathomStandIn.ts';
 import { signedFetch } from '../../support/signedFetch.ts';
-import { seedTenant, type TenantFixture } from '../../support/tenantFixture.ts';
+import { seedTenant, sealWebhookSecret, type TenantFixture } from '../../support/tenantFixture.ts';
 import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';
 
 const clientSecret = randomBytes(24).toString('base64url');
@@ -15,19 +13,12 @@ let connectionId: string;
 beforeAll(async () => {
   backend = await startTestBackend({ HUBSPOT_CLIENT_ID: 'log-test-client', HUBSPOT_CLIENT_SECRET: clientSecret });
   tenant = await seedTenant(backend.testDb.db, 640);
-  // The tenant's Fathom connection has a webhook secret, so its webhook route reaches the signature check.
-  const sealed = backend.services.sealer.encrypt(
+  connectionId = await sealWebhookSecret(
+    backend.testDb.db,
+    backend.services.sealer,
+    tenant.accountId,
     `whsec_${randomBytes(24).toString('base64')}`,
-    sealContext(tenant.accountId, 'fathom', 'webhook_secret'),
   );
-  connectionId = (
-    await withSystem(backend.testDb.db, (tx) =>
-      tx.query<{ id: string }>(
-        `UPDATE api_connections SET key_id = $2, webhook_secret_enc = $3 WHERE account_id = $1 AND provider = 'fathom' RETURNING id`,
-        [tenant.accountId, sealed.keyId, sealed.ciphertext],
-      ),
-    )
-  ).rows[0]!.id;
 });
 afterAll(() => backend.close());
 

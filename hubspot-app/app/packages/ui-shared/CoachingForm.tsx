@@ -1,24 +1,12 @@
 import { useState } from 'react';
 import { Alert, Button, Flex, Heading, Input, Select, Text, TextArea, Tile } from '@hubspot/ui-extensions';
 import type { Api } from './api';
+import { COACHING_CATEGORIES } from './coachingCategories';
 import { formatClock, parseClock } from './format';
-import type { CoachingMessage, ConversationDetail, Suggestion } from './types';
+import type { CoachingMessage, ConversationDetail, Suggestions } from './types';
 import { useAction } from './useAction';
 import { useRequest } from './useRequest';
 
-export const COACHING_CATEGORIES = [
-  'discovery',
-  'questioning',
-  'talk_ratio',
-  'objection_handling',
-  'pricing',
-  'competition',
-  'next_steps',
-  'closing',
-  'product_knowledge',
-  'rapport',
-  'other',
-] as const;
 export const categoryLabel = (category: string) => category.replace(/_/g, ' ');
 
 // hubspot.fetch retries once on a 5xx: the key makes that retry answer the first draft.
@@ -51,7 +39,7 @@ export function CoachingForm({ api, calls, onSaved }: Props) {
   );
   const suggestionsPath = chosen ? `/api/cards/conversations/${chosen}/suggestions` : '';
   const [suggestions] = useRequest(
-    () => (chosen ? api.get<{ items: Suggestion[] }>(suggestionsPath) : Promise.resolve({ items: [] })),
+    () => (chosen ? api.get<Suggestions>(suggestionsPath) : Promise.resolve({ items: [], nextCursor: null })),
     suggestionsPath,
   );
   if (!chosen) return null;

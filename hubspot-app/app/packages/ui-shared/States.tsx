@@ -1,5 +1,5 @@
 import { Button, EmptyState, ErrorState, LoadingSpinner, Text } from '@hubspot/ui-extensions';
-import type { ApiError } from './api';
+import type { ApiError } from './apiError';
 
 export function Loading({ label }: { label: string }) {
   return <LoadingSpinner label={label} showLabel />;

@@ -1,3 +1,4 @@
+import { ApiError } from './apiError';
 import { BACKEND_URL } from './config';
 
 /** hubspot.fetch's shape; tests pass their own. */
@@ -5,17 +6,6 @@ export type Fetcher = (
   url: string,
   options?: { method?: 'GET' | 'POST' | 'PUT' | 'DELETE'; body?: Record<string, unknown>; timeout?: number },
 ) => Promise<Response>;
-
-/** An error answer of the backend ({ error, message }), or a network failure ('network'). */
-export class ApiError extends Error {
-  readonly code: string;
-  readonly status: number;
-  constructor(code: string, status: number, message: string) {
-    super(message);
-    this.code = code;
-    this.status = status;
-  }
-}
 
 // hubspot.fetch gives up after 15 s; fail a little earlier with our own message.
 const TIMEOUT_MS = 14_000;

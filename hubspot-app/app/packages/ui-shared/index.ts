@@ -1,4 +1,5 @@
-export { ApiError, createApi, type Api, type Fetcher } from './api';
+export { createApi, type Api, type Fetcher } from './api';
+export { ApiError } from './apiError';
 export { BACKEND_URL } from './config';
 export { Empty, Failure, Loading } from './States';
 export { useAction } from './useAction';
@@ -9,4 +10,5 @@ export { Markdown } from './Markdown';
 export { parseMarkdown } from './markdown';
 export { CallPanel } from './CallPanel';
 export { ScoreExplained } from './ScoreExplained';
-export { CoachingForm, COACHING_CATEGORIES, categoryLabel } from './CoachingForm';
+export { CoachingForm, categoryLabel } from './CoachingForm';
+export { COACHING_CATEGORIES, type CoachingCategory } from './coachingCategories';

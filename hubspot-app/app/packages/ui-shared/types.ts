@@ -1,6 +1,9 @@
-// What the backend answers, as the UI reads it. The settings answers are checked against the real
-// backend by tests/backend/http/settingsContract.test.ts, and the UI tests' fake backend only
-// accepts bodies of these types (tests/hubspot-app/fakeBackend.ts), so neither side drifts alone.
+// What the backend answers, the one declaration of it: the backend declares its answers with these
+// types (`import type` from backend/src; HubSpot builds the UI only from hubspot-app/app, so the
+// source lives here), so `npm run typecheck` fails when an answer drifts from what the UI reads.
+// tests/backend/http/settingsContract.test.ts also holds the real settings answers to these types
+// field by field, and the UI tests' fake backend only accepts bodies of these types
+// (tests/hubspot-app/fakeBackend.ts).
 
 export type Role = 'admin' | 'manager' | 'rep';
 
@@ -129,8 +132,10 @@ export type RecordSummary = {
   calls: number;
   lastCallAt: string | null;
   averageScore: number | null;
+  /** The last five calls' average against the five before them: up, down, flat, or null without both. */
   scoreDirection: 'up' | 'down' | 'flat' | null;
   openActionItems: number;
+  /** Topics raised across the calls, by the number of calls that raised them. */
   topics: Array<{ name: string; calls: number }>;
 };
 
@@ -157,8 +162,9 @@ export type Viewer = { role: Role; userId: string };
 export type Suggestion =
   | { id: string; kind: 'analysis'; category: string; reason: string }
   | { id: string; kind: 'past_coaching'; category: string; reason: string; body: string; conversationTitle: string };
-/** GET /api/cards/coaching */
-export type CoachingList = { items: CoachingMessage[]; viewer: Viewer };
+export type Suggestions = { items: Suggestion[]; nextCursor: null };
+/** GET /api/cards/coaching (GET /api/home/coaching answers it without `viewer`: the rep's own coaching). */
+export type CoachingList = { items: CoachingMessage[]; nextCursor: null; viewer: Viewer };
 /** GET /api/cards/coaching/trend: the rep's recent calls, oldest first. */
 export type Trend = { points: Array<{ startedAt: string; score: number | null; repTalkRatio: number | null }> };
 
@@ -184,6 +190,7 @@ export type RepOverview = {
   name: string | null;
   calls: number;
   averageScore: number | null;
+  /** The same average over the period of the same length just before `from`: the score's direction. */
   previousAverageScore: number | null;
   coaching: { sent: number; acknowledged: number; applied: number };
   uncoachedCalls: number;
