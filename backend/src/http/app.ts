@@ -18,7 +18,7 @@ import { installRoutes } from './installRoutes.ts';
 import { metricsRoutes, observeRequest } from './metricsRoutes.ts';
 import { publicRateLimits } from './rateLimits.ts';
 import { requestLog } from './requestLog.ts';
-import { callerRunner, readSignedIdentity, requireHubSpotSignature } from './signedRequest.ts';
+import { callerReader, callerRunner, readSignedIdentity, requireHubSpotSignature } from './signedRequest.ts';
 import { settingsRoutes } from './settingsRoutes.ts';
 
 export type AppDeps = {
@@ -85,8 +85,9 @@ export function createApp(deps: AppDeps): Express {
   signed.use(SIGNED, requireHubSpotSignature(config.hubspot.clientSecret, config.publicBaseUrl, logger));
   signed.use(hubspotWebhookRoutes({ db, boss, logger, appId: config.hubspot.appId }));
   signed.use('/api', readSignedIdentity());
-  const asCaller = callerRunner({ db, hubspotClient: services.hubspotClient });
-  signed.use('/api/cards', cardRoutes(asCaller));
+  const callerDeps = { db, hubspotClient: services.hubspotClient };
+  const asCaller = callerRunner(callerDeps);
+  signed.use('/api/cards', cardRoutes(asCaller, callerReader(callerDeps)));
   signed.use('/api/home', homeRoutes(asCaller));
   signed.use(
     '/api/settings',

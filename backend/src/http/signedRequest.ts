@@ -5,7 +5,14 @@ import { NotConfigured, Unauthorized } from '../errors.ts';
 import { verifySignatureV3 } from '../hubspot/signature.ts';
 import type { Logger } from '../logger.ts';
 import type { Caller } from '../users/caller.ts';
-import { asCaller, type CallerDeps, type CallerOptions, type SignedIdentity } from '../users/resolveCaller.ts';
+import type { OneStatementRead } from '../db/tenancy.ts';
+import {
+  asCaller,
+  readAsSignedCaller,
+  type CallerDeps,
+  type CallerOptions,
+  type SignedIdentity,
+} from '../users/resolveCaller.ts';
 import { requestIdOf } from './requestLog.ts';
 import { parse } from './validate.ts';
 
@@ -80,3 +87,17 @@ export function callerRunner(deps: CallerDeps) {
 }
 
 export type CallerRunner = ReturnType<typeof callerRunner>;
+
+/**
+ * Reads as the request's signed caller in one statement (readAsSignedCaller), and keeps the
+ * caller in res.locals.caller for the request log.
+ */
+export function callerReader(deps: CallerDeps) {
+  return async <R>(res: Response, read: OneStatementRead) => {
+    const answer = await readAsSignedCaller<R>(deps, identityOf(res), read);
+    res.locals.caller = answer.caller;
+    return answer;
+  };
+}
+
+export type CallerReader = ReturnType<typeof callerReader>;
