@@ -41,33 +41,6 @@ export function createApp(deps: AppDeps): Express {
   // walk around the rate limits).
   app.set('trust proxy', config.trustProxyHops);
   app.use(requestLog(logger, { onEnd: observeRequest(services.metrics) }));
-  app.use(healthRoutes(db));
-  app.use(docsRoutes());
-  const metricsNeedToken = config.nodeEnv === 'production';
-  app.use(metricsRoutes(services.metrics.registry, config.metricsToken, { requireToken: metricsNeedToken }));
-  const limits = publicRateLimits();
-  app.use('/oauth', limits.oauth);
-  app.use('/webhooks/fathom', limits.fathomWebhooks);
-  app.use(
-    installRoutes({
-      db,
-      oauth: services.oauth,
-      sealer: services.sealer,
-      requiredScopes: REQUIRED_SCOPES,
-      secureCookies: config.publicBaseUrl.startsWith('https:'),
-      logger,
-    }),
-  );
-  app.use(
-    fathomOAuthRoutes({
-      fathom: services.fathom,
-      boss,
-      secureCookies: config.publicBaseUrl.startsWith('https:'),
-      logger,
-    }),
-  );
-  app.use(fathomWebhookRoutes({ db, sealer: services.sealer, boss, logger }));
-
   // Everything under these paths is signed by HubSpot: keep the raw body for the signature check.
   const SIGNED = ['/api', '/webhooks/hubspot'];
   const signed = express.Router();
@@ -101,7 +74,36 @@ export function createApp(deps: AppDeps): Express {
       beforeUninstall: services.beforeUninstall,
     }),
   );
+  // First after the request log: the card requests are the hot path, and every router mounted
+  // before them is a path check per request (docs/cards.md).
   app.use(signed);
+
+  app.use(healthRoutes(db));
+  app.use(docsRoutes());
+  const metricsNeedToken = config.nodeEnv === 'production';
+  app.use(metricsRoutes(services.metrics.registry, config.metricsToken, { requireToken: metricsNeedToken }));
+  const limits = publicRateLimits();
+  app.use('/oauth', limits.oauth);
+  app.use('/webhooks/fathom', limits.fathomWebhooks);
+  app.use(
+    installRoutes({
+      db,
+      oauth: services.oauth,
+      sealer: services.sealer,
+      requiredScopes: REQUIRED_SCOPES,
+      secureCookies: config.publicBaseUrl.startsWith('https:'),
+      logger,
+    }),
+  );
+  app.use(
+    fathomOAuthRoutes({
+      fathom: services.fathom,
+      boss,
+      secureCookies: config.publicBaseUrl.startsWith('https:'),
+      logger,
+    }),
+  );
+  app.use(fathomWebhookRoutes({ db, sealer: services.sealer, boss, logger }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
