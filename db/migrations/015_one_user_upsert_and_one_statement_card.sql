@@ -164,6 +164,11 @@ REVOKE ALL ON FUNCTION app_enter_caller(bigint, bigint, text, boolean, text) FRO
 -- card read (4) both select from it. A plain SQL function that PostgreSQL inlines into the
 -- calling query, so its plan is the query's own (bench:scale checks it: one range scan of
 -- conversation_crm_links_card_idx plus primary-key lookups of the calls on the page).
+-- The score is shown where app_may_see_call_analysis (the rule, migration 008) allows. That
+-- function reads the viewer's role and the call again for every row; the cases it decides alone
+-- are taken first, with the viewer's role read once per page: backend work and admins see every
+-- score, anyone the calls he recorded; a call recorded by another known user is someone else's
+-- performance to a rep; the rest (a manager, a recorder known by email only) asks the rule itself.
 CREATE FUNCTION card_conversations_page(
   p_object_type text,
   p_object_id bigint,
@@ -177,7 +182,11 @@ CREATE FUNCTION card_conversations_page(
   LANGUAGE sql STABLE
   AS $$
   SELECT c.id, c.title, c.started_at, c.duration_seconds, c.recorded_by_name, c.recorded_by_email, c.url,
-         CASE WHEN app_may_see_call_analysis(c.id) THEN c.card_score END, c.card_open_action_items, c.card_participants
+         CASE WHEN app_is_backend_work() OR (SELECT app_user_role()) = 'admin' OR c.recorded_by_user_id = app_user_id()
+                   OR ((c.recorded_by_user_id IS NULL OR (SELECT app_user_role()) = 'manager')
+                       AND app_may_see_call_analysis(c.id))
+              THEN c.card_score END,
+         c.card_open_action_items, c.card_participants
     FROM conversation_crm_links l
     JOIN conversations c ON c.account_id = l.account_id AND c.id = l.conversation_id
    WHERE l.account_id = app_account_id() AND l.object_type = p_object_type AND l.object_id = p_object_id
