@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Queryable } from '../db/database.ts';
-import { NotConfigured, Unauthorized } from '../errors.ts';
+import { AppError, NotConfigured, Unauthorized } from '../errors.ts';
 import { verifySignatureV3 } from '../hubspot/signature.ts';
 import type { Logger } from '../logger.ts';
 import type { Caller } from '../users/caller.ts';
@@ -9,6 +9,7 @@ import type { OneStatementRead } from '../db/tenancy.ts';
 import {
   asCaller,
   readAsSignedCaller,
+  resolveCaller,
   type CallerDeps,
   type CallerOptions,
   type SignedIdentity,
@@ -94,9 +95,18 @@ export type CallerRunner = ReturnType<typeof callerRunner>;
  */
 export function callerReader(deps: CallerDeps) {
   return async <R>(res: Response, read: OneStatementRead) => {
-    const answer = await readAsSignedCaller<R>(deps, identityOf(res), read);
-    res.locals.caller = answer.caller;
-    return answer;
+    try {
+      const answer = await readAsSignedCaller<R>(deps, identityOf(res), read);
+      res.locals.caller = answer.caller;
+      return answer;
+    } catch (error) {
+      // A read that failed after entering the caller took the caller with it (one statement): the
+      // log of a failed request still names his account. Only on this error path.
+      if (!(error instanceof AppError)) {
+        res.locals.caller = await resolveCaller(deps, identityOf(res)).catch(() => undefined);
+      }
+      throw error;
+    }
   };
 }
 
