@@ -9,6 +9,8 @@
 // portal and a random contact (or call), signed as HubSpot signs it, with a fresh timestamp.
 // Then a CPU profile of this process under the conversations card's load says where one
 // request's time goes, and the database part alone is timed without HTTP.
+// DATABASE_URL may name a Unix socket (postgres://postgres@localhost/postgres?host=/var/run/postgresql)
+// when PostgreSQL runs on the same machine.
 // Exit code 1 if a card route answers any error or non-2xx.
 // Uses DATABASE_URL (a database of its own, dropped after; --keep keeps it, named after the
 // scale, and reuses it next time) or an in-memory PGlite (default scale there: 25 portals, 100k calls).
@@ -24,12 +26,11 @@ import express from 'express';
 import pg from 'pg';
 import { pino } from 'pino';
 import { loadConfig } from '../backend/src/config.ts';
-import { fathomSyncState } from '../backend/src/connections/fathomStatus.ts';
-import { listConversationsForRecord } from '../backend/src/conversations/listForRecord.ts';
+import { conversationsCardRead } from '../backend/src/conversations/listForRecord.ts';
 import type { Database } from '../backend/src/db/database.ts';
 import { migrate } from '../backend/src/db/migrate.ts';
 import { openPostgres } from '../backend/src/db/postgres.ts';
-import { withCaller, withSystem } from '../backend/src/db/tenancy.ts';
+import { readAsCaller, withSystem } from '../backend/src/db/tenancy.ts';
 import { createApp } from '../backend/src/http/app.ts';
 import { startJobs } from '../backend/src/jobs/boss.ts';
 import { createLogger } from '../backend/src/logger.ts';
@@ -194,21 +195,17 @@ const profiled =
     ? await profileDuring(() => runLoad(plan(cards.url, 'conversations', connectionCounts[0]!, profileSeconds)))
     : undefined;
 
-// 6. The database part alone: resolve the caller and read the list in one transaction, one
-// request after another (no HTTP, no JSON): the round trips and the database's own time.
+// 6. The database part alone: the conversations card's one statement (enter the caller and read
+// the page, as the route runs it), one request after another (no HTTP, no JSON): the round trip
+// and the database's own time.
 const dbTimes: number[] = [];
 for (let i = -50; i < 1000; i++) {
   const request = randomCardRequest(shape);
   const start = performance.now();
-  await withCaller(
+  await readAsCaller(
     db,
     { hubId: request.portalId, hubspotUserId: request.userId, email: request.userEmail },
-    { readOnly: true },
-    (tx) =>
-      Promise.all([
-        listConversationsForRecord(tx, { objectType: 'contacts', objectId: request.contactId, limit: 10 }),
-        fathomSyncState(tx),
-      ]),
+    conversationsCardRead({ objectType: 'contacts', objectId: request.contactId, limit: 10 }),
   );
   if (i >= 0) dbTimes.push(performance.now() - start);
 }
@@ -272,7 +269,7 @@ if (profiled) {
 }
 const at = (q: number) => dbTimes[Math.min(dbTimes.length - 1, Math.floor(q * dbTimes.length))]!.toFixed(2);
 console.log(
-  `\nThe database part alone (withCaller: resolve + list + Fathom state, one transaction, sequential): p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`,
+  `\nThe database part alone (readAsCaller: enter the caller + the page + Fathom state, one statement, sequential): p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`,
 );
 console.log(`peak RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
 

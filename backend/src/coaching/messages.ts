@@ -4,6 +4,7 @@ import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import { isCoach, type Caller } from '../users/caller.ts';
 import { playbackUrlAt } from '../conversations/playback.ts';
 import { measureOutcome } from './measureOutcome.ts';
+import { upsertUser } from '../users/upsertUser.ts';
 import {
   checkTransition,
   mayCoach,
@@ -199,18 +200,10 @@ async function repOfConversation(tx: Queryable, caller: Caller, conversationId: 
   ).rows[0]?.id;
   if (!userId) {
     if (caller.role !== 'admin') throw new Forbidden(NOT_YOUR_REP);
-    userId = (
-      await tx.query<{ id: string }>(
-        `INSERT INTO users (account_id, email, display_name) VALUES (app_account_id(), $1, $2)
-       ON CONFLICT (account_id, email) DO UPDATE SET updated_at = users.updated_at
-       RETURNING id`,
-        [email, conversation.recorded_by_name],
-      )
-    ).rows[0]!.id;
-    await tx.query(
-      `INSERT INTO user_roles (account_id, user_id, role) VALUES (app_account_id(), $1, 'rep') ON CONFLICT DO NOTHING`,
-      [userId],
-    );
+    // Without a HubSpot id the row with this email is him: never a conflict.
+    const recorder = await upsertUser(tx, { hubspotUserId: null, email, displayName: conversation.recorded_by_name });
+    if (recorder.outcome === 'conflict') throw new Error('unreachable: a user without a HubSpot id cannot conflict');
+    userId = recorder.userId;
   }
   await tx.query(`UPDATE conversations SET recorded_by_user_id = $2 WHERE account_id = app_account_id() AND id = $1`, [
     conversationId,

@@ -1,8 +1,5 @@
-import type {
-  FathomState,
-  FathomStatus as ApiFathomStatus,
-} from '../../../hubspot-app/app/packages/ui-shared/types.ts';
-import type { Database, Queryable } from '../db/database.ts';
+import type { FathomStatus as ApiFathomStatus } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
+import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
 import type { Caller } from '../users/caller.ts';
 import { fathomConnectionRow } from './fathomConnection.ts';
@@ -25,14 +22,4 @@ export async function fathomStatus(db: Database, caller: Caller): Promise<Fathom
     backfillSince: row?.backfill_since?.toISOString() ?? null,
     backfillCompletedAt: row?.backfill_completed_at?.toISOString() ?? null,
   };
-}
-
-/**
- * Whether new calls arrive, as the cards show it (no secrets, any role). Read from the account
- * row, which a trigger keeps in step with the connection: only admins read api_connections.
- */
-export async function fathomSyncState(tx: Queryable): Promise<FathomState> {
-  const status = (await tx.query<{ status: string | null }>('SELECT fathom_sync_status() AS status')).rows[0]?.status;
-  if (status === 'active') return 'connected';
-  return status === 'needs_reauth' || status === 'error' ? 'needs_reauth' : 'not_connected';
 }

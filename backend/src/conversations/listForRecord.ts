@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import type { OneStatementRead } from '../db/tenancy.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
 export type CrmObjectType = 'contacts' | 'deals' | 'companies';
@@ -21,18 +22,15 @@ export type ConversationListItem = {
 // write time (refresh_conversation_cards, migration 009), so nothing is joined or aggregated here.
 // The score follows the person like the analysis it comes from (docs/who-sees-what.md): the copy
 // on the call is shown only where row level security would show the analysis.
-// Exported for bench:scale, which checks that plan with EXPLAIN.
-export const LIST_FOR_RECORD_SQL = `
-  SELECT c.id, c.title, c.started_at, c.duration_seconds, c.recorded_by_name, c.recorded_by_email, c.url,
-         CASE WHEN app_may_see_call_analysis(c.id) THEN c.card_score END AS score, c.card_open_action_items AS open_action_items, c.card_participants AS participants
-    FROM conversation_crm_links l
-    JOIN conversations c ON c.account_id = l.account_id AND c.id = l.conversation_id
-   WHERE l.account_id = app_account_id() AND l.object_type = $1 AND l.object_id = $2
-     AND ($3::timestamptz IS NULL OR (l.conversation_started_at, l.conversation_id) < ($3::timestamptz, $4::uuid))
-   ORDER BY l.conversation_started_at DESC, l.conversation_id DESC
-   LIMIT $5`;
+// The query is written once, as the SQL function card_conversations_page (migration 015), which
+// PostgreSQL inlines: this tenant read and the card's one-statement read both select from it.
+const PAGE_COLUMNS =
+  'id, title, started_at, duration_seconds, recorded_by_name, recorded_by_email, url, score, open_action_items, participants';
 
-type Row = {
+// Exported for bench:scale, which checks the plan with EXPLAIN.
+export const LIST_FOR_RECORD_SQL = `SELECT ${PAGE_COLUMNS} FROM card_conversations_page($1, $2, $3, $4, $5)`;
+
+export type CardPageRow = {
   id: string;
   title: string;
   started_at: Date;
@@ -45,20 +43,39 @@ type Row = {
   participants: ConversationListItem['participants'];
 };
 
+type PageQuery = { objectType: CrmObjectType; objectId: number; limit: number; cursor?: string | undefined };
+type Page = { items: ConversationListItem[]; nextCursor: string | null };
+
 /** The calls linked to one HubSpot record, newest first, one page at a time. */
-export async function listConversationsForRecord(
-  tx: Queryable,
-  query: { objectType: CrmObjectType; objectId: number; limit: number; cursor?: string | undefined },
-): Promise<{ items: ConversationListItem[]; nextCursor: string | null }> {
+export async function listConversationsForRecord(tx: Queryable, query: PageQuery): Promise<Page> {
+  const { rows } = await tx.query<CardPageRow>(LIST_FOR_RECORD_SQL, pageParams(query));
+  return pageOf(rows, query.limit);
+}
+
+/**
+ * The same page as the conversations card reads it: entering the caller and reading in one
+ * statement (readAsCaller in db/tenancy.ts). Turn its rows into the page with cardPageOf.
+ */
+export function conversationsCardRead(query: PageQuery): OneStatementRead {
+  return { fn: 'app_read_conversations_card', columns: PAGE_COLUMNS, params: pageParams(query) };
+}
+
+/** The page from the rows of conversationsCardRead (an empty page is one row without an id). */
+export const cardPageOf = (rows: Array<CardPageRow | Nullable<CardPageRow>>, limit: number): Page =>
+  pageOf(
+    rows.filter((row): row is CardPageRow => row.id !== null),
+    limit,
+  );
+
+type Nullable<T> = { [K in keyof T]: T[K] | null };
+
+function pageParams(query: PageQuery): unknown[] {
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const { rows } = await tx.query<Row>(LIST_FOR_RECORD_SQL, [
-    query.objectType,
-    query.objectId,
-    after?.startedAt ?? null,
-    after?.id ?? null,
-    query.limit + 1,
-  ]);
-  const page = rows.slice(0, query.limit);
+  return [query.objectType, query.objectId, after?.startedAt ?? null, after?.id ?? null, query.limit + 1];
+}
+
+function pageOf(rows: CardPageRow[], limit: number): Page {
+  const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
     items: page.map((row) => ({
@@ -72,6 +89,6 @@ export async function listConversationsForRecord(
       openActionItems: row.open_action_items,
       url: row.url,
     })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ startedAt: last.started_at, id: last.id }) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor({ startedAt: last.started_at, id: last.id }) : null,
   };
 }

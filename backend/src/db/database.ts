@@ -27,6 +27,11 @@ export interface Database extends Queryable {
    * (the hot card reads: parsed and planned once per connection instead of once per request).
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: { prepared?: boolean }): Promise<T>;
+  /**
+   * One statement outside any explicit transaction (its implicit transaction ends with it), kept
+   * prepared on its connection: the one-round-trip card reads (readAsCaller in tenancy.ts).
+   */
+  queryPrepared<T = Row>(sql: string, params: readonly unknown[]): Promise<QueryResult<T>>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
   /** Options that make pg-boss run on this same database. */

@@ -41,6 +41,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   const direct = on(pglite);
   return {
     ...direct,
+    queryPrepared: (sql, params) => direct.query(sql, params),
     transaction(fn) {
       return pglite.transaction((tx) => fn(on(tx)));
     },

@@ -51,8 +51,10 @@ export function openPostgres(
   // An idle client that loses its server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const direct = on(pool);
+  const preparedOnPool = on(pool, true);
   return {
     ...direct,
+    queryPrepared: (sql, params) => preparedOnPool.query(sql, params),
     async transaction(fn, transactionOptions) {
       const client = await pool.connect();
       // A checked-out client has no listener of the pool's: the server ending the session while

@@ -43,10 +43,22 @@ export class EmailTakenByAnotherUser extends Error {
   }
 }
 
-// app_enter_caller (migration 009) finds the account by hub id and the user by HubSpot id, creates
-// a user seen for the first time, checks the role, then sets the tenant role, account and user as
-// ENTER_TENANT does, and for a read makes the transaction read-only: one statement, one round trip.
+// app_enter_caller (migrations 009, 015) finds the account by hub id and the user by HubSpot id,
+// creates a user seen for the first time (app_upsert_user), checks the role, then sets the tenant
+// role, account and user as ENTER_TENANT does, and for a read makes the transaction read-only: one
+// statement, one round trip.
 const ENTER_CALLER = `SELECT caller_account_id, caller_user_id, caller_role FROM app_enter_caller($1, $2, $3, $4, $5)`;
+
+type EnteredRow = { caller_account_id: string; caller_user_id: string; caller_role: EnteredCaller['role'] };
+
+/** app_enter_caller's refusals (raised with SQLSTATEs of ours) as the errors the API answers. */
+function refusalOf(error: unknown, forbiddenMessage: string | undefined): unknown {
+  const { code, detail } = error as { code?: string; detail?: string };
+  if (code === 'FA404') return new NotInstalled();
+  if (code === 'FA403') return new Forbidden(forbiddenMessage ?? 'Your role in this portal does not allow this.');
+  if (code === 'FA409') return new EmailTakenByAnotherUser(detail ? Number(detail) : null);
+  return error;
+}
 
 /**
  * Runs fn as the tenant and user behind a verified HubSpot signature, in ONE transaction with the
@@ -63,10 +75,10 @@ export function withCaller<T>(
 ): Promise<T> {
   return db.transaction(
     async (tx) => {
-      let entered: { caller_account_id: string; caller_user_id: string; caller_role: EnteredCaller['role'] };
+      let entered: EnteredRow;
       try {
         entered = (
-          await tx.query<typeof entered>(ENTER_CALLER, [
+          await tx.query<EnteredRow>(ENTER_CALLER, [
             identity.hubId,
             identity.hubspotUserId,
             identity.email,
@@ -75,13 +87,7 @@ export function withCaller<T>(
           ])
         ).rows[0]!;
       } catch (error) {
-        const { code, detail } = error as { code?: string; detail?: string };
-        if (code === 'FA404') throw new NotInstalled();
-        if (code === 'FA403') {
-          throw new Forbidden(options.forbiddenMessage ?? 'Your role in this portal does not allow this.');
-        }
-        if (code === 'FA409') throw new EmailTakenByAnotherUser(detail ? Number(detail) : null);
-        throw error;
+        throw refusalOf(error, options.forbiddenMessage);
       }
       return fn(tx, {
         accountId: entered.caller_account_id,
@@ -91,6 +97,58 @@ export function withCaller<T>(
     },
     { prepared: options.readOnly },
   );
+}
+
+/**
+ * The SQL functions that enter the caller and read in one statement (migration 015): each calls
+ * app_enter_caller first (the same lookups, refusals and read-only transaction as withCaller),
+ * then reads as that tenant under row level security. Every row they return starts with the
+ * caller's columns and the account's Fathom state.
+ */
+export type OneStatementRead = {
+  fn: 'app_read_conversations_card';
+  /** The read's own columns, after the caller's. */
+  columns: string;
+  /** The read's parameters, after the caller's hub id, HubSpot user id and email. */
+  params: readonly unknown[];
+};
+
+export type FathomStatus = 'active' | 'needs_reauth' | 'revoked' | 'error' | null;
+
+/**
+ * A read as the caller behind a verified HubSpot signature in ONE round trip: no BEGIN, no
+ * COMMIT, one prepared statement whose implicit transaction is the whole request's, read-only
+ * from the moment the caller is entered. The role is read in that statement (a change applies on
+ * the next request, in every process). Refusals as in withCaller.
+ */
+export async function readAsCaller<R>(
+  db: Database,
+  identity: CallerIdentity,
+  read: OneStatementRead,
+): Promise<{ caller: EnteredCaller; fathomStatus: FathomStatus; rows: R[] }> {
+  const placeholders = read.params.map((_, index) => `$${index + 4}`).join(', ');
+  const sql =
+    `SELECT caller_account_id, caller_user_id, caller_role, caller_fathom_status, ${read.columns} ` +
+    `FROM ${read.fn}($1, $2, $3, ${placeholders})`;
+  let rows: Array<EnteredRow & { caller_fathom_status: FathomStatus } & R>;
+  try {
+    rows = (
+      await db.queryPrepared<(typeof rows)[number]>(sql, [
+        identity.hubId,
+        identity.hubspotUserId,
+        identity.email,
+        ...read.params,
+      ])
+    ).rows;
+  } catch (error) {
+    throw refusalOf(error, undefined);
+  }
+  const first = rows[0]!;
+  return {
+    caller: { accountId: first.caller_account_id, userId: first.caller_user_id, role: first.caller_role },
+    fathomStatus: first.caller_fathom_status,
+    rows,
+  };
 }
 
 /**

@@ -18,7 +18,7 @@ import { installRoutes } from './installRoutes.ts';
 import { metricsRoutes, observeRequest } from './metricsRoutes.ts';
 import { publicRateLimits } from './rateLimits.ts';
 import { requestLog } from './requestLog.ts';
-import { callerRunner, readSignedIdentity, requireHubSpotSignature } from './signedRequest.ts';
+import { callerReader, callerRunner, readSignedIdentity, requireHubSpotSignature } from './signedRequest.ts';
 import { settingsRoutes } from './settingsRoutes.ts';
 
 export type AppDeps = {
@@ -41,6 +41,43 @@ export function createApp(deps: AppDeps): Express {
   // walk around the rate limits).
   app.set('trust proxy', config.trustProxyHops);
   app.use(requestLog(logger, { onEnd: observeRequest(services.metrics) }));
+  // Everything under these paths is signed by HubSpot: keep the raw body for the signature check.
+  const SIGNED = ['/api', '/webhooks/hubspot'];
+  const signed = express.Router();
+  signed.use(SIGNED, refuseOversizedBodies(JSON_LIMIT));
+  signed.use(
+    SIGNED,
+    express.json({
+      limit: JSON_LIMIT,
+      type: () => true,
+      verify: (req, _res, buffer) => {
+        (req as Request & { rawBody?: Buffer }).rawBody = buffer;
+      },
+    }),
+  );
+  signed.use(SIGNED, requireHubSpotSignature(config.hubspot.clientSecret, config.publicBaseUrl, logger));
+  signed.use(hubspotWebhookRoutes({ db, boss, logger, appId: config.hubspot.appId }));
+  signed.use('/api', readSignedIdentity());
+  const callerDeps = { db, hubspotClient: services.hubspotClient };
+  const asCaller = callerRunner(callerDeps);
+  signed.use('/api/cards', cardRoutes(asCaller, callerReader(callerDeps)));
+  signed.use('/api/home', homeRoutes(asCaller));
+  signed.use(
+    '/api/settings',
+    settingsRoutes({
+      db,
+      boss,
+      fathom: services.fathom,
+      syncSchedule: config.syncSchedule,
+      hubspotClient: services.hubspotClient,
+      asCaller,
+      beforeUninstall: services.beforeUninstall,
+    }),
+  );
+  // First after the request log: the card requests are the hot path, and every router mounted
+  // before them is a path check per request (docs/cards.md).
+  app.use(signed);
+
   app.use(healthRoutes(db));
   app.use(docsRoutes());
   const metricsNeedToken = config.nodeEnv === 'production';
@@ -67,40 +104,6 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(fathomWebhookRoutes({ db, sealer: services.sealer, boss, logger }));
-
-  // Everything under these paths is signed by HubSpot: keep the raw body for the signature check.
-  const SIGNED = ['/api', '/webhooks/hubspot'];
-  const signed = express.Router();
-  signed.use(SIGNED, refuseOversizedBodies(JSON_LIMIT));
-  signed.use(
-    SIGNED,
-    express.json({
-      limit: JSON_LIMIT,
-      type: () => true,
-      verify: (req, _res, buffer) => {
-        (req as Request & { rawBody?: Buffer }).rawBody = buffer;
-      },
-    }),
-  );
-  signed.use(SIGNED, requireHubSpotSignature(config.hubspot.clientSecret, config.publicBaseUrl, logger));
-  signed.use(hubspotWebhookRoutes({ db, boss, logger, appId: config.hubspot.appId }));
-  signed.use('/api', readSignedIdentity());
-  const asCaller = callerRunner({ db, hubspotClient: services.hubspotClient });
-  signed.use('/api/cards', cardRoutes(asCaller));
-  signed.use('/api/home', homeRoutes(asCaller));
-  signed.use(
-    '/api/settings',
-    settingsRoutes({
-      db,
-      boss,
-      fathom: services.fathom,
-      syncSchedule: config.syncSchedule,
-      hubspotClient: services.hubspotClient,
-      asCaller,
-      beforeUninstall: services.beforeUninstall,
-    }),
-  );
-  app.use(signed);
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

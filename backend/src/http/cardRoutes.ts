@@ -13,11 +13,11 @@ import { createMessage, listMessagesForRecord, recordOutcome, transitionMessage 
 import { suggestCoaching } from '../coaching/suggestions.ts';
 import { repTrend } from '../coaching/trend.ts';
 import { getConversation } from '../conversations/getConversation.ts';
-import { fathomSyncState } from '../connections/fathomStatus.ts';
-import { listConversationsForRecord } from '../conversations/listForRecord.ts';
+import { fathomCardState } from '../connections/fathomCardState.ts';
+import { cardPageOf, conversationsCardRead, type CardPageRow } from '../conversations/listForRecord.ts';
 import { recordSummary } from '../conversations/recordSummary.ts';
 import type { Caller } from '../users/caller.ts';
-import type { CallerRunner } from './signedRequest.ts';
+import type { CallerReader, CallerRunner } from './signedRequest.ts';
 
 const record = z.object({
   objectType: z.enum(['contacts', 'deals']),
@@ -57,18 +57,20 @@ const WRITE = { readOnly: false } as const;
 
 /**
  * The card API. Mounted behind the signature check; each handler resolves its caller and does its
- * work in one transaction (asCaller), read-only for every GET.
+ * work in one transaction (asCaller), read-only for every GET; the conversations card, the hot
+ * path, in one statement (readAsCaller).
  */
-export function cardRoutes(asCaller: CallerRunner): Router {
+export function cardRoutes(asCaller: CallerRunner, readAsCaller: CallerReader): Router {
   const router = Router();
 
   router.get('/conversations', async (req, res) => {
     const query = listQuery.parse(req.query);
-    const page = await asCaller(res, READ, async (tx, caller) => {
-      const [list, fathom] = await Promise.all([listConversationsForRecord(tx, query), fathomSyncState(tx)]);
-      return { ...list, fathom, viewer: viewerOf(caller) } satisfies ConversationPage;
-    });
-    res.json(page);
+    const { caller, fathomStatus, rows } = await readAsCaller<CardPageRow>(res, conversationsCardRead(query));
+    res.json({
+      ...cardPageOf(rows, query.limit),
+      fathom: fathomCardState(fathomStatus),
+      viewer: viewerOf(caller),
+    } satisfies ConversationPage);
   });
 
   router.get('/summary', async (req, res) => {

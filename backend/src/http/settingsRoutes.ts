@@ -98,7 +98,7 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   router.post('/roles/import', adminOnly, async (_req, res) => {
     const caller = callerOf(res);
     const users = await fetchHubSpotUsers(await deps.hubspotClient(caller.accountId));
-    const added = await asCaller(res, (tx) => addUsers(tx, users), ADMIN_WRITE);
+    const added = await asCaller(res, (tx) => addUsers(tx, caller.accountId, users), ADMIN_WRITE);
     res.json({ found: users.length, added } satisfies UsersImported);
   });
 

@@ -1,11 +1,19 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Queryable } from '../db/database.ts';
-import { NotConfigured, Unauthorized } from '../errors.ts';
+import { AppError, NotConfigured, Unauthorized } from '../errors.ts';
 import { verifySignatureV3 } from '../hubspot/signature.ts';
 import type { Logger } from '../logger.ts';
 import type { Caller } from '../users/caller.ts';
-import { asCaller, type CallerDeps, type CallerOptions, type SignedIdentity } from '../users/resolveCaller.ts';
+import type { OneStatementRead } from '../db/tenancy.ts';
+import {
+  asCaller,
+  readAsSignedCaller,
+  resolveCaller,
+  type CallerDeps,
+  type CallerOptions,
+  type SignedIdentity,
+} from '../users/resolveCaller.ts';
 import { requestIdOf } from './requestLog.ts';
 
 /** The raw request body, kept by the JSON parser: signatures are over the bytes, not the parse. */
@@ -79,3 +87,26 @@ export function callerRunner(deps: CallerDeps) {
 }
 
 export type CallerRunner = ReturnType<typeof callerRunner>;
+
+/**
+ * Reads as the request's signed caller in one statement (readAsSignedCaller), and keeps the
+ * caller in res.locals.caller for the request log.
+ */
+export function callerReader(deps: CallerDeps) {
+  return async <R>(res: Response, read: OneStatementRead) => {
+    try {
+      const answer = await readAsSignedCaller<R>(deps, identityOf(res), read);
+      res.locals.caller = answer.caller;
+      return answer;
+    } catch (error) {
+      // A read that failed after entering the caller took the caller with it (one statement): the
+      // log of a failed request still names his account. Only on this error path.
+      if (!(error instanceof AppError)) {
+        res.locals.caller = await resolveCaller(deps, identityOf(res)).catch(() => undefined);
+      }
+      throw error;
+    }
+  };
+}
+
+export type CallerReader = ReturnType<typeof callerReader>;

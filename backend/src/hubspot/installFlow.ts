@@ -5,6 +5,7 @@ import type { Database } from '../db/database.ts';
 import { narrowToTenant, withSystem } from '../db/tenancy.ts';
 import { acceptCallback, FlowFailed, type CallbackInput, type CallbackWords } from '../oauth/callback.ts';
 import { forgetOldStates, issueState, newToken, STATE_TTL_MS } from '../oauth/states.ts';
+import { upsertUser } from '../users/upsertUser.ts';
 
 /** Why an install failed, in words for the admin; the HTTP layer shows it on a 4xx page. */
 export class InstallFailed extends FlowFailed {
@@ -100,20 +101,10 @@ export async function completeInstall(
         [info.hubId, info.hubDomain],
       )
     ).rows[0]!;
-    const user = (
-      await tx.query<{ id: string }>(
-        `INSERT INTO users (account_id, hubspot_user_id, email) VALUES ($1, $2, $3)
-       ON CONFLICT (account_id, email) DO UPDATE SET hubspot_user_id = EXCLUDED.hubspot_user_id, updated_at = now()
-       RETURNING id`,
-        [account.id, info.userId, info.userEmail.toLowerCase()],
-      )
-    ).rows[0]!;
-    await tx.query(
-      `INSERT INTO user_roles (account_id, user_id, role) VALUES ($1, $2, 'admin')
-       ON CONFLICT (account_id, user_id) DO UPDATE SET role = 'admin', manager_user_id = NULL, updated_at = now()`,
-      [account.id, user.id],
-    );
-    await narrowToTenant(tx, { accountId: account.id, userId: user.id });
+    const installer = { accountId: account.id, hubspotUserId: info.userId, email: info.userEmail };
+    const user = await upsertUser(tx, installer, { role: 'admin', forceRole: true });
+    if (user.outcome === 'conflict') throw installerEmailTaken(info.userId, info.userEmail, user.otherHubspotUserId);
+    await narrowToTenant(tx, { accountId: account.id, userId: user.userId });
     await saveHubSpotTokens(tx, deps.sealer, account.id, tokens, {
       scopes: info.scopes,
       installingUserId: String(info.userId),
@@ -121,3 +112,15 @@ export async function completeInstall(
     return { accountId: account.id, hubId: info.hubId, reinstall: !account.inserted };
   });
 }
+
+// The one rule of app_upsert_user: an email this app knows for another HubSpot user is never
+// handed over on the email alone.
+const installerEmailTaken = (hubspotUserId: number, email: string, otherHubspotUserId: number) =>
+  new InstallFailed(
+    'Email already in use',
+    `HubSpot user ${hubspotUserId} installs as ${email.toLowerCase()}, but this app knows that email as HubSpot ` +
+      `user ${otherHubspotUserId} of this portal. Open any card of the app in HubSpot once (the app then asks ` +
+      "HubSpot's users list who is current), or ask an admin to remove or rename the old HubSpot user, then " +
+      'install again.',
+    409,
+  );

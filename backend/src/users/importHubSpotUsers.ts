@@ -1,6 +1,8 @@
 import type { Client } from '@hubspot/api-client';
 import type { Queryable } from '../db/database.ts';
 import { UpstreamFailed } from '../errors.ts';
+import { settleWithUsersList } from './emailConflict.ts';
+import { upsertUser } from './upsertUser.ts';
 
 export type HubSpotUser = { hubspotUserId: number; email: string };
 
@@ -22,25 +24,20 @@ export async function fetchHubSpotUsers(client: Client): Promise<HubSpotUser[]> 
 }
 
 /**
- * Adds HubSpot users to the current tenant as reps unless already known; a user known only by
- * email (a Fathom recorder) gets his HubSpot id. Roles are never changed. Returns how many are new.
+ * Adds HubSpot users to the tenant as reps unless already known (upsertUser: a user known only by
+ * email, a Fathom recorder, gets his HubSpot id; a known user gets his current email). An email
+ * our rows give another HubSpot id is settled by this same list (settleWithUsersList). Roles are
+ * never changed, except that an adopted row becomes a rep. Returns how many are new.
  */
-export async function addUsers(tx: Queryable, users: HubSpotUser[]): Promise<number> {
+export async function addUsers(tx: Queryable, accountId: string, users: HubSpotUser[]): Promise<number> {
   let added = 0;
   for (const user of users) {
-    const row = (
-      await tx.query<{ id: string; inserted: boolean }>(
-        `INSERT INTO users (account_id, hubspot_user_id, email) VALUES (app_account_id(), $1, $2)
-       ON CONFLICT (account_id, email) DO UPDATE SET hubspot_user_id = coalesce(users.hubspot_user_id, EXCLUDED.hubspot_user_id)
-       RETURNING id, (xmax = 0) AS inserted`,
-        [user.hubspotUserId, user.email],
-      )
-    ).rows[0]!;
-    await tx.query(
-      `INSERT INTO user_roles (account_id, user_id, role) VALUES (app_account_id(), $1, 'rep') ON CONFLICT DO NOTHING`,
-      [row.id],
-    );
-    if (row.inserted) added += 1;
+    let upserted = await upsertUser(tx, { accountId, ...user });
+    if (upserted.outcome === 'conflict') {
+      if (!(await settleWithUsersList(tx, accountId, users, user, upserted.otherHubspotUserId))) continue;
+      upserted = await upsertUser(tx, { accountId, ...user });
+    }
+    if (upserted.outcome === 'created') added += 1;
   }
   return added;
 }

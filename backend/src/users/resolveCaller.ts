@@ -1,8 +1,17 @@
 import type { Client } from '@hubspot/api-client';
 import type { Database, Queryable } from '../db/database.ts';
-import { EmailTakenByAnotherUser, withCaller, withSystem } from '../db/tenancy.ts';
+import {
+  EmailTakenByAnotherUser,
+  readAsCaller,
+  withCaller,
+  withSystem,
+  type CallerIdentity,
+  type FathomStatus,
+  type OneStatementRead,
+} from '../db/tenancy.ts';
 import { Conflict } from '../errors.ts';
 import type { Caller, Role } from './caller.ts';
+import { settleWithUsersList } from './emailConflict.ts';
 import { fetchHubSpotUsers } from './importHubSpotUsers.ts';
 
 export type SignedIdentity = { portalId: number; hubspotUserId: number; email: string };
@@ -18,23 +27,47 @@ export type CallerOptions = { readOnly: boolean; requireRole?: Role; forbiddenMe
 /**
  * Runs fn as the signed caller, in one transaction with the lookup of his account, user and role
  * (withCaller). A read writes nothing for a known user; his first request creates him as a rep.
- * When his email belongs to another HubSpot user of the portal, HubSpot's users API settles it
+ * When his email belongs to another HubSpot user of the portal, HubSpot's users list settles it
  * (see settleEmailConflict) or the answer is a 409 that says what an admin can do.
  */
-export async function asCaller<T>(
+export function asCaller<T>(
   deps: CallerDeps,
   identity: SignedIdentity,
   options: CallerOptions,
   fn: (tx: Queryable, caller: Caller) => Promise<T>,
 ): Promise<T> {
+  return settlingEmailConflicts(deps, identity, (who) =>
+    withCaller(deps.db, who, options, (tx, entered) => fn(tx, { ...entered, ...who })),
+  );
+}
+
+/**
+ * A read as the signed caller in one statement (readAsCaller): the same caller, refusals and
+ * email-conflict handling as asCaller, one round trip.
+ */
+export function readAsSignedCaller<R>(
+  deps: CallerDeps,
+  identity: SignedIdentity,
+  read: OneStatementRead,
+): Promise<{ caller: Caller; fathomStatus: FathomStatus; rows: R[] }> {
+  return settlingEmailConflicts(deps, identity, async (who) => {
+    const { caller, fathomStatus, rows } = await readAsCaller<R>(deps.db, who, read);
+    return { caller: { ...caller, ...who }, fathomStatus, rows };
+  });
+}
+
+async function settlingEmailConflicts<T>(
+  deps: CallerDeps,
+  identity: SignedIdentity,
+  run: (who: CallerIdentity) => Promise<T>,
+): Promise<T> {
   const email = identity.email.trim().toLowerCase();
   const who = { hubId: identity.portalId, hubspotUserId: identity.hubspotUserId, email };
-  const run = () => withCaller(deps.db, who, options, (tx, entered) => fn(tx, { ...entered, ...who }));
   try {
-    return await run();
+    return await run(who);
   } catch (error) {
     if (!(error instanceof EmailTakenByAnotherUser)) throw error;
-    if (await settleEmailConflict(deps, { ...identity, email }, error.otherHubspotUserId)) return run();
+    if (await settleEmailConflict(deps, { ...identity, email }, error.otherHubspotUserId)) return run(who);
     throw new Conflict(
       `HubSpot user ${identity.hubspotUserId} signs in as ${email}, but this app knows that email as HubSpot user ` +
         `${error.otherHubspotUserId ?? 'another user'} of this portal, and HubSpot's users list could not confirm ` +
@@ -87,32 +120,14 @@ export async function settleEmailConflict(
   const users = await hubspotClient(account.id)
     .then(fetchHubSpotUsers)
     .catch(() => undefined);
-  const current = users?.find((user) => user.hubspotUserId === identity.hubspotUserId);
-  if (!users || current?.email !== identity.email) return false;
-  const other = users.find((user) => user.hubspotUserId === otherHubspotUserId);
-  if (other?.email === identity.email) return false;
-  return withSystem(deps.db, async (tx) => {
-    if (!other) {
-      const adopted = (
-        await tx.query<{ id: string }>(
-          `UPDATE users SET hubspot_user_id = $3, updated_at = now()
-          WHERE account_id = $1 AND hubspot_user_id = $2 AND email = $4 RETURNING id`,
-          [account.id, otherHubspotUserId, identity.hubspotUserId, identity.email],
-        )
-      ).rows[0];
-      if (!adopted) return false;
-      const demote = `UPDATE user_roles SET role = 'rep', updated_at = now() WHERE account_id = $1 AND user_id = $2`;
-      const release = `UPDATE user_roles SET manager_user_id = NULL WHERE account_id = $1 AND manager_user_id = $2`;
-      await tx.query(demote, [account.id, adopted.id]);
-      await tx.query(release, [account.id, adopted.id]);
-      return true;
-    }
-    const renamed = await tx.query(
-      `UPDATE users SET email = $3, updated_at = now()
-        WHERE account_id = $1 AND hubspot_user_id = $2
-          AND NOT EXISTS (SELECT 1 FROM users o WHERE o.account_id = $1 AND o.email = $3)`,
-      [account.id, otherHubspotUserId, other.email],
-    );
-    return renamed.rowCount === 1;
-  });
+  if (!users) return false;
+  return withSystem(deps.db, (tx) =>
+    settleWithUsersList(
+      tx,
+      account.id,
+      users,
+      { hubspotUserId: identity.hubspotUserId, email: identity.email },
+      otherHubspotUserId,
+    ),
+  );
 }

@@ -184,4 +184,28 @@ describe('the install flow', () => {
     expect(after.accounts).toHaveLength(1);
     expect(after.connections).toHaveLength(1);
   });
+
+  test('an installer whose email the app knows for another HubSpot user gets a 409 page saying what to do, and nothing changes', async () => {
+    const users = () =>
+      withSystem(
+        backend.testDb.db,
+        async (tx) =>
+          (
+            await tx.query(
+              'SELECT u.hubspot_user_id, u.email, r.role FROM users u JOIN user_roles r ON r.user_id = u.id ORDER BY u.email',
+            )
+          ).rows,
+      );
+    const before = await users();
+    // Mia (801, imported above) keeps her email in this app; HubSpot user 990 installs with it.
+    hubspot.installingUser = { id: 990, email: 'mia.manager@customer.example.com' };
+    try {
+      const taken = await install();
+      expect(taken.response.status).toBe(409);
+      expect(taken.html).toMatch(/knows that email as HubSpot user 801/);
+      expect(await users()).toEqual(before);
+    } finally {
+      hubspot.installingUser = { id: 777, email: 'Admin@Customer.example.com' };
+    }
+  });
 });
