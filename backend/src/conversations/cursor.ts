@@ -16,3 +16,20 @@ export function decodeCursor(cursor: string): Position {
     throw new InvalidInput('cursor: not a cursor this API issued');
   return { startedAt, id };
 }
+
+/**
+ * A page of a keyset query that asked for `limit + 1` rows, newest first: the first `limit` rows
+ * as items, and the cursor after the last of them when the extra row says there are more.
+ */
+export function keysetPage<Row extends { started_at: Date; id: string }, Item>(
+  rows: Row[],
+  limit: number,
+  toItem: (row: Row) => Item,
+): { items: Item[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toItem),
+    nextCursor: rows.length > limit && last ? encodeCursor({ startedAt: last.started_at, id: last.id }) : null,
+  };
+}

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import type { OneStatementRead } from '../db/tenancy.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, keysetPage } from './cursor.ts';
 
 export type CrmObjectType = 'contacts' | 'deals' | 'companies';
 
@@ -75,20 +75,15 @@ function pageParams(query: PageQuery): unknown[] {
 }
 
 function pageOf(rows: CardPageRow[], limit: number): Page {
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map((row) => ({
-      id: row.id,
-      title: row.title,
-      startedAt: row.started_at.toISOString(),
-      durationSeconds: row.duration_seconds,
-      recordedBy: { name: row.recorded_by_name, email: row.recorded_by_email },
-      participants: row.participants,
-      score: row.score,
-      openActionItems: row.open_action_items,
-      url: row.url,
-    })),
-    nextCursor: rows.length > limit && last ? encodeCursor({ startedAt: last.started_at, id: last.id }) : null,
-  };
+  return keysetPage(rows, limit, (row) => ({
+    id: row.id,
+    title: row.title,
+    startedAt: row.started_at.toISOString(),
+    durationSeconds: row.duration_seconds,
+    recordedBy: { name: row.recorded_by_name, email: row.recorded_by_email },
+    participants: row.participants,
+    score: row.score,
+    openActionItems: row.open_action_items,
+    url: row.url,
+  }));
 }

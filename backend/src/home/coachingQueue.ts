@@ -1,5 +1,5 @@
 import type { CoachingQueue } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
-import { decodeCursor, encodeCursor } from '../conversations/cursor.ts';
+import { decodeCursor, keysetPage } from '../conversations/cursor.ts';
 import type { Queryable } from '../db/database.ts';
 import { Forbidden } from '../errors.ts';
 import type { Caller } from '../users/caller.ts';
@@ -54,22 +54,17 @@ export async function coachingQueue(
     after?.id ?? null,
     query.limit + 1,
   ]);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => ({
-      id: row.id,
-      title: row.title,
-      startedAt: row.started_at.toISOString(),
-      durationSeconds: row.duration_seconds,
-      score: row.score,
-      rep: {
-        id: row.rep_id,
-        hubspotUserId: row.hubspot_user_id === null ? null : Number(row.hubspot_user_id),
-        email: row.email,
-        name: row.display_name,
-      },
-    })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ startedAt: last.started_at, id: last.id }) : null,
-  };
+  return keysetPage(rows, query.limit, (row) => ({
+    id: row.id,
+    title: row.title,
+    startedAt: row.started_at.toISOString(),
+    durationSeconds: row.duration_seconds,
+    score: row.score,
+    rep: {
+      id: row.rep_id,
+      hubspotUserId: row.hubspot_user_id === null ? null : Number(row.hubspot_user_id),
+      email: row.email,
+      name: row.display_name,
+    },
+  }));
 }
