@@ -9,7 +9,8 @@ CREATE TABLE conversation_links_pending (
   FOREIGN KEY (account_id, conversation_id) REFERENCES conversations (account_id, id) ON DELETE CASCADE
 );
 
-GRANT SELECT, INSERT, DELETE ON conversation_links_pending TO fathom_app_tenant, fathom_app_system;
+-- The same rights as every table (002): row level security decides which rows.
+GRANT SELECT, INSERT, UPDATE, DELETE ON conversation_links_pending TO fathom_app_tenant, fathom_app_system;
 ALTER TABLE conversation_links_pending ENABLE ROW LEVEL SECURITY;
 ALTER TABLE conversation_links_pending FORCE ROW LEVEL SECURITY;
 CREATE POLICY conversation_links_pending_tenant ON conversation_links_pending TO fathom_app_tenant

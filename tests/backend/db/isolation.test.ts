@@ -14,6 +14,7 @@ const TABLES = [
   'coaching_outcomes',
   'conversation_analyses',
   'conversation_crm_links',
+  'conversation_links_pending',
   'conversation_participants',
   'conversations',
   'oauth_states',
@@ -32,6 +33,15 @@ beforeAll(async () => {
   testDb = await createMigratedDatabase();
   a = await seedTenant(testDb.db, 101);
   b = await seedTenant(testDb.db, 202);
+  // What a sync that died between storing its pages and linking them leaves behind (the shared
+  // fixture has none: a sync would look them up first).
+  for (const tenant of [a, b])
+    await withSystem(testDb.db, (tx) =>
+      tx.query('INSERT INTO conversation_links_pending (account_id, conversation_id) VALUES ($1, $2)', [
+        tenant.accountId,
+        tenant.conversationIds[0],
+      ]),
+    );
 });
 afterAll(() => testDb.drop());
 

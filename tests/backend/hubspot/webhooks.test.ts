@@ -221,12 +221,15 @@ describe("HubSpot's webhook events", () => {
 
 test('the journal poll runs as a pg-boss job on the workers', async () => {
   await backend.jobs.boss.send(HUBSPOT_JOURNAL_QUEUE, {});
-  await waitFor(async () => hubspot.journalSubscriptions.length === 2, 'the journal job');
-  const state = await withSystem(
-    backend.testDb.db,
-    async (tx) => (await tx.query(`SELECT subscribed_at, last_polled_at FROM hubspot_journal_state`)).rows[0],
-  );
-  expect(state).toEqual({ subscribed_at: expect.any(Date), last_polled_at: expect.any(Date) });
+  // The job's own commit is what says it ran (HubSpot sees the subscriptions before it commits).
+  const journalState = async () =>
+    withSystem(
+      backend.testDb.db,
+      async (tx) => (await tx.query(`SELECT subscribed_at, last_polled_at FROM hubspot_journal_state`)).rows[0],
+    );
+  await waitFor(async () => !!(await journalState())?.last_polled_at, 'the journal job');
+  expect(hubspot.journalSubscriptions).toHaveLength(2);
+  expect(await journalState()).toEqual({ subscribed_at: expect.any(Date), last_polled_at: expect.any(Date) });
 });
 
 test('without HUBSPOT_APP_ID the webhook route answers 503 not_configured', async () => {
