@@ -166,6 +166,20 @@ export async function sealWebhookSecret(
   );
 }
 
+/**
+ * What a sync that died between storing its pages and linking them leaves behind: the tenant's
+ * first call waiting for its participants' emails to be looked up. Not part of seedTenant (a sync
+ * would look them up first); the schema-wide tests add it so every table has rows.
+ */
+export async function leavePendingLinks(db: Database, tenant: TenantFixture): Promise<void> {
+  await withSystem(db, (tx) =>
+    tx.query('INSERT INTO conversation_links_pending (account_id, conversation_id) VALUES ($1, $2)', [
+      tenant.accountId,
+      tenant.conversationIds[0],
+    ]),
+  );
+}
+
 export async function tenantTables(db: Database): Promise<string[]> {
   const { rows } = await db.query<{ table_name: string }>(
     `SELECT c.relname AS table_name

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
 import { createMigratedDatabase, type TestDatabase } from '../../support/database.ts';
-import { countsFor, seedTenant, type TenantFixture } from '../../support/tenantFixture.ts';
+import { countsFor, leavePendingLinks, seedTenant, type TenantFixture } from '../../support/tenantFixture.ts';
 
 let testDb: TestDatabase;
 let a: TenantFixture;
@@ -11,6 +11,8 @@ beforeAll(async () => {
   testDb = await createMigratedDatabase();
   a = await seedTenant(testDb.db, 303);
   b = await seedTenant(testDb.db, 404);
+  await leavePendingLinks(testDb.db, a);
+  await leavePendingLinks(testDb.db, b);
 });
 afterAll(() => testDb.drop());
 

@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Queryable } from '../../../backend/src/db/database.ts';
 import { withSystem, withTenant } from '../../../backend/src/db/tenancy.ts';
 import { createMigratedDatabase, type TestDatabase } from '../../support/database.ts';
-import { countsFor, seedTenant, tenantTables, type TenantFixture } from '../../support/tenantFixture.ts';
+import {
+  countsFor,
+  leavePendingLinks,
+  seedTenant,
+  tenantTables,
+  type TenantFixture,
+} from '../../support/tenantFixture.ts';
 
 // Every tenant table. The first test fails when a table is added without being listed here,
 // so the matrix below always covers the whole schema.
@@ -33,15 +39,8 @@ beforeAll(async () => {
   testDb = await createMigratedDatabase();
   a = await seedTenant(testDb.db, 101);
   b = await seedTenant(testDb.db, 202);
-  // What a sync that died between storing its pages and linking them leaves behind (the shared
-  // fixture has none: a sync would look them up first).
-  for (const tenant of [a, b])
-    await withSystem(testDb.db, (tx) =>
-      tx.query('INSERT INTO conversation_links_pending (account_id, conversation_id) VALUES ($1, $2)', [
-        tenant.accountId,
-        tenant.conversationIds[0],
-      ]),
-    );
+  await leavePendingLinks(testDb.db, a);
+  await leavePendingLinks(testDb.db, b);
 });
 afterAll(() => testDb.drop());
 
