@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import type { LinkCache } from '../hubspot/recordLinker.ts';
+import type { LinkCache } from './linkCache.ts';
 import type { CrmLink, RecordLinker } from './ports.ts';
 
 /** HubSpot's batch reads take at most 100 inputs: new emails are looked up this many at a time. */

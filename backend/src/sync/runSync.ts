@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
-import { LinkCache, rememberingLinker } from '../hubspot/recordLinker.ts';
+import { LinkCache, rememberingLinker } from './linkCache.ts';
 import { LOOKUP_BATCH, PendingLinks, pendingInDatabase, writeReadyLinks, type ReadyLinks } from './pendingLinks.ts';
 import type { CrmLink, MeetingSource, RecordLinker, SyncIncident } from './ports.ts';
 import {
