@@ -6,14 +6,16 @@ import { generateMeetings } from '../../support/fathomStandIn.ts';
 
 const HUB = 6102;
 const DELIVERIES = 24;
-const BUYERS = ['jane.buyer@customer.example', 'omar.lead@prospect.example'];
+// A buyer of its own for each meeting: every job looks its buyer up in HubSpot (none is answered
+// from the worker's cache of earlier lookups), so the slow lookups below hold each job mid-work.
+const BUYERS = Array.from({ length: DELIVERIES }, (_, i) => `buyer${i}@customer${i}.example`);
 
 const rig = faultRig({
   runs: onServer,
   hubspot: {
     hubId: HUB,
-    contacts: BUYERS.map((email, i) => ({ id: String(501 + i), email, dealIds: [String(901 + i)] })),
-    deals: BUYERS.map((_, i) => ({ id: String(901 + i), closed: false })),
+    contacts: BUYERS.map((email, i) => ({ id: String(501 + i), email, dealIds: [String(2001 + i)] })),
+    deals: BUYERS.map((_, i) => ({ id: String(2001 + i), closed: false })),
   },
   // No history in Fathom: every meeting of this test arrives by webhook.
   fathom: { count: 0 },
