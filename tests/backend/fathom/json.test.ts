@@ -27,6 +27,16 @@ test('NULs are dropped and lone surrogates replaced, in values and keys; everyth
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 });
 
+test('escapes in either case are cleaned, each on its own; a text with nothing to clean parses as JSON.parse does', () => {
+  expect(parseFathomJson('{"t":"a\\uD800b"}')).toEqual({ t: 'a\ufffdb' });
+  expect(parseFathomJson('{"t":"a\\uDFFFb"}')).toEqual({ t: 'a\ufffdb' });
+  expect(parseFathomJson('{"u":"\\u0000x"}')).toEqual({ u: 'x' });
+  expect(parseFathomJson('{"k\\uDC00":1}')).toEqual({ 'k\ufffd': 1 });
+  expect(parseFathomJson('{"e":"\\uD83D\\uDE00"}')).toEqual({ e: '\ud83d\ude00' });
+  const plain = JSON.stringify({ title: 'Discovery call', n: [1, 2.5, null, true], nested: { s: 'é \\u0041 ok' } });
+  expect(parseFathomJson(plain)).toEqual(JSON.parse(plain));
+});
+
 let testDb: TestDatabase;
 let fathom: FathomStandIn;
 beforeAll(async () => {
