@@ -19,7 +19,8 @@ export type ConversationListItem = {
 // One range scan of conversation_crm_links_card_idx: the link carries the call's start time,
 // so the page is found without touching conversations that are not on it; then one primary-key
 // lookup per call. The call's participants, open action items and score are kept on its row at
-// write time (refresh_conversation_cards, migration 009), so nothing is joined or aggregated here.
+// write time (by the sync's upsert, and refresh_conversation_cards of migration 009 on the other
+// write paths), so nothing is joined or aggregated here.
 // The score follows the person like the analysis it comes from (docs/who-sees-what.md): the copy
 // on the call is shown only where row level security would show the analysis.
 // The query is written once, as the SQL function card_conversations_page (migration 015), which

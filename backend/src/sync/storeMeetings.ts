@@ -72,20 +72,37 @@ export function prepareMeetings(
 }
 
 // One statement per table for the whole batch. The upsert writes only meetings whose content
-// changed and returns them; `inserted` tells a new row from an update.
+// changed and returns them; `inserted` tells a new row from an update. It also writes what the
+// card list shows (migration 009's card fields) from the same input, so a stored call is written
+// once: participants as the participants table will hold them (the first of each key, external
+// first, then by key), open action items, and the analysis' score.
 const UPSERT_CONVERSATIONS = `
   INSERT INTO conversations AS c
     (account_id, provider, external_id, title, meeting_title, url, share_url, started_at, ended_at,
      duration_seconds, recorded_by_user_id, recorded_by_email, recorded_by_name, summary_markdown,
-     language, action_items, content_hash, transcript_search)
+     language, action_items, content_hash, transcript_search, card_participants, card_open_action_items, card_score)
   SELECT app_account_id(), 'fathom', m.external_id, m.title, m.meeting_title, m.url, m.share_url, m.started_at, m.ended_at,
          m.duration_seconds, (SELECT u.id FROM users u WHERE u.account_id = app_account_id() AND u.email = m.recorded_by_email),
          m.recorded_by_email, m.recorded_by_name, m.summary_markdown, m.language, m.action_items::jsonb, m.content_hash,
-         to_tsvector('english', m.search_text)
+         to_tsvector('english', m.search_text),
+         coalesce((SELECT jsonb_agg(jsonb_build_object('name', p.name, 'email', p.email, 'isExternal', p.is_external)
+                                    ORDER BY p.is_external DESC, p.key)
+                     FROM (SELECT DISTINCT ON (x.key) x.key, x.name, x.email, x.is_external
+                             FROM ROWS FROM (jsonb_to_recordset(m.participants::jsonb)
+                                               AS (key text, name text, email text, "isExternal" boolean))
+                                  WITH ORDINALITY AS x(key, name, email, is_external, ord)
+                            ORDER BY x.key, x.ord) p), '[]'::jsonb),
+         CASE WHEN jsonb_typeof(m.action_items::jsonb) = 'array'
+              THEN (SELECT count(*)::int FROM jsonb_array_elements(m.action_items::jsonb) ai
+                     WHERE ai -> 'completed' IS DISTINCT FROM 'true'::jsonb)
+              ELSE 0 END,
+         m.score
     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
-                $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+                $8::int[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
+                $16::text[], $17::smallint[])
          AS m(external_id, title, meeting_title, url, share_url, started_at, ended_at, duration_seconds,
-              recorded_by_email, recorded_by_name, summary_markdown, language, action_items, content_hash, search_text)
+              recorded_by_email, recorded_by_name, summary_markdown, language, action_items, content_hash, search_text,
+              participants, score)
   ON CONFLICT (account_id, provider, external_id) DO UPDATE SET
     title = EXCLUDED.title, meeting_title = EXCLUDED.meeting_title, url = EXCLUDED.url,
     share_url = EXCLUDED.share_url, started_at = EXCLUDED.started_at, ended_at = EXCLUDED.ended_at,
@@ -94,7 +111,8 @@ const UPSERT_CONVERSATIONS = `
     recorded_by_email = EXCLUDED.recorded_by_email, recorded_by_name = EXCLUDED.recorded_by_name,
     summary_markdown = EXCLUDED.summary_markdown, language = EXCLUDED.language,
     action_items = EXCLUDED.action_items, content_hash = EXCLUDED.content_hash,
-    transcript_search = EXCLUDED.transcript_search, updated_at = now()
+    transcript_search = EXCLUDED.transcript_search, card_participants = EXCLUDED.card_participants,
+    card_open_action_items = EXCLUDED.card_open_action_items, card_score = EXCLUDED.card_score, updated_at = now()
   WHERE c.content_hash IS DISTINCT FROM EXCLUDED.content_hash
   RETURNING id, external_id, (xmax = 0) AS inserted`;
 
@@ -140,6 +158,14 @@ const INSERT_CHILDREN = `
 const participantKey = (participant: { name: string | null; email: string | null }) =>
   participant.email ? participant.email.toLowerCase() : `name:${participant.name ?? 'unknown'}`;
 
+/** A participant as the upsert's card field reads it (and as conversation_participants stores it). */
+const participantRow = (person: IncomingConversation['participants'][number]) => ({
+  key: participantKey(person),
+  name: person.name,
+  email: person.email?.toLowerCase() ?? null,
+  isExternal: person.isExternal,
+});
+
 const column = <T, V>(rows: readonly T[], pick: (row: T) => V): V[] => rows.map(pick);
 
 /** The batch, in a handful of statements whatever its size. Throws when the database refuses any of it. */
@@ -163,6 +189,8 @@ async function writeBatch(tx: Queryable, batch: readonly PreparedMeeting[]): Pro
       column(m, (c) => JSON.stringify(c.actionItems)),
       column(batch, (p) => p.hash),
       column(batch, (p) => p.searchText),
+      column(m, (c) => JSON.stringify(c.participants.map(participantRow))),
+      column(batch, (p) => p.analysis.score),
     ],
   );
   const writtenById = new Map(written.map((row) => [row.external_id, row]));
@@ -181,7 +209,10 @@ async function writeBatch(tx: Queryable, batch: readonly PreparedMeeting[]): Pro
   // Children of the meetings written now (new or changed); an unchanged meeting writes nothing.
   const changed = batch.filter((p) => writtenById.has(p.conversation.externalId));
   const people = changed.flatMap((p) =>
-    p.conversation.participants.map((person) => ({ id: idOf.get(p.conversation.externalId)!, person })),
+    p.conversation.participants.map((person) => ({
+      id: idOf.get(p.conversation.externalId)!,
+      ...participantRow(person),
+    })),
   );
   const lines = changed.flatMap((p) => {
     const sideOf = speakerSides(p.conversation);
@@ -211,10 +242,10 @@ async function writeBatch(tx: Queryable, batch: readonly PreparedMeeting[]): Pro
   if (people.length || lines.length || links.length || changed.length) {
     await tx.query(INSERT_CHILDREN, [
       column(people, (r) => r.id),
-      column(people, (r) => participantKey(r.person)),
-      column(people, (r) => r.person.name),
-      column(people, (r) => r.person.email?.toLowerCase() ?? null),
-      column(people, (r) => r.person.isExternal),
+      column(people, (r) => r.key),
+      column(people, (r) => r.name),
+      column(people, (r) => r.email),
+      column(people, (r) => r.isExternal),
       column(lines, (r) => r.id),
       column(lines, (r) => r.position),
       column(lines, (r) => r.segment.speakerName),
@@ -234,13 +265,6 @@ async function writeBatch(tx: Queryable, batch: readonly PreparedMeeting[]): Pro
       changed.filter((p) => p.linksPending).map((p) => idOf.get(p.conversation.externalId)!),
     ]);
   }
-  // What the card list shows (participants, open action items, score) is kept on the call (migration 009).
-  if (changed.length) {
-    await tx.query('SELECT refresh_conversation_cards($1::uuid[])', [
-      changed.map((p) => idOf.get(p.conversation.externalId)!),
-    ]);
-  }
-
   return m.map((c) => {
     const row = writtenById.get(c.externalId);
     return {

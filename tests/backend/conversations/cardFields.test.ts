@@ -99,6 +99,26 @@ test('sync and webhook storage (storeConversation): a new call and an edited cal
   });
 });
 
+test('sync storage: duplicate, name-only and mixed-case participants give the card what the participants table holds', async () => {
+  const crowded = incomingConversation({
+    externalId: 'card-crowd',
+    participants: [
+      { name: 'Zoe Seller', email: 'Zoe@Us.example.com', isExternal: false },
+      { name: 'Walk-in', email: null, isExternal: true },
+      { name: 'Carol Champion', email: 'carol@acme.example.com', isExternal: true },
+      { name: 'Carol Again', email: 'CAROL@acme.example.com', isExternal: false },
+      { name: 'Adam Seller', email: 'adam@us.example.com', isExternal: false },
+      { name: null, email: null, isExternal: true },
+    ],
+    actionItems: [],
+  });
+  const stored = await inA((tx) => storeConversation(tx, crowded, analyse));
+  const fields = await storedAndTrue(stored.conversationId);
+  expect(fields.stored).toEqual(fields.truth);
+  expect(fields.stored.openActionItems).toBe(0);
+  expect((fields.stored.participants as unknown[]).length).toBe(5);
+});
+
 test('re-analysis keeps the card score true', async () => {
   const stored = await inA((tx) => storeConversation(tx, incomingConversation({ externalId: 'card-2' }), analyse));
   const fixed: ConversationAnalyser = { version: 'fixed-2', analyse: () => ({ score: 87 }) as never };
