@@ -2,7 +2,7 @@
 // request, in any backend process on the database.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import type { Database } from '../../../backend/src/db/database.ts';
+import type { Database, Queryable } from '../../../backend/src/db/database.ts';
 import { openPostgres } from '../../../backend/src/db/postgres.ts';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
 import { seedConversationsOnRecord } from '../../support/conversationFixture.ts';
@@ -15,7 +15,9 @@ const clientSecret = randomBytes(24).toString('base64url');
 const env = { HUBSPOT_CLIENT_ID: 'reads', HUBSPOT_CLIENT_SECRET: clientSecret };
 let backend: TestBackend;
 let other: TestBackend;
+let counting: TestBackend;
 let otherDb: Database;
+const sent: string[] = [];
 let a: TenantFixture;
 
 beforeAll(async () => {
@@ -36,8 +38,13 @@ beforeAll(async () => {
       drop: async () => (engine === 'postgres' ? otherDb.close() : undefined),
     },
   });
+  // A third process whose database connection writes down every statement it is given.
+  counting = await startTestBackend(env, {
+    database: { db: recording(backend.testDb.db, sent), url: backend.testDb.url, drop: async () => {} },
+  });
 });
 afterAll(async () => {
+  await counting.close();
   await other.close();
   await backend.close();
 });
@@ -73,6 +80,51 @@ async function rowVersions(db: Database): Promise<Record<string, string>> {
     return versions;
   });
 }
+
+/** The database as the backend sees it, writing down each statement (BEGIN and COMMIT included). */
+function recording(db: Database, into: string[]): Database {
+  const recorded = (tx: Queryable): Queryable => ({
+    query: (sql, params) => (into.push(sql.trim()), tx.query(sql, params)),
+    exec: (sql) => (into.push(sql.trim()), tx.exec(sql)),
+  });
+  return {
+    ...recorded(db),
+    queryPrepared: (sql, params) => (into.push(sql.trim()), db.queryPrepared(sql, params)),
+    transaction: async (fn, options) => {
+      into.push('BEGIN');
+      try {
+        return await db.transaction((tx) => fn(recorded(tx)), options);
+      } finally {
+        into.push('COMMIT');
+      }
+    },
+    ping: () => db.ping(),
+    jobsOptions: () => db.jobsOptions(),
+    close: async () => {},
+  };
+}
+
+test('what one card GET sends to the database: the conversations card one statement, the others one transaction', async () => {
+  const conversationId = a.conversationIds[0]!;
+  const statementsOf = async (who: keyof typeof HS, path: string) => {
+    expect((await as(counting.url, who, path)).status).toBe(200);
+    sent.length = 0;
+    expect((await as(counting.url, who, path)).status).toBe(200);
+    return [...sent];
+  };
+  const list = await statementsOf('rep1', '/api/cards/conversations?objectType=contacts&objectId=1000&limit=5');
+  expect(list).toHaveLength(1);
+  expect(list[0]).toContain('app_read_conversations_card(');
+  // The others: the caller entered first in the transaction, then the card's own reads.
+  const oneTransaction = (statements: string[], reads: number) => {
+    expect(statements).toHaveLength(reads + 3);
+    expect(statements[0]).toBe('BEGIN');
+    expect(statements[1]).toContain('app_enter_caller(');
+    expect(statements.at(-1)).toBe('COMMIT');
+  };
+  oneTransaction(await statementsOf('manager', `/api/cards/conversations/${conversationId}`), 2);
+  oneTransaction(await statementsOf('rep1', '/api/cards/coaching?objectType=contacts&objectId=1000'), 1);
+});
 
 test('1,000 card and settings GETs of known users write no row', async () => {
   const conversationId = a.conversationIds[0]!;
