@@ -160,6 +160,15 @@ bareApp.get(/^\/api\/cards\//, (req, res) => {
   res.json(parsed.get(routeOf(req.path)));
 });
 const bareExpress = await listen(bareApp);
+// What any design that reads the database on every request can reach here: bare node:http plus
+// one prepared `SELECT 1` on the same pool (no signature, no caller, no page), then the same bytes.
+const oneRoundTrip = await listen((req: http.IncomingMessage, res: http.ServerResponse) => {
+  const bytes = bareBytes.get(routeOf(req.url ?? ''))!;
+  void db.queryPrepared('SELECT 1', []).then(() => {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length });
+    res.end(bytes);
+  });
+});
 
 // 4. The load: the same random signed requests against each target, one after the other.
 const plan = (origin: string, route: CardRoute, connections: number, duration: number): LoadPlan => ({
@@ -179,6 +188,7 @@ async function measure(origin: string, route: CardRoute, connections: number): P
 const TARGETS = [
   ['bare node:http', bareNode.url],
   ['bare Express', bareExpress.url],
+  ['node:http + SELECT 1', oneRoundTrip.url],
   ['card backend', cards.url],
 ] as const;
 const results: Array<{ connections: number; route: CardRoute; target: string; result: autocannon.Result }> = [];
@@ -218,9 +228,20 @@ console.log(
   `bench:cards on ${engine}: ${portals} portals, ${calls.toLocaleString('en')} calls (${scale}), ` +
     `${seconds} s per target after ${warmup} s of warm-up, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)} at the end`,
 );
-const floorOf = (connections: number, route: CardRoute) =>
-  results.find((r) => r.connections === connections && r.route === route && r.target === 'bare node:http')!.result
-    .requests.average;
+if (engine === 'postgres') {
+  // A card reads about 20 random pages of a working set far larger than a default server's
+  // shared_buffers: each miss is a copy from the OS cache (docs/cards.md).
+  const sizes = (
+    await db.query<{ shared_buffers: string; database: string }>(
+      `SELECT current_setting('shared_buffers') AS shared_buffers,
+              pg_size_pretty(pg_database_size(current_database())) AS database`,
+    )
+  ).rows[0]!;
+  console.log(`PostgreSQL shared_buffers ${sizes.shared_buffers}, this database ${sizes.database}`);
+}
+const rateOf = (connections: number, route: CardRoute, target: (typeof TARGETS)[number][0]) =>
+  results.find((r) => r.connections === connections && r.route === route && r.target === target)!.result.requests
+    .average;
 for (const connections of connectionCounts) {
   const table: Record<string, Record<string, number | string>> = {};
   for (const { route, target, result } of results.filter((r) => r.connections === connections)) {
@@ -231,7 +252,10 @@ for (const connections of connectionCounts) {
       errors: result.errors,
       'non-2xx': result.non2xx,
       'bytes/response': Math.round(result.throughput.total / Math.max(1, result.requests.total)),
-      '× bare node:http': Number((result.requests.average / floorOf(connections, route)).toFixed(3)),
+      '× bare node:http': Number((result.requests.average / rateOf(connections, route, 'bare node:http')).toFixed(3)),
+      '× node:http + SELECT 1': Number(
+        (result.requests.average / rateOf(connections, route, 'node:http + SELECT 1')).toFixed(3),
+      ),
     };
   }
   console.log(`\n${connections} connections:`);
@@ -283,7 +307,7 @@ for (const { route, connections, result } of failed) {
 }
 if (failed.length) process.exitCode = 1;
 
-await Promise.all([cards.close(), bareNode.close(), bareExpress.close()]);
+await Promise.all([cards.close(), bareNode.close(), bareExpress.close(), oneRoundTrip.close()]);
 // Requests autocannon abandoned when its time was up are still being answered: let them finish
 // before the database goes away.
 await setTimeout(2000);
