@@ -34,14 +34,21 @@ export type HubSpotStandIn = {
   externalUninstalls: number[];
   /** Make the uninstall endpoint answer 503 while true. */
   uninstallEndpointDown: boolean;
-  /** The webhooks journal's APP_LIFECYCLE_EVENT subscriptions (created with a client-credentials token). */
+  /**
+   * The webhooks journal's APP_LIFECYCLE_EVENT subscriptions (created with a client-credentials
+   * token), in HubSpot's SubscriptionResponse shape: `id`, `actions`, `appId`, `createdAt`,
+   * `objectTypeId`, `subscriptionType`, `updatedAt` (required), `properties`. The answer has no
+   * `eventTypeId`: the created event type comes back as `objectTypeId`, its action in `actions`.
+   */
   journalSubscriptions: Array<{
     id: number;
-    subscriptionType: string;
-    eventTypeId: string;
+    actions: Array<'APP_INSTALL' | 'APP_UNINSTALL'>;
     appId: number;
     createdAt: string;
+    objectTypeId: string;
+    subscriptionType: string;
     updatedAt: string;
+    properties: string[];
   }>;
   /** Journal entries, oldest first; each is one file of events behind a pre-signed URL. */
   journal: Array<{ offset: string; events: unknown[] }>;
@@ -207,14 +214,16 @@ export async function startHubSpotStandIn(
           const at = new Date().toISOString();
           const created = {
             id: 60_000_000 + state.journalSubscriptions.length + 1,
-            subscriptionType: body.subscriptionType,
-            eventTypeId: body.eventTypeId!,
+            actions: [body.eventTypeId === '4-1909196' ? ('APP_INSTALL' as const) : ('APP_UNINSTALL' as const)],
             appId: state.appId,
             createdAt: at,
+            objectTypeId: body.eventTypeId!,
+            subscriptionType: body.subscriptionType,
             updatedAt: at,
+            properties: [],
           };
           state.journalSubscriptions.push(created);
-          return json(res, 200, { ...created, actions: [], properties: [] });
+          return json(res, 200, created);
         }
       }
       const entryAnswer = (index: number) => {
