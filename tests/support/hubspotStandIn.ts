@@ -196,6 +196,7 @@ export async function startHubSpotStandIn(
       if (!clientCredentialsTokens.has((req.headers.authorization ?? '').replace('Bearer ', ''))) {
         return json(res, 401, {
           status: 'error',
+          correlationId: randomUUID(),
           message: 'Authentication credentials not found.',
           category: 'INVALID_AUTHENTICATION',
         });
@@ -209,7 +210,12 @@ export async function startHubSpotStandIn(
           const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Upsert;
           const lifecycle = ['4-1909196', '4-1916193'].includes(body.eventTypeId ?? '');
           if (body.subscriptionType !== 'APP_LIFECYCLE_EVENT' || !lifecycle || !Array.isArray(body.properties)) {
-            return json(res, 400, { status: 'error', message: 'Invalid input', category: 'VALIDATION_ERROR' });
+            return json(res, 400, {
+              status: 'error',
+              message: 'Invalid input',
+              correlationId: randomUUID(),
+              category: 'VALIDATION_ERROR',
+            });
           }
           const at = new Date().toISOString();
           const created = {
@@ -242,6 +248,7 @@ export async function startHubSpotStandIn(
         if (index < 0 || forgottenOffsets.has(state.journal[index]!.offset)) {
           return json(res, 404, {
             status: 'error',
+            correlationId: randomUUID(),
             message: 'Offset not found or expired',
             category: 'OBJECT_NOT_FOUND',
           });
@@ -263,6 +270,7 @@ export async function startHubSpotStandIn(
       if (!accessInfo.has((req.headers.authorization ?? '').replace('Bearer ', ''))) {
         return json(res, 401, {
           status: 'error',
+          correlationId: randomUUID(),
           message: 'Authentication credentials not found.',
           category: 'INVALID_AUTHENTICATION',
         });
