@@ -91,25 +91,35 @@ test('the webhooks component posts to the backend and subscribes to privacy dele
   expect(active.sort()).toEqual(['contact.deletion', 'contact.privacyDeletion', 'deal.deletion']);
 });
 
-test('the parser does refuse a broken project (the test above can fail)', async () => {
-  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-project-'));
-  fs.cpSync(path.join(ROOT, project.srcDir), copy, {
-    recursive: true,
-    filter: (source) => !source.includes('node_modules'),
-  });
-  fs.writeFileSync(
-    path.join(copy, 'app', 'cards', 'coaching-hsmeta.json'),
-    '{ "uid": "fathom_coaching_card", "type": "card", ',
-  );
-  const { intermediateRepresentation } = await parse(copy);
-  // The broken card is not in the translation, so the uid check above would fail.
-  expect(Object.keys(intermediateRepresentation.intermediateNodesIndexedByUid).sort()).toEqual([
+test('the parser does refuse a broken card or a broken webhooks component (the tests above can fail)', async () => {
+  const all = [
+    'fathom_coaching_card',
     'fathom_conversations_card',
     'fathom_hubspot_app',
     'fathom_settings',
     'fathom_team_home',
     'fathom_webhooks',
-  ]);
+  ];
+  for (const [file, uid] of [
+    [path.join('app', 'cards', 'coaching-hsmeta.json'), 'fathom_coaching_card'],
+    [path.join('app', 'webhooks', 'webhooks-hsmeta.json'), 'fathom_webhooks'],
+  ] as const) {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-project-'));
+    fs.cpSync(path.join(ROOT, project.srcDir), copy, {
+      recursive: true,
+      filter: (source) => !source.includes('node_modules'),
+    });
+    fs.writeFileSync(
+      path.join(copy, file),
+      `{ "uid": "${uid}", "type": "${uid === 'fathom_webhooks' ? 'webhooks' : 'card'}", `,
+    );
+    const { intermediateRepresentation } = await parse(copy);
+    // The broken component is not in the translation, so the uid check above would fail.
+    expect(Object.keys(intermediateRepresentation.intermediateNodesIndexedByUid).sort()).toEqual(
+      all.filter((id) => id !== uid),
+    );
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
 });
 
 test("the shared UI package is an npm workspace HubSpot's upload bundles with the cards, the home page and the settings page", async () => {

@@ -34,14 +34,21 @@ export type HubSpotStandIn = {
   externalUninstalls: number[];
   /** Make the uninstall endpoint answer 503 while true. */
   uninstallEndpointDown: boolean;
-  /** The webhooks journal's APP_LIFECYCLE_EVENT subscriptions (created with a client-credentials token). */
+  /**
+   * The webhooks journal's APP_LIFECYCLE_EVENT subscriptions (created with a client-credentials
+   * token), in HubSpot's SubscriptionResponse shape: `id`, `actions`, `appId`, `createdAt`,
+   * `objectTypeId`, `subscriptionType`, `updatedAt` (required), `properties`. The answer has no
+   * `eventTypeId`: the created event type comes back as `objectTypeId`, its action in `actions`.
+   */
   journalSubscriptions: Array<{
     id: number;
-    subscriptionType: string;
-    eventTypeId: string;
+    actions: Array<'APP_INSTALL' | 'APP_UNINSTALL'>;
     appId: number;
     createdAt: string;
+    objectTypeId: string;
+    subscriptionType: string;
     updatedAt: string;
+    properties: string[];
   }>;
   /** Journal entries, oldest first; each is one file of events behind a pre-signed URL. */
   journal: Array<{ offset: string; events: unknown[] }>;
@@ -189,6 +196,7 @@ export async function startHubSpotStandIn(
       if (!clientCredentialsTokens.has((req.headers.authorization ?? '').replace('Bearer ', ''))) {
         return json(res, 401, {
           status: 'error',
+          correlationId: randomUUID(),
           message: 'Authentication credentials not found.',
           category: 'INVALID_AUTHENTICATION',
         });
@@ -202,19 +210,26 @@ export async function startHubSpotStandIn(
           const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Upsert;
           const lifecycle = ['4-1909196', '4-1916193'].includes(body.eventTypeId ?? '');
           if (body.subscriptionType !== 'APP_LIFECYCLE_EVENT' || !lifecycle || !Array.isArray(body.properties)) {
-            return json(res, 400, { status: 'error', message: 'Invalid input', category: 'VALIDATION_ERROR' });
+            return json(res, 400, {
+              status: 'error',
+              message: 'Invalid input',
+              correlationId: randomUUID(),
+              category: 'VALIDATION_ERROR',
+            });
           }
           const at = new Date().toISOString();
           const created = {
             id: 60_000_000 + state.journalSubscriptions.length + 1,
-            subscriptionType: body.subscriptionType,
-            eventTypeId: body.eventTypeId!,
+            actions: [body.eventTypeId === '4-1909196' ? ('APP_INSTALL' as const) : ('APP_UNINSTALL' as const)],
             appId: state.appId,
             createdAt: at,
+            objectTypeId: body.eventTypeId!,
+            subscriptionType: body.subscriptionType,
             updatedAt: at,
+            properties: [],
           };
           state.journalSubscriptions.push(created);
-          return json(res, 200, { ...created, actions: [], properties: [] });
+          return json(res, 200, created);
         }
       }
       const entryAnswer = (index: number) => {
@@ -233,6 +248,7 @@ export async function startHubSpotStandIn(
         if (index < 0 || forgottenOffsets.has(state.journal[index]!.offset)) {
           return json(res, 404, {
             status: 'error',
+            correlationId: randomUUID(),
             message: 'Offset not found or expired',
             category: 'OBJECT_NOT_FOUND',
           });
@@ -254,6 +270,7 @@ export async function startHubSpotStandIn(
       if (!accessInfo.has((req.headers.authorization ?? '').replace('Bearer ', ''))) {
         return json(res, 401, {
           status: 'error',
+          correlationId: randomUUID(),
           message: 'Authentication credentials not found.',
           category: 'INVALID_AUTHENTICATION',
         });

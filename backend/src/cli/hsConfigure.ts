@@ -54,7 +54,9 @@ export async function configureHubSpotProject(projectDir: string, input: HsConfi
     ...meta.config.support,
     ...(options.supportEmail ? { supportEmail: options.supportEmail } : {}),
     documentationUrl: options.docsUrl ?? `${base}/docs/setup-guide`,
-    supportUrl: options.supportUrl ?? `${base}/support`,
+    // The backend serves no support page of its own: without --support-url, the setup guide
+    // (whose last section, Help, says how to reach support) is the support link too.
+    supportUrl: options.supportUrl ?? options.docsUrl ?? `${base}/docs/setup-guide`,
   };
   await writeJson(metaFile, meta);
   written.push(metaFile);

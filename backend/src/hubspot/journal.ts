@@ -25,11 +25,23 @@ const TIMEOUT_MS = 10_000;
 
 const tokenAnswer = z.looseObject({ access_token: z.string().min(1), expires_in: z.coerce.number().int().positive() });
 const entryAnswer = z.looseObject({ url: z.url(), expiresAt: z.string(), currentOffset: z.string().min(1).max(200) });
+// HubSpot's SubscriptionResponse (2026-03) has no eventTypeId: a lifecycle subscription names its
+// event type in objectTypeId and its action in actions. Any of the three is recognised.
 const subscriptions = z.looseObject({
   results: z.array(
-    z.looseObject({ id: z.coerce.number(), subscriptionType: z.string(), eventTypeId: z.string().optional() }),
+    z.looseObject({
+      id: z.coerce.number(),
+      subscriptionType: z.string(),
+      objectTypeId: z.string().optional(),
+      actions: z.array(z.string()).optional(),
+      eventTypeId: z.string().optional(),
+    }),
   ),
 });
+const LIFECYCLE = [
+  { eventTypeId: APP_INSTALL_EVENT_TYPE, action: 'APP_INSTALL' },
+  { eventTypeId: APP_UNINSTALL_EVENT_TYPE, action: 'APP_UNINSTALL' },
+] as const;
 /** A lifecycle event in a journal file: { type, action, portalId, occurredAt, eventTypeId, properties }. */
 const lifecycleEvent = z.looseObject({
   action: z.string(),
@@ -188,8 +200,10 @@ async function ensureSubscriptions(deps: JournalDeps, call: Call): Promise<void>
   const existing = subscriptions
     .parse(await listed.json())
     .results.filter((s) => s.subscriptionType === 'APP_LIFECYCLE_EVENT');
-  for (const eventTypeId of [APP_INSTALL_EVENT_TYPE, APP_UNINSTALL_EVENT_TYPE]) {
-    if (existing.some((s) => s.eventTypeId === eventTypeId)) continue;
+  for (const { eventTypeId, action } of LIFECYCLE) {
+    const covers = (s: (typeof existing)[number]) =>
+      s.eventTypeId === eventTypeId || s.objectTypeId === eventTypeId || !!s.actions?.includes(action);
+    if (existing.some(covers)) continue;
     const created = await call('POST', '/webhooks-journal/subscriptions/2026-03', {
       subscriptionType: 'APP_LIFECYCLE_EVENT',
       eventTypeId,

@@ -58,7 +58,7 @@ test('hs:configure writes the base URL into every file HubSpot reads it from, an
   expect(meta.support).toEqual({
     supportEmail: 'help@acme-sales.example',
     documentationUrl: `${BASE}/docs/setup-guide`,
-    supportUrl: `${BASE}/support`,
+    supportUrl: `${BASE}/docs/setup-guide`,
   });
   expect(fs.readFileSync(path.join(app, 'packages', 'ui-shared', 'config.ts'), 'utf8')).toContain(
     `export const BACKEND_URL = '${BASE}';`,

@@ -87,11 +87,18 @@ describe("HubSpot's webhooks journal", () => {
       restartedFromEarliest: false,
     });
     await pollJournal(journal);
-    expect(hubspot.journalSubscriptions.map((s) => [s.subscriptionType, s.eventTypeId])).toEqual([
-      ['APP_LIFECYCLE_EVENT', '4-1909196'],
-      ['APP_LIFECYCLE_EVENT', '4-1916193'],
+    expect(hubspot.journalSubscriptions.map((s) => [s.subscriptionType, s.objectTypeId, s.actions])).toEqual([
+      ['APP_LIFECYCLE_EVENT', '4-1909196', ['APP_INSTALL']],
+      ['APP_LIFECYCLE_EVENT', '4-1916193', ['APP_UNINSTALL']],
     ]);
     expect(await storedOffset()).toBeNull();
+  });
+
+  test('a poll that finds the subscriptions at HubSpot but not their record here (a crash between the two) creates none again', async () => {
+    await withSystem(backend.testDb.db, (tx) => tx.query(`UPDATE hubspot_journal_state SET subscribed_at = NULL`));
+    await pollJournal(journal);
+    // HubSpot's list names each subscription's event type in objectTypeId and actions, not eventTypeId.
+    expect(hubspot.journalSubscriptions).toHaveLength(2);
   });
 
   test('an uninstall deletes the Fathom webhook, destroys every credential and schedules the purge; the offset is kept across runs', async () => {

@@ -213,6 +213,31 @@ describe("HubSpot's webhook events", () => {
     expect(after.links.map((link) => `${link.object_type}:${link.object_id}`)).toEqual(['contacts:1001']);
   });
 
+  test('a contact deletion confirmed by HubSpot drops that contact’s links and keeps its participant rows', async () => {
+    hubspot.removeCrmObject('contacts', '1001');
+    const other = `other@customer-${HUB_A}.example.com`;
+    await withSystem(backend.testDb.db, async (tx) => {
+      await tx.query(
+        `INSERT INTO conversation_participants (account_id, conversation_id, participant_key, name, email, is_external)
+         VALUES ($1, $2, $3, 'Other', $3, true)`,
+        [portalA.accountId, portalA.conversationIds[1], other],
+      );
+      await tx.query(
+        `UPDATE conversation_crm_links SET matched_email = $2 WHERE account_id = $1 AND object_id = 1001`,
+        [portalA.accountId, other],
+      );
+    });
+    const before = await snapshotOfA();
+    expect(before.participants).toEqual([{ n: 1 }]);
+    const deletion = event('contact.deletion', 1001);
+    expect(await (await deliver([deletion])).json()).toEqual({ status: 'ok', accepted: 1, duplicates: 0, ignored: 0 });
+    await waitFor(async () => (await eventRows(deletion.eventId))[0]?.status === 'processed', 'the contact deletion');
+    const after = await snapshotOfA();
+    expect(after.links).toEqual([]);
+    // An ordinary deletion is not a privacy deletion: who took part in the calls stays.
+    expect(after.participants).toEqual(before.participants);
+  });
+
   test('events for a portal we do not know are answered 200 and ignored', async () => {
     const answer = await deliver([event('contact.deletion', 1001, { portalId: 987_654 })]);
     expect(await answer.json()).toEqual({ status: 'ok', accepted: 0, duplicates: 0, ignored: 1 });
