@@ -1,6 +1,8 @@
 // The conversations card reads participants, open action items and score from columns of the
-// call's row, written by refresh_conversation_cards() at write time. Each write path that changes
-// one of them must leave those columns equal to what the call's rows say now.
+// call's row, written at write time (the sync's upsert, refresh_conversation_cards() elsewhere),
+// and reads them, with the call's title, time, duration, recorder and link, from the copies on
+// the call's CRM links (migration 020). Each write path that changes one of them must leave those
+// columns equal to what the call's rows say now, on the call and on every one of its links.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { reanalyse } from '../../../backend/src/coaching/reanalyse.ts';
 import type { ConversationAnalyser } from '../../../backend/src/coaching/analysis/types.ts';
@@ -55,6 +57,24 @@ async function storedAndTrue(conversationId: string): Promise<{ stored: CardFiel
       ])
     ).rows[0];
     const items = Array.isArray(call.action_items) ? (call.action_items as Array<{ completed?: unknown }>) : [];
+    const links = (
+      await tx.query<Record<string, unknown>>(
+        `SELECT l.conversation_started_at = c.started_at AND l.conversation_title = c.title
+            AND l.conversation_duration_seconds = c.duration_seconds
+            AND l.conversation_recorded_by_user_id IS NOT DISTINCT FROM c.recorded_by_user_id
+            AND l.conversation_recorded_by_name IS NOT DISTINCT FROM c.recorded_by_name
+            AND l.conversation_recorded_by_email IS NOT DISTINCT FROM c.recorded_by_email
+            AND l.conversation_url IS NOT DISTINCT FROM c.url
+            AND l.conversation_score IS NOT DISTINCT FROM c.card_score
+            AND l.conversation_open_action_items = c.card_open_action_items
+            AND l.conversation_participants = c.card_participants AS copies_the_call
+           FROM conversation_crm_links l JOIN conversations c ON c.id = l.conversation_id
+          WHERE l.conversation_id = $1`,
+        [conversationId],
+      )
+    ).rows;
+    expect(links.length).toBeGreaterThan(0);
+    expect(links).toEqual(links.map(() => ({ copies_the_call: true })));
     return {
       stored: {
         participants: call.card_participants,
