@@ -33,7 +33,7 @@ const message = (
   repUserId: 'rep-1',
   repEmail: 'rita@x.example.com',
   momentSeconds: 95,
-  momentPlaybackUrl: 'https://fathom.video/calls/1?timestamp=95',
+  momentPlaybackUrl: 'https://fathom.video/calls/1#t=95',
   authorUserId: 'mgr',
   outcome,
 });
@@ -84,7 +84,7 @@ describe('coaching card', () => {
     const card = renderCard({ role: 'rep', userId: 'rep-1' }, [message('m1', 'sent')]);
     await card.waitFor(() => expect(card.find(StatusTag).text).toBe('sent'));
     expect(buttons(card)).toEqual(['Acknowledge']);
-    expect((card.find(Link).props.href as { url: string }).url).toBe('https://fathom.video/calls/1?timestamp=95');
+    expect((card.find(Link).props.href as { url: string }).url).toBe('https://fathom.video/calls/1#t=95');
     expect(card.find(Link).text).toBe('at 1:35');
     expect(card.maybeFind(TextArea)).toBeNull();
     click(card, 'Acknowledge');

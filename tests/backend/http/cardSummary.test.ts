@@ -182,17 +182,17 @@ describe('links into the recording', () => {
         completed: false,
         timestampSeconds: 90,
         assigneeEmail: null,
-        playbackUrl: 'https://fathom.video/calls/42?timestamp=90',
+        playbackUrl: 'https://fathom.video/calls/42#t=90',
       },
       { description: 'Done', completed: true, timestampSeconds: null, assigneeEmail: null, playbackUrl: null },
     ]);
     expect(detail.keyMoments).toEqual([
-      { seconds: 30, label: 'Pricing', playbackUrl: 'https://fathom.video/calls/42?timestamp=30' },
+      { seconds: 30, label: 'Pricing', playbackUrl: 'https://fathom.video/calls/42#t=30' },
     ]);
     expect(detail.transcriptExcerpt).toEqual([
       expect.objectContaining({
         text: 'Let us talk about the price.',
-        playbackUrl: 'https://fathom.video/calls/42?timestamp=28',
+        playbackUrl: 'https://fathom.video/calls/42#t=28',
       }),
     ]);
   });
@@ -200,9 +200,7 @@ describe('links into the recording', () => {
   test('only an http(s) call URL becomes a link', () => {
     expect(playbackUrlAt('javascript:alert(1)', 5)).toBeNull();
     expect(playbackUrlAt('not a url', 5)).toBeNull();
-    expect(playbackUrlAt('https://fathom.video/calls/1?x=1', 61.7)).toBe(
-      'https://fathom.video/calls/1?x=1&timestamp=61',
-    );
+    expect(playbackUrlAt('https://fathom.video/calls/1?x=1', 61.7)).toBe('https://fathom.video/calls/1?x=1#t=61');
     expect(playbackUrlAt('https://fathom.video/calls/1', null)).toBeNull();
   });
 });
