@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import {
+  Alert,
   Button,
   Flex,
   Heading,
@@ -17,6 +18,7 @@ import {
   Tile,
 } from '@hubspot/ui-extensions';
 import {
+  ApiError,
   CallPanel,
   CoachingForm,
   Empty,
@@ -43,6 +45,14 @@ const PERIODS = [
 const DAY_MS = 86_400_000;
 const ALL = 'all';
 
+type MoreReps = {
+  path: string;
+  items: RepOverview[];
+  nextCursor: string | null;
+  loading: boolean;
+  error: ApiError | null;
+};
+
 const trendOf = (rep: RepOverview) => {
   if (rep.averageScore === null || rep.previousAverageScore === null) return '';
   const change = rep.averageScore - rep.previousAverageScore;
@@ -60,13 +70,31 @@ export function HomeView({ api, locale = {} }: { api: Api; locale?: Locale }) {
     const to = new Date();
     return { from: new Date(to.getTime() - days * DAY_MS).toISOString(), to: to.toISOString() };
   }, [days]);
-  const path = `/api/home/team?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`;
+  const range = `from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`;
+  const path = `/api/home/team?${range}`;
   const [team, reload] = useRequest(() => api.get<TeamOverview>(path), path);
   const [rep, setRep] = useState<string>(ALL);
+  // Further pages of reps, for this period only (a new period starts from its first page).
+  const [more, setMore] = useState<MoreReps | null>(null);
 
   if (team.status === 'loading') return <Loading label="Loading your team…" />;
   if (team.status === 'error') return <Failure error={team.error} onRetry={reload} />;
-  const { items, viewer } = team.data;
+  const { viewer } = team.data;
+  const extra = more?.path === path ? more : null;
+  const items = [...team.data.items, ...(extra?.items ?? [])];
+  const nextCursor = extra ? extra.nextCursor : team.data.nextCursor;
+  // A failed page keeps the reps already shown and says so; the button tries the same cursor again.
+  const loadMore = async (cursor: string) => {
+    const kept = extra?.items ?? [];
+    setMore({ path, items: kept, nextCursor: cursor, loading: true, error: null });
+    try {
+      const next = await api.get<TeamOverview>(`${path}&cursor=${encodeURIComponent(cursor)}`);
+      setMore({ path, items: [...kept, ...next.items], nextCursor: next.nextCursor, loading: false, error: null });
+    } catch (error) {
+      const failure = error instanceof ApiError ? error : new ApiError('unknown', 0, 'Something went wrong.');
+      setMore({ path, items: kept, nextCursor: cursor, loading: false, error: failure });
+    }
+  };
   const periodPicker = (
     <Select label="Period" name="period" value={days} options={PERIODS} onChange={(value) => setDays(Number(value))} />
   );
@@ -97,9 +125,20 @@ export function HomeView({ api, locale = {} }: { api: Api; locale?: Locale }) {
       ) : (
         <TeamTable reps={shown} />
       )}
+      {extra?.error ? (
+        <Alert title="Could not load more reps" variant="error">
+          {`${extra.error.message} The reps above stay; try again.`}
+        </Alert>
+      ) : null}
+      {nextCursor && rep === ALL ? (
+        <Button disabled={extra?.loading === true} onClick={() => void loadMore(nextCursor)}>
+          {extra?.loading ? 'Loading…' : extra?.error ? 'Try loading more reps again' : 'Show more reps'}
+        </Button>
+      ) : null}
       <Queue
         api={api}
         locale={locale}
+        range={range}
         repHubspotUserId={shown.length === 1 && rep !== ALL ? shown[0]!.hubspotUserId : null}
         onCoached={reload}
       />
@@ -134,10 +173,19 @@ function TeamTable({ reps }: { reps: RepOverview[] }) {
   );
 }
 
-/** The calls nobody has coached yet, newest first: open one, write the coaching, and it leaves the queue. */
-function Queue(props: { api: Api; locale: Locale; repHubspotUserId: number | null; onCoached: () => void }) {
-  const { api, locale, repHubspotUserId } = props;
-  const path = `/api/home/queue?limit=10${repHubspotUserId ? `&repHubspotUserId=${repHubspotUserId}` : ''}`;
+/**
+ * The calls of the period nobody has coached yet, newest first: open one, write the coaching, and
+ * it leaves the queue.
+ */
+function Queue(props: {
+  api: Api;
+  locale: Locale;
+  range: string;
+  repHubspotUserId: number | null;
+  onCoached: () => void;
+}) {
+  const { api, locale, range, repHubspotUserId } = props;
+  const path = `/api/home/queue?limit=10&${range}${repHubspotUserId ? `&repHubspotUserId=${repHubspotUserId}` : ''}`;
   const [queue, reload] = useRequest(() => api.get<CoachingQueue>(path), path);
   const coached = () => {
     reload();

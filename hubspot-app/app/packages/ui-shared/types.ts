@@ -198,7 +198,7 @@ export type RepOverview = {
 /** GET /api/home/team */
 export type TeamOverview = {
   items: RepOverview[];
-  nextCursor: null;
+  nextCursor: string | null;
   period: { from: string; to: string };
   viewer: Viewer;
 };
