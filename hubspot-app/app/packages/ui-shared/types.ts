@@ -169,7 +169,11 @@ export type CoachingList = { items: CoachingMessage[]; nextCursor: null; viewer:
 export type Trend = { points: Array<{ startedAt: string; score: number | null; repTalkRatio: number | null }> };
 
 /** The settings API, answer type by "METHOD path" (the UI tests' fake backend answers by these). */
+/** GET /api/settings/data: how long an uninstalled portal's data is kept (the operator sets it). */
+export type DataRetention = { uninstallGraceHours: number };
+
 export type SettingsAnswers = {
+  'GET /api/settings/data': DataRetention;
   'GET /api/settings/fathom': FathomStatus;
   'PUT /api/settings/fathom': FathomConnected;
   'DELETE /api/settings/fathom': FathomStatus;
