@@ -83,6 +83,8 @@ beforeAll(async () => {
        VALUES ($1, $2, 0, 'Rep', 'Let us talk about the price.', 28)`,
       [a.accountId, ids[0]],
     );
+    // As every write path does: the card list reads the score from the call's card fields.
+    await tx.query(`SELECT refresh_conversation_cards($1::uuid[])`, [ids]);
     return ids[0]!;
   });
 });
@@ -170,6 +172,22 @@ describe('the company card', () => {
       calls: 2,
       averageScore: 80,
     });
+    // Who sees what: a rep sees the company's calls, but not the scores of calls he did not record.
+    const repList = list.body.items as Array<{ score: number | null }>;
+    expect(repList.map((item) => item.score)).toEqual([null, null]);
+    const adminList = (await json(await asAdmin('/api/cards/conversations?objectType=companies&objectId=6001'))).body;
+    expect((adminList.items as Array<{ score: number | null }>).map((item) => item.score)).toEqual([80, 80]);
+    expect((await json(await asRep('/api/cards/summary?objectType=companies&objectId=6001'))).body).toMatchObject({
+      calls: 2,
+      averageScore: null,
+      topics: [],
+    });
+    // Another portal's company of the same id has none of these calls.
+    const other = await signedFetch(backend.url, '/api/cards/conversations?objectType=companies&objectId=6001', {
+      clientSecret,
+      identity: { portalId: 740, userId: 7403, userEmail: 'rep1@740.example.com' },
+    });
+    expect((await json(other)).body.items).toEqual([]);
   });
 });
 
