@@ -236,6 +236,10 @@ describe('home page', () => {
       },
     });
     await home.waitFor(() => expect(home.maybeFind(LineChart)).not.toBeNull());
+    expect(home.find(LineChart).props.data).toEqual([
+      { date: 'Nov 1, 2026', score: 55 },
+      { date: 'Nov 8, 2026', score: 68 },
+    ]);
     expect(home.findAll(Text).map((t) => t.text)).toContain(
       '4 calls · average score 70 (+6) · coaching received 2, acknowledged 1, applied 1',
     );

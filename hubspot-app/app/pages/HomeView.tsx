@@ -27,6 +27,7 @@ import {
   categoryLabel,
   formatDate,
   minutes,
+  scoreChartData,
   useRequest,
   type Api,
   type CoachingList,
@@ -98,7 +99,8 @@ export function HomeView({ api, locale = {} }: { api: Api; locale?: Locale }) {
   const periodPicker = (
     <Select label="Period" name="period" value={days} options={PERIODS} onChange={(value) => setDays(Number(value))} />
   );
-  if (viewer.role === 'rep') return <RepHome api={api} me={items[0]} userId={viewer.userId} picker={periodPicker} />;
+  if (viewer.role === 'rep')
+    return <RepHome api={api} me={items[0]} userId={viewer.userId} picker={periodPicker} locale={locale} />;
 
   const shown = rep === ALL ? items : items.filter((item) => item.id === rep);
   return (
@@ -232,17 +234,18 @@ function Queue(props: {
 }
 
 /** A rep's own page: his numbers, his call scores over time, and the coaching sent to him. */
-function RepHome(props: { api: Api; me: RepOverview | undefined; userId: string; picker: JSX.Element }) {
+function RepHome(props: {
+  api: Api;
+  me: RepOverview | undefined;
+  userId: string;
+  picker: JSX.Element;
+  locale: Locale;
+}) {
   const { api, me, userId } = props;
   const trendPath = `/api/cards/coaching/trend?repUserId=${userId}`;
   const [trend] = useRequest(() => api.get<Trend>(trendPath), trendPath);
   const [coaching] = useRequest(() => api.get<Pick<CoachingList, 'items'>>('/api/home/coaching'), 'coaching');
-  const points =
-    trend.status === 'ready'
-      ? trend.data.points
-          .filter((p) => p.score !== null)
-          .map((p) => ({ date: p.startedAt.slice(0, 10), score: p.score as number }))
-      : [];
+  const points = trend.status === 'ready' ? scoreChartData(trend.data.points, props.locale) : [];
   return (
     <Flex direction="column" gap="md">
       {props.picker}

@@ -168,10 +168,10 @@ export type CoachingList = { items: CoachingMessage[]; nextCursor: null; viewer:
 /** GET /api/cards/coaching/trend: the rep's recent calls, oldest first. */
 export type Trend = { points: Array<{ startedAt: string; score: number | null; repTalkRatio: number | null }> };
 
-/** The settings API, answer type by "METHOD path" (the UI tests' fake backend answers by these). */
 /** GET /api/settings/data: how long an uninstalled portal's data is kept (the operator sets it). */
 export type DataRetention = { uninstallGraceHours: number };
 
+/** The settings API, answer type by "METHOD path" (the UI tests' fake backend answers by these). */
 export type SettingsAnswers = {
   'GET /api/settings/data': DataRetention;
   'GET /api/settings/fathom': FathomStatus;
