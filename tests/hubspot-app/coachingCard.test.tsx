@@ -33,13 +33,14 @@ const message = (
   repUserId: 'rep-1',
   repEmail: 'rita@x.example.com',
   momentSeconds: 95,
-  momentPlaybackUrl: 'https://fathom.video/calls/1?timestamp=95',
+  momentPlaybackUrl: 'https://fathom.video/calls/1#t=95',
   authorUserId: 'mgr',
   outcome,
 });
 const trend = {
   points: [
-    { startedAt: '2026-11-01T10:00:00Z', score: 55, repTalkRatio: 0.7 },
+    // Late on Oct 31 in California, the viewer's time zone below.
+    { startedAt: '2026-11-01T03:00:00Z', score: 55, repTalkRatio: 0.7 },
     { startedAt: '2026-11-08T10:00:00Z', score: 68, repTalkRatio: 0.5 },
   ],
 };
@@ -68,7 +69,14 @@ function renderCard(
     ...extra,
   });
   const renderer = createRenderer('crm.record.tab');
-  renderer.render(<CoachingView api={createApi(backend.fetcher)} objectType="deals" objectId={201} />);
+  renderer.render(
+    <CoachingView
+      api={createApi(backend.fetcher)}
+      objectType="deals"
+      objectId={201}
+      locale={{ locale: 'en-US', timeZone: 'America/Los_Angeles' }}
+    />,
+  );
   return { ...renderer, backend };
 }
 const buttons = (r: ReturnType<typeof renderCard>) => r.findAll(Button).map((b) => b.text);
@@ -84,7 +92,7 @@ describe('coaching card', () => {
     const card = renderCard({ role: 'rep', userId: 'rep-1' }, [message('m1', 'sent')]);
     await card.waitFor(() => expect(card.find(StatusTag).text).toBe('sent'));
     expect(buttons(card)).toEqual(['Acknowledge']);
-    expect((card.find(Link).props.href as { url: string }).url).toBe('https://fathom.video/calls/1?timestamp=95');
+    expect((card.find(Link).props.href as { url: string }).url).toBe('https://fathom.video/calls/1#t=95');
     expect(card.find(Link).text).toBe('at 1:35');
     expect(card.maybeFind(TextArea)).toBeNull();
     click(card, 'Acknowledge');
@@ -181,7 +189,7 @@ describe('coaching card', () => {
     expect(second.clientKey).not.toBe(first.clientKey);
   });
 
-  test('a suggestion fills the form; the trend has a title and a rep picker for coaches', async () => {
+  test("a suggestion fills the form; the trend has a title, the calls' days in the viewer's time zone, and a rep picker for coaches", async () => {
     const card = renderCard({ role: 'manager', userId: 'mgr' }, [message('a1', 'acknowledged')], {
       'GET /api/cards/conversations/c1/suggestions': {
         body: {
@@ -205,8 +213,8 @@ describe('coaching card', () => {
     expect(card.findAll(Select).find((s) => s.props.label === 'Category')!.props.value).toBe('talk_ratio');
     await card.waitFor(() => expect(card.findAll(Heading).map((h) => h.text)).toContain('Call scores of Rita Rep'));
     expect(card.find(LineChart).props.data).toEqual([
-      { date: '2026-11-01', score: 55 },
-      { date: '2026-11-08', score: 68 },
+      { date: 'Oct 31, 2026', score: 55 },
+      { date: 'Nov 8, 2026', score: 68 },
     ]);
     card
       .findAll(Select)

@@ -100,16 +100,16 @@ describe('conversations card', () => {
           durationSeconds: 1800,
           url: 'https://fathom.video/calls/1',
           summaryMarkdown:
-            '## Meeting purpose\nAcme wants **faster** onboarding.\n\n- Pricing [at 5:05](https://fathom.video/calls/1?timestamp=305)\n- Security review',
+            '## Meeting purpose\nAcme wants **faster** onboarding.\n\n- Pricing [at 5:05](https://fathom.video/calls/1#t=305)\n- Security review',
           actionItems: [
             {
               description: 'Send pricing',
               completed: false,
               timestampSeconds: 90,
-              playbackUrl: 'https://fathom.video/calls/1?timestamp=90',
+              playbackUrl: 'https://fathom.video/calls/1#t=90',
             },
           ],
-          keyMoments: [{ seconds: 305, label: 'Pricing', playbackUrl: 'https://fathom.video/calls/1?timestamp=305' }],
+          keyMoments: [{ seconds: 305, label: 'Pricing', playbackUrl: 'https://fathom.video/calls/1#t=305' }],
           participants: [{ name: 'Rita Rep', email: null, isExternal: false }],
           analysis: {
             score: 72,
@@ -155,7 +155,7 @@ describe('conversations card', () => {
               speaker: 'Bob Buyer',
               text: 'Pricing is the question.',
               startSeconds: 305,
-              playbackUrl: 'https://fathom.video/calls/1?timestamp=305',
+              playbackUrl: 'https://fathom.video/calls/1#t=305',
             },
           ],
         },
@@ -190,9 +190,9 @@ describe('conversations card', () => {
     );
     expect(links).toMatchObject({
       'Watch the recording in Fathom': 'https://fathom.video/calls/1',
-      'at 1:30': 'https://fathom.video/calls/1?timestamp=90',
-      '5:05 Pricing': 'https://fathom.video/calls/1?timestamp=305',
-      'at 5:05': 'https://fathom.video/calls/1?timestamp=305',
+      'at 1:30': 'https://fathom.video/calls/1#t=90',
+      '5:05 Pricing': 'https://fathom.video/calls/1#t=305',
+      'at 5:05': 'https://fathom.video/calls/1#t=305',
     });
     expect(
       panel()

@@ -4,7 +4,7 @@ import type { ErrorBody, Fetcher, SettingsAnswers } from '@fathom-hubspot/ui-sha
 // HubSpot itself answers a hubspot.fetch it throttles (429) with its own error shape, not ours.
 type HubSpotThrottle = { status: 429; body: { status: 'error'; message: string; category: 'RATE_LIMITS' } };
 type Reply<T> = { status?: 200 | 201 | 202; body: T } | { status: number; body: ErrorBody } | HubSpotThrottle;
-type Route<T> = Reply<T> | ((body: unknown) => Reply<T>);
+type Route<T> = Reply<T> | ((body: unknown, path: string) => Reply<T>);
 /**
  * Routes by "METHOD path" (path without the backend origin; a path with its query matches first).
  * The settings API's answers must have the shared API types, so a fixture cannot say what the
@@ -25,7 +25,7 @@ export function fakeBackend(routes: Routes) {
     const route = routes[`${method} ${path}`] ?? routes[`${method} ${path.split('?')[0]}`];
     if (!route)
       return new Response(JSON.stringify({ error: 'not_found', message: 'No such endpoint.' }), { status: 404 });
-    const reply = typeof route === 'function' ? route(options?.body) : route;
+    const reply = typeof route === 'function' ? route(options?.body, path) : route;
     return new Response(JSON.stringify(reply.body), {
       status: reply.status ?? 200,
       headers: { 'content-type': 'application/json' },

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import {
+  Alert,
   Button,
   EmptyState,
   ErrorState,
@@ -14,7 +15,7 @@ import {
   TextArea,
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
-import { createApi, type RepOverview } from '@fathom-hubspot/ui-shared';
+import { createApi, type RepOverview, type TeamOverview } from '@fathom-hubspot/ui-shared';
 import { HomeView } from '../../hubspot-app/app/pages/HomeView';
 import { fakeBackend } from './fakeBackend';
 
@@ -101,8 +102,45 @@ describe('home page', () => {
       .trigger('onChange', 'rep2' as never);
     await home.waitFor(() => expect(home.findAll(TableRow)).toHaveLength(2));
     await home.waitFor(() =>
-      expect(home.backend.calls.map((c) => c.path)).toContain('/api/home/queue?limit=10&repHubspotUserId=2'),
+      expect(home.backend.calls.map((c) => c.path).filter((p) => p.includes('repHubspotUserId=2'))).toHaveLength(1),
     );
+    // The queue holds the calls of the period picked, for the rep picked.
+    const queued = new URL(
+      `https://x${home.backend.calls.filter((c) => c.path.startsWith('/api/home/queue')).at(-1)!.path}`,
+    ).searchParams;
+    expect(Date.parse(queued.get('to')!) - Date.parse(queued.get('from')!)).toBe(7 * 86_400_000);
+    expect(queued.get('repHubspotUserId')).toBe('2');
+  });
+
+  test('a long team comes in pages: "Show more reps" adds the next one; a failed page says so and keeps the reps shown', async () => {
+    let failNext = true;
+    const page = (items: RepOverview[], nextCursor: string | null): { body: TeamOverview } => ({
+      body: { items, nextCursor, period: { from: '', to: '' }, viewer: { role: 'admin' as const, userId: 'me' } },
+    });
+    const home = renderHome('admin', {
+      'GET /api/home/team': (_body, path) => {
+        if (!path.includes('cursor=after-rita')) return page([rep('rep1', 'Rita Rep')], 'after-rita');
+        if (failNext) return { status: 502, body: { error: 'upstream_failed', message: 'HubSpot did not answer.' } };
+        return page([rep('rep2', 'Sam Seller')], null);
+      },
+    });
+    const more = () => home.findAll(Button).find((b) => /more reps/.test(b.text ?? ''));
+    await home.waitFor(() => expect(home.findAll(TableRow)).toHaveLength(2));
+    expect(more()!.text).toBe('Show more reps');
+    more()!.trigger('onClick');
+    await home.waitFor(() => expect(home.maybeFind(Alert)?.props.title).toBe('Could not load more reps'));
+    expect(home.findAll(TableRow)).toHaveLength(2);
+    expect(more()!.text).toBe('Try loading more reps again');
+    failNext = false;
+    more()!.trigger('onClick');
+    await home.waitFor(() => expect(home.findAll(TableRow)).toHaveLength(3));
+    expect(home.maybeFind(Alert)).toBeNull();
+    expect(more()).toBeUndefined();
+    expect(home.findAll(Select).find((s) => s.props.label === 'Rep')!.props.options).toHaveLength(3);
+    // The next page is asked for the same period, after the cursor the backend gave.
+    const paged = home.backend.calls.filter((c) => c.path.includes('cursor=after-rita'));
+    expect(paged).toHaveLength(2);
+    expect(paged[0]!.path.startsWith(home.backend.calls[0]!.path)).toBe(true);
   });
 
   test('open a queued call, write the coaching, and the queue moves on', async () => {
@@ -198,6 +236,10 @@ describe('home page', () => {
       },
     });
     await home.waitFor(() => expect(home.maybeFind(LineChart)).not.toBeNull());
+    expect(home.find(LineChart).props.data).toEqual([
+      { date: 'Nov 1, 2026', score: 55 },
+      { date: 'Nov 8, 2026', score: 68 },
+    ]);
     expect(home.findAll(Text).map((t) => t.text)).toContain(
       '4 calls · average score 70 (+6) · coaching received 2, acknowledged 1, applied 1',
     );

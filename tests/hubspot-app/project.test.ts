@@ -25,7 +25,7 @@ test('the project is on the newest platform version the parser supports', () => 
   expect(project.srcDir).toBe('hubspot-app');
 });
 
-test("HubSpot's project parser translates the app, both cards, the settings page and the webhooks without errors", async () => {
+test("HubSpot's project parser translates the app, both cards (the conversations card on companies too), the home page, the settings page and the webhooks without errors", async () => {
   const { intermediateRepresentation, skippedHsMetaFiles } = await parse(path.join(ROOT, project.srcDir));
   expect(skippedHsMetaFiles).toEqual([]);
   const nodes = Object.values(intermediateRepresentation.intermediateNodesIndexedByUid) as Array<{
@@ -43,6 +43,10 @@ test("HubSpot's project parser translates the app, both cards, the settings page
   ]);
   const home = nodes.find((n) => n.uid === 'fathom_team_home')!;
   expect(home.config).toMatchObject({ location: 'home', entrypoint: '/app/pages/Home.tsx' });
+  // The conversations card sits on companies too; the coaching card on contacts and deals.
+  const cardTypes = (uid: string) => (nodes.find((n) => n.uid === uid)!.config.objectTypes as string[]).sort();
+  expect(cardTypes('fathom_conversations_card')).toEqual(['COMPANY', 'CONTACT', 'DEAL']);
+  expect(cardTypes('fathom_coaching_card')).toEqual(['CONTACT', 'DEAL']);
   const app = nodes.find((n) => n.uid === 'fathom_hubspot_app')!.config as {
     distribution: string;
     auth: { type: string; requiredScopes: string[]; optionalScopes: string[]; redirectUrls: string[] };
@@ -53,6 +57,9 @@ test("HubSpot's project parser translates the app, both cards, the settings page
   // The scopes the backend asks for at install are exactly the ones the app declares.
   expect(app.auth.requiredScopes).toEqual([...REQUIRED_SCOPES]);
   expect(app.auth.optionalScopes).toEqual([...OPTIONAL_SCOPES]);
+  // Companies are optional: a portal that declines them still gets contacts and deals.
+  expect(app.auth.optionalScopes).toContain('crm.objects.companies.read');
+  expect(app.auth.requiredScopes).not.toContain('crm.objects.companies.read');
   expect(
     app.auth.redirectUrls.every((url) => url.startsWith('https://') && url.endsWith('/oauth/hubspot/callback')),
   ).toBe(true);

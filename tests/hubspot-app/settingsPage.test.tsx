@@ -80,6 +80,7 @@ function renderPage(routes: Routes) {
   const backend = fakeBackend({
     'GET /api/settings/sync-logs': { body: logs([]) },
     'GET /api/settings/roles': { body: people },
+    'GET /api/settings/data': { body: { uninstallGraceHours: 720 } },
     ...routes,
   });
   const renderer = createRenderer('settings');
@@ -489,8 +490,45 @@ describe('settings page', () => {
         .map((t) => t.text)
         .join('\n');
       expect(text).toMatch(/transcripts, summaries, action items/);
-      expect(text).toMatch(/kept for 30 days in case you reinstall, then deleted for good/);
+      expect(text).toMatch(/the people who use the app and their roles, and the sync log/);
+      await page.waitFor(() =>
+        expect(page.findAll(Text).map((t) => t.text)).toContainEqual(
+          expect.stringMatching(/kept for 30 days in case you reinstall, then deleted for good/),
+        ),
+      );
       expect(text).not.toMatch(/Uninstalling the app deletes all of it/);
+    });
+
+    test.each([
+      [48, /kept for 2 days in case you reinstall/],
+      [36, /kept for 36 hours in case you reinstall/],
+      [0, /coaching and roles are deleted at once\./],
+    ])('data: the grace period is the one the backend is set to (%i hours)', async (hours, said) => {
+      const page = renderPage({
+        'GET /api/settings/fathom': { body: connected },
+        'GET /api/settings/data': { body: { uninstallGraceHours: hours } },
+      });
+      await page.waitFor(() =>
+        expect(page.findAll(Text).map((t) => t.text)).toContainEqual(expect.stringMatching(said)),
+      );
+    });
+
+    test('data: when the grace period cannot be read, the page does not make one up', async () => {
+      const page = renderPage({
+        'GET /api/settings/fathom': { body: connected },
+        'GET /api/settings/data': { status: 502, body: { error: 'upstream_failed', message: 'No.' } },
+      });
+      await page.waitFor(() =>
+        expect(page.findAll(Text).map((t) => t.text)).toContainEqual(
+          expect.stringMatching(/kept for a grace period in case you reinstall/),
+        ),
+      );
+      expect(
+        page
+          .findAll(Text)
+          .map((t) => t.text)
+          .join('\n'),
+      ).not.toMatch(/30 days/);
     });
   });
 });

@@ -198,7 +198,7 @@ export function generateMeetings(options: GenerateOptions = {}): StandInMeeting[
           user_generated: false,
           completed: false,
           recording_timestamp: hhmmss(90),
-          recording_playback_url: `${url}?timestamp=90`,
+          recording_playback_url: `${url}#t=90`,
           assignee: { name: recorderName, email: recorderEmail, team: 'Sales' },
         },
         {
@@ -206,7 +206,7 @@ export function generateMeetings(options: GenerateOptions = {}): StandInMeeting[
           user_generated: false,
           completed: i % 2 === 0,
           recording_timestamp: hhmmss(135),
-          recording_playback_url: `${url}?timestamp=135`,
+          recording_playback_url: `${url}#t=135`,
           assignee: { name: recorderName, email: recorderEmail, team: 'Sales' },
         },
       ],

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 
 export type CrmContact = { id: string; email: string; dealIds: string[]; companyIds?: string[] };
-export type CrmDeal = { id: string; closed: boolean };
+export type CrmDeal = { id: string; closed: boolean; companyIds?: string[] };
 
 /**
  * HubSpot's CRM batch endpoints used by the record linker, with HubSpot's response shapes
@@ -90,6 +90,7 @@ export function hubspotCrm(data: {
       '/crm/v3/objects/contacts/batch/read',
       '/crm/v4/associations/contacts/deals/batch/read',
       '/crm/v4/associations/contacts/companies/batch/read',
+      '/crm/v4/associations/deals/companies/batch/read',
       '/crm/v3/objects/deals/batch/read',
     ];
     if (req.method !== 'POST' || !known.includes(path)) return false;
@@ -130,7 +131,7 @@ export function hubspotCrm(data: {
           })),
         body.inputs.filter((_, i) => !found[i]).map((input) => input.id),
       );
-    } else if (path.endsWith('associations/contacts/companies/batch/read')) {
+    } else if (path.endsWith('/companies/batch/read')) {
       if (data.companiesScope === false) {
         send(res, 403, {
           status: 'error',
@@ -146,16 +147,18 @@ export function hubspotCrm(data: {
         });
         return true;
       }
+      // Contact→company (type 1, primary) or deal→company (type 5, primary), as HubSpot labels them.
+      const fromDeals = path.includes('/deals/companies/');
       const rows = body.inputs
-        .map((input) => contactById.get(input.id))
-        .filter((c): c is CrmContact => !!c && (c.companyIds?.length ?? 0) > 0);
+        .map((input) => (fromDeals ? dealById.get(input.id) : contactById.get(input.id)))
+        .filter((r): r is CrmContact | CrmDeal => !!r && (r.companyIds?.length ?? 0) > 0);
       batch(
         res,
-        rows.map((c) => ({
-          from: { id: c.id },
-          to: c.companyIds!.map((id) => ({
+        rows.map((r) => ({
+          from: { id: r.id },
+          to: r.companyIds!.map((id) => ({
             toObjectId: Number(id),
-            associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 1, label: 'Primary' }],
+            associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: fromDeals ? 5 : 1, label: 'Primary' }],
           })),
         })),
         [],

@@ -1,7 +1,8 @@
 /**
- * A link that opens the Fathom recording at a second, the way Fathom links its own action items
- * (`recording_playback_url`: the call's URL with `?timestamp=<seconds>`). Null without a URL we
- * can trust to be Fathom's http(s) link.
+ * A link that opens the Fathom recording at a second, the way Fathom links its own action items:
+ * `recording_playback_url` is the call's URL with the second as a `#t=<seconds>` fragment
+ * (developers.fathom.ai, "new meeting content ready": `https://fathom.video/xyz123#t=645` for an
+ * item at 00:10:45). Null without a URL we can trust to be Fathom's http(s) link.
  */
 export function playbackUrlAt(callUrl: string | null, seconds: number | null): string | null {
   if (!callUrl || seconds === null || !Number.isFinite(seconds) || seconds < 0) return null;
@@ -12,6 +13,6 @@ export function playbackUrlAt(callUrl: string | null, seconds: number | null): s
     return null;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  url.searchParams.set('timestamp', String(Math.floor(seconds)));
+  url.hash = `t=${Math.floor(seconds)}`;
   return url.toString();
 }

@@ -17,6 +17,7 @@ const QUEUE_SQL = `
    WHERE u.account_id = app_account_id() AND ${REPS_IN_VIEW}
      AND ($3::bigint IS NULL OR u.hubspot_user_id = $3)
      AND ($4::timestamptz IS NULL OR (c.started_at, c.id) < ($4, $5::uuid))
+     AND ($7::timestamptz IS NULL OR c.started_at >= $7) AND ($8::timestamptz IS NULL OR c.started_at < $8)
      AND NOT EXISTS (
        SELECT 1 FROM coaching_messages m
         WHERE m.account_id = c.account_id AND m.conversation_id = c.id AND m.status <> 'draft'
@@ -38,12 +39,13 @@ type QueueRow = {
 
 /**
  * The calls a coach has not coached yet, newest first, for the reps he may coach (an admin any
- * rep, a manager his own). Reps coach nobody, so they have no queue.
+ * rep, a manager his own), within the period when one is given. Reps coach nobody, so they have
+ * no queue.
  */
 export async function coachingQueue(
   tx: Queryable,
   caller: Caller,
-  query: { repHubspotUserId?: number; cursor?: string; limit: number },
+  query: { repHubspotUserId?: number; cursor?: string; limit: number; from?: Date; to?: Date },
 ): Promise<CoachingQueue> {
   if (caller.role === 'rep') throw new Forbidden('Only managers and admins have a coaching queue.');
   const after = query.cursor ? decodeCursor(query.cursor) : null;
@@ -53,6 +55,8 @@ export async function coachingQueue(
     after?.startedAt ?? null,
     after?.id ?? null,
     query.limit + 1,
+    query.from ?? null,
+    query.to ?? null,
   ]);
   return keysetPage(rows, query.limit, (row) => ({
     id: row.id,

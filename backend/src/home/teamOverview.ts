@@ -1,19 +1,44 @@
 import type { RepOverview } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import type { Queryable } from '../db/database.ts';
+import { InvalidInput } from '../errors.ts';
 import type { Caller } from '../users/caller.ts';
 import { REPS_IN_VIEW, viewParams } from './coachableReps.ts';
 
 export type Period = { from: Date; to: Date };
+type Position = { email: string; id: string };
 
-// One statement: the reps in view, then per rep the calls of the period and of the period before
-// it, and the coaching sent to him in the period. A call counts as coached once a message about
-// it was sent (a draft is work in progress, so the call stays in the queue).
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Opaque keyset cursor: the (email, id) of the last rep of the previous page. */
+const encodeCursor = (position: Position) =>
+  Buffer.from(JSON.stringify([position.email, position.id])).toString('base64url');
+
+function decodeCursor(cursor: string): Position {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string' || !UUID.test(parsed[1]))
+    throw new InvalidInput('cursor: not a cursor this API issued');
+  return { email: parsed[0], id: parsed[1] };
+}
+
+// One statement: a page of the reps in view (by email: a stable order, so a rep whose numbers
+// change between two pages is neither skipped nor repeated), then per rep the calls of the period
+// and of the period before it, and the coaching sent to him in the period. A call counts as
+// coached once a message about it was sent (a draft is work in progress, so the call stays in the
+// queue). Which reps need coaching most is the queue's order, not this table's.
 const OVERVIEW_SQL = `
   WITH reps AS (
     SELECT u.id, u.hubspot_user_id, u.email, u.display_name
       FROM users u
       JOIN user_roles r ON r.account_id = u.account_id AND r.user_id = u.id
      WHERE u.account_id = app_account_id() AND ${REPS_IN_VIEW}
+       AND ($5::text IS NULL OR (u.email, u.id) > ($5, $6::uuid))
+     ORDER BY u.email, u.id
+     LIMIT $7
   ), calls AS (
     SELECT c.recorded_by_user_id AS rep_id,
            count(*) FILTER (WHERE c.started_at >= $3) AS calls,
@@ -50,7 +75,7 @@ const OVERVIEW_SQL = `
     FROM reps
     LEFT JOIN calls ON calls.rep_id = reps.id
     LEFT JOIN coaching ON coaching.rep_id = reps.id
-   ORDER BY coalesce(calls.uncoached, 0) DESC, reps.email`;
+   ORDER BY reps.email, reps.id`;
 
 type OverviewRow = {
   id: string;
@@ -66,10 +91,31 @@ type OverviewRow = {
   applied: number;
 };
 
-/** The home page's team table: one row per rep the caller may see, for the period. */
-export async function teamOverview(tx: Queryable, caller: Caller, period: Period): Promise<RepOverview[]> {
-  const { rows } = await tx.query<OverviewRow>(OVERVIEW_SQL, [...viewParams(caller), period.from, period.to]);
-  return rows.map((row) => ({
+/** The home page's team table: a page of the reps the caller may see, one row each, for the period. */
+export async function teamOverview(
+  tx: Queryable,
+  caller: Caller,
+  query: Period & { cursor?: string; limit: number },
+): Promise<{ items: RepOverview[]; nextCursor: string | null }> {
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const { rows } = await tx.query<OverviewRow>(OVERVIEW_SQL, [
+    ...viewParams(caller),
+    query.from,
+    query.to,
+    after?.email ?? null,
+    after?.id ?? null,
+    query.limit + 1,
+  ]);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toItem),
+    nextCursor: rows.length > query.limit && last ? encodeCursor({ email: last.email, id: last.id }) : null,
+  };
+}
+
+function toItem(row: OverviewRow): RepOverview {
+  return {
     id: row.id,
     hubspotUserId: row.hubspot_user_id === null ? null : Number(row.hubspot_user_id),
     email: row.email,
@@ -79,5 +125,5 @@ export async function teamOverview(tx: Queryable, caller: Caller, period: Period
     previousAverageScore: row.previous_average_score,
     coaching: { sent: row.sent, acknowledged: row.acknowledged, applied: row.applied },
     uncoachedCalls: row.uncoached,
-  }));
+  };
 }

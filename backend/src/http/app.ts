@@ -69,6 +69,7 @@ export function createApp(deps: AppDeps): Express {
       boss,
       fathom: services.fathom,
       syncSchedule: config.syncSchedule,
+      uninstallGraceMs: config.uninstallGraceMs,
       hubspotClient: services.hubspotClient,
       asCaller,
       beforeUninstall: services.beforeUninstall,

@@ -9,26 +9,35 @@ import type { CallerRunner } from './signedRequest.ts';
 const DAY_MS = 86_400_000;
 const MAX_PERIOD_DAYS = 366;
 
+const cursor = z.string().min(1).max(400).optional();
+
 // `to` is exclusive; a bare date means midnight UTC of that day. Default: the last 30 days.
-const period = z
+const team = z
   .object({
     from: z.coerce.date().optional(),
     to: z.coerce.date().optional(),
+    cursor,
+    limit: z.coerce.number().int().min(1).max(100).default(50),
   })
-  .transform(({ from, to }) => {
+  .transform(({ from, to, ...page }) => {
     const end = to ?? new Date();
-    return { from: from ?? new Date(end.getTime() - 30 * DAY_MS), to: end };
+    return { ...page, from: from ?? new Date(end.getTime() - 30 * DAY_MS), to: end };
   })
   .refine(({ from, to }) => from < to, { message: 'from must be before to' })
   .refine(({ from, to }) => to.getTime() - from.getTime() <= MAX_PERIOD_DAYS * DAY_MS, {
     message: `the period may span at most ${MAX_PERIOD_DAYS} days`,
   });
 
-const queueQuery = z.object({
-  repHubspotUserId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-  cursor: z.string().min(1).max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(50).default(20),
-});
+// The queue's period is optional: without one, every call not coached yet.
+const queueQuery = z
+  .object({
+    repHubspotUserId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+    cursor,
+    limit: z.coerce.number().int().min(1).max(50).default(20),
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+  })
+  .refine(({ from, to }) => !from || !to || from < to, { message: 'from must be before to' });
 
 const READ = { readOnly: true } as const;
 
@@ -37,11 +46,10 @@ export function homeRoutes(asCaller: CallerRunner): Router {
   const router = Router();
 
   router.get('/team', async (req, res) => {
-    const query = period.parse(req.query);
+    const query = team.parse(req.query);
     res.json(
       await asCaller(res, READ, async (tx, caller): Promise<TeamOverview> => ({
-        items: await teamOverview(tx, caller, query),
-        nextCursor: null,
+        ...(await teamOverview(tx, caller, query)),
         period: { from: query.from.toISOString(), to: query.to.toISOString() },
         viewer: { role: caller.role, userId: caller.userId },
       })),

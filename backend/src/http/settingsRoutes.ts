@@ -2,6 +2,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
 import type {
+  DataRetention,
   FathomConnected,
   FathomStatus,
   People,
@@ -62,6 +63,8 @@ export type SettingsDeps = {
   boss: PgBoss;
   fathom: FathomDeps;
   syncSchedule: string;
+  /** How long an uninstalled portal's data is kept (UNINSTALL_GRACE_HOURS): the data section says so. */
+  uninstallGraceMs: number;
   hubspotClient: (accountId: string) => Promise<Client>;
   asCaller: CallerRunner;
   /** Deletes the account's Fathom webhook before its credentials go (services.beforeUninstall). */
@@ -125,6 +128,10 @@ export function settingsRoutes(deps: SettingsDeps): Router {
 
   router.delete('/fathom', adminOnly, async (_req, res) => {
     res.json(withOffer(res, await disconnectFathom(deps.fathom, callerOf(res))));
+  });
+
+  router.get('/data', adminOnly, (_req, res) => {
+    res.json({ uninstallGraceHours: Math.round(deps.uninstallGraceMs / 3_600_000) } satisfies DataRetention);
   });
 
   // "Remove the app and delete our data": HubSpot uninstalls the app, then everything goes at once.

@@ -12,10 +12,13 @@ const isMissingScope = (error: unknown) => (error as { code?: number })?.code ==
 
 /**
  * Finds HubSpot contacts by email, their open deals and their companies, in batches: per 100
- * emails one contact batch read (by the email property), two association batch reads (deals,
- * companies) and one deal batch read — never one call per participant. A company's card shows
- * the calls of its contacts through these links. Without the optional companies scope, companies
- * are left out (asked once per linker). `client` is the account's @hubspot/api-client instance.
+ * emails one contact batch read (by the email property), two association batch reads from the
+ * contacts (deals, companies), one deal batch read, and one association batch read from the open
+ * deals to their companies — never one call per participant. A company's card shows the calls of
+ * its contacts and of its deals through these links (a deal's company need not be its contact's:
+ * a consultant on the call works elsewhere), each company once per call. Without the optional
+ * companies scope, companies are left out (asked once per linker). `client` is the account's
+ * @hubspot/api-client instance.
  */
 export function hubspotRecordLinker(client: Client, options: { onCall?: () => void } = {}): RecordLinker {
   const counted = async <T>(call: () => Promise<T>) => {
@@ -23,25 +26,27 @@ export function hubspotRecordLinker(client: Client, options: { onCall?: () => vo
     return call();
   };
   let companiesGranted = true;
-  const companiesOf = async (contactIds: string[]): Promise<Map<string, string[]>> => {
-    const byContact = new Map<string, string[]>();
-    if (!companiesGranted || contactIds.length === 0) return byContact;
-    try {
-      const rows = await counted(() =>
-        client.crm.associations.v4.batchApi.getPage('contacts', 'companies', {
-          inputs: contactIds.map((id) => ({ id })),
-        }),
-      );
-      for (const row of rows.results)
-        byContact.set(
-          row._from.id,
-          row.to.map((to) => String(to.toObjectId)),
+  const companiesOf = async (from: 'contacts' | 'deals', ids: string[]): Promise<Map<string, string[]>> => {
+    const byRecord = new Map<string, string[]>();
+    for (const group of chunks(ids)) {
+      if (!companiesGranted) break;
+      try {
+        const rows = await counted(() =>
+          client.crm.associations.v4.batchApi.getPage(from, 'companies', {
+            inputs: group.map((id) => ({ id })),
+          }),
         );
-    } catch (error) {
-      if (!isMissingScope(error)) throw error;
-      companiesGranted = false;
+        for (const row of rows.results)
+          byRecord.set(
+            row._from.id,
+            row.to.map((to) => String(to.toObjectId)),
+          );
+      } catch (error) {
+        if (!isMissingScope(error)) throw error;
+        companiesGranted = false;
+      }
     }
-    return byContact;
+    return byRecord;
   };
   return {
     async linksForEmails(emails) {
@@ -87,15 +92,23 @@ export function hubspotRecordLinker(client: Client, options: { onCall?: () => vo
           for (const deal of deals.results) if (deal.properties.hs_is_closed !== 'true') openDeals.add(deal.id);
         }
 
-        const companyIdsByContact = await companiesOf([...contactIdByEmail.values()]);
+        const companyIdsByContact = await companiesOf('contacts', [...contactIdByEmail.values()]);
+        const companyIdsByDeal = await companiesOf('deals', [...openDeals]);
 
         for (const [email, contactId] of contactIdByEmail) {
+          const contactDeals = (dealIdsByContact.get(contactId) ?? []).filter((id) => openDeals.has(id));
+          const companies = new Set([
+            ...(companyIdsByContact.get(contactId) ?? []),
+            ...contactDeals.flatMap((id) => companyIdsByDeal.get(id) ?? []),
+          ]);
           links.set(email, [
             { objectType: 'contacts', objectId: Number(contactId), source: 'email' },
-            ...(dealIdsByContact.get(contactId) ?? [])
-              .filter((id) => openDeals.has(id))
-              .map((id) => ({ objectType: 'deals' as const, objectId: Number(id), source: 'association' as const })),
-            ...(companyIdsByContact.get(contactId) ?? []).map((id) => ({
+            ...contactDeals.map((id) => ({
+              objectType: 'deals' as const,
+              objectId: Number(id),
+              source: 'association' as const,
+            })),
+            ...[...companies].map((id) => ({
               objectType: 'companies' as const,
               objectId: Number(id),
               source: 'association' as const,

@@ -7,12 +7,14 @@ import {
   Loading,
   categoryLabel,
   formatClock,
+  scoreChartData,
   useAction,
   useRequest,
   type Api,
   type CoachingList,
   type CoachingMessage,
   type CoachingStatus as Status,
+  type Locale,
   type TeamOverview,
   type Trend,
 } from '@fathom-hubspot/ui-shared';
@@ -37,10 +39,12 @@ export function CoachingView({
   api,
   objectType,
   objectId,
+  locale = {},
 }: {
   api: Api;
   objectType: 'contacts' | 'deals';
   objectId: number;
+  locale?: Locale;
 }) {
   const query = `objectType=${objectType}&objectId=${objectId}`;
   const [state, reload] = useRequest(() => api.get<CoachingList>(`/api/cards/coaching?${query}`), query);
@@ -72,7 +76,7 @@ export function CoachingView({
       {coach && calls.status === 'ready' && calls.data.items.length ? (
         <CoachingForm api={api} calls={calls.data.items} onSaved={reload} />
       ) : null}
-      <RepTrend api={api} viewer={viewer} firstRep={items[0]?.repUserId} />
+      <RepTrend api={api} viewer={viewer} firstRep={items[0]?.repUserId} locale={locale} />
     </Flex>
   );
 }
@@ -155,10 +159,12 @@ function RepTrend({
   api,
   viewer,
   firstRep,
+  locale,
 }: {
   api: Api;
   viewer: CoachingList['viewer'];
   firstRep: string | undefined;
+  locale: Locale;
 }) {
   const coach = viewer.role !== 'rep';
   const [team] = useRequest(
@@ -174,12 +180,7 @@ function RepTrend({
     repUserId ?? '',
   );
   const repName = reps.find((rep) => rep.id === repUserId);
-  const data =
-    trend.status === 'ready'
-      ? trend.data.points
-          .filter((p) => p.score !== null)
-          .map((p) => ({ date: p.startedAt.slice(0, 10), score: p.score as number }))
-      : [];
+  const data = trend.status === 'ready' ? scoreChartData(trend.data.points, locale) : [];
   return (
     <Flex direction="column" gap="xs">
       <Heading>{coach ? `Call scores of ${repName?.name ?? repName?.email ?? 'the rep'}` : 'Your call scores'}</Heading>

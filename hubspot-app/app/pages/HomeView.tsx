@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import {
+  Alert,
   Button,
   Flex,
   Heading,
@@ -17,6 +18,7 @@ import {
   Tile,
 } from '@hubspot/ui-extensions';
 import {
+  ApiError,
   CallPanel,
   CoachingForm,
   Empty,
@@ -25,6 +27,7 @@ import {
   categoryLabel,
   formatDate,
   minutes,
+  scoreChartData,
   useRequest,
   type Api,
   type CoachingList,
@@ -43,6 +46,14 @@ const PERIODS = [
 const DAY_MS = 86_400_000;
 const ALL = 'all';
 
+type MoreReps = {
+  path: string;
+  items: RepOverview[];
+  nextCursor: string | null;
+  loading: boolean;
+  error: ApiError | null;
+};
+
 const trendOf = (rep: RepOverview) => {
   if (rep.averageScore === null || rep.previousAverageScore === null) return '';
   const change = rep.averageScore - rep.previousAverageScore;
@@ -60,17 +71,36 @@ export function HomeView({ api, locale = {} }: { api: Api; locale?: Locale }) {
     const to = new Date();
     return { from: new Date(to.getTime() - days * DAY_MS).toISOString(), to: to.toISOString() };
   }, [days]);
-  const path = `/api/home/team?from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`;
+  const range = `from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`;
+  const path = `/api/home/team?${range}`;
   const [team, reload] = useRequest(() => api.get<TeamOverview>(path), path);
   const [rep, setRep] = useState<string>(ALL);
+  // Further pages of reps, for this period only (a new period starts from its first page).
+  const [more, setMore] = useState<MoreReps | null>(null);
 
   if (team.status === 'loading') return <Loading label="Loading your team…" />;
   if (team.status === 'error') return <Failure error={team.error} onRetry={reload} />;
-  const { items, viewer } = team.data;
+  const { viewer } = team.data;
+  const extra = more?.path === path ? more : null;
+  const items = [...team.data.items, ...(extra?.items ?? [])];
+  const nextCursor = extra ? extra.nextCursor : team.data.nextCursor;
+  // A failed page keeps the reps already shown and says so; the button tries the same cursor again.
+  const loadMore = async (cursor: string) => {
+    const kept = extra?.items ?? [];
+    setMore({ path, items: kept, nextCursor: cursor, loading: true, error: null });
+    try {
+      const next = await api.get<TeamOverview>(`${path}&cursor=${encodeURIComponent(cursor)}`);
+      setMore({ path, items: [...kept, ...next.items], nextCursor: next.nextCursor, loading: false, error: null });
+    } catch (error) {
+      const failure = error instanceof ApiError ? error : new ApiError('unknown', 0, 'Something went wrong.');
+      setMore({ path, items: kept, nextCursor: cursor, loading: false, error: failure });
+    }
+  };
   const periodPicker = (
     <Select label="Period" name="period" value={days} options={PERIODS} onChange={(value) => setDays(Number(value))} />
   );
-  if (viewer.role === 'rep') return <RepHome api={api} me={items[0]} userId={viewer.userId} picker={periodPicker} />;
+  if (viewer.role === 'rep')
+    return <RepHome api={api} me={items[0]} userId={viewer.userId} picker={periodPicker} locale={locale} />;
 
   const shown = rep === ALL ? items : items.filter((item) => item.id === rep);
   return (
@@ -97,9 +127,20 @@ export function HomeView({ api, locale = {} }: { api: Api; locale?: Locale }) {
       ) : (
         <TeamTable reps={shown} />
       )}
+      {extra?.error ? (
+        <Alert title="Could not load more reps" variant="error">
+          {`${extra.error.message} The reps above stay; try again.`}
+        </Alert>
+      ) : null}
+      {nextCursor && rep === ALL ? (
+        <Button disabled={extra?.loading === true} onClick={() => void loadMore(nextCursor)}>
+          {extra?.loading ? 'Loading…' : extra?.error ? 'Try loading more reps again' : 'Show more reps'}
+        </Button>
+      ) : null}
       <Queue
         api={api}
         locale={locale}
+        range={range}
         repHubspotUserId={shown.length === 1 && rep !== ALL ? shown[0]!.hubspotUserId : null}
         onCoached={reload}
       />
@@ -134,10 +175,19 @@ function TeamTable({ reps }: { reps: RepOverview[] }) {
   );
 }
 
-/** The calls nobody has coached yet, newest first: open one, write the coaching, and it leaves the queue. */
-function Queue(props: { api: Api; locale: Locale; repHubspotUserId: number | null; onCoached: () => void }) {
-  const { api, locale, repHubspotUserId } = props;
-  const path = `/api/home/queue?limit=10${repHubspotUserId ? `&repHubspotUserId=${repHubspotUserId}` : ''}`;
+/**
+ * The calls of the period nobody has coached yet, newest first: open one, write the coaching, and
+ * it leaves the queue.
+ */
+function Queue(props: {
+  api: Api;
+  locale: Locale;
+  range: string;
+  repHubspotUserId: number | null;
+  onCoached: () => void;
+}) {
+  const { api, locale, range, repHubspotUserId } = props;
+  const path = `/api/home/queue?limit=10&${range}${repHubspotUserId ? `&repHubspotUserId=${repHubspotUserId}` : ''}`;
   const [queue, reload] = useRequest(() => api.get<CoachingQueue>(path), path);
   const coached = () => {
     reload();
@@ -184,17 +234,18 @@ function Queue(props: { api: Api; locale: Locale; repHubspotUserId: number | nul
 }
 
 /** A rep's own page: his numbers, his call scores over time, and the coaching sent to him. */
-function RepHome(props: { api: Api; me: RepOverview | undefined; userId: string; picker: JSX.Element }) {
+function RepHome(props: {
+  api: Api;
+  me: RepOverview | undefined;
+  userId: string;
+  picker: JSX.Element;
+  locale: Locale;
+}) {
   const { api, me, userId } = props;
   const trendPath = `/api/cards/coaching/trend?repUserId=${userId}`;
   const [trend] = useRequest(() => api.get<Trend>(trendPath), trendPath);
   const [coaching] = useRequest(() => api.get<Pick<CoachingList, 'items'>>('/api/home/coaching'), 'coaching');
-  const points =
-    trend.status === 'ready'
-      ? trend.data.points
-          .filter((p) => p.score !== null)
-          .map((p) => ({ date: p.startedAt.slice(0, 10), score: p.score as number }))
-      : [];
+  const points = trend.status === 'ready' ? scoreChartData(trend.data.points, props.locale) : [];
   return (
     <Flex direction="column" gap="md">
       {props.picker}

@@ -83,6 +83,8 @@ beforeAll(async () => {
        VALUES ($1, $2, 0, 'Rep', 'Let us talk about the price.', 28)`,
       [a.accountId, ids[0]],
     );
+    // As every write path does: the card list reads the score from the call's card fields.
+    await tx.query(`SELECT refresh_conversation_cards($1::uuid[])`, [ids]);
     return ids[0]!;
   });
 });
@@ -170,6 +172,22 @@ describe('the company card', () => {
       calls: 2,
       averageScore: 80,
     });
+    // Who sees what: a rep sees the company's calls, but not the scores of calls he did not record.
+    const repList = list.body.items as Array<{ score: number | null }>;
+    expect(repList.map((item) => item.score)).toEqual([null, null]);
+    const adminList = (await json(await asAdmin('/api/cards/conversations?objectType=companies&objectId=6001'))).body;
+    expect((adminList.items as Array<{ score: number | null }>).map((item) => item.score)).toEqual([80, 80]);
+    expect((await json(await asRep('/api/cards/summary?objectType=companies&objectId=6001'))).body).toMatchObject({
+      calls: 2,
+      averageScore: null,
+      topics: [],
+    });
+    // Another portal's company of the same id has none of these calls.
+    const other = await signedFetch(backend.url, '/api/cards/conversations?objectType=companies&objectId=6001', {
+      clientSecret,
+      identity: { portalId: 740, userId: 7403, userEmail: 'rep1@740.example.com' },
+    });
+    expect((await json(other)).body.items).toEqual([]);
   });
 });
 
@@ -182,17 +200,17 @@ describe('links into the recording', () => {
         completed: false,
         timestampSeconds: 90,
         assigneeEmail: null,
-        playbackUrl: 'https://fathom.video/calls/42?timestamp=90',
+        playbackUrl: 'https://fathom.video/calls/42#t=90',
       },
       { description: 'Done', completed: true, timestampSeconds: null, assigneeEmail: null, playbackUrl: null },
     ]);
     expect(detail.keyMoments).toEqual([
-      { seconds: 30, label: 'Pricing', playbackUrl: 'https://fathom.video/calls/42?timestamp=30' },
+      { seconds: 30, label: 'Pricing', playbackUrl: 'https://fathom.video/calls/42#t=30' },
     ]);
     expect(detail.transcriptExcerpt).toEqual([
       expect.objectContaining({
         text: 'Let us talk about the price.',
-        playbackUrl: 'https://fathom.video/calls/42?timestamp=28',
+        playbackUrl: 'https://fathom.video/calls/42#t=28',
       }),
     ]);
   });
@@ -200,9 +218,7 @@ describe('links into the recording', () => {
   test('only an http(s) call URL becomes a link', () => {
     expect(playbackUrlAt('javascript:alert(1)', 5)).toBeNull();
     expect(playbackUrlAt('not a url', 5)).toBeNull();
-    expect(playbackUrlAt('https://fathom.video/calls/1?x=1', 61.7)).toBe(
-      'https://fathom.video/calls/1?x=1&timestamp=61',
-    );
+    expect(playbackUrlAt('https://fathom.video/calls/1?x=1', 61.7)).toBe('https://fathom.video/calls/1?x=1#t=61');
     expect(playbackUrlAt('https://fathom.video/calls/1', null)).toBeNull();
   });
 });

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { withSystem } from '../../../backend/src/db/tenancy.ts';
+import { withSystem, withTenant } from '../../../backend/src/db/tenancy.ts';
+import { coachingQueue } from '../../../backend/src/home/coachingQueue.ts';
+import { teamOverview } from '../../../backend/src/home/teamOverview.ts';
 import { signedFetch } from '../../support/signedFetch.ts';
 import { seedTenant, type TenantFixture } from '../../support/tenantFixture.ts';
 import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';
@@ -133,9 +135,60 @@ describe('GET /api/home/team', () => {
     expect(response).toMatchObject({ status: 400, body: { error: 'invalid_input' } });
   });
 
+  test('pages by email with a cursor; a manager pages through his reps only; a forged cursor is a 400', async () => {
+    const first = (await json(await as('admin', '/api/home/team?limit=1'))).body;
+    expect(itemsOf(first).map((item) => item.id)).toEqual([a.users.rep1]);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = (
+      await json(await as('admin', `/api/home/team?limit=1&cursor=${encodeURIComponent(String(first.nextCursor))}`))
+    ).body;
+    expect(itemsOf(second).map((item) => item.id)).toEqual([a.users.rep2]);
+    expect(second.nextCursor).toBeNull();
+    const manager = (await json(await as('manager', '/api/home/team?limit=1'))).body;
+    expect(itemsOf(manager).map((item) => item.id)).toEqual([a.users.rep1]);
+    expect(manager.nextCursor).toBeNull();
+    // The admin's cursor after rep1, replayed by the manager, still shows him none but his own reps.
+    const replayed = (
+      await json(await as('manager', `/api/home/team?cursor=${encodeURIComponent(String(first.nextCursor))}`))
+    ).body;
+    expect(itemsOf(replayed)).toEqual([]);
+    for (const forged of ['bm90LWEtY3Vyc29y', Buffer.from('["a@b.c","1"]').toString('base64url')]) {
+      expect(await json(await as('admin', `/api/home/team?cursor=${forged}`))).toMatchObject({
+        status: 400,
+        body: { error: 'invalid_input' },
+      });
+    }
+  });
+
   test("another portal's reps never appear", async () => {
     const team = itemsOf((await json(await as('admin', '/api/home/team', 720))).body);
     expect(team.map((item) => item.id).sort()).toEqual([b.users.rep1, b.users.rep2].sort());
+  });
+});
+
+describe('the policies, without the API', () => {
+  test("a manager's statements run as if he were an admin still reach only his reps (row level security)", async () => {
+    // The API's filter says "every rep"; the database session is the manager's.
+    const asAdminFilter = {
+      accountId: a.accountId,
+      hubId: 710,
+      userId: a.users.manager,
+      hubspotUserId: 7102,
+      email: 'manager@710.example.com',
+      role: 'admin' as const,
+    };
+    const day = 86_400_000;
+    const period = { from: new Date(Date.now() - 30 * day), to: new Date(), limit: 50 };
+    const [team, queue] = await withTenant(
+      backend.testDb.db,
+      { accountId: a.accountId, userId: a.users.manager },
+      async (tx) => [
+        await teamOverview(tx, asAdminFilter, period),
+        await coachingQueue(tx, asAdminFilter, { limit: 50 }),
+      ],
+    );
+    expect(team.items.map((item) => item.id)).toEqual([a.users.rep1]);
+    expect(queue.items.map((item) => item.rep.id)).toEqual([a.users.rep1]);
   });
 });
 
@@ -172,6 +225,19 @@ describe('GET /api/home/queue', () => {
     expect(itemsOf(queue.body).map((item) => item.id)).toEqual([a.conversationIds[1]]);
     const notHisRep = await json(await as('manager', '/api/home/queue?repHubspotUserId=7104'));
     expect(itemsOf(notHisRep.body)).toEqual([]);
+  });
+
+  test('a period keeps the calls that started in it', async () => {
+    const day = 86_400_000;
+    const from = new Date(Date.now() - 30 * day).toISOString();
+    const recent = await json(await as('admin', `/api/home/queue?from=${from}`));
+    expect(itemsOf(recent.body).map((item) => item.id)).toEqual([a.conversationIds[1], rep2Calls.older]);
+    const to = new Date(Date.now() - 10 * day).toISOString();
+    const old = await json(
+      await as('admin', `/api/home/queue?from=${new Date(Date.now() - 50 * day).toISOString()}&to=${to}`),
+    );
+    expect(itemsOf(old.body).map((item) => item.id)).toEqual([rep2Calls.previousPeriod]);
+    expect(await json(await as('admin', `/api/home/queue?from=${to}&to=${from}`))).toMatchObject({ status: 400 });
   });
 
   test('pages with a cursor, one rep at a time', async () => {

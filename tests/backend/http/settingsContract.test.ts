@@ -71,7 +71,12 @@ let backend: TestBackend;
 beforeAll(async () => {
   fathom = await startFathomStandIn({ count: 3, pageSize: 10, newest: new Date(Date.now() - 60_000) });
   backend = await startTestBackend(
-    { HUBSPOT_CLIENT_ID: 'contract-test', HUBSPOT_CLIENT_SECRET: clientSecret, FATHOM_API_BASE: fathom.baseUrl },
+    {
+      HUBSPOT_CLIENT_ID: 'contract-test',
+      HUBSPOT_CLIENT_SECRET: clientSecret,
+      FATHOM_API_BASE: fathom.baseUrl,
+      UNINSTALL_GRACE_HOURS: '36',
+    },
     { workers: true },
   );
   const tenant = await seedTenant(backend.testDb.db, HUB);
@@ -128,6 +133,16 @@ describe("the settings API answers exactly the shared UI types' fields", () => {
     });
     expect(changed.status).toBe(200);
     expectFields(changed.body, person);
+  });
+
+  test("GET /api/settings/data says the backend's grace period after an uninstall", async () => {
+    const data = await asAdmin('/api/settings/data');
+    expect(data).toEqual({ status: 200, body: { uninstallGraceHours: 36 } });
+    const rep = await signedFetch(backend.url, '/api/settings/data', {
+      clientSecret,
+      identity: { portalId: HUB, userId: HUB * 10 + 3, userEmail: `rep1@${HUB}.example.com` },
+    });
+    expect(rep.status).toBe(403);
   });
 
   test('DELETE /api/settings/fathom', async () => {

@@ -5,7 +5,8 @@ import { listen, type Listening } from '../../support/http.ts';
 import { hubspotCrm } from '../../support/hubspotCrm.ts';
 
 // 150 known contacts among 250 emails; every third contact has an open and a closed deal; every
-// contact works at one of four companies.
+// contact works at one of four companies. The open deals of every sixth contact belong to the
+// contact's own company, the other open deals to a company of their own.
 const contacts = Array.from({ length: 150 }, (_, i) => ({
   id: String(1000 + i),
   email: `buyer${i}@customer.example.com`,
@@ -15,7 +16,7 @@ const contacts = Array.from({ length: 150 }, (_, i) => ({
 const deals = contacts.flatMap((c, i) =>
   i % 3 === 0
     ? [
-        { id: String(5000 + i), closed: false },
+        { id: String(5000 + i), closed: false, companyIds: [String(i % 6 === 0 ? 7000 + (i % 4) : 8000 + i)] },
         { id: String(9000 + i), closed: true },
       ]
     : [],
@@ -41,7 +42,7 @@ afterAll(async () => {
   await noCompaniesServer.close();
 });
 
-test('links emails to contacts, their open deals and their companies with four batch calls per 100 emails', async () => {
+test("links emails to contacts, their open deals, their companies and their deals' companies (each once) with five batch calls per 100 emails", async () => {
   const client = new Client({ accessToken: 'access-for-test', basePath: server.url, numberOfApiCallRetries: 0 });
   let calls = 0;
   const linker = hubspotRecordLinker(client, { onCall: () => (calls += 1) });
@@ -54,6 +55,13 @@ test('links emails to contacts, their open deals and their companies with four b
     { objectType: 'deals', objectId: 5000, source: 'association' },
     { objectType: 'companies', objectId: 7000, source: 'association' },
   ]);
+  // A deal of another company than the contact's: the call shows on both companies.
+  expect(links.get('buyer3@customer.example.com')).toEqual([
+    { objectType: 'contacts', objectId: 1003, source: 'email' },
+    { objectType: 'deals', objectId: 5003, source: 'association' },
+    { objectType: 'companies', objectId: 7003, source: 'association' },
+    { objectType: 'companies', objectId: 8003, source: 'association' },
+  ]);
   expect(links.get('buyer1@customer.example.com')).toEqual([
     { objectType: 'contacts', objectId: 1001, source: 'email' },
     { objectType: 'companies', objectId: 7001, source: 'association' },
@@ -65,8 +73,9 @@ test('links emails to contacts, their open deals and their companies with four b
     '/crm/v4/associations/contacts/deals/batch/read': 2,
     '/crm/v4/associations/contacts/companies/batch/read': 2,
     '/crm/v3/objects/deals/batch/read': 2,
+    '/crm/v4/associations/deals/companies/batch/read': 2,
   });
-  expect(calls).toBe(9);
+  expect(calls).toBe(11);
 });
 
 test('a portal without the companies scope gets contacts and deals, and is asked about companies once', async () => {
@@ -82,4 +91,5 @@ test('a portal without the companies scope gets contacts and deals, and is asked
     { objectType: 'deals', objectId: 5000, source: 'association' },
   ]);
   expect(noCompanies.calls['/crm/v4/associations/contacts/companies/batch/read']).toBe(1);
+  expect(noCompanies.calls['/crm/v4/associations/deals/companies/batch/read']).toBeUndefined();
 });

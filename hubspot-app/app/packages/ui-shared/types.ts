@@ -168,8 +168,12 @@ export type CoachingList = { items: CoachingMessage[]; nextCursor: null; viewer:
 /** GET /api/cards/coaching/trend: the rep's recent calls, oldest first. */
 export type Trend = { points: Array<{ startedAt: string; score: number | null; repTalkRatio: number | null }> };
 
+/** GET /api/settings/data: how long an uninstalled portal's data is kept (the operator sets it). */
+export type DataRetention = { uninstallGraceHours: number };
+
 /** The settings API, answer type by "METHOD path" (the UI tests' fake backend answers by these). */
 export type SettingsAnswers = {
+  'GET /api/settings/data': DataRetention;
   'GET /api/settings/fathom': FathomStatus;
   'PUT /api/settings/fathom': FathomConnected;
   'DELETE /api/settings/fathom': FathomStatus;
@@ -198,7 +202,7 @@ export type RepOverview = {
 /** GET /api/home/team */
 export type TeamOverview = {
   items: RepOverview[];
-  nextCursor: null;
+  nextCursor: string | null;
   period: { from: string; to: string };
   viewer: Viewer;
 };
