@@ -74,6 +74,15 @@ describe('a hostile transcript', () => {
     expect(analysis.fillers.byWord.like).toBe(countFillers(segment).like! * 13);
   });
 
+  test('a long segment is read to its first 20,000 characters only, whatever room the transcript has left', () => {
+    // The transcript's own budget (500,000 characters) would take most of a megabyte: the segment's
+    // cap is what keeps one segment from costing more than its share.
+    const segment = repeatedTo('like, ', MB);
+    const analysis = analyseConversation({ durationSeconds: 600, segments: [say(RITA, 0, segment)] });
+    expect(MAX_SEGMENT_TEXT).toBe(20_000);
+    expect(analysis.fillers.byWord.like).toBe(countFillers(segment.slice(0, MAX_SEGMENT_TEXT)).like);
+  });
+
   test('an ordinary transcript is read whole, with no note about its length', () => {
     const analysis = analyseConversation({
       durationSeconds: 120,
