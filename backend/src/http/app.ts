@@ -36,6 +36,9 @@ export function createApp(deps: AppDeps): Express {
   const { config, db, logger, boss, services } = deps;
   const app = express();
   app.disable('x-powered-by');
+  // Every answer is for one signed caller at one moment: nothing is revalidated, so no answer
+  // body is hashed for an ETag.
+  app.set('etag', false);
   // Behind a load balancer the client and the scheme come from X-Forwarded-*, as far as our own
   // proxies wrote it: trusting the whole header would let any client pick its address (and so
   // walk around the rate limits).
