@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
+import { refreshStatistics, statisticsDue } from './freshStatistics.ts';
 import { LinkCache, rememberingLinker } from './linkCache.ts';
 import { LOOKUP_BATCH, PendingLinks, pendingInDatabase, writeReadyLinks, type ReadyLinks } from './pendingLinks.ts';
 import type { CrmLink, MeetingSource, RecordLinker, SyncIncident } from './ports.ts';
@@ -205,6 +206,7 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
       if (ready) pending!.done(ready);
       if (pending && !last) while (pending.notLookedUp().length >= LOOKUP_BATCH) await linkReady(LOOKUP_BATCH);
 
+      if (statisticsDue(progress.meetingsNew, progress.meetingsNew + counts.new)) await refreshStatistics(db);
       progress.pages += 1;
       progress.meetingsNew += counts.new;
       progress.meetingsUpdated += counts.updated;
