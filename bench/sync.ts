@@ -22,7 +22,7 @@ import { fromFathomMeeting } from '../backend/src/sync/fromFathomMeeting.ts';
 import { runSync } from '../backend/src/sync/runSync.ts';
 import { createMigratedDatabase, engine } from '../tests/support/database.ts';
 import { generateMeetings, startFathomStandIn } from '../tests/support/fathomStandIn.ts';
-import { standInSource } from '../tests/support/fathomSync.ts';
+import { connectedAccount, standInSource } from '../tests/support/fathomSync.ts';
 import { listen } from '../tests/support/http.ts';
 import { hubspotCrm } from '../tests/support/hubspotCrm.ts';
 import { startFathomProcess } from './support/fathomProcess.ts';
@@ -63,15 +63,6 @@ const fathom = await startFathomProcess({
 const testDb = await createMigratedDatabase();
 const db = testDb.db;
 
-const newAccount = (hubId: number) =>
-  withSystem(db, async (tx) => {
-    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [hubId]))
-      .rows[0]!.id;
-    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [
-      id,
-    ]);
-    return id;
-  });
 const storedIn = (accountId: string) =>
   withSystem(
     db,
@@ -81,7 +72,7 @@ const storedIn = (accountId: string) =>
   );
 
 // 1. The sync.
-const syncAccount = await newAccount(1);
+const syncAccount = await connectedAccount(db, 1);
 let hubspotCalls = 0;
 const linker = hubspotRecordLinker(
   new Client({ accessToken: 'bench', basePath: crmServer.url, numberOfApiCallRetries: 0 }),
@@ -101,7 +92,7 @@ const meetings = generateMeetings({ count, segmentsPerMeeting: segments, invitee
 
 // 2. The floor: the same rows, mapped beforehand, in plain multi-row inserts of 100 meetings.
 const incoming = meetings.map((m) => fromFathomMeeting(meetingSchema.parse(m), 2));
-const floorAccount = await newAccount(2);
+const floorAccount = await connectedAccount(db, 2);
 const floorStart = performance.now();
 for (let i = 0; i < incoming.length; i += 100) {
   const batch = incoming.slice(i, i + 100);
@@ -159,7 +150,7 @@ const limited = await startFathomStandIn({
   rateLimit: { limit: 60, heavyLimit: 30, windowMs: 60_000 },
   now: clock.now,
 });
-const limitedAccount = await newAccount(3);
+const limitedAccount = await connectedAccount(db, 3);
 const limitedClient = createFathomClient({
   baseUrl: limited.baseUrl,
   credentials: () => ({ kind: 'apiKey', apiKey: limited.apiKey }),

@@ -1,3 +1,5 @@
+import type { Database } from '../../backend/src/db/database.ts';
+import { withSystem } from '../../backend/src/db/tenancy.ts';
 import { createFathomClient } from '../../backend/src/fathom/client.ts';
 import { FathomRateLimiter } from '../../backend/src/fathom/rateLimiter.ts';
 import type { RetryEvent } from '../../backend/src/fathom/request.ts';
@@ -25,4 +27,16 @@ export function standInSource(options: {
     onRetry: (event: RetryEvent) => options.incidents?.push({ message: `retried ${event.operation}: ${event.cause}` }),
   });
   return fathomMeetingSource(client, { hubId: options.hubId, authType: options.authType ?? 'api_key' });
+}
+
+/** An account with an active Fathom connection (credentials are the stand-in's, passed directly). */
+export async function connectedAccount(db: Database, hubId: number): Promise<string> {
+  return withSystem(db, async (tx) => {
+    const account = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [hubId]))
+      .rows[0]!.id;
+    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [
+      account,
+    ]);
+    return account;
+  });
 }

@@ -4,7 +4,7 @@ import { parseFathomJson } from '../../../backend/src/fathom/json.ts';
 import { runSync } from '../../../backend/src/sync/runSync.ts';
 import { createMigratedDatabase, type TestDatabase } from '../../support/database.ts';
 import { generateMeetings, startFathomStandIn, type FathomStandIn } from '../../support/fathomStandIn.ts';
-import { standInSource } from '../../support/fathomSync.ts';
+import { connectedAccount, standInSource } from '../../support/fathomSync.ts';
 
 test('NULs are dropped and lone surrogates replaced, in values and keys; everything else is kept as sent', () => {
   const sent = JSON.stringify({
@@ -52,13 +52,7 @@ afterAll(async () => {
 });
 
 test('a meeting whose title and transcript carry a NUL and a lone surrogate is stored with the rest of its page', async () => {
-  const accountId = await withSystem(testDb.db, async (tx) => {
-    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES (3901) RETURNING id')).rows[0]!.id;
-    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [
-      id,
-    ]);
-    return id;
-  });
+  const accountId = await connectedAccount(testDb.db, 3901);
   const result = await runSync(testDb.db, {
     accountId,
     source: standInSource({ baseUrl: fathom.baseUrl, apiKey: fathom.apiKey, hubId: 3901 }),

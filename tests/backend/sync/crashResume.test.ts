@@ -11,7 +11,7 @@ import { withSystem } from '../../../backend/src/db/tenancy.ts';
 import { runSync } from '../../../backend/src/sync/runSync.ts';
 import { createEmptyDatabase, engine, type TestDatabase } from '../../support/database.ts';
 import { startFathomStandIn, type FathomStandIn } from '../../support/fathomStandIn.ts';
-import { standInSource } from '../../support/fathomSync.ts';
+import { connectedAccount, standInSource } from '../../support/fathomSync.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const HUB = 5001;
@@ -33,14 +33,7 @@ beforeAll(async () => {
   if (engine === 'postgres') server = await createEmptyDatabase();
   db = await reopen();
   await migrate(db);
-  accountId = await withSystem(db, async (tx) => {
-    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [HUB]))
-      .rows[0]!.id;
-    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [
-      id,
-    ]);
-    return id;
-  });
+  accountId = await connectedAccount(db, HUB);
   if (engine === 'pglite') await db.close();
 });
 afterAll(async () => {

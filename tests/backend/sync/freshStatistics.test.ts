@@ -3,12 +3,11 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { Database } from '../../../backend/src/db/database.ts';
 import { openPostgres } from '../../../backend/src/db/postgres.ts';
-import { withSystem } from '../../../backend/src/db/tenancy.ts';
 import { statisticsDue } from '../../../backend/src/sync/freshStatistics.ts';
 import { runSync } from '../../../backend/src/sync/runSync.ts';
 import { createMigratedDatabase, engine, type TestDatabase } from '../../support/database.ts';
 import { startFathomStandIn, type FathomStandIn } from '../../support/fathomStandIn.ts';
-import { standInSource } from '../../support/fathomSync.ts';
+import { connectedAccount, standInSource } from '../../support/fathomSync.ts';
 
 const HUB = 5301;
 let testDb: TestDatabase;
@@ -48,14 +47,7 @@ async function keptPlan(session: Database, accountId: string): Promise<string[]>
 
 test("a connection that planned the check while the calls were few plans it again by the call's key once a backfill stored many", async () => {
   const db = testDb.db;
-  const accountId = await withSystem(db, async (tx) => {
-    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [HUB]))
-      .rows[0]!.id;
-    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [
-      id,
-    ]);
-    return id;
-  });
+  const accountId = await connectedAccount(db, HUB);
   // One session (PGlite has only one), holding the check as PostgreSQL holds it: prepared once,
   // planned while the account has no call yet.
   const session = engine === 'postgres' ? openPostgres(testDb.url!, { max: 1 }) : db;

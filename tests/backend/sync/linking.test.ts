@@ -5,7 +5,7 @@ import { hubspotRecordLinker } from '../../../backend/src/hubspot/recordLinker.t
 import { runSync } from '../../../backend/src/sync/runSync.ts';
 import { createMigratedDatabase, type TestDatabase } from '../../support/database.ts';
 import { startFathomStandIn, type FathomStandIn } from '../../support/fathomStandIn.ts';
-import { standInSource } from '../../support/fathomSync.ts';
+import { connectedAccount, standInSource } from '../../support/fathomSync.ts';
 import { listen, type Listening } from '../../support/http.ts';
 import { hubspotCrm } from '../../support/hubspotCrm.ts';
 
@@ -33,14 +33,7 @@ beforeAll(async () => {
   crmServer = await listen(
     (req, res) => void crm.handle(req, res).then((handled) => handled || res.writeHead(404).end()),
   );
-  accountId = await withSystem(testDb.db, async (tx) => {
-    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [HUB]))
-      .rows[0]!.id;
-    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [
-      id,
-    ]);
-    return id;
-  });
+  accountId = await connectedAccount(testDb.db, HUB);
 });
 afterAll(async () => {
   await crmServer.close();

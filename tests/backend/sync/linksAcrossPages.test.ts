@@ -6,7 +6,7 @@ import { hubspotRecordLinker } from '../../../backend/src/hubspot/recordLinker.t
 import { runSync } from '../../../backend/src/sync/runSync.ts';
 import { createMigratedDatabase, type TestDatabase } from '../../support/database.ts';
 import { startFathomStandIn, type FathomStandIn } from '../../support/fathomStandIn.ts';
-import { standInSource } from '../../support/fathomSync.ts';
+import { connectedAccount, standInSource } from '../../support/fathomSync.ts';
 import { listen, type Listening } from '../../support/http.ts';
 import { hubspotCrm } from '../../support/hubspotCrm.ts';
 
@@ -23,16 +23,6 @@ let fathom: FathomStandIn;
 let crmServer: Listening;
 // Contact reads HubSpot answers 500 to (the first ones) while this is above zero.
 let failContactReads = 0;
-
-const newAccount = (hubId: number) =>
-  withSystem(testDb.db, async (tx) => {
-    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [hubId]))
-      .rows[0]!.id;
-    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [
-      id,
-    ]);
-    return id;
-  });
 
 const count = (db: Database, sql: string, accountId: string) =>
   withSystem(db, async (tx) => (await tx.query<{ n: number }>(sql, [accountId])).rows[0]!.n);
@@ -77,7 +67,7 @@ afterAll(async () => {
 });
 
 test('new emails of several pages are looked up together, 100 at a time: 25 pages of new customers cost 3 lookups', async () => {
-  const accountId = await newAccount(501);
+  const accountId = await connectedAccount(testDb.db, 501);
   let calls = 0;
   await sync(accountId, 501, () => (calls += 1));
   expect(await contactLinks(accountId)).toBe(250);
@@ -87,7 +77,7 @@ test('new emails of several pages are looked up together, 100 at a time: 25 page
 });
 
 test('a run that dies after storing pages but before linking them leaves them marked, and the next run links them without reading them again', async () => {
-  const accountId = await newAccount(502);
+  const accountId = await connectedAccount(testDb.db, 502);
   // The first lookup (the 100 emails of the first 10 pages) fails: the run fails after those pages committed.
   failContactReads = 1;
   await expect(sync(accountId, 502)).rejects.toThrow();

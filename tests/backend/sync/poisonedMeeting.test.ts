@@ -5,7 +5,7 @@ import { runSync } from '../../../backend/src/sync/runSync.ts';
 import { withTenant } from '../../../backend/src/db/tenancy.ts';
 import { createMigratedDatabase, type TestDatabase } from '../../support/database.ts';
 import { generateMeetings, startFathomStandIn, type FathomStandIn } from '../../support/fathomStandIn.ts';
-import { standInSource } from '../../support/fathomSync.ts';
+import { connectedAccount, standInSource } from '../../support/fathomSync.ts';
 
 const HUB = 6501;
 const COUNT = 30;
@@ -17,14 +17,7 @@ let unstorableId: string;
 
 beforeAll(async () => {
   testDb = await createMigratedDatabase();
-  accountId = await withSystem(testDb.db, async (tx) => {
-    const id = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [HUB]))
-      .rows[0]!.id;
-    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [
-      id,
-    ]);
-    return id;
-  });
+  accountId = await connectedAccount(testDb.db, HUB);
   const meetings = generateMeetings({ count: COUNT, segmentsPerMeeting: 4 });
   // 60,000 distinct words: their tsvector is over PostgreSQL's 1 MB limit ("string is too long for tsvector").
   const words = Array.from({ length: 60_000 }, (_, i) => `lexeme${i.toString(36).padStart(4, '0')}xyz`);

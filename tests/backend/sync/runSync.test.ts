@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { Database } from '../../../backend/src/db/database.ts';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
 import { runSync } from '../../../backend/src/sync/runSync.ts';
 import type { AnalyseFn } from '../../../backend/src/sync/storeConversation.ts';
 import type { SyncIncident } from '../../../backend/src/sync/ports.ts';
 import { createMigratedDatabase, type TestDatabase } from '../../support/database.ts';
 import { startFathomStandIn, type FathomStandIn } from '../../support/fathomStandIn.ts';
-import { standInSource } from '../../support/fathomSync.ts';
+import { connectedAccount, standInSource } from '../../support/fathomSync.ts';
 
 const analyse: AnalyseFn = (c) => ({ version: 'test', score: null, metrics: { segments: c.segments.length } });
 
@@ -15,18 +14,6 @@ beforeAll(async () => {
   testDb = await createMigratedDatabase();
 });
 afterAll(() => testDb.drop());
-
-/** An account with an active Fathom connection (credentials are the stand-in's, passed directly). */
-async function connectedAccount(db: Database, hubId: number): Promise<string> {
-  return withSystem(db, async (tx) => {
-    const account = (await tx.query<{ id: string }>('INSERT INTO accounts (hub_id) VALUES ($1) RETURNING id', [hubId]))
-      .rows[0]!.id;
-    await tx.query(`INSERT INTO api_connections (account_id, provider, auth_type) VALUES ($1, 'fathom', 'api_key')`, [
-      account,
-    ]);
-    return account;
-  });
-}
 
 async function counts(accountId: string) {
   return withSystem(testDb.db, async (tx) => {
