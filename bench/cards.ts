@@ -148,11 +148,12 @@ const routeOf = (url: string): CardRoute =>
 
 // The floors: bare node:http with the bytes ready, and bare Express serialising the same JSON.
 const bareBytes = new Map([...bodies].map(([route, body]) => [route, Buffer.from(body)]));
-const bareNode = await listen((req: http.IncomingMessage, res: http.ServerResponse) => {
+const answerBare = (req: http.IncomingMessage, res: http.ServerResponse) => {
   const bytes = bareBytes.get(routeOf(req.url ?? ''))!;
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length });
   res.end(bytes);
-});
+};
+const bareNode = await listen(answerBare);
 const bareApp = express();
 bareApp.disable('x-powered-by');
 const parsed = new Map([...bodies].map(([route, body]) => [route, JSON.parse(body) as unknown]));
@@ -163,11 +164,7 @@ const bareExpress = await listen(bareApp);
 // What any design that reads the database on every request can reach here: bare node:http plus
 // one prepared `SELECT 1` on the same pool (no signature, no caller, no page), then the same bytes.
 const oneRoundTrip = await listen((req: http.IncomingMessage, res: http.ServerResponse) => {
-  const bytes = bareBytes.get(routeOf(req.url ?? ''))!;
-  void db.queryPrepared('SELECT 1', []).then(() => {
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length });
-    res.end(bytes);
-  });
+  void db.queryPrepared('SELECT 1', []).then(() => answerBare(req, res));
 });
 
 // 4. The load: the same random signed requests against each target, one after the other.
