@@ -67,16 +67,10 @@ CREATE TRIGGER conversations_card_changed
          NEW.recorded_by_email, NEW.url, NEW.card_score, NEW.card_open_action_items, NEW.card_participants))
   EXECUTE FUNCTION conversations_copy_to_links();
 
--- The links stored before this migration (as the system role: row level security is forced).
+-- The links stored before this migration copy their calls through conversation_crm_links_copy_call (naming
+-- conversation_id in SET fires it), as the system role: row level security is forced.
 SET LOCAL ROLE fathom_app_system;
-UPDATE conversation_crm_links l
-   SET conversation_title = c.title, conversation_duration_seconds = c.duration_seconds,
-       conversation_recorded_by_user_id = c.recorded_by_user_id, conversation_recorded_by_name = c.recorded_by_name,
-       conversation_recorded_by_email = c.recorded_by_email, conversation_url = c.url,
-       conversation_score = c.card_score, conversation_open_action_items = c.card_open_action_items,
-       conversation_participants = c.card_participants
-  FROM conversations c
- WHERE c.account_id = l.account_id AND c.id = l.conversation_id;
+UPDATE conversation_crm_links SET conversation_id = conversation_id;
 RESET ROLE;
 
 -- The page (migration 015's card_conversations_page, same columns and rules) from the links alone.
