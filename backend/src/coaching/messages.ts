@@ -1,5 +1,6 @@
 import type { CoachingCategory } from '../../../hubspot-app/app/packages/ui-shared/coachingCategories.ts';
 import type { Queryable } from '../db/database.ts';
+import type { OneStatementRead } from '../db/tenancy.ts';
 import { Conflict, Forbidden, NotFound } from '../errors.ts';
 import { isCoach, type Caller } from '../users/caller.ts';
 import { playbackUrlAt } from '../conversations/playback.ts';
@@ -49,23 +50,20 @@ export type CoachingMessage = {
   } | null;
 };
 
-// Row level security decides which messages the caller sees; this only shapes them. The author's
-// and the addressee's emails are looked up per message: anyone who sees a message sees both
-// (app_may_see_user), and joined as tables instead, the users' policy hid how few rows a record
-// has, so the planner read every user of the portal first (the coaching card 10x slower).
-const SELECT_MESSAGES = `
-  SELECT m.id, m.conversation_id, c.title AS conversation_title, c.started_at AS conversation_started_at, c.url AS conversation_url,
-         m.status, m.category, m.body, m.moment_seconds,
-         m.author_user_id, (SELECT u.email FROM users u WHERE u.account_id = m.account_id AND u.id = m.author_user_id) AS author_email,
-         m.rep_user_id, (SELECT u.email FROM users u WHERE u.account_id = m.account_id AND u.id = m.rep_user_id) AS rep_email,
-         m.created_at, m.sent_at, m.acknowledged_at, m.dismissed_at,
-         o.result AS outcome_result, o.notes AS outcome_notes, o.recorded_at AS outcome_recorded_at,
-         o.metric_name, o.metric_before, o.metric_after, o.calls_before, o.calls_after
-    FROM coaching_messages m
-    JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
-    LEFT JOIN coaching_outcomes o ON o.account_id = m.account_id AND o.message_id = m.id`;
+// Row level security decides which messages the caller sees; this only shapes them. Every query
+// of messages selects from the view coaching_message_rows (migration 021), which joins the call,
+// the outcome and the two users' emails.
+const MESSAGE_COLUMNS =
+  'id, conversation_id, conversation_title, conversation_started_at, conversation_url, status, category, body, ' +
+  'moment_seconds, author_user_id, author_email, rep_user_id, rep_email, created_at, sent_at, acknowledged_at, ' +
+  'dismissed_at, outcome_result, outcome_notes, outcome_recorded_at, metric_name, metric_before, metric_after, ' +
+  'calls_before, calls_after';
+const SELECT_MESSAGES = `SELECT ${MESSAGE_COLUMNS} FROM coaching_message_rows m`;
 
-type MessageRow = {
+// The coaching card shows at most this many messages of a record's calls.
+const RECORD_LIMIT = 100;
+
+export type MessageRow = {
   id: string;
   conversation_id: string;
   conversation_title: string;
@@ -139,22 +137,34 @@ export async function getMessage(tx: Queryable, messageId: string): Promise<Coac
 }
 
 /** The coaching on calls linked to a HubSpot record that the caller may see, newest first. */
+/**
+ * The coaching of one record's calls, newest first, in a tenant transaction. The coaching card
+ * reads the same (card_coaching_page, migration 021) in one statement: coachingCardRead.
+ */
 export async function listMessagesForRecord(
   tx: Queryable,
   record: { objectType: 'contacts' | 'deals'; objectId: number },
-  limit = 100,
 ): Promise<CoachingMessage[]> {
-  const { rows } = await tx.query<MessageRow>(
-    `${SELECT_MESSAGES}
-      WHERE m.account_id = app_account_id()
-        AND m.conversation_id IN (SELECT l.conversation_id FROM conversation_crm_links l
-                                   WHERE l.account_id = app_account_id() AND l.object_type = $1 AND l.object_id = $2)
-      ORDER BY m.created_at DESC, m.id DESC
-      LIMIT $3`,
-    [record.objectType, record.objectId, limit],
-  );
+  const { rows } = await tx.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM card_coaching_page($1, $2, $3)`, [
+    record.objectType,
+    record.objectId,
+    RECORD_LIMIT,
+  ]);
   return rows.map(toMessage);
 }
+
+/** The coaching card's read as the caller, in one statement (readAsCaller in db/tenancy.ts). */
+export function coachingCardRead(record: { objectType: 'contacts' | 'deals'; objectId: number }): OneStatementRead {
+  return {
+    fn: 'app_read_coaching_card',
+    columns: MESSAGE_COLUMNS,
+    params: [record.objectType, record.objectId, RECORD_LIMIT],
+  };
+}
+
+/** The messages of coachingCardRead's rows (no message is one row without an id). */
+export const coachingCardMessagesOf = (rows: readonly MessageRow[]): CoachingMessage[] =>
+  rows.filter((row) => row.id !== null).map(toMessage);
 
 /** The coaching sent to one rep, newest first (row level security still decides what the caller sees). */
 export async function listMessagesToRep(tx: Queryable, repUserId: string, limit = 50): Promise<CoachingMessage[]> {

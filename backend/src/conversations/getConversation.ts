@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import type { OneStatementRead } from '../db/tenancy.ts';
 import { NotFound } from '../errors.ts';
 import { playbackUrlAt } from './playback.ts';
 
@@ -50,32 +51,17 @@ const EXCERPT_CONTEXT = 2;
 const EXCERPT_MAX_LINES = 40;
 const LINE_MAX_CHARS = 600;
 
-const CONVERSATION_SQL = `
-  SELECT c.id, c.title, c.started_at, c.ended_at, c.duration_seconds, c.url, c.share_url, c.recorded_by_user_id,
-         c.recorded_by_name, c.recorded_by_email, c.summary_markdown, c.language, c.action_items,
-         c.card_participants AS participants, an.analyser_version, an.score, an.metrics, an.computed_at
-    FROM conversations c
-    LEFT JOIN conversation_analyses an ON an.account_id = c.account_id AND an.conversation_id = c.id
-   WHERE c.account_id = app_account_id() AND c.id = $1`;
+// The call, its analysis where row level security shows it, and the excerpt (JSON lines, in
+// order): one SQL function, card_conversation_detail (migration 021), which picks the segments
+// around the analysis' first key moments (conversation_key_moments) in the database. The tenant
+// read (getConversation) and the card's one-statement read (conversationDetailRead) select from it.
+const DETAIL_COLUMNS =
+  'id, title, started_at, ended_at, duration_seconds, url, share_url, recorded_by_user_id, recorded_by_name, ' +
+  'recorded_by_email, summary_markdown, language, action_items, participants, analyser_version, score, metrics, ' +
+  'computed_at, excerpt';
+const DETAIL_PARAMS = [EXCERPT_MAX_LINES, EXCERPT_CONTEXT] as const;
 
-// The segments within EXCERPT_CONTEXT positions of a segment that covers one of the moments.
-const EXCERPT_SQL = `
-  WITH anchors AS (
-    SELECT DISTINCT ON (m.seconds) s.position
-      FROM unnest($2::numeric[]) AS m(seconds)
-      JOIN transcript_segments s ON s.account_id = app_account_id() AND s.conversation_id = $1
-                                AND s.start_seconds <= m.seconds
-     ORDER BY m.seconds, s.start_seconds DESC
-  )
-  SELECT s.position, s.speaker_name, s.is_external, s.text, s.start_seconds
-    FROM transcript_segments s
-   WHERE s.account_id = app_account_id() AND s.conversation_id = $1
-     AND (cardinality($2::numeric[]) = 0 AND s.position < $3
-          OR EXISTS (SELECT 1 FROM anchors a WHERE s.position BETWEEN a.position - $4 AND a.position + $4))
-   ORDER BY s.position
-   LIMIT $3`;
-
-type ConversationRow = {
+export type ConversationRow = {
   id: string;
   title: string;
   started_at: Date;
@@ -94,24 +80,14 @@ type ConversationRow = {
   score: number | null;
   metrics: Record<string, unknown> | null;
   computed_at: Date | null;
+  excerpt: Array<{
+    position: number;
+    speaker: string;
+    isExternal: boolean | null;
+    text: string;
+    startSeconds: number | null;
+  }>;
 };
-
-/** Seconds into the call worth showing: the moments the analysis found, earliest first. */
-export function keyMoments(metrics: Record<string, unknown> | null, max = 5): number[] {
-  const found: number[] = [];
-  const topics = metrics?.topics;
-  if (Array.isArray(topics)) {
-    for (const topic of topics) {
-      const moments = (topic as { moments?: unknown }).moments;
-      if (!Array.isArray(moments)) continue;
-      for (const moment of moments) {
-        const seconds = typeof moment === 'number' ? moment : (moment as { seconds?: unknown })?.seconds;
-        if (typeof seconds === 'number' && Number.isFinite(seconds)) found.push(seconds);
-      }
-    }
-  }
-  return [...new Set(found)].sort((x, y) => x - y).slice(0, max);
-}
 
 const TOPIC_LABELS: Record<string, string> = { nextSteps: 'Next step' };
 const labelOf = (name: string) =>
@@ -148,18 +124,24 @@ export function labelledMoments(
     .map(([seconds, label]) => ({ seconds, label, playbackUrl: playbackUrlAt(callUrl, seconds) }));
 }
 
+/** One call of the tenant, as the detail card shows it. */
 export async function getConversation(tx: Queryable, conversationId: string): Promise<ConversationDetail> {
-  const { rows } = await tx.query<ConversationRow>(CONVERSATION_SQL, [conversationId]);
+  const { rows } = await tx.query<ConversationRow>(
+    `SELECT ${DETAIL_COLUMNS} FROM card_conversation_detail($1, $2, $3)`,
+    [conversationId, ...DETAIL_PARAMS],
+  );
+  return conversationDetailOf(rows);
+}
+
+/** The detail card's read as the caller, in one statement (readAsCaller in db/tenancy.ts). */
+export function conversationDetailRead(conversationId: string): OneStatementRead {
+  return { fn: 'app_read_conversation_detail', columns: DETAIL_COLUMNS, params: [conversationId, ...DETAIL_PARAMS] };
+}
+
+/** The call of getConversation's or conversationDetailRead's rows (not found: no row, or one without an id). */
+export function conversationDetailOf(rows: readonly ConversationRow[]): ConversationDetail {
   const row = rows[0];
-  if (!row) throw new NotFound('No such conversation in this portal.');
-  const moments = keyMoments(row.metrics);
-  const { rows: lines } = await tx.query<{
-    position: number;
-    speaker_name: string;
-    is_external: boolean | null;
-    text: string;
-    start_seconds: number | null;
-  }>(EXCERPT_SQL, [conversationId, moments, EXCERPT_MAX_LINES, EXCERPT_CONTEXT]);
+  if (!row?.id) throw new NotFound('No such conversation in this portal.');
   return {
     id: row.id,
     title: row.title,
@@ -188,13 +170,13 @@ export async function getConversation(tx: Queryable, conversationId: string): Pr
           computedAt: row.computed_at!.toISOString(),
         }
       : null,
-    transcriptExcerpt: lines.map((line) => ({
+    transcriptExcerpt: row.excerpt.map((line) => ({
       position: line.position,
-      speaker: line.speaker_name,
-      isExternal: line.is_external,
+      speaker: line.speaker,
+      isExternal: line.isExternal,
       text: line.text.length > LINE_MAX_CHARS ? `${line.text.slice(0, LINE_MAX_CHARS - 1)}…` : line.text,
-      startSeconds: line.start_seconds,
-      playbackUrl: playbackUrlAt(row.url, line.start_seconds === null ? null : Number(line.start_seconds)),
+      startSeconds: line.startSeconds,
+      playbackUrl: playbackUrlAt(row.url, line.startSeconds),
     })),
   };
 }

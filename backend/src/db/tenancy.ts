@@ -100,13 +100,13 @@ export function withCaller<T>(
 }
 
 /**
- * The SQL functions that enter the caller and read in one statement (migration 015): each calls
+ * The SQL functions that enter the caller and read in one statement (migrations 015, 021): each calls
  * app_enter_caller first (the same lookups, refusals and read-only transaction as withCaller),
  * then reads as that tenant under row level security. Every row they return starts with the
  * caller's columns and the account's Fathom state.
  */
 export type OneStatementRead = {
-  fn: 'app_read_conversations_card';
+  fn: 'app_read_conversations_card' | 'app_read_coaching_card' | 'app_read_conversation_detail';
   /** The read's own columns, after the caller's. */
   columns: string;
   /** The read's parameters, after the caller's hub id, HubSpot user id and email. */

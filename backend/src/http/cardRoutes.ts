@@ -9,10 +9,21 @@ import type {
   Trend,
 } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import { COACHING_CATEGORIES } from '../../../hubspot-app/app/packages/ui-shared/coachingCategories.ts';
-import { createMessage, listMessagesForRecord, recordOutcome, transitionMessage } from '../coaching/messages.ts';
+import {
+  coachingCardMessagesOf,
+  coachingCardRead,
+  createMessage,
+  recordOutcome,
+  transitionMessage,
+  type MessageRow,
+} from '../coaching/messages.ts';
 import { suggestCoaching } from '../coaching/suggestions.ts';
 import { repTrend } from '../coaching/trend.ts';
-import { getConversation } from '../conversations/getConversation.ts';
+import {
+  conversationDetailOf,
+  conversationDetailRead,
+  type ConversationRow,
+} from '../conversations/getConversation.ts';
 import { fathomCardState } from '../connections/fathomCardState.ts';
 import { cardPageOf, conversationsCardRead, type CardPageRow } from '../conversations/listForRecord.ts';
 import { recordSummary } from '../conversations/recordSummary.ts';
@@ -57,8 +68,9 @@ const WRITE = { readOnly: false } as const;
 
 /**
  * The card API. Mounted behind the signature check; each handler resolves its caller and does its
- * work in one transaction (asCaller), read-only for every GET; the conversations card, the hot
- * path, in one statement (readAsCaller).
+ * work in one transaction (asCaller), read-only for every GET; the three cards every record view
+ * opens (the conversations list, a call's detail, the coaching), the hot path, in one statement
+ * each (readAsCaller).
  */
 export function cardRoutes(asCaller: CallerRunner, readAsCaller: CallerReader): Router {
   const router = Router();
@@ -80,7 +92,8 @@ export function cardRoutes(asCaller: CallerRunner, readAsCaller: CallerReader): 
 
   router.get('/conversations/:id', async (req, res) => {
     const { id } = idParam.parse(req.params);
-    res.json((await asCaller(res, READ, (tx) => getConversation(tx, id))) satisfies ConversationDetail);
+    const { rows } = await readAsCaller<ConversationRow>(res, conversationDetailRead(id));
+    res.json(conversationDetailOf(rows) satisfies ConversationDetail);
   });
 
   router.get('/conversations/:id/suggestions', async (req, res) => {
@@ -94,13 +107,12 @@ export function cardRoutes(asCaller: CallerRunner, readAsCaller: CallerReader): 
 
   router.get('/coaching', async (req, res) => {
     const query = record.parse(req.query);
-    res.json(
-      await asCaller(res, READ, async (tx, caller): Promise<CoachingList> => ({
-        items: await listMessagesForRecord(tx, query),
-        nextCursor: null,
-        viewer: viewerOf(caller),
-      })),
-    );
+    const { caller, rows } = await readAsCaller<MessageRow>(res, coachingCardRead(query));
+    res.json({
+      items: coachingCardMessagesOf(rows),
+      nextCursor: null,
+      viewer: viewerOf(caller),
+    } satisfies CoachingList);
   });
 
   router.get('/coaching/trend', async (req, res) => {

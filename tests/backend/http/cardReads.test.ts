@@ -104,7 +104,7 @@ function recording(db: Database, into: string[]): Database {
   };
 }
 
-test('what one card GET sends to the database: the conversations card one statement, the others one transaction', async () => {
+test('what one card GET sends to the database: each of the three cards one statement, the summary one transaction', async () => {
   const conversationId = a.conversationIds[0]!;
   const statementsOf = async (who: keyof typeof HS, path: string) => {
     expect((await as(counting.url, who, path)).status).toBe(200);
@@ -115,18 +115,27 @@ test('what one card GET sends to the database: the conversations card one statem
     expect(response.headers.get('etag')).toBeNull();
     return [...sent];
   };
-  const list = await statementsOf('rep1', '/api/cards/conversations?objectType=contacts&objectId=1000&limit=5');
-  expect(list).toHaveLength(1);
-  expect(list[0]).toContain('app_read_conversations_card(');
-  // The others: the caller entered first in the transaction, then the card's own reads.
-  const oneTransaction = (statements: string[], reads: number) => {
-    expect(statements).toHaveLength(reads + 3);
-    expect(statements[0]).toBe('BEGIN');
-    expect(statements[1]).toContain('app_enter_caller(');
-    expect(statements.at(-1)).toBe('COMMIT');
+  const oneStatement = (statements: string[], fn: string) => {
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toContain(`${fn}(`);
   };
-  oneTransaction(await statementsOf('manager', `/api/cards/conversations/${conversationId}`), 2);
-  oneTransaction(await statementsOf('rep1', '/api/cards/coaching?objectType=contacts&objectId=1000'), 1);
+  oneStatement(
+    await statementsOf('rep1', '/api/cards/conversations?objectType=contacts&objectId=1000&limit=5'),
+    'app_read_conversations_card',
+  );
+  oneStatement(
+    await statementsOf('manager', `/api/cards/conversations/${conversationId}`),
+    'app_read_conversation_detail',
+  );
+  oneStatement(
+    await statementsOf('rep1', '/api/cards/coaching?objectType=contacts&objectId=1000'),
+    'app_read_coaching_card',
+  );
+  // The rest: the caller entered first in the transaction, then the route's own reads.
+  const summary = await statementsOf('rep1', '/api/cards/summary?objectType=contacts&objectId=1000');
+  expect(summary[0]).toBe('BEGIN');
+  expect(summary[1]).toContain('app_enter_caller(');
+  expect(summary.at(-1)).toBe('COMMIT');
 });
 
 test('1,000 card and settings GETs of known users write no row', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { analyseFnFor, inputFromIncoming } from '../../../backend/src/sync/analyseMeeting.ts';
 import { ruleBasedAnalyser } from '../../../backend/src/coaching/analysis/ruleBasedAnalyser.ts';
 import { trendMetrics } from '../../../backend/src/coaching/trendMetrics.ts';
-import { keyMoments } from '../../../backend/src/conversations/getConversation.ts';
+import { labelledMoments } from '../../../backend/src/conversations/getConversation.ts';
 import type { IncomingConversation } from '../../../backend/src/sync/incoming.ts';
 
 const meeting: IncomingConversation = {
@@ -42,6 +42,9 @@ describe('analysing a meeting from the sync', () => {
     // Rita 0–30, Carl 30–90, Someone 90–120: ratio 30 / 120 = 0.25; one question; a 30 s monologue.
     expect(trendMetrics(stored.metrics)).toEqual({ repTalkRatio: 0.25, questions: 1, longestMonologueSeconds: 30 });
     // "budget" at 0 s and "price" at 30 s are pricing moments.
-    expect(keyMoments(stored.metrics)).toEqual([0, 30]);
+    expect(labelledMoments(stored.metrics, null).filter((m) => m.label === 'Pricing')).toEqual([
+      { seconds: 0, label: 'Pricing', playbackUrl: null },
+      { seconds: 30, label: 'Pricing', playbackUrl: null },
+    ]);
   });
 });
