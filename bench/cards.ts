@@ -7,8 +7,11 @@
 // same machine, the floors: a bare node:http handler and a bare Express handler answering the
 // same bytes (a median answer of that route). Every card request is for a random rep of a random
 // portal and a random contact (or call), signed as HubSpot signs it, with a fresh timestamp.
-// Then a CPU profile of this process under the conversations card's load says where one
-// request's time goes, and the database part alone is timed without HTTP.
+// Each load also splits the machine's CPU per request between the server (this process), every
+// PostgreSQL process and the load generator (bench/support/cpu.ts): where those share the cores,
+// their sum bounds what any target can reach. Then a CPU profile of this process under the
+// conversations card's load says where one request's time goes, and the database part alone is
+// timed without HTTP.
 // DATABASE_URL may name a Unix socket (postgres://postgres@localhost/postgres?host=/var/run/postgresql)
 // when PostgreSQL runs on the same machine.
 // Exit code 1 if a card route answers any error or non-2xx.
@@ -39,6 +42,7 @@ import { createMigratedDatabase, engine, serverUrl } from '../tests/support/data
 import { listen } from '../tests/support/http.ts';
 import { signedFetch } from '../tests/support/signedFetch.ts';
 import { addCalls, addPortals, cardPath, randomCardRequest, type CardRoute } from './support/cardData.ts';
+import { cpuDuring, type CpuSplit } from './support/cpu.ts';
 import { runLoad, type LoadPlan } from './support/load.ts';
 import { profileDuring } from './support/profile.ts';
 
@@ -178,9 +182,13 @@ const plan = (origin: string, route: CardRoute, connections: number, duration: n
   connections,
   route,
 });
-async function measure(origin: string, route: CardRoute, connections: number): Promise<autocannon.Result> {
+async function measure(origin: string, route: CardRoute, connections: number) {
   if (warmup > 0) await runLoad(plan(origin, route, connections, warmup));
-  return runLoad(plan(origin, route, connections, seconds));
+  const { value: result, cpu } = await cpuDuring(async () => {
+    const { result, loadMicros } = await runLoad(plan(origin, route, connections, seconds));
+    return { value: result, loadMicros };
+  });
+  return { result, cpu };
 }
 const TARGETS = [
   ['bare node:http', bareNode.url],
@@ -188,18 +196,26 @@ const TARGETS = [
   ['node:http + SELECT 1', oneRoundTrip.url],
   ['card backend', cards.url],
 ] as const;
-const results: Array<{ connections: number; route: CardRoute; target: string; result: autocannon.Result }> = [];
+const results: Array<{
+  connections: number;
+  route: CardRoute;
+  target: string;
+  result: autocannon.Result;
+  cpu: CpuSplit;
+}> = [];
 for (const connections of connectionCounts) {
   for (const route of routes) {
     for (const [target, origin] of TARGETS)
-      results.push({ connections, route, target, result: await measure(origin, route, connections) });
+      results.push({ connections, route, target, ...(await measure(origin, route, connections)) });
   }
 }
 
 // 5. Where one request's time goes: this process's CPU under the conversations card's load.
 const profiled =
   profileSeconds > 0
-    ? await profileDuring(() => runLoad(plan(cards.url, 'conversations', connectionCounts[0]!, profileSeconds)))
+    ? await profileDuring(
+        async () => (await runLoad(plan(cards.url, 'conversations', connectionCounts[0]!, profileSeconds))).result,
+      )
     : undefined;
 
 // 6. The database part alone: the conversations card's one statement (enter the caller and read
@@ -241,7 +257,8 @@ const rateOf = (connections: number, route: CardRoute, target: (typeof TARGETS)[
     .average;
 for (const connections of connectionCounts) {
   const table: Record<string, Record<string, number | string>> = {};
-  for (const { route, target, result } of results.filter((r) => r.connections === connections)) {
+  for (const { route, target, result, cpu } of results.filter((r) => r.connections === connections)) {
+    const perRequest = (micros: number) => Math.round(micros / Math.max(1, result.requests.total));
     table[`${route}: ${target}`] = {
       'requests/s': Math.round(result.requests.average),
       'p50 ms': result.latency.p50,
@@ -253,6 +270,10 @@ for (const connections of connectionCounts) {
       '× node:http + SELECT 1': Number(
         (result.requests.average / rateOf(connections, route, 'node:http + SELECT 1')).toFixed(3),
       ),
+      'CPU µs/req: server': perRequest(cpu.serverMicros),
+      PostgreSQL: perRequest(cpu.postgresMicros),
+      load: perRequest(cpu.loadMicros),
+      'machine busy': `${Math.round(cpu.machineBusy * 100)} %`,
     };
   }
   console.log(`\n${connections} connections:`);

@@ -24,11 +24,14 @@ export type LoadPlan = {
 
 const self = fileURLToPath(import.meta.url);
 
+/** What one load measured, and the CPU µs the load generator itself used for it. */
+export type LoadResult = { result: autocannon.Result; loadMicros: number };
+
 /** Runs one autocannon load against plan.origin in a child process and resolves with its result. */
-export function runLoad(plan: LoadPlan): Promise<autocannon.Result> {
+export function runLoad(plan: LoadPlan): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = fork(self, { serialization: 'advanced' });
-    child.once('message', (result) => resolve(result as autocannon.Result));
+    child.once('message', (message) => resolve(message as LoadResult));
     child.once('error', reject);
     child.once('exit', (code) => code !== 0 && reject(new Error(`the load process exited with code ${code}`)));
     child.send(plan);
@@ -39,6 +42,7 @@ if (process.argv[1] === self && process.send) {
   const plan = await new Promise<LoadPlan>((resolve) =>
     process.once('message', (message) => resolve(message as LoadPlan)),
   );
+  const cpuBefore = process.cpuUsage();
   const result = await autocannon({
     url: plan.origin,
     connections: plan.connections,
@@ -71,5 +75,6 @@ if (process.argv[1] === self && process.send) {
       },
     ],
   });
-  process.send(result, () => process.disconnect());
+  const cpu = process.cpuUsage(cpuBefore);
+  process.send({ result, loadMicros: cpu.user + cpu.system } satisfies LoadResult, () => process.disconnect());
 }
