@@ -136,9 +136,9 @@ export async function getMessage(tx: Queryable, messageId: string): Promise<Coac
   return toMessage(rows[0]);
 }
 
-/** The coaching on calls linked to a HubSpot record that the caller may see, newest first. */
 /**
- * The coaching of one record's calls, newest first, in a tenant transaction. The coaching card
+ * The coaching on calls linked to a HubSpot record that the caller may see, newest first, in a
+ * tenant transaction. The coaching card
  * reads the same (card_coaching_page, migration 021) in one statement: coachingCardRead.
  */
 export async function listMessagesForRecord(
