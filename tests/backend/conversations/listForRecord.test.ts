@@ -124,6 +124,30 @@ describe('one conversation', () => {
     });
   });
 
+  test('the key moments the excerpt is cut around: numbers or { seconds }, each once, earliest first, at most five', async () => {
+    const momentsOf = async (metrics: unknown) =>
+      (
+        await testDb.db.query<{ seconds: number[] }>(
+          'SELECT conversation_key_moments($1::jsonb, 5)::float8[] AS seconds',
+          [JSON.stringify(metrics)],
+        )
+      ).rows[0]!.seconds;
+    expect(
+      await momentsOf({
+        topics: [
+          { name: 'pricing', moments: [90, { seconds: 30 }, 90, { seconds: 'soon' }, null, 'x'] },
+          { name: 'timeline', moments: [{ seconds: 12.5 }, 400, 7, 600, 8, { seconds: 8 }] },
+          { name: 'nothing here', moments: 'not a list' },
+          'not a topic',
+        ],
+        nextSteps: { moments: [1] },
+      }),
+    ).toEqual([7, 8, 12.5, 30, 90]);
+    expect(await momentsOf({})).toEqual([]);
+    expect(await momentsOf({ topics: { pricing: [1] } })).toEqual([]);
+    expect(await momentsOf([])).toEqual([]);
+  });
+
   test("another tenant's conversation is not found", async () => {
     await expect(asA((tx) => getConversation(tx, b.conversationIds[0]!))).rejects.toBeInstanceOf(NotFound);
   });
