@@ -97,3 +97,30 @@ test('accounts itself has forced RLS, and the app roles own nothing and bypass n
     { rolname: 'fathom_app_tenant', rolsuper: false, rolbypassrls: false, rolcanlogin: false, owns: 0 },
   ]);
 });
+
+test('every view applies row level security as its reader (security_invoker)', async () => {
+  const { rows } = await testDb.db.query<{ view: string; invoker: boolean }>(
+    `SELECT c.relname AS view, coalesce('security_invoker=true' = ANY (c.reloptions), false) AS invoker
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+      WHERE c.relkind = 'v' ORDER BY c.relname`,
+  );
+  // A view without it reads as its owner: row level security would judge the owner, not the caller.
+  expect(rows).toContainEqual({ view: 'coaching_message_rows', invoker: true });
+  expect(rows.filter((row) => !row.invoker)).toEqual([]);
+});
+
+test('the functions that enter a caller are the backend connection’s alone: neither app role may call them', async () => {
+  const { rows } = await testDb.db.query<{ fn: string; tenant: boolean; system: boolean }>(
+    `SELECT p.proname AS fn,
+            has_function_privilege('fathom_app_tenant', p.oid, 'EXECUTE') AS tenant,
+            has_function_privilege('fathom_app_system', p.oid, 'EXECUTE') AS system
+       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace AND n.nspname = 'public'
+      WHERE p.proname = 'app_enter_caller' OR p.proname LIKE 'app\\_read\\_%'
+      ORDER BY p.proname`,
+  );
+  expect(rows).toEqual(
+    ['app_enter_caller', 'app_read_coaching_card', 'app_read_conversation_detail', 'app_read_conversations_card'].map(
+      (fn) => ({ fn, tenant: false, system: false }),
+    ),
+  );
+});
