@@ -138,8 +138,8 @@ export async function getMessage(tx: Queryable, messageId: string): Promise<Coac
 
 /**
  * The coaching on calls linked to a HubSpot record that the caller may see, newest first, in a
- * tenant transaction. The coaching card
- * reads the same (card_coaching_page, migration 021) in one statement: coachingCardRead.
+ * tenant transaction. The coaching card reads the same (card_coaching_page, migration 021) in one
+ * statement: coachingCardRead.
  */
 export async function listMessagesForRecord(
   tx: Queryable,
