@@ -4,32 +4,50 @@ export type Position = { startedAt: Date; id: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Opaque keyset cursor: the (started_at, id) of the last item of the previous page. */
+/** Opaque keyset cursor: the sort key and the id of the last item of the previous page. */
+export function encodeKeyCursor(key: string, id: string): string {
+  return Buffer.from(`${key}|${id}`).toString('base64url');
+}
+
+/** The key and id of a cursor encodeKeyCursor issued (the key may hold '|': the id never does). */
+export function decodeKeyCursor(cursor: string): { key: string; id: string } {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const cut = text.lastIndexOf('|');
+  const id = text.slice(cut + 1);
+  if (cut < 0 || !UUID.test(id)) throw new InvalidInput('cursor: not a cursor this API issued');
+  return { key: text.slice(0, cut), id };
+}
+
+/** A keyset cursor over (started_at, id), newest first. */
 export function encodeCursor(position: Position): string {
-  return Buffer.from(`${position.startedAt.toISOString()}|${position.id}`).toString('base64url');
+  return encodeKeyCursor(position.startedAt.toISOString(), position.id);
 }
 
 export function decodeCursor(cursor: string): Position {
-  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const startedAt = new Date(iso ?? '');
-  if (!id || !UUID.test(id) || Number.isNaN(startedAt.getTime()))
-    throw new InvalidInput('cursor: not a cursor this API issued');
+  const { key, id } = decodeKeyCursor(cursor);
+  const startedAt = new Date(key);
+  if (Number.isNaN(startedAt.getTime())) throw new InvalidInput('cursor: not a cursor this API issued');
   return { startedAt, id };
 }
 
+/** The cursor after a row of a (started_at, id) keyset query. */
+export const afterStartedAt = (row: { started_at: Date; id: string }) =>
+  encodeCursor({ startedAt: row.started_at, id: row.id });
+
 /**
- * A page of a keyset query that asked for `limit + 1` rows, newest first: the first `limit` rows
- * as items, and the cursor after the last of them when the extra row says there are more.
+ * A page of a keyset query that asked for `limit + 1` rows: the first `limit` rows as items, and
+ * the cursor after the last of them (cursorAfter) when the extra row says there are more.
  */
-export function keysetPage<Row extends { started_at: Date; id: string }, Item>(
+export function keysetPage<Row, Item>(
   rows: Row[],
   limit: number,
   toItem: (row: Row) => Item,
+  cursorAfter: (row: Row) => string,
 ): { items: Item[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
     items: page.map(toItem),
-    nextCursor: rows.length > limit && last ? encodeCursor({ startedAt: last.started_at, id: last.id }) : null,
+    nextCursor: rows.length > limit && last ? cursorAfter(last) : null,
   };
 }

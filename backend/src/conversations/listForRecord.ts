@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/database.ts';
 import type { OneStatementRead } from '../db/tenancy.ts';
-import { decodeCursor, keysetPage } from './cursor.ts';
+import { afterStartedAt, decodeCursor, keysetPage } from './cursor.ts';
 
 export type CrmObjectType = 'contacts' | 'deals' | 'companies';
 
@@ -76,15 +76,20 @@ function pageParams(query: PageQuery): unknown[] {
 }
 
 function pageOf(rows: CardPageRow[], limit: number): Page {
-  return keysetPage(rows, limit, (row) => ({
-    id: row.id,
-    title: row.title,
-    startedAt: row.started_at.toISOString(),
-    durationSeconds: row.duration_seconds,
-    recordedBy: { name: row.recorded_by_name, email: row.recorded_by_email },
-    participants: row.participants,
-    score: row.score,
-    openActionItems: row.open_action_items,
-    url: row.url,
-  }));
+  return keysetPage(
+    rows,
+    limit,
+    (row) => ({
+      id: row.id,
+      title: row.title,
+      startedAt: row.started_at.toISOString(),
+      durationSeconds: row.duration_seconds,
+      recordedBy: { name: row.recorded_by_name, email: row.recorded_by_email },
+      participants: row.participants,
+      score: row.score,
+      openActionItems: row.open_action_items,
+      url: row.url,
+    }),
+    afterStartedAt,
+  );
 }

@@ -1,5 +1,5 @@
 import type { CoachingQueue } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
-import { decodeCursor, keysetPage } from '../conversations/cursor.ts';
+import { afterStartedAt, decodeCursor, keysetPage } from '../conversations/cursor.ts';
 import type { Queryable } from '../db/database.ts';
 import { Forbidden } from '../errors.ts';
 import type { Caller } from '../users/caller.ts';
@@ -58,17 +58,22 @@ export async function coachingQueue(
     query.from ?? null,
     query.to ?? null,
   ]);
-  return keysetPage(rows, query.limit, (row) => ({
-    id: row.id,
-    title: row.title,
-    startedAt: row.started_at.toISOString(),
-    durationSeconds: row.duration_seconds,
-    score: row.score,
-    rep: {
-      id: row.rep_id,
-      hubspotUserId: row.hubspot_user_id === null ? null : Number(row.hubspot_user_id),
-      email: row.email,
-      name: row.display_name,
-    },
-  }));
+  return keysetPage(
+    rows,
+    query.limit,
+    (row) => ({
+      id: row.id,
+      title: row.title,
+      startedAt: row.started_at.toISOString(),
+      durationSeconds: row.duration_seconds,
+      score: row.score,
+      rep: {
+        id: row.rep_id,
+        hubspotUserId: row.hubspot_user_id === null ? null : Number(row.hubspot_user_id),
+        email: row.email,
+        name: row.display_name,
+      },
+    }),
+    afterStartedAt,
+  );
 }

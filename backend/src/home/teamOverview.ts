@@ -1,29 +1,13 @@
 import type { RepOverview } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import type { Queryable } from '../db/database.ts';
-import { InvalidInput } from '../errors.ts';
+import { decodeKeyCursor, encodeKeyCursor, keysetPage } from '../conversations/cursor.ts';
 import type { Caller } from '../users/caller.ts';
 import { REPS_IN_VIEW, viewParams } from './coachableReps.ts';
 
 export type Period = { from: Date; to: Date };
-type Position = { email: string; id: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** Opaque keyset cursor: the (email, id) of the last rep of the previous page. */
-const encodeCursor = (position: Position) =>
-  Buffer.from(JSON.stringify([position.email, position.id])).toString('base64url');
-
-function decodeCursor(cursor: string): Position {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = null;
-  }
-  if (!Array.isArray(parsed) || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string' || !UUID.test(parsed[1]))
-    throw new InvalidInput('cursor: not a cursor this API issued');
-  return { email: parsed[0], id: parsed[1] };
-}
+// The team table pages by (email, id): its cursor's key is the last rep's email.
+const afterRep = (row: { email: string; id: string }) => encodeKeyCursor(row.email, row.id);
 
 // One statement: a page of the reps in view (by email: a stable order, so a rep whose numbers
 // change between two pages is neither skipped nor repeated), then per rep the calls of the period
@@ -97,21 +81,16 @@ export async function teamOverview(
   caller: Caller,
   query: Period & { cursor?: string; limit: number },
 ): Promise<{ items: RepOverview[]; nextCursor: string | null }> {
-  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const after = query.cursor ? decodeKeyCursor(query.cursor) : null;
   const { rows } = await tx.query<OverviewRow>(OVERVIEW_SQL, [
     ...viewParams(caller),
     query.from,
     query.to,
-    after?.email ?? null,
+    after?.key ?? null,
     after?.id ?? null,
     query.limit + 1,
   ]);
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toItem),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ email: last.email, id: last.id }) : null,
-  };
+  return keysetPage(rows, query.limit, toItem, afterRep);
 }
 
 function toItem(row: OverviewRow): RepOverview {

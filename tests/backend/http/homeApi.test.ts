@@ -152,7 +152,11 @@ describe('GET /api/home/team', () => {
       await json(await as('manager', `/api/home/team?cursor=${encodeURIComponent(String(first.nextCursor))}`))
     ).body;
     expect(itemsOf(replayed)).toEqual([]);
-    for (const forged of ['bm90LWEtY3Vyc29y', Buffer.from('["a@b.c","1"]').toString('base64url')]) {
+    for (const forged of [
+      'bm90LWEtY3Vyc29y',
+      Buffer.from('["a@b.c","1"]').toString('base64url'),
+      Buffer.from('a@b.c|1').toString('base64url'),
+    ]) {
       expect(await json(await as('admin', `/api/home/team?cursor=${forged}`))).toMatchObject({
         status: 400,
         body: { error: 'invalid_input' },
