@@ -80,13 +80,7 @@ export type ConversationRow = {
   score: number | null;
   metrics: Record<string, unknown> | null;
   computed_at: Date | null;
-  excerpt: Array<{
-    position: number;
-    speaker: string;
-    isExternal: boolean | null;
-    text: string;
-    startSeconds: number | null;
-  }>;
+  excerpt: Array<Omit<TranscriptLine, 'playbackUrl'>>;
 };
 
 const TOPIC_LABELS: Record<string, string> = { nextSteps: 'Next step' };
