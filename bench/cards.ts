@@ -242,8 +242,8 @@ console.log(
     `${seconds} s per target after ${warmup} s of warm-up, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)} at the end`,
 );
 if (engine === 'postgres') {
-  // A card reads about 20 random pages of a working set far larger than a default server's
-  // shared_buffers: each miss is a copy from the OS cache (docs/cards.md).
+  // For the reader: the database is far larger than a default server's shared_buffers (whether
+  // that matters, measured, is in docs/cards.md).
   const sizes = (
     await db.query<{ shared_buffers: string; database: string }>(
       `SELECT current_setting('shared_buffers') AS shared_buffers,
