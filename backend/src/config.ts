@@ -102,6 +102,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid environment:\n  TOKEN_ENCRYPTION_KEY: required when NODE_ENV=production (32 random bytes, base64)',
     );
   }
+  if (e.NODE_ENV === 'production' && !e.HUBSPOT_APP_ID) {
+    // Without it the uninstall journal is never read: an uninstalled portal's data would never be purged.
+    throw new ConfigError(
+      "Invalid environment:\n  HUBSPOT_APP_ID: required when NODE_ENV=production (the app's id in HubSpot; uninstalls are read for it)",
+    );
+  }
   if (e.DATABASE_URL && !e.TOKEN_ENCRYPTION_KEY) {
     // A generated key lives next to one process's files: on a shared PostgreSQL each instance
     // would seal with its own key and none could open the others' tokens (or any after a redeploy).

@@ -16,6 +16,8 @@ import type { Clock } from './fathom/clock.ts';
 import { fathomOAuth } from './fathom/oauth.ts';
 import { FathomRateLimiter } from './fathom/rateLimiter.ts';
 import type { HubSpotJobServices } from './hubspot/hubspotJobs.ts';
+import { journalMetrics } from './hubspot/journalMetrics.ts';
+import { journalToken } from './hubspot/journalToken.ts';
 import { hubspotOAuth } from './hubspot/oauth.ts';
 import { hubspotRecordLinker } from './hubspot/recordLinker.ts';
 import { linkCacheFor, rememberingLinker } from './sync/linkCache.ts';
@@ -166,10 +168,15 @@ export function createServices(
             db,
             logger,
             apiBase: config.hubspot.apiBase,
-            clientId,
-            clientSecret,
             appId,
             graceMs: config.uninstallGraceMs,
+            token: journalToken({
+              apiBase: config.hubspot.apiBase,
+              clientId,
+              clientSecret,
+              fetch: countingFetch(metrics, 'hubspot'),
+            }),
+            metrics: journalMetrics(metrics.registry),
             beforeUninstall,
             fetch: countingFetch(metrics, 'hubspot'),
           }

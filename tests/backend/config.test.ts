@@ -30,6 +30,18 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_ENCRYPTION_KEY/);
   });
 
+  test('production refuses to start without HUBSPOT_APP_ID, naming it (no uninstall would ever be read)', () => {
+    const key = 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=';
+    expect(() => loadConfig({ NODE_ENV: 'production', TOKEN_ENCRYPTION_KEY: key })).toThrow(
+      /HUBSPOT_APP_ID: required when NODE_ENV=production/,
+    );
+    expect(loadConfig({ NODE_ENV: 'production', TOKEN_ENCRYPTION_KEY: key, HUBSPOT_APP_ID: '42' }).hubspot.appId).toBe(
+      '42',
+    );
+    // Development and tests still start without it (the journal is simply not read).
+    expect(loadConfig({}).hubspot.appId).toBeUndefined();
+  });
+
   test('a database server without a token encryption key refuses to start, whatever NODE_ENV says, and says what to set', () => {
     for (const NODE_ENV of [undefined, 'development', 'test', 'production']) {
       const env = { DATABASE_URL: 'postgres://app@db.internal/app', ...(NODE_ENV ? { NODE_ENV } : {}) };

@@ -50,8 +50,22 @@ export type HubSpotStandIn = {
     updatedAt: string;
     properties: string[];
   }>;
-  /** Journal entries, oldest first; each is one file of events behind a pre-signed URL. */
-  journal: Array<{ offset: string; events: unknown[] }>;
+  /**
+   * Journal entries, oldest first; each is one file of events behind a pre-signed URL, served as
+   * HubSpot's envelope. `raw` serves that text instead (a file of another shape, or a huge one).
+   */
+  journal: Array<{
+    offset: string;
+    events: unknown[];
+    publishedAt?: Date;
+    raw?: string | Buffer;
+    /** The file's URL answers a redirect to this location instead. */
+    redirectTo?: string;
+    /** The entry names this URL for its file instead of the stand-in's own. */
+    url?: string;
+  }>;
+  /** Client-credentials tokens issued so far. */
+  clientCredentialsIssued: number;
   /** HubSpot writes an app install or uninstall into the journal. */
   journalLifecycle(action: 'APP_INSTALL' | 'APP_UNINSTALL', portalId: number, occurredAt?: Date): void;
   /** The journal forgets its entries older than three days: offsets before `keep` answer 404. */
@@ -123,6 +137,7 @@ export async function startHubSpotStandIn(
     uninstallEndpointDown: false,
     journalSubscriptions: [],
     journal: [],
+    clientCredentialsIssued: 0,
   };
   const crm = hubspotCrm({ contacts: options.contacts ?? [], deals: options.deals ?? [] });
 
@@ -188,6 +203,7 @@ export async function startHubSpotStandIn(
           return json(res, 400, { error: 'invalid_scope' });
         const token = `cc-${randomBytes(12).toString('hex')}`;
         clientCredentialsTokens.add(token);
+        state.clientCredentialsIssued += 1;
         return json(res, 200, { token_type: 'bearer', access_token: token, expires_in: 1800 });
       }
       return json(res, 400, { error: 'unsupported_grant_type' });
@@ -235,7 +251,11 @@ export async function startHubSpotStandIn(
       const entryAnswer = (index: number) => {
         const entry = state.journal[index]!;
         const expiresAt = new Date(Date.now() + 300_000).toISOString();
-        return { url: `${server.url}/journal-files/${entry.offset}.json`, expiresAt, currentOffset: entry.offset };
+        return {
+          url: entry.url ?? `${server.url}/journal-files/${entry.offset}.json`,
+          expiresAt,
+          currentOffset: entry.offset,
+        };
       };
       if (req.method === 'GET' && url.pathname === '/webhooks-journal/journal/2026-03/earliest') {
         const first = state.journal.findIndex((entry) => !forgottenOffsets.has(entry.offset));
@@ -262,7 +282,21 @@ export async function startHubSpotStandIn(
     if (req.method === 'GET' && file) {
       const entry = state.journal.find((e) => e.offset === file[1]);
       if (!entry) return json(res, 404, { message: 'NoSuchKey' });
-      return json(res, 200, entry.events);
+      if (entry.redirectTo) return void res.writeHead(302, { location: entry.redirectTo }).end();
+      if (entry.raw !== undefined) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end(entry.raw);
+      }
+      // The file is an envelope, not a bare array (HubSpot's journal guide: "A successful response
+      // will include a url property, which you can then use to retrieve the file for the associated
+      // journal data"; the file holds { offset, journalEvents: [ { type: "app_lifecycle_event",
+      // action: "APP_UNINSTALL", portalId, occurredAt, eventTypeId: "4-1916193", properties:
+      // { hs_app_id, hs_app_install_level, hs_initiating_user_id, hs_user_id } } ], publishedAt }).
+      return json(res, 200, {
+        offset: entry.offset,
+        journalEvents: entry.events,
+        publishedAt: (entry.publishedAt ?? new Date()).toISOString(),
+      });
     }
     // The app uninstalls itself from the portal whose token calls it.
     if (req.method === 'DELETE' && url.pathname === '/appinstalls/2026-03/external-install') {
@@ -326,19 +360,11 @@ export async function startHubSpotStandIn(
     state.journal.push({
       offset: randomUUID(),
       events: [
-        {
-          type: 'app_lifecycle_event',
-          action,
-          portalId,
-          occurredAt: occurredAt.getTime(),
-          eventTypeId: action === 'APP_INSTALL' ? '4-1909196' : '4-1916193',
-          properties: {
-            hs_app_id: String(state.appId),
-            hs_app_install_level: 'PORTAL',
-            hs_initiating_user_id: String(state.installingUser.id),
-            hs_user_id: String(state.installingUser.id),
-          },
-        },
+        journalLifecycleEvent(action, portalId, {
+          occurredAt,
+          appId: String(state.appId),
+          userId: state.installingUser.id,
+        }),
       ],
     });
   }
@@ -357,4 +383,31 @@ export async function startHubSpotStandIn(
       state.journal.slice(0, keep).forEach((entry) => forgottenOffsets.add(entry.offset)),
     removeCrmObject: (type: 'contacts' | 'deals', id: string) => crm.remove(type, id),
   });
+}
+
+/**
+ * One app lifecycle event as HubSpot writes it into the journal file's `journalEvents`: `type`,
+ * `action` (APP_INSTALL | APP_UNINSTALL), `portalId`, `occurredAt` (ms), `eventTypeId`, and
+ * `properties` with `hs_app_id`, `hs_app_install_level`, `hs_initiating_user_id`, `hs_user_id`.
+ * `appId: null` leaves `hs_app_id` out.
+ */
+export function journalLifecycleEvent(
+  action: 'APP_INSTALL' | 'APP_UNINSTALL',
+  portalId: number,
+  options: { occurredAt?: Date; appId: string | null; userId?: number },
+) {
+  const user = String(options.userId ?? 777);
+  return {
+    type: 'app_lifecycle_event',
+    action,
+    portalId,
+    occurredAt: (options.occurredAt ?? new Date()).getTime(),
+    eventTypeId: action === 'APP_INSTALL' ? '4-1909196' : '4-1916193',
+    properties: {
+      ...(options.appId === null ? {} : { hs_app_id: options.appId }),
+      hs_app_install_level: 'PORTAL',
+      hs_initiating_user_id: user,
+      hs_user_id: user,
+    },
+  };
 }

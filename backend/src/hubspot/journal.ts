@@ -1,68 +1,56 @@
 import { z } from 'zod';
-import { postTokenForm } from '../oauth/tokenEndpoint.ts';
 import type { Database } from '../db/database.ts';
 import { withSystem } from '../db/tenancy.ts';
 import { UpstreamFailed } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { fetchJournalFile, JournalFileNotUnderstood } from './journalFile.ts';
+import type { JournalMetrics } from './journalMetrics.ts';
+import { ensureSubscriptions, subscriptionsDue, type JournalCall } from './journalSubscriptions.ts';
+import type { JournalToken } from './journalToken.ts';
 import { reinstallPortal, uninstallPortal } from './lifecycle.ts';
 
 export const HUBSPOT_JOURNAL_QUEUE = 'hubspot-journal-poll';
-
-// HubSpot's ids of its two app lifecycle event types (the webhooks journal spec's eventTypeId).
-export const APP_INSTALL_EVENT_TYPE = '4-1909196';
-export const APP_UNINSTALL_EVENT_TYPE = '4-1916193';
-
-// What the client-credentials token may do: read the journal, read and create subscriptions.
-const JOURNAL_SCOPES = [
-  'developer.webhooks_journal.read',
-  'developer.webhooks_journal.subscriptions.read',
-  'developer.webhooks_journal.subscriptions.write',
-];
+export { APP_INSTALL_EVENT_TYPE, APP_UNINSTALL_EVENT_TYPE } from './journalSubscriptions.ts';
 
 // One run reads at most this many entries; the next run (a minute later) goes on from there.
 const MAX_ENTRIES_PER_RUN = 500;
 const TIMEOUT_MS = 10_000;
+/** HubSpot keeps journal entries this long; only an offset older than that can have expired. */
+export const JOURNAL_RETENTION_MS = 3 * 24 * 3_600_000;
+/** A file refused for this long is set aside (dead letter) and the poller moves past it. */
+export const DEAD_LETTER_AFTER_MS = 3_600_000;
 
-const tokenAnswer = z.looseObject({ access_token: z.string().min(1), expires_in: z.coerce.number().int().positive() });
-const entryAnswer = z.looseObject({ url: z.url(), expiresAt: z.string(), currentOffset: z.string().min(1).max(200) });
-// HubSpot's SubscriptionResponse (2026-03) has no eventTypeId: a lifecycle subscription names its
-// event type in objectTypeId and its action in actions. Any of the three is recognised.
-const subscriptions = z.looseObject({
-  results: z.array(
-    z.looseObject({
-      id: z.coerce.number(),
-      subscriptionType: z.string(),
-      objectTypeId: z.string().optional(),
-      actions: z.array(z.string()).optional(),
-      eventTypeId: z.string().optional(),
-    }),
-  ),
+const entryAnswer = z.looseObject({
+  url: z.string().min(1),
+  expiresAt: z.string(),
+  currentOffset: z.string().min(1).max(200),
 });
-const LIFECYCLE = [
-  { eventTypeId: APP_INSTALL_EVENT_TYPE, action: 'APP_INSTALL' },
-  { eventTypeId: APP_UNINSTALL_EVENT_TYPE, action: 'APP_UNINSTALL' },
-] as const;
+const LIFECYCLE_ACTIONS = ['APP_INSTALL', 'APP_UNINSTALL'] as const;
 /** A lifecycle event in a journal file: { type, action, portalId, occurredAt, eventTypeId, properties }. */
 const lifecycleEvent = z.looseObject({
-  action: z.string(),
-  portalId: z.coerce.number().int().positive(),
+  action: z.enum(LIFECYCLE_ACTIONS),
+  portalId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   occurredAt: z
     .union([z.number(), z.string()])
-    .transform((value) => new Date(typeof value === 'number' ? value : Number(value) || value)),
+    .transform((value) => new Date(typeof value === 'number' ? value : Number(value) || value))
+    .refine((date) => !Number.isNaN(date.getTime()), 'not a time'),
   properties: z.looseObject({ hs_app_id: z.coerce.string().optional() }).optional(),
 });
+type LifecycleEvent = z.infer<typeof lifecycleEvent>;
 
 export type JournalDeps = {
   db: Database;
   logger: Logger;
   apiBase: string;
-  clientId: string;
-  clientSecret: string;
   appId: string;
   graceMs: number;
+  /** The app's client-credentials token, cached until it expires. */
+  token: JournalToken;
+  metrics: JournalMetrics;
   /** Deletes the account's Fathom webhook while its credentials still exist (services.beforeUninstall). */
   beforeUninstall: (accountId: string) => Promise<void>;
   fetch?: typeof fetch;
+  now?: () => number;
 };
 
 export type JournalRun = {
@@ -70,28 +58,42 @@ export type JournalRun = {
   uninstalled: number[];
   reinstalled: number[];
   restartedFromEarliest: boolean;
+  /** Why the file at the stored offset was refused this time (the offset stayed where it was). */
+  refused?: string;
+  /** Entries set aside after an hour of refusals. */
+  deadLettered?: string[];
+};
+
+type State = {
+  journal_offset: string | null;
+  offset_published_at: Date | null;
+  subscribed_at: Date | null;
+  failing_offset: string | null;
+  failing_since: Date | null;
 };
 
 /**
- * One poll of HubSpot's webhooks journal (2026-03): makes sure the app's APP_LIFECYCLE_EVENT
- * subscriptions exist, then reads every entry after the stored offset, applies its install and
- * uninstall events, and stores the new offset after each entry. Reading an entry twice is
- * harmless: an uninstall older than the portal's latest install, or an install older than its
- * uninstall, changes nothing. An offset HubSpot no longer knows (the journal keeps three days)
- * starts the reading again from the earliest entry.
+ * One poll of HubSpot's webhooks journal (2026-03): checks the app's APP_LIFECYCLE_EVENT
+ * subscriptions once a day, then reads every entry after the stored offset, applies its install
+ * and uninstall events for our app, and stores the new offset after each entry. The offset never
+ * moves past a file that was not understood: that poll stops there and the next one tries again;
+ * after an hour of failures the entry is set aside in hubspot_journal_dead_letters. Reading an
+ * entry twice is harmless: an uninstall older than the portal's latest install, or an install
+ * older than its uninstall, changes nothing.
  */
 export async function pollJournal(deps: JournalDeps): Promise<JournalRun> {
-  const call = caller(deps, await clientCredentialsToken(deps));
+  const now = deps.now ?? Date.now;
+  const call = caller(deps);
   const state = await withSystem(
     deps.db,
     async (tx) =>
       (
-        await tx.query<{ journal_offset: string | null; subscribed_at: Date | null }>(
-          `SELECT journal_offset, subscribed_at FROM hubspot_journal_state`,
+        await tx.query<State>(
+          `SELECT journal_offset, offset_published_at, subscribed_at, failing_offset, failing_since FROM hubspot_journal_state`,
         )
       ).rows[0]!,
   );
-  if (!state.subscribed_at) await ensureSubscriptions(deps, call);
+  if (subscriptionsDue(state.subscribed_at, now())) await ensureSubscriptions(deps.db, call);
 
   const run: JournalRun = { entries: 0, uninstalled: [], reinstalled: [], restartedFromEarliest: false };
   let offset = state.journal_offset;
@@ -100,26 +102,59 @@ export async function pollJournal(deps: JournalDeps): Promise<JournalRun> {
       ? `/webhooks-journal/journal/2026-03/offset/${encodeURIComponent(offset)}/next`
       : '/webhooks-journal/journal/2026-03/earliest';
     const answer = await call('GET', path);
-    if (answer.status === 404 && offset && !run.restartedFromEarliest) {
+    if (answer.status === 204) break;
+    if (answer.status === 404 && offset) {
+      // HubSpot answers 404 for an offset it no longer keeps, and for one it does not know.
+      const readAt = state.offset_published_at?.getTime() ?? 0;
+      if (now() - readAt < JOURNAL_RETENTION_MS || run.restartedFromEarliest)
+        throw new UpstreamFailed("HubSpot's journal answered 404 for an offset younger than three days.");
       deps.logger.warn('the stored journal offset has expired: reading the journal again from its earliest entry');
       run.restartedFromEarliest = true;
       offset = null;
+      await withSystem(deps.db, (tx) =>
+        tx.query(
+          `UPDATE hubspot_journal_state SET journal_offset = NULL, offset_published_at = NULL, updated_at = now()`,
+        ),
+      );
       continue;
     }
-    if (answer.status === 204 || answer.status === 404) break;
+    if (answer.status === 404) break;
     if (!answer.ok) throw new UpstreamFailed(`HubSpot's webhooks journal answered ${answer.status}.`);
     const entry = entryAnswer.parse(await answer.json());
-    // The entry's file is behind a pre-signed URL: fetched without our token.
-    const file = await (deps.fetch ?? fetch)(entry.url, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'error' });
-    if (!file.ok) throw new UpstreamFailed(`HubSpot's journal file answered ${file.status}.`);
-    const body: unknown = await file.json();
-    for (const raw of Array.isArray(body) ? body : [body]) await applyEvent(deps, raw, run);
+
+    let events: LifecycleEvent[];
+    let publishedAt: Date | null;
+    try {
+      const file = await fetchJournalFile(entry.url, {
+        apiBase: deps.apiBase,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      });
+      events = understood(file.events);
+      publishedAt = file.publishedAt;
+    } catch (error) {
+      if (!(error instanceof JournalFileNotUnderstood)) throw error;
+      const since = await noteRefusal(deps, state, entry.currentOffset, error.message, now());
+      deps.metrics.filesRefused.inc();
+      deps.logger.error({ entryOffset: entry.currentOffset, reason: error.message }, 'HubSpot journal file refused');
+      if (now() - since.getTime() < DEAD_LETTER_AFTER_MS) {
+        run.refused = error.message;
+        break;
+      }
+      await deadLetter(deps, entry.currentOffset, error.message, since);
+      (run.deadLettered ??= []).push(entry.currentOffset);
+      offset = entry.currentOffset;
+      state.offset_published_at = new Date(now());
+      continue;
+    }
+    for (const event of events) await applyEvent(deps, event, run);
     offset = entry.currentOffset;
+    state.offset_published_at = publishedAt ?? new Date(now());
     run.entries += 1;
     await withSystem(deps.db, (tx) =>
       tx.query(
-        `UPDATE hubspot_journal_state SET journal_offset = $1, entries_read = entries_read + 1, updated_at = now()`,
-        [offset],
+        `UPDATE hubspot_journal_state SET journal_offset = $1, offset_published_at = $2, entries_read = entries_read + 1,
+                failing_offset = NULL, failing_since = NULL, failing_reason = NULL, updated_at = now()`,
+        [offset, state.offset_published_at],
       ),
     );
   }
@@ -127,12 +162,32 @@ export async function pollJournal(deps: JournalDeps): Promise<JournalRun> {
   return run;
 }
 
-async function applyEvent(deps: JournalDeps, raw: unknown, run: JournalRun): Promise<void> {
-  const parsed = lifecycleEvent.safeParse(raw);
-  if (!parsed.success || Number.isNaN(parsed.data.occurredAt.getTime())) return;
-  const event = parsed.data;
-  // The journal is the app's own; an event naming another app is not ours to act on.
-  if (event.properties?.hs_app_id && event.properties.hs_app_id !== deps.appId) return;
+/**
+ * The lifecycle events of a file that are for our app. A lifecycle event we cannot read makes the
+ * whole file not understood (nothing of it is applied); events of other kinds, and events of
+ * another app or that name no app, are passed over.
+ */
+function understood(raw: unknown[]): LifecycleEvent[] {
+  const events: LifecycleEvent[] = [];
+  for (const item of raw) {
+    const head = z.looseObject({ type: z.string().optional(), action: z.string().optional() }).safeParse(item);
+    if (!head.success) throw new JournalFileNotUnderstood('an event of the file is not an object');
+    const lifecycle =
+      head.data.type === 'app_lifecycle_event' || LIFECYCLE_ACTIONS.some((action) => action === head.data.action);
+    if (!lifecycle) continue;
+    const event = lifecycleEvent.safeParse(item);
+    if (!event.success) throw new JournalFileNotUnderstood('a lifecycle event of the file has an unknown shape');
+    events.push(event.data);
+  }
+  return events;
+}
+
+async function applyEvent(deps: JournalDeps, event: LifecycleEvent, run: JournalRun): Promise<void> {
+  // The journal is the app's; an event that does not name our app id is not ours to act on.
+  if (event.properties?.hs_app_id !== deps.appId) {
+    deps.logger.warn({ hubId: event.portalId, action: event.action }, 'journal event not for this app: passed over');
+    return;
+  }
   if (event.action === 'APP_UNINSTALL') {
     const done = await uninstallPortal(deps.db, event.portalId, {
       graceMs: deps.graceMs,
@@ -143,41 +198,53 @@ async function applyEvent(deps: JournalDeps, raw: unknown, run: JournalRun): Pro
       run.uninstalled.push(event.portalId);
       deps.logger.info({ hubId: event.portalId }, 'app uninstalled (HubSpot journal)');
     }
-  } else if (event.action === 'APP_INSTALL') {
-    if (await reinstallPortal(deps.db, event.portalId, event.occurredAt)) {
-      run.reinstalled.push(event.portalId);
-      deps.logger.info({ hubId: event.portalId }, 'app reinstalled within the grace period (HubSpot journal)');
-    }
+  } else if (await reinstallPortal(deps.db, event.portalId, event.occurredAt)) {
+    run.reinstalled.push(event.portalId);
+    deps.logger.info({ hubId: event.portalId }, 'app reinstalled within the grace period (HubSpot journal)');
   }
 }
 
-/** The app's client-credentials token (the journal API acts for the app, not for a portal). */
-async function clientCredentialsToken(deps: JournalDeps): Promise<string> {
-  // The 2026-03 token endpoint issues client-credentials tokens for the journal API (/oauth/v1 retires 2027-02-16).
-  const answer = tokenAnswer.safeParse(
-    await postTokenForm({
-      provider: 'HubSpot',
-      url: `${deps.apiBase}/oauth/2026-03/token`,
-      form: {
-        grant_type: 'client_credentials',
-        client_id: deps.clientId,
-        client_secret: deps.clientSecret,
-        scope: JOURNAL_SCOPES.join(' '),
-      },
-      what: 'issue a client-credentials token',
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    }),
+/** Notes that the entry's file was refused; returns since when this entry has been failing. */
+async function noteRefusal(deps: JournalDeps, state: State, entryOffset: string, reason: string, at: number) {
+  if (state.failing_offset === entryOffset && state.failing_since) return state.failing_since;
+  state.failing_offset = entryOffset;
+  state.failing_since = new Date(at);
+  await withSystem(deps.db, (tx) =>
+    tx.query(
+      `UPDATE hubspot_journal_state SET failing_offset = $1, failing_since = $2, failing_reason = $3, updated_at = now()`,
+      [entryOffset, state.failing_since, reason],
+    ),
   );
-  if (!answer.success) throw new UpstreamFailed("HubSpot's client-credentials answer had an unexpected shape.");
-  return answer.data.access_token;
+  return state.failing_since;
 }
 
-type Call = (method: 'GET' | 'POST', path: string, body?: unknown) => Promise<Response>;
+/** Sets the entry aside and moves the offset past it, in one transaction. */
+async function deadLetter(deps: JournalDeps, entryOffset: string, reason: string, since: Date): Promise<void> {
+  await withSystem(deps.db, async (tx) => {
+    await tx.query(
+      `INSERT INTO hubspot_journal_dead_letters (entry_offset, reason, first_failed_at) VALUES ($1, $2, $3)
+       ON CONFLICT (entry_offset) DO NOTHING`,
+      [entryOffset, reason, since],
+    );
+    await tx.query(
+      `UPDATE hubspot_journal_state SET journal_offset = $1, offset_published_at = now(), failing_offset = NULL,
+              failing_since = NULL, failing_reason = NULL, updated_at = now()`,
+      [entryOffset],
+    );
+  });
+  deps.metrics.deadLetters.inc();
+  deps.logger.error(
+    { entryOffset, reason, failingSince: since.toISOString() },
+    'HubSpot journal entry set aside after an hour of failures; its events were not applied',
+  );
+}
 
-function caller(deps: JournalDeps, token: string): Call {
+function caller(deps: JournalDeps): JournalCall {
   return async (method, path, body) => {
+    const token = await deps.token.get();
+    let answer: Response;
     try {
-      return await (deps.fetch ?? fetch)(`${deps.apiBase}${path}`, {
+      answer = await (deps.fetch ?? fetch)(`${deps.apiBase}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${token}`,
@@ -185,34 +252,18 @@ function caller(deps: JournalDeps, token: string): Call {
           ...(body ? { 'content-type': 'application/json' } : {}),
         },
         ...(body ? { body: JSON.stringify(body) } : {}),
+        redirect: 'manual',
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch {
       throw new UpstreamFailed("HubSpot's webhooks journal could not be reached.");
     }
+    if (answer.status === 401) {
+      deps.token.forget();
+      throw new UpstreamFailed(
+        "HubSpot refused the journal's client-credentials token; a new one is asked for next time.",
+      );
+    }
+    return answer;
   };
-}
-
-/** Creates the install and uninstall subscriptions the journal needs, once (they are app-wide). */
-async function ensureSubscriptions(deps: JournalDeps, call: Call): Promise<void> {
-  const listed = await call('GET', '/webhooks-journal/subscriptions/2026-03');
-  if (!listed.ok) throw new UpstreamFailed(`HubSpot's journal subscriptions answered ${listed.status}.`);
-  const existing = subscriptions
-    .parse(await listed.json())
-    .results.filter((s) => s.subscriptionType === 'APP_LIFECYCLE_EVENT');
-  for (const { eventTypeId, action } of LIFECYCLE) {
-    const covers = (s: (typeof existing)[number]) =>
-      s.eventTypeId === eventTypeId || s.objectTypeId === eventTypeId || !!s.actions?.includes(action);
-    if (existing.some(covers)) continue;
-    const created = await call('POST', '/webhooks-journal/subscriptions/2026-03', {
-      subscriptionType: 'APP_LIFECYCLE_EVENT',
-      eventTypeId,
-      properties: [],
-    });
-    if (!created.ok)
-      throw new UpstreamFailed(`HubSpot refused the ${eventTypeId} journal subscription (HTTP ${created.status}).`);
-  }
-  await withSystem(deps.db, (tx) =>
-    tx.query(`UPDATE hubspot_journal_state SET subscribed_at = now(), updated_at = now()`),
-  );
 }

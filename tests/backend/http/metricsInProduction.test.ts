@@ -8,8 +8,8 @@ let open: TestBackend;
 let guarded: TestBackend;
 
 beforeAll(async () => {
-  open = await startTestBackend({ NODE_ENV: 'production' });
-  guarded = await startTestBackend({ NODE_ENV: 'production', METRICS_TOKEN });
+  open = await startTestBackend({ NODE_ENV: 'production', HUBSPOT_APP_ID: '5150001' });
+  guarded = await startTestBackend({ NODE_ENV: 'production', HUBSPOT_APP_ID: '5150001', METRICS_TOKEN });
 });
 afterAll(async () => {
   await open?.close();

@@ -101,7 +101,7 @@ describe("HubSpot's webhooks journal", () => {
     expect(hubspot.journalSubscriptions).toHaveLength(2);
   });
 
-  test('an uninstall deletes the Fathom webhook, destroys every credential and schedules the purge; the offset is kept across runs', async () => {
+  test("an uninstall in HubSpot's envelope deletes the Fathom webhook, destroys every credential and schedules the purge; the offset is kept across runs", async () => {
     hubspot.journalLifecycle('APP_UNINSTALL', HUB);
     const run = await pollJournal(journal);
     expect(run).toEqual({ entries: 1, uninstalled: [HUB], reinstalled: [], restartedFromEarliest: false });
@@ -144,6 +144,10 @@ describe("HubSpot's webhooks journal", () => {
     // The journal keeps three days: our offset is gone, and what is left is an old uninstall.
     hubspot.journalLifecycle('APP_UNINSTALL', HUB, new Date(Date.now() - 3600_000));
     hubspot.journalForgetUntil(hubspot.journal.length - 1);
+    // Our offset was read more than three days ago (the journal's retention), so a 404 means expired.
+    await withSystem(backend.testDb.db, (tx) =>
+      tx.query(`UPDATE hubspot_journal_state SET offset_published_at = now() - interval '73 hours'`),
+    );
     const run = await pollJournal(journal);
     expect(run).toEqual({ entries: 1, uninstalled: [], reinstalled: [], restartedFromEarliest: true });
     expect(await account()).toEqual({ status: 'active', purge_after: null });
