@@ -18,13 +18,14 @@ import { FathomRateLimiter } from './fathom/rateLimiter.ts';
 import type { HubSpotJobServices } from './hubspot/hubspotJobs.ts';
 import { journalMetrics } from './hubspot/journalMetrics.ts';
 import { journalToken } from './hubspot/journalToken.ts';
+import { countCrmAnswers } from './hubspot/crmApi.ts';
 import { hubspotOAuth } from './hubspot/oauth.ts';
 import { hubspotRecordLinker } from './hubspot/recordLinker.ts';
 import { linkCacheFor, rememberingLinker } from './sync/linkCache.ts';
 import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from './hubspot/scopes.ts';
 import { NotConfigured } from './errors.ts';
 import type { Logger } from './logger.ts';
-import { countingFetch, createMetrics, hubspotCallCounter, type Metrics } from './metrics.ts';
+import { countApiCall, countingFetch, createMetrics, hubspotCallCounter, type Metrics } from './metrics.ts';
 import { analyseForAccount } from './sync/analyseMeeting.ts';
 import { fathomMeetingSource } from './sync/fathomSource.ts';
 import { meetingFromWebhook } from './sync/meetingFromWebhook.ts';
@@ -122,6 +123,7 @@ export function createServices(
         limiterOptions: { maxConcurrent: 4, minTime: 100 },
         middleware: [hubspotCallCounter(metrics)],
       });
+      countCrmAnswers(client, (status) => countApiCall(metrics, 'hubspot', status));
       hubspotClients.set(accountId, client);
     }
     client.setAccessToken(accessToken);

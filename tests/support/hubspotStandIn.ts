@@ -71,7 +71,9 @@ export type HubSpotStandIn = {
   /** The journal forgets its entries older than three days: offsets before `keep` answer 404. */
   journalForgetUntil(keep: number): void;
   /** A contact or deal is deleted in HubSpot (its single-object reads answer 404). */
-  removeCrmObject(type: 'contacts' | 'deals', id: string): void;
+  removeCrmObject(type: 'contacts' | 'deals' | 'companies', id: string): void;
+  /** The CRM records behind the dated CRM endpoints: deals, associations and merges change here. */
+  crm: ReturnType<typeof hubspotCrm>;
   close(): Promise<void>;
 };
 
@@ -118,7 +120,7 @@ export async function startHubSpotStandIn(
   const forgottenOffsets = new Set<string>();
   const state: Omit<
     HubSpotStandIn,
-    'url' | 'close' | 'revokeAll' | 'journalLifecycle' | 'journalForgetUntil' | 'removeCrmObject'
+    'url' | 'close' | 'revokeAll' | 'journalLifecycle' | 'journalForgetUntil' | 'removeCrmObject' | 'crm'
   > = {
     clientId,
     clientSecret,
@@ -381,7 +383,8 @@ export async function startHubSpotStandIn(
     journalLifecycle,
     journalForgetUntil: (keep: number) =>
       state.journal.slice(0, keep).forEach((entry) => forgottenOffsets.add(entry.offset)),
-    removeCrmObject: (type: 'contacts' | 'deals', id: string) => crm.remove(type, id),
+    removeCrmObject: (type: 'contacts' | 'deals' | 'companies', id: string) => crm.remove(type, id),
+    crm,
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Client } from '@hubspot/api-client';
-import type { CrmLink, RecordLinker } from '../sync/ports.ts';
+import type { CrmLink, DealFacts, RecordLinker } from '../sync/ports.ts';
+import { readAssociations, readObjects, type CrmObject } from './crmApi.ts';
 
 // HubSpot batch endpoints take at most 100 inputs per call.
 const BATCH = 100;
@@ -10,15 +11,30 @@ const chunks = <T>(items: T[], size = BATCH): T[][] =>
 // A portal that did not grant the optional companies scope answers 403 (MISSING_SCOPES).
 const isMissingScope = (error: unknown) => (error as { code?: number })?.code === 403;
 
+/** The deal properties that say when it was open: created, closed (hs_is_closed) and when (closedate). */
+export const DEAL_PROPERTIES = ['createdate', 'hs_is_closed', 'closedate'];
+
+/** When a deal was open, from its properties. A closed deal without a close date counts as closed long ago. */
+export function dealFacts(deal: CrmObject): DealFacts {
+  const created = Date.parse(deal.properties.createdate ?? '');
+  const closed = deal.properties.hs_is_closed === 'true';
+  const closedAt = Date.parse(deal.properties.closedate ?? '');
+  return {
+    createdAt: Number.isNaN(created) ? 0 : created,
+    closedAt: closed ? (Number.isNaN(closedAt) ? 0 : closedAt) : null,
+  };
+}
+
 /**
- * Finds HubSpot contacts by email, their open deals and their companies, in batches: per 100
- * emails one contact batch read (by the email property), two association batch reads from the
- * contacts (deals, companies), one deal batch read, and one association batch read from the open
- * deals to their companies — never one call per participant. A company's card shows the calls of
- * its contacts and of its deals through these links (a deal's company need not be its contact's:
- * a consultant on the call works elsewhere), each company once per call. Without the optional
- * companies scope, companies are left out (asked once per linker). `client` is the account's
- * @hubspot/api-client instance.
+ * Finds HubSpot contacts by email, their deals and their companies, in batches, on HubSpot's
+ * date-versioned CRM API: per 100 emails one contact batch read (by the email property), two
+ * association batch reads from the contacts (deals, companies), one deal batch read (when each
+ * deal was open), and one association batch read from the deals to their companies — never one
+ * call per participant. Which deals a call gets depends on the call's time (sync/dealWindow.ts), so
+ * each deal link, and each company reached through a deal, carries the deal's facts. A company's
+ * card shows the calls of its contacts and of its deals through these links (a deal's company
+ * need not be its contact's: a consultant on the call works elsewhere). Without the optional
+ * companies scope, companies are left out (asked once per linker).
  */
 export function hubspotRecordLinker(client: Client, options: { onCall?: () => void } = {}): RecordLinker {
   const counted = async <T>(call: () => Promise<T>) => {
@@ -31,16 +47,8 @@ export function hubspotRecordLinker(client: Client, options: { onCall?: () => vo
     for (const group of chunks(ids)) {
       if (!companiesGranted) break;
       try {
-        const rows = await counted(() =>
-          client.crm.associations.v4.batchApi.getPage(from, 'companies', {
-            inputs: group.map((id) => ({ id })),
-          }),
-        );
-        for (const row of rows.results)
-          byRecord.set(
-            row._from.id,
-            row.to.map((to) => String(to.toObjectId)),
-          );
+        for (const [id, companies] of await counted(() => readAssociations(client, from, 'companies', group)))
+          byRecord.set(id, companies);
       } catch (error) {
         if (!isMissingScope(error)) throw error;
         companiesGranted = false;
@@ -53,66 +61,50 @@ export function hubspotRecordLinker(client: Client, options: { onCall?: () => vo
       const links = new Map<string, CrmLink[]>();
       for (const group of chunks([...new Set(emails.map((e) => e.toLowerCase()))])) {
         const contacts = await counted(() =>
-          client.crm.contacts.batchApi.read({
-            idProperty: 'email',
-            inputs: group.map((email) => ({ id: email })),
-            properties: ['email'],
-            propertiesWithHistory: [],
-          }),
+          readObjects(client, 'contacts', group, { idProperty: 'email', properties: ['email'] }),
         );
         const contactIdByEmail = new Map<string, string>();
-        for (const contact of contacts.results) {
+        for (const contact of contacts) {
           const email = contact.properties.email?.toLowerCase();
           if (email) contactIdByEmail.set(email, contact.id);
         }
         if (contactIdByEmail.size === 0) continue;
 
-        const associations = await counted(() =>
-          client.crm.associations.v4.batchApi.getPage('contacts', 'deals', {
-            inputs: [...contactIdByEmail.values()].map((id) => ({ id })),
-          }),
+        const dealIdsByContact = await counted(() =>
+          readAssociations(client, 'contacts', 'deals', [...contactIdByEmail.values()]),
         );
-        const dealIdsByContact = new Map<string, string[]>();
-        for (const row of associations.results) {
-          dealIdsByContact.set(
-            row._from.id,
-            row.to.map((to) => String(to.toObjectId)),
-          );
-        }
-        const dealIds = [...new Set([...dealIdsByContact.values()].flat())];
-        const openDeals = new Set<string>();
-        for (const dealGroup of chunks(dealIds)) {
-          const deals = await counted(() =>
-            client.crm.deals.batchApi.read({
-              inputs: dealGroup.map((id) => ({ id })),
-              properties: ['hs_is_closed'],
-              propertiesWithHistory: [],
-            }),
-          );
-          for (const deal of deals.results) if (deal.properties.hs_is_closed !== 'true') openDeals.add(deal.id);
+        const factsOf = new Map<string, DealFacts>();
+        for (const dealGroup of chunks([...new Set([...dealIdsByContact.values()].flat())])) {
+          const deals = await counted(() => readObjects(client, 'deals', dealGroup, { properties: DEAL_PROPERTIES }));
+          for (const deal of deals) factsOf.set(deal.id, dealFacts(deal));
         }
 
         const companyIdsByContact = await companiesOf('contacts', [...contactIdByEmail.values()]);
-        const companyIdsByDeal = await companiesOf('deals', [...openDeals]);
+        const companyIdsByDeal = await companiesOf('deals', [...factsOf.keys()]);
 
         for (const [email, contactId] of contactIdByEmail) {
-          const contactDeals = (dealIdsByContact.get(contactId) ?? []).filter((id) => openDeals.has(id));
-          const companies = new Set([
-            ...(companyIdsByContact.get(contactId) ?? []),
-            ...contactDeals.flatMap((id) => companyIdsByDeal.get(id) ?? []),
-          ]);
+          const contactDeals = (dealIdsByContact.get(contactId) ?? []).filter((id) => factsOf.has(id));
           links.set(email, [
             { objectType: 'contacts', objectId: Number(contactId), source: 'email' },
             ...contactDeals.map((id) => ({
               objectType: 'deals' as const,
               objectId: Number(id),
               source: 'association' as const,
+              deal: factsOf.get(id)!,
             })),
-            ...[...companies].map((id) => ({
+            ...[...new Set(companyIdsByContact.get(contactId) ?? [])].map((id) => ({
               objectType: 'companies' as const,
               objectId: Number(id),
               source: 'association' as const,
             })),
+            ...contactDeals.flatMap((dealId) =>
+              (companyIdsByDeal.get(dealId) ?? []).map((id) => ({
+                objectType: 'companies' as const,
+                objectId: Number(id),
+                source: 'association' as const,
+                deal: factsOf.get(dealId)!,
+              })),
+            ),
           ]);
         }
       }

@@ -5,6 +5,7 @@ import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenancy.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { readObject, type CrmObjectType } from './crmApi.ts';
 import { dropLinks, forgetContact } from './lifecycle.ts';
 
 export const HUBSPOT_WEBHOOK_QUEUE = 'hubspot-webhook-event';
@@ -94,23 +95,12 @@ export async function acceptHubSpotEvents(
 }
 
 /**
- * Asks HubSpot whether a contact or deal still exists. A card request cannot reach this route,
- * and the signature proves HubSpot sent the event, but a destructive event is still confirmed
- * with HubSpot's CRM API before anything is dropped: a 404 means gone.
+ * Asks HubSpot whether a record still exists. A card request cannot reach this route, and the
+ * signature proves HubSpot sent the event, but a destructive event is still confirmed with
+ * HubSpot's CRM API before anything is dropped: a 404 means gone.
  */
-export async function objectIsGone(
-  client: Client,
-  objectType: 'contacts' | 'deals',
-  objectId: number,
-): Promise<boolean> {
-  try {
-    if (objectType === 'contacts') await client.crm.contacts.basicApi.getById(String(objectId), ['hs_object_id']);
-    else await client.crm.deals.basicApi.getById(String(objectId), ['hs_object_id']);
-    return false;
-  } catch (error) {
-    if ((error as { code?: number }).code === 404) return true;
-    throw error;
-  }
+export async function objectIsGone(client: Client, objectType: CrmObjectType, objectId: number): Promise<boolean> {
+  return (await readObject(client, objectType, objectId, ['hs_object_id'])) === null;
 }
 
 export type HubSpotWebhookJobDeps = {

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { linksForCall } from './dealWindow.ts';
 import type { LinkCache } from './linkCache.ts';
 import type { CrmLink, RecordLinker } from './ports.ts';
 
@@ -21,13 +22,14 @@ const WRITE_LINKS = `
   DELETE FROM conversation_links_pending WHERE account_id = app_account_id() AND conversation_id = ANY($6::uuid[])`;
 
 const LEFT_PENDING = `
-  SELECT lp.conversation_id AS id,
+  SELECT lp.conversation_id AS id, c.started_at,
          coalesce(array_agg(DISTINCT p.email) FILTER (WHERE p.email IS NOT NULL), '{}') AS emails
     FROM conversation_links_pending lp
+    JOIN conversations c ON c.account_id = lp.account_id AND c.id = lp.conversation_id
     LEFT JOIN conversation_participants p
       ON p.account_id = lp.account_id AND p.conversation_id = lp.conversation_id AND p.is_external
    WHERE lp.account_id = app_account_id()
-   GROUP BY lp.conversation_id`;
+   GROUP BY lp.conversation_id, c.started_at`;
 
 /** Writes the links of meetings stored earlier and clears their pending mark, in one statement. */
 export async function writeReadyLinks(tx: Queryable, ready: ReadyLinks): Promise<void> {
@@ -43,8 +45,10 @@ export async function writeReadyLinks(tx: Queryable, ready: ReadyLinks): Promise
 }
 
 /** Meetings of the current tenant a run stored but did not get to link (it died first), with their external emails. */
-export async function pendingInDatabase(tx: Queryable): Promise<Array<{ id: string; emails: string[] }>> {
-  return (await tx.query<{ id: string; emails: string[] }>(LEFT_PENDING)).rows;
+export async function pendingInDatabase(
+  tx: Queryable,
+): Promise<Array<{ id: string; emails: string[]; started_at: Date }>> {
+  return (await tx.query<{ id: string; emails: string[]; started_at: Date }>(LEFT_PENDING)).rows;
 }
 
 /**
@@ -54,6 +58,7 @@ export async function pendingInDatabase(tx: Queryable): Promise<Array<{ id: stri
  */
 export class PendingLinks {
   readonly #emailsOf = new Map<string, string[]>();
+  readonly #startedAt = new Map<string, Date>();
   readonly #lookup: RecordLinker;
   readonly #known: LinkCache;
   constructor(lookup: RecordLinker, known: LinkCache) {
@@ -61,7 +66,8 @@ export class PendingLinks {
     this.#known = known;
   }
 
-  add(conversationId: string, emails: readonly string[]): void {
+  add(conversationId: string, emails: readonly string[], startedAt: Date): void {
+    this.#startedAt.set(conversationId, startedAt);
     this.#emailsOf.set(conversationId, [...new Set([...(this.#emailsOf.get(conversationId) ?? []), ...emails])]);
   }
 
@@ -95,8 +101,9 @@ export class PendingLinks {
       const answers = emails.map((email) => this.#known.get(email));
       if (answers.some((answer) => !answer)) continue;
       ready.conversationIds.push(conversationId);
+      const startedAt = this.#startedAt.get(conversationId)!;
       emails.forEach((email, i) => {
-        for (const link of answers[i]!) ready.links.push({ conversationId, email, link });
+        for (const link of linksForCall(answers[i]!, startedAt)) ready.links.push({ conversationId, email, link });
       });
     }
     return ready;
@@ -104,6 +111,9 @@ export class PendingLinks {
 
   /** Forgets meetings whose links were written. */
   done(ready: ReadyLinks): void {
-    for (const id of ready.conversationIds) this.#emailsOf.delete(id);
+    for (const id of ready.conversationIds) {
+      this.#emailsOf.delete(id);
+      this.#startedAt.delete(id);
+    }
   }
 }

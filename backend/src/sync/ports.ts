@@ -9,15 +9,23 @@ export interface MeetingSource {
   listPage(options: { cursor: string | null; createdAfter: Date | null }): Promise<MeetingPage>;
 }
 
+/** When a deal was created and closed (ms since the epoch; null: still open). */
+export type DealFacts = { createdAt: number; closedAt: number | null };
+
 export type CrmLink = {
   objectType: 'contacts' | 'deals' | 'companies';
   objectId: number;
   source: 'email' | 'association';
+  /**
+   * A deal link: that deal's facts; a company reached through a deal: that deal's facts. Such a
+   * link holds for a call only when the deal fits the call's time (sync/dealWindow.ts).
+   */
+  deal?: DealFacts;
 };
 
 /** Finds the HubSpot records of external participants, by email, in batches. */
 export interface RecordLinker {
-  /** For each email (lower case) the records it belongs to: its contact, that contact's open deals and its companies. */
+  /** For each email (lower case) the records it may belong to: its contact, that contact's deals and its companies. */
   linksForEmails(emails: string[]): Promise<Map<string, CrmLink[]>>;
 }
 

@@ -157,7 +157,9 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
 
   try {
     // Meetings an earlier run stored but died before linking.
-    if (pending) for (const left of await withTenant(db, tenant, pendingInDatabase)) pending.add(left.id, left.emails);
+    if (pending)
+      for (const left of await withTenant(db, tenant, pendingInDatabase))
+        pending.add(left.id, left.emails, left.started_at);
     let current = await readPage(cursor);
     for (;;) {
       const { page, prepared, notLookedUp } = current;
@@ -193,7 +195,7 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
           for (const { conversation } of prepared) {
             const emails = externalEmails(conversation).filter((email) => notLookedUp.has(email));
             const id = idOf.get(conversation.externalId);
-            if (emails.length && id) pending.add(id, emails);
+            if (emails.length && id) pending.add(id, emails, conversation.startedAt);
           }
         }
         if (last) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import type { IncomingConversation } from './incoming.ts';
+import { linksForCall } from './dealWindow.ts';
 import type { CrmLink } from './ports.ts';
 import { searchText } from './searchText.ts';
 import { speakerSides } from './speakerSides.ts';
@@ -58,7 +59,8 @@ export function prepareMeetings(
     let linksPending = false;
     for (const email of externalEmails(conversation)) {
       if (notLookedUp.has(email)) linksPending = true;
-      for (const link of links.get(email) ?? []) emailLinks.push({ ...link, email });
+      for (const link of linksForCall(links.get(email) ?? [], conversation.startedAt))
+        emailLinks.push({ ...link, email });
     }
     return {
       linksPending,

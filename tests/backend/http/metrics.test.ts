@@ -141,7 +141,7 @@ describe('GET /metrics', () => {
       .filter(([path]) => path !== '/oauth/authorize')
       .reduce((sum, [, n]) => sum + n, 0);
     expect(hubspot.calls['/oauth/2026-03/token']).toBe(2);
-    expect(hubspot.calls['/crm/v3/objects/contacts/batch/read']).toBeGreaterThanOrEqual(1);
+    expect(hubspot.calls['/crm/objects/2026-03/contacts/batch/read']).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'fathom_hubspot_api_calls_total', { provider: 'hubspot' })).toBe(backendCalls);
     expect(sample(text, 'fathom_hubspot_api_rate_limited_total', { provider: 'hubspot' })).toBe(0);
   });

@@ -42,7 +42,10 @@ afterAll(async () => {
   await noCompaniesServer.close();
 });
 
-test("links emails to contacts, their open deals, their companies and their deals' companies (each once) with five batch calls per 100 emails", async () => {
+const open = { createdAt: expect.any(Number), closedAt: null };
+const closed = { createdAt: expect.any(Number), closedAt: expect.any(Number) };
+
+test("links emails to contacts, their deals (with when each was open), their companies and their deals' companies with five batch calls per 100 emails, on the dated paths", async () => {
   const client = new Client({ accessToken: 'access-for-test', basePath: server.url, numberOfApiCallRetries: 0 });
   let calls = 0;
   const linker = hubspotRecordLinker(client, { onCall: () => (calls += 1) });
@@ -50,17 +53,21 @@ test("links emails to contacts, their open deals, their companies and their deal
   const links = await linker.linksForEmails(emails);
 
   expect(links.size).toBe(150);
+  // Which deals a call gets depends on its time (sync/dealWindow.ts): every deal comes with its facts.
   expect(links.get('buyer0@customer.example.com')).toEqual([
     { objectType: 'contacts', objectId: 1000, source: 'email' },
-    { objectType: 'deals', objectId: 5000, source: 'association' },
+    { objectType: 'deals', objectId: 5000, source: 'association', deal: open },
+    { objectType: 'deals', objectId: 9000, source: 'association', deal: closed },
     { objectType: 'companies', objectId: 7000, source: 'association' },
+    { objectType: 'companies', objectId: 7000, source: 'association', deal: open },
   ]);
   // A deal of another company than the contact's: the call shows on both companies.
   expect(links.get('buyer3@customer.example.com')).toEqual([
     { objectType: 'contacts', objectId: 1003, source: 'email' },
-    { objectType: 'deals', objectId: 5003, source: 'association' },
+    { objectType: 'deals', objectId: 5003, source: 'association', deal: open },
+    { objectType: 'deals', objectId: 9003, source: 'association', deal: closed },
     { objectType: 'companies', objectId: 7003, source: 'association' },
-    { objectType: 'companies', objectId: 8003, source: 'association' },
+    { objectType: 'companies', objectId: 8003, source: 'association', deal: open },
   ]);
   expect(links.get('buyer1@customer.example.com')).toEqual([
     { objectType: 'contacts', objectId: 1001, source: 'email' },
@@ -69,11 +76,11 @@ test("links emails to contacts, their open deals, their companies and their deal
   expect(links.has('buyer200@customer.example.com')).toBe(false);
   // 250 emails = 3 contact batches; the third holds no known contact, so 2 of each association and 2 deal batches.
   expect(crm.calls).toEqual({
-    '/crm/v3/objects/contacts/batch/read': 3,
-    '/crm/v4/associations/contacts/deals/batch/read': 2,
-    '/crm/v4/associations/contacts/companies/batch/read': 2,
-    '/crm/v3/objects/deals/batch/read': 2,
-    '/crm/v4/associations/deals/companies/batch/read': 2,
+    '/crm/objects/2026-03/contacts/batch/read': 3,
+    '/crm/associations/2026-03/contacts/deals/batch/read': 2,
+    '/crm/associations/2026-03/contacts/companies/batch/read': 2,
+    '/crm/objects/2026-03/deals/batch/read': 2,
+    '/crm/associations/2026-03/deals/companies/batch/read': 2,
   });
   expect(calls).toBe(11);
 });
@@ -88,8 +95,9 @@ test('a portal without the companies scope gets contacts and deals, and is asked
   const links = await linker.linksForEmails(Array.from({ length: 250 }, (_, i) => `buyer${i}@customer.example.com`));
   expect(links.get('buyer0@customer.example.com')).toEqual([
     { objectType: 'contacts', objectId: 1000, source: 'email' },
-    { objectType: 'deals', objectId: 5000, source: 'association' },
+    { objectType: 'deals', objectId: 5000, source: 'association', deal: open },
+    { objectType: 'deals', objectId: 9000, source: 'association', deal: closed },
   ]);
-  expect(noCompanies.calls['/crm/v4/associations/contacts/companies/batch/read']).toBe(1);
-  expect(noCompanies.calls['/crm/v4/associations/deals/companies/batch/read']).toBeUndefined();
+  expect(noCompanies.calls['/crm/associations/2026-03/contacts/companies/batch/read']).toBe(1);
+  expect(noCompanies.calls['/crm/associations/2026-03/deals/companies/batch/read']).toBeUndefined();
 });

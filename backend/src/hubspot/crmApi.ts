@@ -1,0 +1,141 @@
+import type { Client } from '@hubspot/api-client';
+import { z } from 'zod';
+
+/**
+ * HubSpot's date-versioned CRM endpoints (2026-03), called through the account's
+ * @hubspot/api-client `apiRequest`, so its limiter applies. Version 14 of the client generates
+ * only the legacy /crm/v3 and /crm/v4 paths (unsupported from 2027), hence this module.
+ * `apiRequest` resolves with any status and skips the client's middleware, so the retries of
+ * the generated APIs (5xx, 429) and the call counting are done here.
+ */
+export const CRM_VERSION = '2026-03';
+
+export type CrmObjectType = 'contacts' | 'deals' | 'companies';
+
+/** A HubSpot answer other than success; `code` is the HTTP status, as the generated APIs' errors have it. */
+export class HubSpotApiError extends Error {
+  override name = 'HubSpotApiError';
+  readonly code: number;
+  constructor(code: number, what: string) {
+    super(`HubSpot answered ${code} to ${what}.`);
+    this.code = code;
+  }
+}
+
+const counters = new WeakMap<Client, (status: number | null) => void>();
+
+/** Counts every answer (or no answer: null) of `client`'s dated CRM calls, retries included. */
+export function countCrmAnswers(client: Client, count: (status: number | null) => void): void {
+  counters.set(client, count);
+}
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function crmRequest(client: Client, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
+  const count = counters.get(client);
+  // The client's own setting (numberOfApiCallRetries) says how many attempts in all, as for its generated APIs.
+  const attempts = Math.max(1, client.config.numberOfApiCallRetries ?? 1);
+  for (let attempt = 1; ; attempt += 1) {
+    let response: Response;
+    try {
+      response = await client.apiRequest({ method, path, ...(body === undefined ? {} : { body }) });
+    } catch (error) {
+      count?.(null);
+      throw error;
+    }
+    count?.(response.status);
+    const passing = response.status >= 500 || response.status === 429;
+    if (!passing || attempt >= attempts) return response;
+    await response.body?.cancel();
+    // HubSpot's ten-second rolling limit: wait it out; a server error: a short pause (as the client's own retries do).
+    const retryAfter = Number(response.headers.get('retry-after'));
+    await wait(response.status === 429 ? (retryAfter > 0 ? retryAfter * 1000 : 10_000) : 200 * attempt);
+  }
+}
+
+const crmObject = z.looseObject({
+  id: z.coerce.string(),
+  properties: z.record(z.string(), z.string().nullable().optional()),
+});
+export type CrmObject = z.infer<typeof crmObject>;
+const batchObjects = z.looseObject({ results: z.array(crmObject) });
+const batchAssociations = z.looseObject({
+  results: z.array(
+    z.looseObject({
+      from: z.looseObject({ id: z.coerce.string() }),
+      to: z.array(z.looseObject({ toObjectId: z.coerce.string() })),
+      paging: z.looseObject({ next: z.looseObject({ after: z.string() }).optional() }).optional(),
+    }),
+  ),
+});
+
+/** POST /crm/objects/2026-03/{type}/batch/read: at most 100 inputs; ids HubSpot does not know are left out (207). */
+export async function readObjects(
+  client: Client,
+  type: CrmObjectType,
+  ids: string[],
+  options: { properties: string[]; idProperty?: string },
+): Promise<CrmObject[]> {
+  const what = `a ${type} batch read`;
+  const response = await crmRequest(client, 'POST', `/crm/objects/${CRM_VERSION}/${type}/batch/read`, {
+    inputs: ids.map((id) => ({ id })),
+    properties: options.properties,
+    propertiesWithHistory: [],
+    ...(options.idProperty ? { idProperty: options.idProperty } : {}),
+  });
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new HubSpotApiError(response.status, what);
+  }
+  return batchObjects.parse(await response.json()).results;
+}
+
+/**
+ * POST /crm/associations/2026-03/{from}/{to}/batch/read for up to 100 records, following each
+ * record's `paging.next.after`: the ids of the `to` records of each `from` record.
+ */
+export async function readAssociations(
+  client: Client,
+  from: CrmObjectType,
+  to: CrmObjectType,
+  ids: string[],
+): Promise<Map<string, string[]>> {
+  const byRecord = new Map<string, string[]>();
+  let inputs: Array<{ id: string; after?: string }> = ids.map((id) => ({ id }));
+  while (inputs.length) {
+    const response = await crmRequest(client, 'POST', `/crm/associations/${CRM_VERSION}/${from}/${to}/batch/read`, {
+      inputs,
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new HubSpotApiError(response.status, `a ${from}→${to} association read`);
+    }
+    const next: typeof inputs = [];
+    for (const row of batchAssociations.parse(await response.json()).results) {
+      byRecord.set(row.from.id, [...(byRecord.get(row.from.id) ?? []), ...row.to.map((t) => t.toObjectId)]);
+      if (row.paging?.next?.after) next.push({ id: row.from.id, after: row.paging.next.after });
+    }
+    inputs = next;
+  }
+  return byRecord;
+}
+
+/** GET /crm/objects/2026-03/{type}/{id}: the record, or null when HubSpot answers 404 (deleted, or merged away). */
+export async function readObject(
+  client: Client,
+  type: CrmObjectType,
+  id: number,
+  properties: string[],
+): Promise<CrmObject | null> {
+  const query = new URLSearchParams({ properties: properties.join(',') });
+  const response = await crmRequest(client, 'GET', `/crm/objects/${CRM_VERSION}/${type}/${id}?${query}`);
+  if (response.status === 404) {
+    await response.body?.cancel();
+    return null;
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new HubSpotApiError(response.status, `a ${type} read`);
+  }
+  return crmObject.parse(await response.json());
+}
