@@ -7,6 +7,7 @@ import { LATEST_SUPPORTED_PLATFORM_VERSION } from '@hubspot/project-parsing-lib/
 import { translate } from '@hubspot/project-parsing-lib/translate';
 import { collectWorkspaceDirectories, findAndParsePackageJsonFiles } from '@hubspot/project-parsing-lib/workspaces';
 import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from '../../backend/src/hubspot/scopes.ts';
+import { HANDLED_SUBSCRIPTIONS } from '../../backend/src/hubspot/webhookEvents.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const project = JSON.parse(fs.readFileSync(path.join(ROOT, 'hsproject.json'), 'utf8')) as {
@@ -71,7 +72,7 @@ test("HubSpot's project parser translates the app, both cards (the conversations
   );
 });
 
-test('the webhooks component posts to the backend and subscribes to privacy deletions and contact and deal deletions', async () => {
+test('the webhooks component posts to the backend and subscribes to privacy deletions, deletions, merges and contact association changes', async () => {
   const { intermediateRepresentation } = await parse(path.join(ROOT, project.srcDir));
   const nodes = Object.values(intermediateRepresentation.intermediateNodesIndexedByUid) as Array<{
     uid: string;
@@ -95,7 +96,8 @@ test('the webhooks component posts to the backend and subscribes to privacy dele
   const active = [...config.subscriptions.legacyCrmObjects, ...config.subscriptions.hubEvents]
     .filter((s) => s.active)
     .map((s) => s.subscriptionType);
-  expect(active.sort()).toEqual(['contact.deletion', 'contact.privacyDeletion', 'deal.deletion']);
+  // Every subscription the backend handles (hubspot/webhookEvents.ts), and only those.
+  expect(active.sort()).toEqual([...HANDLED_SUBSCRIPTIONS].sort());
 });
 
 test('the parser does refuse a broken card or a broken webhooks component (the tests above can fail)', async () => {

@@ -122,11 +122,11 @@ export async function forgetContact(db: Database, accountId: string, contactId: 
   });
 }
 
-/** A contact or deal was deleted in HubSpot: its links go (the calls stay, linked to the rest). */
+/** A contact, deal or company was deleted in HubSpot: its links go (the calls stay, linked to the rest). */
 export async function dropLinks(
   db: Database,
   accountId: string,
-  objectType: 'contacts' | 'deals',
+  objectType: 'contacts' | 'deals' | 'companies',
   objectId: number,
 ): Promise<number> {
   return withTenant(

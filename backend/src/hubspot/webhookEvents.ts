@@ -5,7 +5,9 @@ import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenancy.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { readObject, type CrmObjectType } from './crmApi.ts';
+import { readAssociations, readObject, type CrmObjectType } from './crmApi.ts';
+import { mergeLinks, linkDealToContactCalls, unlinkDealFromContactCalls } from './recordChanges.ts';
+import { dealFacts, DEAL_PROPERTIES } from './recordLinker.ts';
 import { dropLinks, forgetContact } from './lifecycle.ts';
 
 export const HUBSPOT_WEBHOOK_QUEUE = 'hubspot-webhook-event';
@@ -14,33 +16,66 @@ const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /**
  * One event of HubSpot's webhook batch (the project's webhooks component), as HubSpot documents
- * it. Extra fields HubSpot may add (changeSource, sourceId…) are kept but not used.
+ * it: `eventId, subscriptionId, portalId, appId, occurredAt, subscriptionType, attemptNumber,
+ * objectId`; merges add `primaryObjectId`, `mergedObjectIds`, `newObjectId`; association changes
+ * add `fromObjectId`, `toObjectId`, `associationType`, `associationRemoved`. Extra fields HubSpot
+ * may add (changeSource, sourceId…) are kept but not used.
  */
-export const hubspotEvent = z.looseObject({
-  eventId: id,
-  subscriptionId: id,
-  portalId: id,
-  appId: id,
-  occurredAt: id,
-  subscriptionType: z
-    .string()
-    .regex(/^[a-z_]+\.[A-Za-z]+$/)
-    .max(100),
-  attemptNumber: z.number().int().min(0).max(1000),
-  objectId: id,
-});
+export const hubspotEvent = z
+  .looseObject({
+    eventId: id,
+    subscriptionId: id,
+    portalId: id,
+    appId: id,
+    occurredAt: id,
+    subscriptionType: z
+      .string()
+      .regex(/^[a-z_]+\.[A-Za-z]+$/)
+      .max(100),
+    attemptNumber: z.number().int().min(0).max(1000),
+    objectId: id.optional(),
+    primaryObjectId: id.optional(),
+    mergedObjectIds: z.array(id).max(100).optional(),
+    newObjectId: id.optional(),
+    fromObjectId: id.optional(),
+    toObjectId: id.optional(),
+    associationType: z.string().max(100).optional(),
+    associationRemoved: z.boolean().optional(),
+  })
+  .superRefine((event, ctx) => {
+    const kind = event.subscriptionType.split('.')[1];
+    const need = (field: keyof typeof event) => {
+      if (event[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `required for ${kind}` });
+    };
+    if (kind === 'merge') ['primaryObjectId', 'mergedObjectIds'].forEach((f) => need(f as keyof typeof event));
+    else if (kind === 'associationChange')
+      ['fromObjectId', 'toObjectId', 'associationType', 'associationRemoved'].forEach((f) =>
+        need(f as keyof typeof event),
+      );
+    else need('objectId');
+  });
 /** HubSpot sends an array of up to 100 events per request. */
 export const hubspotEventBatch = z.array(hubspotEvent).min(1).max(100);
 export type HubSpotEvent = z.infer<typeof hubspotEvent>;
 
-/** What each subscription of the webhooks component does once HubSpot confirms the object is gone. */
+/** What each subscription of the webhooks component does (hubspot-app/app/webhooks/webhooks-hsmeta.json). */
 const HANDLED = {
-  'contact.privacyDeletion': 'contacts',
-  'contact.deletion': 'contacts',
-  'deal.deletion': 'deals',
-} as const satisfies Record<string, 'contacts' | 'deals'>;
+  'contact.privacyDeletion': { kind: 'forget', objectType: 'contacts' },
+  'contact.deletion': { kind: 'deletion', objectType: 'contacts' },
+  'deal.deletion': { kind: 'deletion', objectType: 'deals' },
+  'company.deletion': { kind: 'deletion', objectType: 'companies' },
+  'contact.merge': { kind: 'merge', objectType: 'contacts' },
+  'deal.merge': { kind: 'merge', objectType: 'deals' },
+  'company.merge': { kind: 'merge', objectType: 'companies' },
+  'contact.associationChange': { kind: 'association', objectType: 'contacts' },
+} as const satisfies Record<string, { kind: string; objectType: CrmObjectType }>;
 type Handled = keyof typeof HANDLED;
-const isHandled = (type: string): type is Handled => Object.hasOwn(HANDLED, type);
+/** The subscription types the webhooks component must subscribe to (tests/hubspot-app/project.test.ts). */
+export const HANDLED_SUBSCRIPTIONS = Object.keys(HANDLED) as Handled[];
+const isHandled = (event: HubSpotEvent): event is HubSpotEvent & { subscriptionType: Handled } =>
+  Object.hasOwn(HANDLED, event.subscriptionType) &&
+  // Of a contact's association changes only those with deals move calls.
+  (event.subscriptionType !== 'contact.associationChange' || event.associationType === 'CONTACT_TO_DEAL');
 
 /**
  * Stores each event of a verified batch once per portal and event id (a retry carries the same
@@ -66,7 +101,7 @@ export async function acceptHubSpotEvents(
   const result = { accepted: 0, duplicates: 0, ignored: 0 };
   for (const event of events) {
     const accountId = accountOf.get(event.portalId);
-    if (!accountId || !isHandled(event.subscriptionType)) {
+    if (!accountId || !isHandled(event)) {
       result.ignored += 1;
       continue;
     }
@@ -110,7 +145,7 @@ export type HubSpotWebhookJobDeps = {
   hubspotClient(accountId: string): Promise<Client>;
 };
 
-/** The job: one stored event, confirmed with HubSpot, then acted on for that object only. */
+/** The job: one stored event, confirmed with HubSpot where it removes anything, then acted on for those records only. */
 export async function processHubSpotEvent(
   deps: HubSpotWebhookJobDeps,
   accountId: string,
@@ -137,42 +172,71 @@ export async function processHubSpotEvent(
         [eventId, status],
       ),
     );
-  if (!isHandled(event.subscriptionType)) {
+  if (!isHandled(event)) {
     await finish('processed');
     return 'ignored';
   }
-  const objectType = HANDLED[event.subscriptionType];
-  // A failure to reach HubSpot throws: the job is retried, and nothing was dropped. Without a
+  const log = { accountId, subscriptionType: event.subscriptionType };
+  // A failure to reach HubSpot throws: the job is retried, and nothing was changed. Without a
   // usable HubSpot token (reinstall needed, uninstalled) nothing can be confirmed, so nothing is.
-  let gone: boolean;
+  let outcome: { applied: boolean; changedLinks: number };
   try {
-    gone = await objectIsGone(await deps.hubspotClient(accountId), objectType, event.objectId);
+    outcome = await apply(deps, accountId, event);
   } catch (error) {
     if (!(error instanceof AppError) || !['needs_reauth', 'not_installed', 'not_configured'].includes(error.code))
       throw error;
-    deps.logger.warn(
-      { accountId, subscriptionType: event.subscriptionType, reason: error.code },
-      'deletion event cannot be confirmed: nothing dropped',
-    );
+    deps.logger.warn({ ...log, reason: error.code }, 'hubspot event cannot be confirmed: nothing changed');
     await finish('failed');
     return 'not confirmed';
   }
-  if (!gone) {
-    deps.logger.warn(
-      { accountId, subscriptionType: event.subscriptionType, objectId: event.objectId },
-      'deletion event not confirmed by HubSpot: nothing dropped',
-    );
+  if (!outcome.applied) {
+    deps.logger.warn(log, 'hubspot event not confirmed by HubSpot: nothing changed');
     await finish('failed');
     return 'not confirmed';
   }
-  const removed =
-    event.subscriptionType === 'contact.privacyDeletion'
-      ? await forgetContact(deps.db, accountId, event.objectId)
-      : await dropLinks(deps.db, accountId, objectType, event.objectId);
   await finish('processed');
-  deps.logger.info(
-    { accountId, subscriptionType: event.subscriptionType, removedLinks: removed },
-    'hubspot deletion applied',
-  );
+  deps.logger.info({ ...log, changedLinks: outcome.changedLinks }, 'hubspot event applied');
   return 'applied';
+}
+
+async function apply(
+  deps: HubSpotWebhookJobDeps,
+  accountId: string,
+  event: HubSpotEvent & { subscriptionType: Handled },
+): Promise<{ applied: boolean; changedLinks: number }> {
+  const { kind, objectType } = HANDLED[event.subscriptionType];
+  if (kind === 'merge') {
+    // HubSpot may create a new record from the merge (newObjectId); else the primary survives.
+    const survivor = event.newObjectId ?? event.primaryObjectId!;
+    const merged = [event.primaryObjectId!, ...event.mergedObjectIds!];
+    return { applied: true, changedLinks: await mergeLinks(deps.db, accountId, objectType, survivor, merged) };
+  }
+  const client = await deps.hubspotClient(accountId);
+  if (kind === 'association') {
+    const contactId = event.fromObjectId!;
+    const dealId = event.toObjectId!;
+    // HubSpot's current associations decide, so events that arrive out of order change nothing wrongly.
+    const associated = (await readAssociations(client, 'contacts', 'deals', [String(contactId)]))
+      .get(String(contactId))
+      ?.includes(String(dealId));
+    if (event.associationRemoved) {
+      if (associated) return { applied: false, changedLinks: 0 };
+      return { applied: true, changedLinks: await unlinkDealFromContactCalls(deps.db, accountId, contactId, dealId) };
+    }
+    const deal = associated ? await readObject(client, 'deals', dealId, DEAL_PROPERTIES) : null;
+    if (!deal) return { applied: false, changedLinks: 0 };
+    return {
+      applied: true,
+      changedLinks: await linkDealToContactCalls(deps.db, accountId, contactId, dealId, dealFacts(deal)),
+    };
+  }
+  const objectId = event.objectId!;
+  if (!(await objectIsGone(client, objectType, objectId))) return { applied: false, changedLinks: 0 };
+  return {
+    applied: true,
+    changedLinks:
+      kind === 'forget'
+        ? await forgetContact(deps.db, accountId, objectId)
+        : await dropLinks(deps.db, accountId, objectType, objectId),
+  };
 }
