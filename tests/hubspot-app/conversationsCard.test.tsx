@@ -45,13 +45,7 @@ function renderCard(
   const backend = fakeBackend(routes);
   const renderer = createRenderer('crm.record.tab');
   renderer.render(
-    <ConversationsView
-      api={createApi(backend.fetcher)}
-      objectType={objectType}
-      objectId={101}
-      locale={LOCALE}
-      settingsUrl="https://app.hubspot.com/connected-apps/610/installed"
-    />,
+    <ConversationsView api={createApi(backend.fetcher)} objectType={objectType} objectId={101} locale={LOCALE} />,
   );
   return { ...renderer, backend };
 }
@@ -268,15 +262,15 @@ describe('conversations card', () => {
     );
   });
 
-  test('empty: an admin is told to connect Fathom only while it is not connected, with a button to the settings', async () => {
+  test('empty: an admin is told to connect Fathom only while it is not connected, with a button to the settings on the portal’s own HubSpot domain', async () => {
+    const settingsUrl = 'https://app-eu1.hubspot.com/connected-apps/610/installed';
     const admin = renderCard({
-      [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'admin' }, fathom: 'not_connected' } },
+      [`GET ${LIST}`]: {
+        body: { items: [], nextCursor: null, viewer: { role: 'admin' }, fathom: 'not_connected', settingsUrl },
+      },
     });
     await admin.waitFor(() => expect(admin.find(EmptyState).props.title).toBe('Connect Fathom'));
-    expect(admin.find(Button).props.href).toEqual({
-      url: 'https://app.hubspot.com/connected-apps/610/installed',
-      external: false,
-    });
+    expect(admin.find(Button).props.href).toEqual({ url: settingsUrl, external: false });
     const connected = renderCard({
       [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'admin' }, fathom: 'connected' } },
     });

@@ -26,6 +26,8 @@ export type HubSpotStandIn = {
   crmDelayMs: number;
   /** Scopes the next install grants. */
   grantedScopes: string[];
+  /** The portal's data centre: na1 (app.hubspot.com) or eu1 (app-eu1.hubspot.com)… */
+  hublet: string;
   /** The email of the installing user. */
   installingUser: { id: number; email: string };
   /** The app's id (HUBSPOT_APP_ID), in webhook events and journal events. */
@@ -133,6 +135,7 @@ export async function startHubSpotStandIn(
     nextTokens: [],
     crmDelayMs: 0,
     grantedScopes: ['oauth', 'crm.objects.contacts.read', 'crm.objects.deals.read'],
+    hublet: 'na1',
     installingUser: { id: 777, email: 'Admin@Customer.example.com' },
     appId: 5_150_001,
     externalUninstalls: [],
@@ -350,6 +353,9 @@ export async function startHubSpotStandIn(
         client_id: clientId,
         hub_id: state.hubId,
         hub_domain: `portal-${state.hubId}.example.com`,
+        // HubSpot's token information (GET /oauth/v1/access-tokens/{token}) carries the portal's
+        // data centre as signed_access_token.hublet.
+        signed_access_token: { hubId: state.hubId, hublet: state.hublet, appId: state.appId },
         user_id: state.installingUser.id,
         user: state.installingUser.email,
         scopes: info.scopes,

@@ -10,6 +10,8 @@ export type HubSpotTokenInfo = {
   userEmail: string;
   scopes: string[];
   hubDomain: string | null;
+  /** The portal's HubSpot data centre (na1, eu1, …), when the token information names it. */
+  hublet: string | null;
 };
 
 /** The HubSpot OAuth calls the install flow and the token store need (hubspot/oauth.ts provides them). */

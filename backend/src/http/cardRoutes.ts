@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { connectedAppsUrl } from '../hubspot/appDomain.ts';
 import { z } from 'zod';
 import type {
   CoachingList,
@@ -78,10 +79,18 @@ export function cardRoutes(asCaller: CallerRunner, readAsCaller: CallerReader): 
   router.get('/conversations', async (req, res) => {
     const query = listQuery.parse(req.query);
     const { caller, fathomStatus, rows } = await readAsCaller<CardPageRow>(res, conversationsCardRead(query));
+    const page = cardPageOf(rows, query.limit);
+    const fathom = fathomCardState(fathomStatus);
+    // Only an admin's empty card before Fathom is connected links into HubSpot: the portal's domain is read then only.
+    const settingsUrl =
+      caller.role === 'admin' && fathom === 'not_connected' && page.items.length === 0
+        ? await asCaller(res, READ, (tx) => connectedAppsUrl(tx, caller.hubId))
+        : undefined;
     res.json({
-      ...cardPageOf(rows, query.limit),
-      fathom: fathomCardState(fathomStatus),
+      ...page,
+      fathom,
       viewer: viewerOf(caller),
+      ...(settingsUrl ? { settingsUrl } : {}),
     } satisfies ConversationPage);
   });
 

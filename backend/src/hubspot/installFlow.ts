@@ -93,12 +93,12 @@ export async function completeInstall(
   return withSystem(deps.db, async (tx) => {
     const account = (
       await tx.query<{ id: string; inserted: boolean }>(
-        `INSERT INTO accounts (hub_id, name) VALUES ($1, $2)
+        `INSERT INTO accounts (hub_id, name, hublet) VALUES ($1, $2, $3)
        ON CONFLICT (hub_id) DO UPDATE SET status = 'active', uninstalled_at = NULL, purge_after = NULL,
-         installed_at = now(),
+         installed_at = now(), hublet = coalesce(EXCLUDED.hublet, accounts.hublet),
          name = coalesce(EXCLUDED.name, accounts.name), updated_at = now()
        RETURNING id, (xmax = 0) AS inserted`,
-        [info.hubId, info.hubDomain],
+        [info.hubId, info.hubDomain, info.hublet],
       )
     ).rows[0]!;
     const installer = { accountId: account.id, hubspotUserId: info.userId, email: info.userEmail };

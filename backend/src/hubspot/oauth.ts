@@ -12,7 +12,12 @@ const introspection = z.looseObject({
   scopes: z.array(z.string()).optional(),
   scope: z.string().optional(),
   hub_domain: z.string().nullable().optional(),
+  // HubSpot's token information names the portal's data centre as signed_access_token.hublet (legacy
+  // GET /oauth/v1/access-tokens/{token}); read here as it comes, or at the top level.
+  hublet: z.string().optional(),
+  signed_access_token: z.looseObject({ hublet: z.string().optional() }).optional(),
 });
+const HUBLET = /^[a-z]{2,4}[0-9]{1,2}$/;
 
 // HubSpot retires /oauth/v1 on 2027-02-16; @hubspot/api-client only wraps v1, so these two calls
 // are made here directly.
@@ -77,6 +82,7 @@ export function hubspotOAuth(config: HubSpotOAuthConfig): HubSpotOAuth {
         userEmail: info.user,
         scopes: info.scopes ?? (info.scope ? info.scope.split(/\s+/).filter(Boolean) : []),
         hubDomain: info.hub_domain ?? null,
+        hublet: [info.hublet, info.signed_access_token?.hublet].find((h) => h && HUBLET.test(h)) ?? null,
       };
     },
     isInvalidGrant: (error) => error instanceof InvalidGrant,

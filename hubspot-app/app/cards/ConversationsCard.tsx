@@ -1,6 +1,6 @@
 import { hubspot } from '@hubspot/ui-extensions';
 import { createApi } from '@fathom-hubspot/ui-shared';
-import { connectedAppsUrl, OBJECT_TYPES } from './config';
+import { OBJECT_TYPES } from './config';
 import { ConversationsView } from './ConversationsView';
 
 hubspot.extend<'crm.record.tab'>(({ context }) => (
@@ -9,6 +9,5 @@ hubspot.extend<'crm.record.tab'>(({ context }) => (
     objectType={OBJECT_TYPES[context.crm.objectTypeId] ?? 'contacts'}
     objectId={Number(context.crm.objectId)}
     locale={{ locale: context.user.locale }}
-    settingsUrl={connectedAppsUrl(context.portal.id)}
   />
 ));

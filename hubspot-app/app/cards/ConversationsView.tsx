@@ -26,13 +26,12 @@ type Props = {
   objectId: number;
   locale?: Locale;
   /** Where an admin connects Fathom (the app's settings page, through HubSpot's Connected apps). */
-  settingsUrl?: string;
 };
 
 type More = { items: ConversationItem[]; nextCursor: string | null; loading: boolean; error: ApiError | null };
 
 /** The calls with this record, newest first; each opens in HubSpot's side panel. */
-export function ConversationsView({ api, objectType, objectId, locale = {}, settingsUrl }: Props) {
+export function ConversationsView({ api, objectType, objectId, locale = {} }: Props) {
   const [more, setMore] = useState<More | null>(null);
   const base = `/api/cards/conversations?objectType=${objectType}&objectId=${objectId}&limit=${PAGE_SIZE}`;
   const [state, reload] = useRequest(() => api.get<Page>(base), base);
@@ -79,7 +78,9 @@ export function ConversationsView({ api, objectType, objectId, locale = {}, sett
           <Empty title="Connect Fathom">
             Fathom is not connected yet. Connect it in the app settings, and calls with this record will appear here.
           </Empty>
-          {settingsUrl ? <Button href={{ url: settingsUrl, external: false }}>Open the app settings</Button> : null}
+          {page.settingsUrl ? (
+            <Button href={{ url: page.settingsUrl, external: false }}>Open the app settings</Button>
+          ) : null}
         </Flex>
       );
     }

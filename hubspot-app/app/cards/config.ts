@@ -4,6 +4,3 @@ export const OBJECT_TYPES: Record<string, 'contacts' | 'deals' | 'companies'> = 
   '0-2': 'companies',
   '0-3': 'deals',
 };
-
-/** HubSpot's Connected apps page of a portal, where an admin opens this app's settings. */
-export const connectedAppsUrl = (portalId: number) => `https://app.hubspot.com/connected-apps/${portalId}/installed`;

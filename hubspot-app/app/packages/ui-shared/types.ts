@@ -82,6 +82,8 @@ export type ConversationPage = {
   nextCursor: string | null;
   viewer: { role: Role };
   fathom?: FathomState;
+  /** For an admin while Fathom is not connected: HubSpot's Connected apps page on the portal's own domain (EU: app-eu1). */
+  settingsUrl?: string;
 };
 /** One rule of the score: its weight, what it measured, and the points it earned (see docs/analysis.md). */
 export type ScoreComponent = {
