@@ -94,10 +94,12 @@ const links = async (objectType: string) =>
         [portal.accountId, objectType],
       ),
     )
-  ).rows.map(
-    (row) =>
-      `${row.object_id}:${row.conversation_id === call0 ? 'call0' : row.conversation_id === call1 ? 'call1' : 'old'}`,
-  );
+  ).rows
+    .map(
+      (row) =>
+        `${row.object_id}:${row.conversation_id === call0 ? 'call0' : row.conversation_id === call1 ? 'call1' : 'old'}`,
+    )
+    .sort();
 const card = async (objectType: string, objectId: number) => {
   const answer = await signedFetch(
     backend.url,
