@@ -41,7 +41,7 @@ const envSchema = z.object({
   METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(0).max(65535).optional()),
   TRUST_PROXY_HOPS: optionalString.pipe(z.coerce.number<string>().int().min(0).max(10).default(0)),
   SHUTDOWN_DRAIN_SECONDS: optionalString.pipe(z.coerce.number<string>().min(0).max(300).default(5)),
-  SHUTDOWN_TIMEOUT_SECONDS: optionalString.pipe(z.coerce.number<string>().min(1).max(3600).default(25)),
+  SHUTDOWN_TIMEOUT_SECONDS: optionalString.pipe(z.coerce.number<string>().min(1).max(3600).default(28)),
   BUILD_COMMIT: optionalString.pipe(
     z
       .string()

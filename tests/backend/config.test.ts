@@ -99,8 +99,8 @@ describe('SYNC_SCHEDULE', () => {
   });
 });
 
-test('shutdown: a 5 s drain and a 25 s deadline by default, both configurable in seconds', () => {
-  expect(loadConfig({})).toMatchObject({ shutdownDrainMs: 5_000, shutdownTimeoutMs: 25_000 });
+test('shutdown: a 5 s drain and a 28 s deadline by default, both configurable in seconds', () => {
+  expect(loadConfig({})).toMatchObject({ shutdownDrainMs: 5_000, shutdownTimeoutMs: 28_000 });
   expect(loadConfig({ SHUTDOWN_DRAIN_SECONDS: '0', SHUTDOWN_TIMEOUT_SECONDS: '60' })).toMatchObject({
     shutdownDrainMs: 0,
     shutdownTimeoutMs: 60_000,

@@ -23,9 +23,16 @@ export type MainProcess = {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 };
 
-/** Starts `npm start`'s command line (node with its flags, backend/src/main.ts) and waits until it listens. */
-export async function startMainProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<MainProcess> {
-  const child = spawn(process.execPath, scriptArgs('start'), {
+/**
+ * Starts `npm start`'s command line (node with its flags, backend/src/main.ts), or node with `args`,
+ * and waits until it listens.
+ */
+export async function startMainProcess(
+  env: Record<string, string>,
+  options: { timeoutMs?: number; args?: string[] } = {},
+): Promise<MainProcess> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const child = spawn(process.execPath, options.args ?? scriptArgs('start'), {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
