@@ -53,7 +53,12 @@ function sample(pid: number) {
     },
   };
 }
-const freshDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'fathom-firststart-'));
+const made: string[] = [];
+const freshDir = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fathom-firststart-'));
+  made.push(dir);
+  return dir;
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs node with `args` until it prints {"ready":true}, idles `idle` ms, and stops it. */
@@ -120,4 +125,5 @@ console.log(
   `\nfirst start: peak ${mib(peak)} MiB (${(peak / dbAlone.peak).toFixed(2)}× the database alone), target ≤ ${PEAK_TARGET_MIB}: ${mib(peak) <= PEAK_TARGET_MIB ? 'met' : 'NOT met'}; ` +
     `idle ${mib(idle)} MiB, target ≤ ${IDLE_TARGET_MIB}: ${mib(idle) <= IDLE_TARGET_MIB ? 'met' : 'NOT met'}`,
 );
+for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
 if (mib(peak) > PEAK_TARGET_MIB || mib(idle) > IDLE_TARGET_MIB) process.exitCode = 1;

@@ -27,6 +27,7 @@ afterAll(async () => {
   for (const process of started) if (process.child.exitCode === null) process.child.kill('SIGKILL');
   await Promise.all(started.map((process) => process.exited));
   await server?.drop();
+  fs.rmSync(env.DATA_DIR!, { recursive: true, force: true });
 });
 
 const status = async (url: string) => {
