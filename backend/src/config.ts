@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 
 const optionalString = z
@@ -27,6 +28,7 @@ const envSchema = z.object({
     .string()
     .trim()
     .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression, e.g. "*/15 * * * *"')
+    .superRefine(refuseBadCron)
     .default('*/15 * * * *'),
   UNINSTALL_GRACE_HOURS: z.coerce
     .number()
@@ -38,7 +40,30 @@ const envSchema = z.object({
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(0).max(65535).optional()),
   TRUST_PROXY_HOPS: optionalString.pipe(z.coerce.number<string>().int().min(0).max(10).default(0)),
+  SHUTDOWN_DRAIN_SECONDS: optionalString.pipe(z.coerce.number<string>().min(0).max(300).default(5)),
+  SHUTDOWN_TIMEOUT_SECONDS: optionalString.pipe(z.coerce.number<string>().min(1).max(3600).default(28)),
+  BUILD_COMMIT: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-f]{7,40}$/, 'must be a git commit hash')
+      .optional(),
+  ),
 });
+
+/** Every variable the backend reads (`.env.example` lists each; a test keeps the two in step). */
+export const ENV_NAMES = Object.keys(envSchema.shape) as ReadonlyArray<keyof typeof envSchema.shape>;
+
+/** Each variable's value when unset (undefined: none), as the schema gives it. */
+export const envDefaults = (): Record<string, unknown> => envSchema.parse({});
+
+// pg-boss reads SYNC_SCHEDULE with cron-parser: refuse at start what it would refuse later.
+function refuseBadCron(value: string, context: z.RefinementCtx): void {
+  try {
+    CronExpressionParser.parse(value, { tz: 'UTC' });
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: `not a valid cron expression (${(error as Error).message})` });
+  }
+}
 
 export type Config = {
   nodeEnv: 'development' | 'test' | 'production';
@@ -80,6 +105,15 @@ export type Config = {
    * 0 by default (nothing in front: X-Forwarded-* is ignored); 1 behind one load balancer.
    */
   trustProxyHops: number;
+  /**
+   * On SIGTERM, /readyz answers 503 at once and the server keeps serving this long, so the load
+   * balancer stops sending requests before the port closes.
+   */
+  shutdownDrainMs: number;
+  /** The whole shutdown's limit (drain included): past it the process exits 1 with what is left undone. */
+  shutdownTimeoutMs: number;
+  /** The commit deployed (fathom_hubspot_build_info); unset, it is read from git when there is a checkout. */
+  buildCommit: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -150,5 +184,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_SECONDS * 1000,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    buildCommit: e.BUILD_COMMIT,
   };
 }

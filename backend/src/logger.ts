@@ -1,4 +1,8 @@
+import os from 'node:os';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
+import { VERSION } from './buildInfo.ts';
+import { currentRequestId } from './requestContext.ts';
 
 export type { Logger };
 
@@ -30,9 +34,28 @@ export function loggedError(error: unknown): { type: string; message: string } {
   return { type: typeof error, message: String(error) };
 }
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
-  const options = {
+/** Every line names what wrote it: several services and versions share one log store. */
+export const SERVICE = 'fathom-hubspot';
+
+/**
+ * JSON lines (pino): `level` as its label, `time` in ISO 8601, `service` and `version` on each,
+ * and `requestId` on every line written while serving a request (requestContext.ts), however
+ * deep the code that logs. `pretty` writes the same lines for a person at a terminal.
+ */
+export function createLogger(
+  level: string,
+  destination?: DestinationStream,
+  options: { pretty?: boolean } = {},
+): Logger {
+  const settings = {
     level,
+    base: { service: SERVICE, version: VERSION, pid: process.pid, hostname: os.hostname() },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+    mixin: () => {
+      const requestId = currentRequestId();
+      return requestId ? { requestId } : {};
+    },
     serializers: { err: loggedError },
     redact: {
       paths: [
@@ -47,5 +70,12 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       censor: '[redacted]',
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (options.pretty) {
+    // In this process, synchronously: a fatal line is on the terminal before the process exits.
+    return pino(
+      settings,
+      PinoPretty({ sync: true, destination: destination ?? 1, ignore: 'pid,hostname,service,version' }),
+    );
+  }
+  return destination ? pino(settings, destination) : pino(settings);
 }

@@ -7,7 +7,7 @@ import { openDatabase } from './db/open.ts';
 import { createApp } from './http/app.ts';
 import { createHttpServer } from './http/httpServer.ts';
 import { notFoundHandler } from './http/errorHandler.ts';
-import { healthRoutes } from './http/healthRoutes.ts';
+import { healthRoutes, type Readiness } from './http/healthRoutes.ts';
 import { metricsRoutes } from './http/metricsRoutes.ts';
 import { startJobs, type Jobs } from './jobs/boss.ts';
 import type { Logger } from './logger.ts';
@@ -19,6 +19,8 @@ export type Running = {
   jobs: Jobs;
   services: Services;
   port: number;
+  /** /readyz answers 503 from now on; everything else is served as before until stop(). */
+  beginDrain(): void;
   stop(): Promise<void>;
 };
 
@@ -28,6 +30,7 @@ export type RunningWorker = {
   services: Services;
   /** Where GET /metrics, /healthz and /readyz are served, when METRICS_PORT is set. */
   metricsPort: number | undefined;
+  beginDrain(): void;
   stop(): Promise<void>;
 };
 
@@ -81,7 +84,7 @@ async function startBackground(options: {
   return releasingOnFailure(release, async () => {
     // Every process migrates; an advisory lock makes concurrent starts take turns.
     const applied = await migrate(db, options.migrationsDir);
-    if (applied.length) logger.info({ applied }, 'migrations applied');
+    if (applied.length) logger.info({ applied: applied.length, latest: applied.at(-1) }, 'migrations applied');
     const services = createServices(config, db, logger);
     const { sync, hubspotJobs: hubspot } = services;
     jobs = await startJobs({ db, logger, syncSchedule: config.syncSchedule, work: options.workers, sync, hubspot });
@@ -105,7 +108,8 @@ export async function startServer(options: {
     migrationsDir: options.migrationsDir,
   });
 
-  const app = createApp({ config, db, logger, boss: jobs.boss, services });
+  const readiness: Readiness = { draining: false };
+  const app = createApp({ config, db, logger, boss: jobs.boss, services, readiness });
   const server = createHttpServer(app);
   const port = await releasingOnFailure(release, () => listen(server, config.port));
 
@@ -116,6 +120,9 @@ export async function startServer(options: {
     jobs,
     services,
     port,
+    beginDrain() {
+      readiness.draining = true;
+    },
     stop() {
       stopping ??= (async () => {
         // Stop taking requests and let in-flight ones finish, then the jobs, then the database.
@@ -154,11 +161,12 @@ export async function startWorker(options: {
   // and an orchestrator can probe it: /healthz (the process answers), /readyz (its database does).
   let metricsServer: http.Server | undefined;
   let metricsPort: number | undefined;
+  const readiness: Readiness = { draining: false };
   const wantedMetricsPort = config.metricsPort;
   if (wantedMetricsPort !== undefined) {
     const app = express();
     app.disable('x-powered-by');
-    app.use(healthRoutes(db));
+    app.use(healthRoutes(db, readiness));
     app.use(metricsRoutes(services.metrics.registry, config.metricsToken));
     app.use(notFoundHandler);
     const server = createHttpServer(app);
@@ -171,6 +179,9 @@ export async function startWorker(options: {
     jobs,
     services,
     metricsPort,
+    beginDrain() {
+      readiness.draining = true;
+    },
     stop() {
       stopping ??= (async () => {
         // In-flight jobs finish (pg-boss's graceful stop), then the database closes.

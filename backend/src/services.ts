@@ -1,5 +1,6 @@
-import { Client } from '@hubspot/api-client';
+import type { Client } from '@hubspot/api-client';
 import { hubIdOf } from './accounts/hubIdOf.ts';
+import { buildInfo } from './buildInfo.ts';
 import type { Config } from './config.ts';
 import type { FathomDeps } from './connections/fathomConnection.ts';
 import { fathomClientOf } from './connections/fathomCredentials.ts';
@@ -13,19 +14,20 @@ import { tokenCipher } from './crypto/tokenCipher.ts';
 import type { Database } from './db/database.ts';
 import { createFathomClient } from './fathom/client.ts';
 import type { Clock } from './fathom/clock.ts';
+import { observeQueues } from './jobs/queueMetrics.ts';
 import { fathomOAuth } from './fathom/oauth.ts';
 import { FathomRateLimiter } from './fathom/rateLimiter.ts';
 import type { HubSpotJobServices } from './hubspot/hubspotJobs.ts';
+import { createHubSpotClient } from './hubspot/apiClient.ts';
 import { journalMetrics } from './hubspot/journalMetrics.ts';
 import { journalToken } from './hubspot/journalToken.ts';
-import { countCrmAnswers } from './hubspot/crmApi.ts';
 import { hubspotOAuth } from './hubspot/oauth.ts';
 import { hubspotRecordLinker } from './hubspot/recordLinker.ts';
 import { linkCacheFor, rememberingLinker } from './sync/linkCache.ts';
 import { OPTIONAL_SCOPES, REQUIRED_SCOPES } from './hubspot/scopes.ts';
 import { NotConfigured } from './errors.ts';
 import type { Logger } from './logger.ts';
-import { countApiCall, countingFetch, createMetrics, hubspotCallCounter, type Metrics } from './metrics.ts';
+import { countingFetch, createMetrics, observePool, recordBuildInfo, type Metrics } from './metrics.ts';
 import { analyseForAccount } from './sync/analyseMeeting.ts';
 import { fathomMeetingSource } from './sync/fathomSource.ts';
 import { meetingFromWebhook } from './sync/meetingFromWebhook.ts';
@@ -56,6 +58,9 @@ export function createServices(
   options: { fathomClock?: Clock } = {},
 ): Services {
   const metrics = createMetrics();
+  recordBuildInfo(metrics, buildInfo(config.buildCommit));
+  observePool(metrics, db);
+  observeQueues(metrics, db);
   const { tokenEncryptionKey: configured, dataDir, databaseUrl } = config;
   const sealer = tokenCipher(encryptionKeys({ configured, dataDir, databaseUrl, logger }));
   const { clientId, clientSecret } = config.hubspot;
@@ -116,14 +121,7 @@ export function createServices(
   const clientWith = (accountId: string, accessToken: string) => {
     let client = hubspotClients.get(accountId);
     if (!client) {
-      // About 110 requests per 10 s per portal for a marketplace app: stay under with room to spare.
-      client = new Client({
-        basePath: config.hubspot.apiBase,
-        numberOfApiCallRetries: 3,
-        limiterOptions: { maxConcurrent: 4, minTime: 100 },
-        middleware: [hubspotCallCounter(metrics)],
-      });
-      countCrmAnswers(client, (status) => countApiCall(metrics, 'hubspot', status));
+      client = createHubSpotClient({ basePath: config.hubspot.apiBase, logger, metrics });
       hubspotClients.set(accountId, client);
     }
     client.setAccessToken(accessToken);

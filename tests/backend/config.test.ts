@@ -94,3 +94,28 @@ describe('configuration', () => {
     expect(() => loadConfig({ TRUST_PROXY_HOPS: 'true' })).toThrow(/TRUST_PROXY_HOPS/);
   });
 });
+
+describe('SYNC_SCHEDULE', () => {
+  test('a schedule cron cannot run is refused at start, naming the variable and what is wrong', () => {
+    expect(() => loadConfig({ SYNC_SCHEDULE: '99 * * * *' })).toThrow(ConfigError);
+    expect(() => loadConfig({ SYNC_SCHEDULE: '99 * * * *' })).toThrow(
+      /SYNC_SCHEDULE: not a valid cron expression \(.*99.*0-59/,
+    );
+    expect(() => loadConfig({ SYNC_SCHEDULE: '0 25 * * *' })).toThrow(/SYNC_SCHEDULE: not a valid cron expression/);
+    expect(() => loadConfig({ SYNC_SCHEDULE: '*/15 * * * * *' })).toThrow(/SYNC_SCHEDULE: must be a five-field cron/);
+  });
+
+  test('valid schedules pass as written', () => {
+    for (const schedule of ['*/15 * * * *', '0 */2 * * 1-5', '30 3 * * SUN'])
+      expect(loadConfig({ SYNC_SCHEDULE: schedule }).syncSchedule).toBe(schedule);
+  });
+});
+
+test('shutdown: a 5 s drain and a 28 s deadline by default, both configurable in seconds', () => {
+  expect(loadConfig({})).toMatchObject({ shutdownDrainMs: 5_000, shutdownTimeoutMs: 28_000 });
+  expect(loadConfig({ SHUTDOWN_DRAIN_SECONDS: '0', SHUTDOWN_TIMEOUT_SECONDS: '60' })).toMatchObject({
+    shutdownDrainMs: 0,
+    shutdownTimeoutMs: 60_000,
+  });
+  expect(() => loadConfig({ SHUTDOWN_DRAIN_SECONDS: 'soon' })).toThrow(/SHUTDOWN_DRAIN_SECONDS/);
+});

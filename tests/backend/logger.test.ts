@@ -1,4 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
+import { VERSION } from '../../backend/src/buildInfo.ts';
+import { SERVICE } from '../../backend/src/logger.ts';
+import { runInRequest } from '../../backend/src/requestContext.ts';
 import { memoryLogger } from '../support/logger.ts';
 
 describe('the logger', () => {
@@ -23,5 +26,33 @@ describe('the logger', () => {
     const [line] = log.lines();
     expect(line).toMatchObject({ accessToken: '[redacted]', connection: { refresh_token: '[redacted]', id: 'c1' } });
     expect(log.text()).not.toMatch(/at-123|rt-456/);
+  });
+});
+
+describe('every log line', () => {
+  test('has its level as a label, an ISO 8601 time, and the service and version that wrote it', () => {
+    const log = memoryLogger();
+    log.logger.warn('disk nearly full');
+    const [line] = log.lines();
+    expect(line).toMatchObject({ level: 'warn', service: SERVICE, version: VERSION, msg: 'disk nearly full' });
+    expect(line!.time).toEqual(new Date(line!.time as string).toISOString());
+  });
+
+  test("carries the request's id when written while serving it, however deep and after however many awaits", async () => {
+    const log = memoryLogger();
+    log.logger.info('before');
+    await runInRequest('req-42', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await Promise.resolve().then(() => log.logger.info('deep'));
+      setImmediate(() => log.logger.info('later, still for that request'));
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    log.logger.info('after');
+    expect(log.lines().map((line) => [line.msg, line.requestId])).toEqual([
+      ['before', undefined],
+      ['deep', 'req-42'],
+      ['later, still for that request', 'req-42'],
+      ['after', undefined],
+    ]);
   });
 });

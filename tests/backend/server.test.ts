@@ -8,6 +8,7 @@ import { loadConfig } from '../../backend/src/config.ts';
 import { MIGRATIONS_DIR, MigrationError } from '../../backend/src/db/migrate.ts';
 import { startServer } from '../../backend/src/server.ts';
 import { memoryLogger } from '../support/logger.ts';
+import { scriptArgs } from '../support/mainProcess.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -21,7 +22,8 @@ describe('the backend process', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
     delete env.DATABASE_URL;
     delete env.TEST_DATABASE_URL;
-    const child = spawn(process.execPath, ['backend/src/main.ts'], {
+    // npm start's own command line: its Node flags decide how long the first start takes.
+    const child = spawn(process.execPath, scriptArgs('start'), {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

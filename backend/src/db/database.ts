@@ -7,6 +7,8 @@ export interface QueryResult<T> {
   rowCount: number;
 }
 
+export type PoolStats = { inUse: number; idle: number; waiting: number };
+
 /** Something SQL runs on: the database itself, or one open transaction. */
 export interface Queryable {
   /** One parameterised statement. */
@@ -34,6 +36,8 @@ export interface Database extends Queryable {
   queryPrepared<T = Row>(sql: string, params: readonly unknown[]): Promise<QueryResult<T>>;
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
+  /** The connection pool's state (PostgreSQL); absent on an engine without a pool. */
+  poolStats?(): PoolStats;
   /** Options that make pg-boss run on this same database. */
   jobsOptions(): Pick<ConstructorOptions, 'db' | 'connectionString' | 'backend' | 'max'>;
   close(): Promise<void>;

@@ -103,6 +103,9 @@ export function openPostgres(
         clearTimeout(timer);
       }
     },
+    poolStats() {
+      return { inUse: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount };
+    },
     jobsOptions() {
       return { connectionString, max: 4 };
     },

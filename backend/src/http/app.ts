@@ -11,7 +11,7 @@ import { docsRoutes } from './docsRoutes.ts';
 import { errorHandler, notFoundHandler } from './errorHandler.ts';
 import { fathomOAuthRoutes } from './fathomOAuthRoutes.ts';
 import { fathomWebhookRoutes } from './fathomWebhookRoutes.ts';
-import { healthRoutes } from './healthRoutes.ts';
+import { healthRoutes, type Readiness } from './healthRoutes.ts';
 import { homeRoutes } from './homeRoutes.ts';
 import { hubspotWebhookRoutes } from './hubspotWebhookRoutes.ts';
 import { installRoutes } from './installRoutes.ts';
@@ -27,6 +27,8 @@ export type AppDeps = {
   logger: Logger;
   boss: PgBoss;
   services: Services;
+  /** Turns /readyz to 503 when the process starts shutting down (server.ts). */
+  readiness?: Readiness;
 };
 
 // hubspot.fetch sends at most 1 MB; our own bodies are small.
@@ -82,7 +84,7 @@ export function createApp(deps: AppDeps): Express {
   // before them is a path check per request (docs/cards.md).
   app.use(signed);
 
-  app.use(healthRoutes(db));
+  app.use(healthRoutes(db, deps.readiness));
   app.use(docsRoutes());
   const metricsNeedToken = config.nodeEnv === 'production';
   app.use(metricsRoutes(services.metrics.registry, config.metricsToken, { requireToken: metricsNeedToken }));

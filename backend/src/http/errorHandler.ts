@@ -3,7 +3,6 @@ import { ZodError } from 'zod';
 import type { ErrorBody } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { requestIdOf } from './requestLog.ts';
 
 function describeZodError(error: ZodError): string {
   return error.issues
@@ -38,7 +37,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(status).json({ error: code, message } satisfies ErrorBody);
       return;
     }
-    logger.error({ err: error, requestId: requestIdOf(res) }, 'unhandled error');
+    logger.error({ err: error }, 'unhandled error');
     res
       .status(500)
       .json({ error: 'internal', message: 'Something went wrong on our side. Please try again.' } satisfies ErrorBody);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../logger.ts';
+import { runInRequest } from '../requestContext.ts';
 
 // A load balancer's or caller's id is kept only when it is a short plain token: anything else
 // (long, spaces, control characters) could forge or flood log lines, so it gets a fresh id.
@@ -49,7 +50,8 @@ function captureRoute(req: Request): () => string {
 
 /**
  * Gives every request an id (a sane incoming X-Request-Id, else a new one), echoes it in the
- * X-Request-Id response header, and writes one log line per request when it ends: method, path
+ * X-Request-Id response header, serves the request in that id's context (every line logged while
+ * serving it carries the id), and writes one log line per request when it ends: method, path
  * without the query string, status, duration, request id, and the account when it was resolved.
  */
 export function requestLog(logger: Logger, options: { onEnd?: (end: RequestEnd) => void } = {}): RequestHandler {
@@ -80,12 +82,13 @@ export function requestLog(logger: Logger, options: { onEnd?: (end: RequestEnd) 
         ...(aborted ? { aborted: true } : {}),
       };
       const message = aborted ? 'request aborted' : 'request';
-      if (!aborted && res.statusCode >= 500) logger.error(line, message);
-      else if (QUIET_PATHS.has(path)) logger.debug(line, message);
+      // A probe's 503 (shutting down, database away) is the probe's answer, not an error of ours.
+      if (QUIET_PATHS.has(path)) logger.debug(line, message);
+      else if (!aborted && res.statusCode >= 500) logger.error(line, message);
       else logger.info(line, message);
     };
     res.once('finish', done);
     res.once('close', done);
-    next();
+    runInRequest(requestId, next);
   };
 }

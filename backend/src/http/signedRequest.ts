@@ -14,7 +14,6 @@ import {
   type CallerOptions,
   type SignedIdentity,
 } from '../users/resolveCaller.ts';
-import { requestIdOf } from './requestLog.ts';
 
 /** The raw request body, kept by the JSON parser: signatures are over the bytes, not the parse. */
 export const rawBodyOf = (req: Request) =>
@@ -45,10 +44,7 @@ export function requireHubSpotSignature(
       timestamp: req.get('x-hubspot-request-timestamp'),
     });
     if (!check.ok) {
-      logger.warn(
-        { path: req.path, reason: check.reason, requestId: requestIdOf(res) },
-        'refused an unsigned or badly signed request',
-      );
+      logger.warn({ path: req.path, reason: check.reason }, 'refused an unsigned or badly signed request');
       throw new Unauthorized();
     }
     next();

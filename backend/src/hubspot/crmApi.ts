@@ -22,28 +22,14 @@ export class HubSpotApiError extends Error {
   }
 }
 
-const counters = new WeakMap<Client, (status: number | null) => void>();
-
-/** Counts every answer (or no answer: null) of `client`'s dated CRM calls, retries included. */
-export function countCrmAnswers(client: Client, count: (status: number | null) => void): void {
-  counters.set(client, count);
-}
-
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function crmRequest(client: Client, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
-  const count = counters.get(client);
-  // The client's own setting (numberOfApiCallRetries) says how many attempts in all, as for its generated APIs.
+  // Each attempt is counted and timed by the client itself (hubspot/apiClient.ts). Its own setting
+  // (numberOfApiCallRetries) says how many attempts in all, as for its generated APIs.
   const attempts = Math.max(1, client.config.numberOfApiCallRetries ?? 1);
   for (let attempt = 1; ; attempt += 1) {
-    let response: Response;
-    try {
-      response = await client.apiRequest({ method, path, ...(body === undefined ? {} : { body }) });
-    } catch (error) {
-      count?.(null);
-      throw error;
-    }
-    count?.(response.status);
+    const response = await client.apiRequest({ method, path, ...(body === undefined ? {} : { body }) });
     const passing = response.status >= 500 || response.status === 429;
     if (!passing || attempt >= attempts) return response;
     await response.body?.cancel();

@@ -56,7 +56,7 @@ describe('tokens at rest', () => {
     expect(second).toBe(first);
     expect(Buffer.from(first, 'base64')).toHaveLength(32);
     expect(fs.statSync(path.join(dataDir, 'token-encryption.key')).mode & 0o777).toBe(0o600);
-    expect(log.lines().filter((l) => l.level === 40)).toHaveLength(1);
+    expect(log.lines().filter((l) => l.level === 'warn')).toHaveLength(1);
     expect(log.text()).not.toContain(first);
   });
 });

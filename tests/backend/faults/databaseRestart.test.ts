@@ -83,7 +83,9 @@ faultTest(runs, SKIPPED)(
         timeoutMs: 40_000,
         describe: async () =>
           `${JSON.stringify(await rig.storedMeetings())} ${JSON.stringify(await rig.jobStates(SYNC_QUEUES.account))}\n` +
-          JSON.stringify(backend.log.lines().filter((line) => (line.level as number) >= 40)).slice(0, 3000),
+          JSON.stringify(
+            backend.log.lines().filter((line) => ['warn', 'error', 'fatal'].includes(line.level as string)),
+          ).slice(0, 3000),
       },
     );
 

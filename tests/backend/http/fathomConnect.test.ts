@@ -47,7 +47,7 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) {
-      const problems = backend.log.lines().filter((line) => (line.level as number) >= 40);
+      const problems = backend.log.lines().filter((line) => ['warn', 'error', 'fatal'].includes(line.level as string));
       throw new Error(
         `timed out waiting for ${what}; warnings and errors logged: ${JSON.stringify(problems).slice(0, 2000)}`,
       );

@@ -106,7 +106,7 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   while (!(await check())) {
     if (Date.now() > deadline)
       throw new Error(
-        `timed out waiting for ${what}: ${JSON.stringify(backend.log.lines().filter((l) => (l.level as number) >= 40)).slice(0, 1500)}`,
+        `timed out waiting for ${what}: ${JSON.stringify(backend.log.lines().filter((l) => ['warn', 'error', 'fatal'].includes(l.level as string))).slice(0, 1500)}`,
       );
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { VERSION } from '../../../backend/src/buildInfo.ts';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
+import { engine } from '../../support/database.ts';
 import { startFathomStandIn, type FathomStandIn } from '../../support/fathomStandIn.ts';
 import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from '../../support/hubspotStandIn.ts';
 import { signedFetch } from '../../support/signedFetch.ts';
@@ -73,7 +75,7 @@ beforeAll(async () => {
     deals: [{ id: '901', closed: false }],
   });
   backend = await startTestBackend({ ...hubspotEnv(hubspot), FATHOM_API_BASE: fathom.baseUrl }, { workers: true });
-  guarded = await startTestBackend({ METRICS_TOKEN });
+  guarded = await startTestBackend({ METRICS_TOKEN, BUILD_COMMIT: '0123456789ab' });
 
   // Install through the real OAuth flow: a token exchange and an introspection at HubSpot.
   const start = await fetch(`${backend.url}/oauth/hubspot/install`, { redirect: 'manual' });
@@ -184,6 +186,72 @@ describe('GET /metrics', () => {
         status_class: '4xx',
       }),
     ).toBe(1);
+  });
+
+  test('times job attempts by queue and outcome, and outbound calls by provider and status class', async () => {
+    const { text } = await scrape();
+    const jobs = (outcome: string) =>
+      sample(text, 'fathom_hubspot_job_duration_seconds_count', { queue: 'fathom-sync-account', outcome });
+    expect(jobs('completed')).toBe(1);
+    expect(jobs('failed')).toBe(1);
+    expect(sample(text, 'fathom_hubspot_api_call_duration_seconds_count', { provider: 'fathom' })).toBe(
+      fathom.callCount(),
+    );
+    expect(
+      sample(text, 'fathom_hubspot_api_call_duration_seconds_count', { provider: 'fathom', status_class: '4xx' }),
+    ).toBe(2);
+    expect(sample(text, 'fathom_hubspot_api_call_duration_seconds_count', { provider: 'hubspot' })).toBe(
+      sample(text, 'fathom_hubspot_api_calls_total', { provider: 'hubspot' }),
+    );
+    expect(sample(text, 'fathom_hubspot_api_call_duration_seconds_bucket', { provider: 'fathom', le: '+Inf' })).toBe(
+      fathom.callCount(),
+    );
+  });
+
+  test("shows each queue's ready and active jobs and how long its oldest ready job has waited", async () => {
+    // The guarded backend runs no workers: a job sent there waits.
+    const before = sample(
+      (await scrape(guarded, { authorization: `Bearer ${METRICS_TOKEN}` })).text,
+      'fathom_hubspot_queue_jobs',
+      {
+        queue: 'fathom-sync-account',
+        state: 'ready',
+      },
+    );
+    await guarded.jobs.boss.send('fathom-sync-account', { accountId: '00000000-0000-4000-8000-000000000000' });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const { text } = await scrape(guarded, { authorization: `Bearer ${METRICS_TOKEN}` });
+    expect(sample(text, 'fathom_hubspot_queue_jobs', { queue: 'fathom-sync-account', state: 'ready' })).toBe(
+      before + 1,
+    );
+    expect(
+      sample(text, 'fathom_hubspot_queue_oldest_ready_seconds', { queue: 'fathom-sync-account' }),
+    ).toBeGreaterThanOrEqual(1);
+    // Every queue has its series, empty or not.
+    expect(sample(text, 'fathom_hubspot_queue_oldest_ready_seconds', { queue: 'sync-tick' })).toBeGreaterThanOrEqual(0);
+    // The backend whose workers took every job: nothing waits.
+    const worked = (await scrape()).text;
+    expect(sample(worked, 'fathom_hubspot_queue_jobs', { queue: 'fathom-sync-account', state: 'ready' })).toBe(0);
+    expect(sample(worked, 'fathom_hubspot_queue_oldest_ready_seconds', { queue: 'fathom-sync-account' })).toBe(0);
+  });
+
+  test('names the build each process runs, and on PostgreSQL the pool in use, idle and waiting', async () => {
+    const { text } = await scrape(guarded, { authorization: `Bearer ${METRICS_TOKEN}` });
+    expect(
+      sample(text, 'fathom_hubspot_build_info', {
+        version: VERSION,
+        commit: '0123456789ab',
+        node: process.versions.node,
+      }),
+    ).toBe(1);
+    if (engine === 'postgres') {
+      expect(sample(text, 'fathom_hubspot_pg_pool_connections', { state: 'idle' })).toBeGreaterThanOrEqual(1);
+      expect(sample(text, 'fathom_hubspot_pg_pool_connections', { state: 'in_use' })).toBeGreaterThanOrEqual(0);
+      expect(sample(text, 'fathom_hubspot_pg_pool_waiting')).toBe(0);
+    } else {
+      // The embedded database has one session and no pool.
+      expect(text).not.toMatch(/^fathom_hubspot_pg_pool/m);
+    }
   });
 
   test('each backend counts only its own events, and METRICS_TOKEN makes the endpoint ask for it', async () => {

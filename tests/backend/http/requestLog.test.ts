@@ -51,7 +51,7 @@ test("one log line per request: method, path without the query string, status, d
   const lines = requestLines(requestId);
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatchObject({
-    level: 30,
+    level: 'info',
     method: 'GET',
     path: '/api/cards/conversations',
     status: 200,
@@ -65,6 +65,11 @@ test("one log line per request: method, path without the query string, status, d
   const refused = requestLines(unsigned.headers.get('x-request-id')!);
   expect(refused).toEqual([expect.objectContaining({ status: 401, path: '/api/cards/conversations' })]);
   expect(refused[0]).not.toHaveProperty('accountId');
+  // The signature check's own warning carries the id too, though nothing handed it over.
+  expect(backend.log.lines().filter((line) => line.requestId === unsigned.headers.get('x-request-id'))).toEqual([
+    expect.objectContaining({ level: 'warn', msg: 'refused an unsigned or badly signed request' }),
+    expect.objectContaining({ msg: 'request', status: 401 }),
+  ]);
 });
 
 test("the OAuth callback's code and state, and webhook signatures, never reach the logs", async () => {
@@ -122,7 +127,7 @@ test('an unexpected error is logged with the id of the request that caused it, a
   const body = await response.text();
   expect(body).not.toMatch(/conversation_crm_links|stack/);
   const requestId = response.headers.get('x-request-id')!;
-  const errors = backend.log.lines().filter((line) => line.requestId === requestId && line.level === 50);
+  const errors = backend.log.lines().filter((line) => line.requestId === requestId && line.level === 'error');
   expect(errors.map((line) => line.msg).sort()).toEqual(['request', 'unhandled error']);
   expect(errors.find((line) => line.msg === 'request')).toMatchObject({ status: 500, accountId: tenant.accountId });
 });
