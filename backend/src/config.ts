@@ -38,6 +38,10 @@ const envSchema = z.object({
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(0).max(65535).optional()),
   TRUST_PROXY_HOPS: optionalString.pipe(z.coerce.number<string>().int().min(0).max(10).default(0)),
+  LLM_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  LLM_MODEL: optionalString,
+  LLM_API_KEY: optionalString,
+  LLM_DAILY_TOKENS: optionalString.pipe(z.coerce.number<string>().int().min(1000).default(2_000_000)),
 });
 
 export type Config = {
@@ -80,6 +84,17 @@ export type Config = {
    * 0 by default (nothing in front: X-Forwarded-* is ignored); 1 behind one load balancer.
    */
   trustProxyHops: number;
+  /** The OpenAI-compatible model of the AI review (LLM_*); undefined = rules only. */
+  llm: LlmConfig | undefined;
+};
+
+export type LlmConfig = {
+  baseUrl: string;
+  model: string;
+  /** A secret: never logged, never answered (a local server may need none). */
+  apiKey: string | undefined;
+  /** Tokens (prompt and answer) one account may spend a day (UTC). */
+  dailyTokens: number;
 };
 
 export class ConfigError extends Error {
@@ -117,6 +132,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid environment:\n  RUN_WORKERS: false needs DATABASE_URL (the embedded database serves one process, which must run the jobs itself)',
     );
   }
+  if (Boolean(e.LLM_BASE_URL) !== Boolean(e.LLM_MODEL)) {
+    throw new ConfigError(
+      'Invalid environment:\n  LLM_BASE_URL and LLM_MODEL: set both (an OpenAI-compatible API and its model) or neither (rules only)',
+    );
+  }
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
@@ -144,5 +164,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    llm:
+      e.LLM_BASE_URL && e.LLM_MODEL
+        ? {
+            baseUrl: withoutTrailingSlash(e.LLM_BASE_URL),
+            model: e.LLM_MODEL,
+            apiKey: e.LLM_API_KEY,
+            dailyTokens: e.LLM_DAILY_TOKENS,
+          }
+        : undefined,
   };
 }

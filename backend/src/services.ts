@@ -1,6 +1,8 @@
 import { Client } from '@hubspot/api-client';
 import { hubIdOf } from './accounts/hubIdOf.ts';
 import type { Config } from './config.ts';
+import { openAiReviewModel } from './coaching/review/reviewModel.ts';
+import type { ReviewServices } from './coaching/review/reviewJobs.ts';
 import type { FathomDeps } from './connections/fathomConnection.ts';
 import { fathomClientOf } from './connections/fathomCredentials.ts';
 import { deleteFathomWebhookOfAccount } from './connections/fathomDisconnect.ts';
@@ -43,6 +45,8 @@ export type Services = {
   beforeUninstall(accountId: string): Promise<void>;
   /** HubSpot's webhook events and lifecycle journal, for the job workers. */
   hubspotJobs: HubSpotJobServices;
+  /** The AI review of calls; undefined without LLM_BASE_URL and LLM_MODEL (rules only). */
+  review: ReviewServices | undefined;
 };
 
 /** The composition root: every long-lived collaborator, built once from the config. */
@@ -50,7 +54,7 @@ export function createServices(
   config: Config,
   db: Database,
   logger: Logger,
-  options: { fathomClock?: Clock } = {},
+  options: { fathomClock?: Clock; modelTimeoutMs?: number } = {},
 ): Services {
   const metrics = createMetrics();
   const { tokenEncryptionKey: configured, dataDir, databaseUrl } = config;
@@ -176,5 +180,15 @@ export function createServices(
         : undefined,
   };
 
-  return { sealer, hubspotClient, oauth, tokens, fathom, sync, metrics, beforeUninstall, hubspotJobs };
+  const review: ReviewServices | undefined = config.llm
+    ? {
+        db,
+        logger,
+        metrics,
+        model: openAiReviewModel(config.llm, { timeoutMs: options.modelTimeoutMs ?? 60_000 }),
+        dailyTokens: config.llm.dailyTokens,
+      }
+    : undefined;
+
+  return { sealer, hubspotClient, oauth, tokens, fathom, sync, metrics, beforeUninstall, hubspotJobs, review };
 }
