@@ -55,6 +55,8 @@ export type OpenAiStandIn = {
   /** Behaviours for the next requests, in order; then `fallback`. */
   script: Behaviour[];
   fallback: Behaviour;
+  /** The most requests it ever held at once. */
+  maxInFlight: number;
   close(): Promise<void>;
 };
 
@@ -91,7 +93,9 @@ export async function startOpenAiStandIn(options: {
     requests,
     script: [],
     fallback: options.fallback ?? { kind: 'answer' },
+    maxInFlight: 0,
   };
+  let inFlight = 0;
   let sequence = 0;
 
   const completion = (request: ChatRequest, content: string): ChatCompletion => {
@@ -169,6 +173,8 @@ export async function startOpenAiStandIn(options: {
   };
 
   const listening: Listening = await listen((req, res) => {
+    standIn.maxInFlight = Math.max(standIn.maxInFlight, ++inFlight);
+    res.on('close', () => (inFlight -= 1));
     handle(req, res).catch(() => res.destroy());
   });
   return Object.assign(standIn, {

@@ -27,7 +27,7 @@ const WANTED = `
     FROM conversations c
     LEFT JOIN call_reviews r ON r.account_id = c.account_id AND r.conversation_id = c.id
    WHERE c.account_id = app_account_id()
-     AND r.content_hash IS DISTINCT FROM c.content_hash
+     AND (r.id IS NULL OR r.content_hash IS DISTINCT FROM c.content_hash)
      AND (r.id IS NOT NULL
           OR c.created_at >= $1::timestamptz
           OR c.id IN (SELECT id FROM conversations WHERE account_id = app_account_id()

@@ -60,7 +60,11 @@ export function fitTranscript(
   for (let i = 0; i < lines.length; i++)
     if (i < edge || i >= lines.length - 2 * edge) priority[i] = Math.min(priority[i]!, 2);
 
-  const order = lines.map((_, index) => index).sort((x, y) => priority[x]! - priority[y]! || x - y);
+  // Within the opening and the close, outermost first and alternately, so a tight budget keeps both ends.
+  const fromEdge = (index: number) => (priority[index] === 2 ? Math.min(index, lines.length - 1 - index) : index);
+  const order = lines
+    .map((_, index) => index)
+    .sort((x, y) => priority[x]! - priority[y]! || fromEdge(x) - fromEdge(y) || x - y);
   const kept = new Set<number>();
   // The markers of left-out stretches cost a little too: keep a reserve for them.
   let spent = 200;
