@@ -188,6 +188,16 @@ describe('with consent', () => {
     await waitFor(async () => (await detail('admin', id)).aiReview !== null, 'the review on the card');
   });
 
+  test('a 429 is tried again as a later job, after the Retry-After the model asked for', async () => {
+    llm.script.push({ kind: 'status', status: 429, retryAfter: '2' });
+    const title = 'Pushed while the model is rate limited';
+    const id = await deliver(title);
+    await waitFor(async () => (await detail('admin', id)).aiReview !== null, 'the review after the 429');
+    const asked = llm.requests.filter((request) => request.body.messages.some((m) => m.content.includes(title)));
+    expect(asked).toHaveLength(2);
+    expect(asked[1]!.at - asked[0]!.at).toBeGreaterThanOrEqual(2_000);
+  });
+
   test('a failing model leaves the sync and the rules analysis intact, and the key is in no log', async () => {
     llm.fallback = { kind: 'status', status: 500 };
     const before = llm.requests.length;
