@@ -48,6 +48,10 @@ const envSchema = z.object({
       .regex(/^[0-9a-f]{7,40}$/, 'must be a git commit hash')
       .optional(),
   ),
+  LLM_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  LLM_MODEL: optionalString,
+  LLM_API_KEY: optionalString,
+  LLM_DAILY_TOKENS: optionalString.pipe(z.coerce.number<string>().int().min(1000).default(2_000_000)),
 });
 
 /** Every variable the backend reads (`.env.example` lists each; a test keeps the two in step). */
@@ -114,6 +118,17 @@ export type Config = {
   shutdownTimeoutMs: number;
   /** The commit deployed (fathom_hubspot_build_info); unset, it is read from git when there is a checkout. */
   buildCommit: string | undefined;
+  /** The OpenAI-compatible model of the AI review (LLM_*); undefined = rules only. */
+  llm: LlmConfig | undefined;
+};
+
+export type LlmConfig = {
+  baseUrl: string;
+  model: string;
+  /** A secret: never logged, never answered (a local server may need none). */
+  apiKey: string | undefined;
+  /** Tokens (prompt and answer) one account may spend a day (UTC). */
+  dailyTokens: number;
 };
 
 export class ConfigError extends Error {
@@ -157,6 +172,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid environment:\n  RUN_WORKERS: false needs DATABASE_URL (the embedded database serves one process, which must run the jobs itself)',
     );
   }
+  if (Boolean(e.LLM_BASE_URL) !== Boolean(e.LLM_MODEL)) {
+    throw new ConfigError(
+      'Invalid environment:\n  LLM_BASE_URL and LLM_MODEL: set both (an OpenAI-compatible API and its model) or neither (rules only)',
+    );
+  }
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
@@ -187,5 +207,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownDrainMs: e.SHUTDOWN_DRAIN_SECONDS * 1000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     buildCommit: e.BUILD_COMMIT,
+    llm:
+      e.LLM_BASE_URL && e.LLM_MODEL
+        ? {
+            baseUrl: withoutTrailingSlash(e.LLM_BASE_URL),
+            model: e.LLM_MODEL,
+            apiKey: e.LLM_API_KEY,
+            dailyTokens: e.LLM_DAILY_TOKENS,
+          }
+        : undefined,
   };
 }

@@ -86,8 +86,16 @@ async function startBackground(options: {
     const applied = await migrate(db, options.migrationsDir);
     if (applied.length) logger.info({ applied: applied.length, latest: applied.at(-1) }, 'migrations applied');
     const services = createServices(config, db, logger);
-    const { sync, hubspotJobs: hubspot } = services;
-    jobs = await startJobs({ db, logger, syncSchedule: config.syncSchedule, work: options.workers, sync, hubspot });
+    const { sync, hubspotJobs: hubspot, review } = services;
+    jobs = await startJobs({
+      db,
+      logger,
+      syncSchedule: config.syncSchedule,
+      work: options.workers,
+      sync,
+      hubspot,
+      review,
+    });
     return { db, jobs, services, release };
   });
 }

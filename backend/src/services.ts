@@ -2,6 +2,8 @@ import type { Client } from '@hubspot/api-client';
 import { hubIdOf } from './accounts/hubIdOf.ts';
 import { buildInfo } from './buildInfo.ts';
 import type { Config } from './config.ts';
+import { openAiReviewModel } from './coaching/review/reviewModel.ts';
+import type { ReviewServices } from './coaching/review/reviewJobs.ts';
 import type { FathomDeps } from './connections/fathomConnection.ts';
 import { fathomClientOf } from './connections/fathomCredentials.ts';
 import { deleteFathomWebhookOfAccount } from './connections/fathomDisconnect.ts';
@@ -48,6 +50,8 @@ export type Services = {
   beforeUninstall(accountId: string): Promise<void>;
   /** HubSpot's webhook events and lifecycle journal, for the job workers. */
   hubspotJobs: HubSpotJobServices;
+  /** The AI review of calls; undefined without LLM_BASE_URL and LLM_MODEL (rules only). */
+  review: ReviewServices | undefined;
 };
 
 /** The composition root: every long-lived collaborator, built once from the config. */
@@ -55,7 +59,7 @@ export function createServices(
   config: Config,
   db: Database,
   logger: Logger,
-  options: { fathomClock?: Clock } = {},
+  options: { fathomClock?: Clock; modelTimeoutMs?: number } = {},
 ): Services {
   const metrics = createMetrics();
   recordBuildInfo(metrics, buildInfo(config.buildCommit));
@@ -183,5 +187,15 @@ export function createServices(
         : undefined,
   };
 
-  return { sealer, hubspotClient, oauth, tokens, fathom, sync, metrics, beforeUninstall, hubspotJobs };
+  const review: ReviewServices | undefined = config.llm
+    ? {
+        db,
+        logger,
+        metrics,
+        model: openAiReviewModel(config.llm, { timeoutMs: options.modelTimeoutMs ?? 60_000 }),
+        dailyTokens: config.llm.dailyTokens,
+      }
+    : undefined;
+
+  return { sealer, hubspotClient, oauth, tokens, fathom, sync, metrics, beforeUninstall, hubspotJobs, review };
 }

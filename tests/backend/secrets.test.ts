@@ -6,6 +6,8 @@ import { storedMeetings, waitFor } from '../support/faultFixture.ts';
 import { generateMeetings, signWebhook, startFathomStandIn, type FathomStandIn } from '../support/fathomStandIn.ts';
 import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspotStandIn.ts';
 import { installThroughStandIn } from '../support/install.ts';
+import { startOpenAiStandIn, type OpenAiStandIn } from '../support/openAiStandIn.ts';
+import { goodAnswer } from '../support/reviewAnswers.ts';
 import { signedFetch } from '../support/signedFetch.ts';
 import { startTestBackend, type TestBackend } from '../support/testBackend.ts';
 
@@ -21,9 +23,11 @@ const hubspotTokens = [
 ];
 const fathomApiKey = known('fk');
 const fathomApp = { clientId: 'fathom-app', clientSecret: known('fcs') };
+const llmApiKey = known('sk');
 
 let hubspot: HubSpotStandIn;
 let fathom: FathomStandIn;
+let llm: OpenAiStandIn;
 let backend: TestBackend;
 
 /** Every answer our backend gave during the test: status, headers and body. */
@@ -53,9 +57,13 @@ beforeAll(async () => {
     inviteeEmails: BUYERS,
     oauth: fathomApp,
   });
+  llm = await startOpenAiStandIn({ answer: goodAnswer, apiKey: llmApiKey });
   backend = await startTestBackend(
     {
       ...hubspotEnv(hubspot),
+      LLM_BASE_URL: llm.baseUrl,
+      LLM_MODEL: 'stand-in-model',
+      LLM_API_KEY: llmApiKey,
       FATHOM_API_BASE: fathom.baseUrl,
       FATHOM_AUTH_BASE: fathom.authBaseUrl,
       FATHOM_CLIENT_ID: fathomApp.clientId,
@@ -67,6 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await backend.close();
   await fathom.close();
+  await llm.close();
   await hubspot.close();
 });
 
@@ -177,6 +186,8 @@ const knownSecret = (name: string, text: string): Secret => ({ name, text, rando
 test('install, connect, sync, webhook, card and settings reads with known secrets: none of them appears in a log line, a response or a database column', async () => {
   const db = backend.testDb.db;
   await installThroughStandIn(backend.url, recordingFetch);
+  // The AI review on: the backfill's calls go to the model with its key.
+  expect((await asAdmin('/api/settings/ai', { method: 'PUT', body: { enabled: true } })).status).toBe(200);
 
   const connected = await asAdmin('/api/settings/fathom', { method: 'PUT', body: { apiKey: fathomApiKey } });
   expect(connected.status).toBe(200);
@@ -207,6 +218,8 @@ test('install, connect, sync, webhook, card and settings reads with known secret
     }),
   );
   await waitFor(async () => (await storedMeetings(db, accountId)).conversations === 13, 'the webhook meeting');
+  await waitFor(async () => llm.requests.length >= 13, 'the AI reviews');
+  expect(llm.requests[0]!.authorization).toBe(`Bearer ${llmApiKey}`);
 
   const list = (await (await asAdmin('/api/cards/conversations?objectType=contacts&objectId=501')).json()) as {
     items: Array<{ id: string }>;
@@ -219,6 +232,7 @@ test('install, connect, sync, webhook, card and settings reads with known secret
     '/api/settings/roles',
     '/api/settings/sync-logs',
     '/api/settings/trackers',
+    '/api/settings/ai',
   ])
     await asAdmin(path);
   // An expired access token: the import refreshes it (the second known pair) and calls HubSpot with it.
@@ -240,6 +254,7 @@ test('install, connect, sync, webhook, card and settings reads with known secret
     { name: 'HubSpot client secret', text: hubspot.clientSecret, random: hubspot.clientSecret },
     knownSecret('Fathom API key', fathomApiKey),
     knownSecret('wrong Fathom API key', wrongKey),
+    knownSecret('LLM API key', llmApiKey),
     {
       name: 'Fathom webhook secret',
       text: webhookSecret,
@@ -273,7 +288,7 @@ test('install, connect, sync, webhook, card and settings reads with known secret
   ).toEqual([]);
 
   // Responses: status, headers and body of every answer.
-  expect(seen.length).toBe(13);
+  expect(seen.length).toBe(15);
   expect(
     leaks(
       seen.map((answer) => ({

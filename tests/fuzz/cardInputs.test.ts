@@ -37,6 +37,10 @@ async function startRound() {
       HUBSPOT_CLIENT_ID: 'fuzz',
       HUBSPOT_CLIENT_SECRET: clientSecret,
       FATHOM_API_BASE: fathom.baseUrl,
+      // A model is configured (so the AI settings and the review's reads are reached), but no
+      // worker runs here: nothing is ever sent to it.
+      LLM_BASE_URL: 'http://127.0.0.1:9/v1',
+      LLM_MODEL: 'fuzz-model',
     },
     { fathomClock: skippingClock() },
   );
@@ -268,6 +272,7 @@ const request: fc.Arbitrary<Request> = fc.integer({ min: 0, max: 1_000_000 }).ch
           '/api/settings/sync-logs',
           '/api/settings/sync-logs?limit=5',
           '/api/settings/sync-logs?limit=500',
+          '/api/settings/ai',
         )
         .map((path) => ({ path })),
     },
@@ -304,6 +309,12 @@ const request: fc.Arbitrary<Request> = fc.integer({ min: 0, max: 1_000_000 }).ch
       arbitrary: fc
         .oneof(fc.record({ apiKey: fc.oneof(fc.string({ maxLength: 40 }), fc.constant(fathom.apiKey)) }), fc.anything())
         .map((body) => ({ method: 'PUT', path: '/api/settings/fathom', body })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .oneof(fc.record({ enabled: fc.boolean() }), fc.anything())
+        .map((body) => ({ method: 'PUT', path: '/api/settings/ai', body })),
     },
     {
       weight: 1,

@@ -100,6 +100,13 @@ export async function seedTenant(db: Database, hubId: number): Promise<TenantFix
         [accountId, conversationId],
       );
     }
+    await tx.query(
+      `INSERT INTO call_reviews (account_id, conversation_id, transcript_version, status, model, review)
+       VALUES ($1, $2, 'v1', 'reviewed', 'test-model',
+               '{"qualification":[],"objections":[],"risks":[],"coachingPoints":[],"droppedQuotes":0,"transcriptCut":false}')`,
+      [accountId, conversationIds[0]],
+    );
+    await tx.query(`INSERT INTO ai_token_usage (account_id, day, tokens) VALUES ($1, current_date, 1200)`, [accountId]);
     // What the sync does after writing a call: keep the card's precomputed fields true.
     await tx.query('SELECT refresh_conversation_cards($1::uuid[])', [conversationIds]);
     await tx.query(

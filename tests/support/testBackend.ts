@@ -30,7 +30,14 @@ export type TestBackend = {
  */
 export async function startTestBackend(
   env: Record<string, string | undefined> = {},
-  options: { workers?: boolean; tuning?: JobTuning; database?: TestDatabase; fathomClock?: Clock } = {},
+  options: {
+    workers?: boolean;
+    tuning?: JobTuning;
+    database?: TestDatabase;
+    fathomClock?: Clock;
+    /** The AI review's model timeout (production: 60 s). */
+    modelTimeoutMs?: number;
+  } = {},
 ): Promise<TestBackend> {
   const testDb = options.database ?? (await createMigratedDatabase());
   const log = memoryLogger();
@@ -45,12 +52,10 @@ export async function startTestBackend(
     LOG_LEVEL: 'debug',
     ...env,
   });
-  const services = createServices(
-    config,
-    testDb.db,
-    log.logger,
-    options.fathomClock ? { fathomClock: options.fathomClock } : {},
-  );
+  const services = createServices(config, testDb.db, log.logger, {
+    ...(options.fathomClock ? { fathomClock: options.fathomClock } : {}),
+    ...(options.modelTimeoutMs ? { modelTimeoutMs: options.modelTimeoutMs } : {}),
+  });
   const jobs = await startJobs({
     db: testDb.db,
     logger: log.logger,
@@ -58,6 +63,7 @@ export async function startTestBackend(
     work: options.workers ?? false,
     sync: services.sync,
     hubspot: services.hubspotJobs,
+    review: services.review,
     ...(options.tuning ? { tuning: options.tuning } : {}),
   });
   handler = createApp({ config, db: testDb.db, logger: log.logger, boss: jobs.boss, services });

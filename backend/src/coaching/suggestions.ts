@@ -12,9 +12,10 @@ export type Suggestion =
       messageId: string;
       conversationTitle: string;
       rank: number;
-    };
+    }
+  | { kind: 'ai_review'; category: string; reason: string; body: string; momentSeconds: number | null };
 
-type Metrics = {
+export type Metrics = {
   talkRatio?: { rep?: number | null };
   longestRepMonologueSeconds?: number | null;
   questions?: { total?: number; open?: number };
@@ -38,10 +39,32 @@ const SIMILAR = `
     JOIN coaching_outcomes o ON o.account_id = m.account_id AND o.message_id = m.id AND o.result = 'applied'
     JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id,
          websearch_to_tsquery('english', $2) q
-   WHERE m.account_id = app_account_id() AND m.conversation_id <> $1
+   WHERE m.account_id = $3 AND m.conversation_id <> $1
      AND (c.transcript_search @@ q OR m.search @@ q)
    ORDER BY rank DESC, m.created_at DESC
    LIMIT 3`;
+
+export type PastCoaching = { id: string; category: string; body: string; title: string; rank: number };
+
+/** The topics a call's rules analysis found, as search terms ("decision makers"). */
+export const topicTerms = (metrics: Metrics | null | undefined): string[] =>
+  (metrics?.topics ?? []).filter((topic) => topic.count > 0).map((topic) => topic.name.replace(/_/g, ' '));
+
+/**
+ * Up to three past coaching messages of the account whose outcome was `applied`, on other calls
+ * whose transcript (or whose message) matches any of the terms: Postgres full-text search, best
+ * first. As a user, row level security also narrows them to the coaching he may see; the AI
+ * review's job reads them as system work (backend work of a tenant sees no coaching).
+ */
+export async function pastCoachingThatWorked(
+  tx: Queryable,
+  accountId: string,
+  conversationId: string,
+  terms: readonly string[],
+): Promise<PastCoaching[]> {
+  if (!terms.length) return [];
+  return (await tx.query<PastCoaching>(SIMILAR, [conversationId, [...new Set(terms)].join(' or '), accountId])).rows;
+}
 
 const percent = (value: number) => `${Math.round(value * 100)}%`;
 
@@ -104,26 +127,37 @@ export async function suggestCoaching(tx: Queryable, caller: Caller, conversatio
     });
   }
 
-  const terms = [
-    ...(metrics.topics ?? []).filter((topic) => topic.count > 0).map((topic) => topic.name.replace(/_/g, ' ')),
-    ...suggestions.map((s) => s.category.replace(/_/g, ' ')),
-  ];
-  if (terms.length) {
-    const similar = await tx.query<{ id: string; category: string; body: string; title: string; rank: number }>(
-      SIMILAR,
-      [conversationId, [...new Set(terms)].join(' or ')],
-    );
-    for (const past of similar.rows) {
-      suggestions.push({
-        kind: 'past_coaching',
-        category: past.category,
-        reason: `Worked before on "${past.title}".`,
-        body: past.body,
-        messageId: past.id,
-        conversationTitle: past.title,
-        rank: Math.round(past.rank * 1000) / 1000,
-      });
-    }
+  // The AI review's coaching points (where the caller sees the call's analysis: row level security).
+  const review = (
+    await tx.query<{
+      points: Array<{ title: string; advice: string; category: string; quote: { seconds: number | null } }>;
+    }>(
+      `SELECT review -> 'coachingPoints' AS points FROM call_reviews
+        WHERE account_id = app_account_id() AND conversation_id = $1 AND review IS NOT NULL`,
+      [conversationId],
+    )
+  ).rows[0];
+  for (const point of review?.points ?? []) {
+    suggestions.push({
+      kind: 'ai_review',
+      category: point.category,
+      reason: point.title,
+      body: point.advice,
+      momentSeconds: point.quote.seconds === null ? null : Math.floor(point.quote.seconds),
+    });
+  }
+
+  const terms = [...topicTerms(metrics), ...suggestions.map((s) => s.category.replace(/_/g, ' '))];
+  for (const past of await pastCoachingThatWorked(tx, caller.accountId, conversationId, terms)) {
+    suggestions.push({
+      kind: 'past_coaching',
+      category: past.category,
+      reason: `Worked before on "${past.title}".`,
+      body: past.body,
+      messageId: past.id,
+      conversationTitle: past.title,
+      rank: Math.round(past.rank * 1000) / 1000,
+    });
   }
   return suggestions;
 }

@@ -1,3 +1,5 @@
+import type { AiReview } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
+import type { StoredReview } from '../coaching/review/groundedReview.ts';
 import type { Queryable } from '../db/database.ts';
 import type { OneStatementRead } from '../db/tenancy.ts';
 import { NotFound } from '../errors.ts';
@@ -45,6 +47,8 @@ export type ConversationDetail = {
   } | null;
   /** Segments around the analysis' key moments (or the opening of the call), never the whole transcript. */
   transcriptExcerpt: TranscriptLine[];
+  /** The AI review where the caller sees the call's analysis; null without one. */
+  aiReview: AiReview | null;
 };
 
 const EXCERPT_CONTEXT = 2;
@@ -59,6 +63,8 @@ const DETAIL_COLUMNS =
   'id, title, started_at, ended_at, duration_seconds, url, share_url, recorded_by_user_id, recorded_by_name, ' +
   'recorded_by_email, summary_markdown, language, action_items, participants, analyser_version, score, metrics, ' +
   'computed_at, excerpt';
+// The card's read adds the review (migration 050); the tenant read has none.
+const CARD_DETAIL_COLUMNS = `${DETAIL_COLUMNS}, ai_review`;
 const DETAIL_PARAMS = [EXCERPT_MAX_LINES, EXCERPT_CONTEXT] as const;
 
 export type ConversationRow = {
@@ -81,6 +87,8 @@ export type ConversationRow = {
   metrics: Record<string, unknown> | null;
   computed_at: Date | null;
   excerpt: Array<Omit<TranscriptLine, 'playbackUrl'>>;
+  /** Only the card's one-statement read (migration 050) carries the review. */
+  ai_review?: { model: string; reviewedAt: string; review: StoredReview } | null;
 };
 
 const TOPIC_LABELS: Record<string, string> = { nextSteps: 'Next step' };
@@ -129,7 +137,11 @@ export async function getConversation(tx: Queryable, conversationId: string): Pr
 
 /** The detail card's read as the caller, in one statement (readAsCaller in db/tenancy.ts). */
 export function conversationDetailRead(conversationId: string): OneStatementRead {
-  return { fn: 'app_read_conversation_detail', columns: DETAIL_COLUMNS, params: [conversationId, ...DETAIL_PARAMS] };
+  return {
+    fn: 'app_read_conversation_detail',
+    columns: CARD_DETAIL_COLUMNS,
+    params: [conversationId, ...DETAIL_PARAMS],
+  };
 }
 
 /** The call of getConversation's or conversationDetailRead's rows (not found: no row, or one without an id). */
@@ -172,5 +184,28 @@ export function conversationDetailOf(rows: readonly ConversationRow[]): Conversa
       startSeconds: line.startSeconds,
       playbackUrl: playbackUrlAt(row.url, line.startSeconds),
     })),
+    aiReview: row.ai_review ? aiReviewOf(row.ai_review, row.url) : null,
+  };
+}
+
+/** A stored review as the card shows it: each quote with its link into the recording. */
+export function aiReviewOf(
+  stored: { model: string; reviewedAt: string; review: StoredReview },
+  callUrl: string | null,
+): AiReview {
+  const linked = (quote: { text: string; seconds: number | null }) => ({
+    ...quote,
+    playbackUrl: playbackUrlAt(callUrl, quote.seconds),
+  });
+  const { review } = stored;
+  return {
+    model: stored.model,
+    reviewedAt: new Date(stored.reviewedAt).toISOString(),
+    qualification: review.qualification.map((item) => ({ ...item, evidence: item.evidence.map(linked) })),
+    objections: review.objections.map((item) => ({ ...item, quote: linked(item.quote) })),
+    risks: review.risks.map((item) => ({ ...item, quote: linked(item.quote) })),
+    coachingPoints: review.coachingPoints.map((item) => ({ ...item, quote: linked(item.quote) })),
+    droppedQuotes: review.droppedQuotes,
+    transcriptCut: review.transcriptCut,
   };
 }

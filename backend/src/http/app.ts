@@ -6,6 +6,7 @@ import { REQUIRED_SCOPES } from '../hubspot/scopes.ts';
 import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
 import { refuseOversizedBodies } from './bodyLimit.ts';
+import { aiSettingsRoutes } from './aiSettingsRoutes.ts';
 import { cardRoutes } from './cardRoutes.ts';
 import { docsRoutes } from './docsRoutes.ts';
 import { errorHandler, notFoundHandler } from './errorHandler.ts';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
   const asCaller = callerRunner(callerDeps);
   signed.use('/api/cards', cardRoutes(asCaller, callerReader(callerDeps)));
   signed.use('/api/home', homeRoutes(asCaller));
+  signed.use('/api/settings', aiSettingsRoutes({ asCaller, boss, model: services.review?.model }));
   signed.use(
     '/api/settings',
     settingsRoutes({

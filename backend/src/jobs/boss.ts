@@ -1,4 +1,10 @@
 import { PgBoss } from 'pg-boss';
+import {
+  createReviewQueues,
+  requestReviewSweep,
+  startReviewWorkers,
+  type ReviewServices,
+} from '../coaching/review/reviewJobs.ts';
 import type { Database } from '../db/database.ts';
 import { createHubSpotQueues, startHubSpotWorkers, type HubSpotJobServices } from '../hubspot/hubspotJobs.ts';
 import { purgeUninstalledAccounts } from '../hubspot/lifecycle.ts';
@@ -40,6 +46,8 @@ export async function startJobs(options: {
   sync: SyncServices;
   /** HubSpot's webhook events and its lifecycle journal. */
   hubspot?: HubSpotJobServices;
+  /** The AI review (undefined without LLM_*: no queue, nothing ever sent to a model). */
+  review?: ReviewServices | undefined;
   tuning?: JobTuning;
 }): Promise<Jobs> {
   const { db, logger } = options;
@@ -56,6 +64,7 @@ export async function startJobs(options: {
   await boss.createQueue(QUEUES.syncTick, { policy: 'exclusive' });
   await createSyncQueues(boss, tuning);
   if (options.hubspot) await createHubSpotQueues(boss, options.hubspot);
+  if (options.review) await createReviewQueues(boss);
   await boss.schedule(QUEUES.syncTick, options.syncSchedule, {}, { tz: 'UTC' });
 
   if (options.work) {
@@ -68,7 +77,10 @@ export async function startJobs(options: {
         return { queued, purged };
       }),
     );
-    await startSyncWorkers(boss, options.sync, tuning);
+    const { review } = options;
+    const afterStore = review ? (accountId: string) => requestReviewSweep(boss, accountId) : undefined;
+    await startSyncWorkers(boss, options.sync, tuning, afterStore);
+    if (review) await startReviewWorkers(boss, review);
     if (options.hubspot) await startHubSpotWorkers(boss, options.hubspot, logger);
   }
 

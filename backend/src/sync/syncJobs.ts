@@ -93,8 +93,17 @@ export async function startSyncWorkers(
   boss: PgBoss,
   services: SyncServices,
   options: SyncJobOptions = {},
+  /** Runs after calls were stored new or changed (the AI review's sweep); its failure fails no sync. */
+  afterStore?: (accountId: string) => Promise<unknown>,
 ): Promise<void> {
   const { db, logger, metrics } = services;
+  const stored = async (accountId: string) => {
+    try {
+      await afterStore?.(accountId);
+    } catch (error) {
+      logger.warn({ accountId, err: error }, 'could not queue the work that follows stored calls');
+    }
+  };
   await boss.work<{ accountId: string }>(
     SYNC_QUEUES.account,
     { localConcurrency: options.concurrency ?? 4, batchSize: 1, pollingIntervalSeconds: 2 },
@@ -122,6 +131,7 @@ export async function startSyncWorkers(
       metrics.meetingsSynced.inc({ change: 'updated' }, result.meetingsUpdated);
       metrics.meetingsSynced.inc({ change: 'unchanged' }, result.meetingsUnchanged);
       logger.info({ accountId, ...result }, 'fathom sync finished');
+      if (result.meetingsNew + result.meetingsUpdated > 0) await stored(accountId);
       return result;
     }),
   );
@@ -161,6 +171,7 @@ export async function startSyncWorkers(
         return stored[0]!.change;
       });
       metrics.meetingsSynced.inc({ change });
+      if (change !== 'unchanged') await stored(accountId);
     }),
   );
 }

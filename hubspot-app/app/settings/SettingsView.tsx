@@ -1,5 +1,6 @@
 import { Divider, Flex, Heading, Text } from '@hubspot/ui-extensions';
 import { Failure, Loading, useRequest, type Api, type FathomStatus } from '@fathom-hubspot/ui-shared';
+import { AiSection } from './AiSection';
 import { DataSection } from './DataSection';
 import { FathomSection } from './FathomSection';
 import { PeopleSection } from './PeopleSection';
@@ -35,6 +36,7 @@ export function SettingsView({ api }: { api: Api }) {
       <Divider />
       <PeopleSection api={api} />
       <Divider />
+      <AiSection api={api} />
       <DataSection api={api} />
     </Flex>
   );

@@ -14,7 +14,9 @@ import {
 // Every tenant table. The first test fails when a table is added without being listed here,
 // so the matrix below always covers the whole schema.
 const TABLES = [
+  'ai_token_usage',
   'api_connections',
+  'call_reviews',
   'coaching_message_events',
   'coaching_messages',
   'coaching_outcomes',

@@ -152,6 +152,7 @@ test('1,000 card and settings GETs of known users write no row', async () => {
     ['admin', '/api/settings/trackers'],
     ['admin', '/api/settings/sync-logs'],
     ['admin', '/api/settings/fathom'],
+    ['admin', '/api/settings/ai'],
   ];
   // Each of them once, so that a first-request write would be over before counting starts.
   for (const [who, path] of reads) expect((await as(backend.url, who, path)).status).toBe(200);

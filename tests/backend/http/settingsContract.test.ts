@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type {
+  AiSettings,
   FathomConnected,
   FathomStatus,
   People,
@@ -143,6 +144,17 @@ describe("the settings API answers exactly the shared UI types' fields", () => {
       identity: { portalId: HUB, userId: HUB * 10 + 3, userEmail: `rep1@${HUB}.example.com` },
     });
     expect(rep.status).toBe(403);
+  });
+
+  test('GET and PUT /api/settings/ai without a model (LLM_* unset): nothing to turn on', async () => {
+    const ai = await asAdmin('/api/settings/ai');
+    expect(ai).toEqual({
+      status: 200,
+      body: { enabled: false, available: false, model: null, destination: null } satisfies AiSettings,
+    });
+    const on = await asAdmin('/api/settings/ai', { method: 'PUT', body: { enabled: true } });
+    expect(on.status).toBe(409);
+    expect((await asAdmin('/api/settings/ai')).body).toMatchObject({ enabled: false });
   });
 
   test('DELETE /api/settings/fathom', async () => {

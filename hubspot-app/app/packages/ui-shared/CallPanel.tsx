@@ -12,6 +12,7 @@ import {
   Tag,
   Text,
 } from '@hubspot/ui-extensions';
+import { AiReviewSection } from './AiReviewSection';
 import type { Api } from './api';
 import { formatClock, formatDateTime, minutes, type Locale } from './format';
 import { Markdown } from './Markdown';
@@ -120,6 +121,7 @@ function CallDetail({ api, id, locale }: { api: Api; id: string; locale: Locale 
           )}
         </>
       ) : null}
+      {call.aiReview ? <AiReviewSection review={call.aiReview} /> : null}
       {call.transcriptExcerpt.length ? <Heading>From the transcript</Heading> : null}
       {call.transcriptExcerpt.map((line) => (
         <Text key={line.position}>

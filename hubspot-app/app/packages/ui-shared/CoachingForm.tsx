@@ -3,11 +3,19 @@ import { Alert, Button, Flex, Heading, Input, Select, Text, TextArea, Tile } fro
 import type { Api } from './api';
 import { COACHING_CATEGORIES } from './coachingCategories';
 import { formatClock, parseClock } from './format';
-import type { CoachingMessage, ConversationDetail, Suggestions } from './types';
+import type { CoachingMessage, ConversationDetail, Suggestion, Suggestions } from './types';
 import { useAction } from './useAction';
 import { useRequest } from './useRequest';
 
 export const categoryLabel = (category: string) => category.replace(/_/g, ' ');
+
+/** What a suggestion reads as in the list, and the text it starts a draft with. */
+const suggestionText = (suggestion: Suggestion) =>
+  suggestion.kind === 'ai_review'
+    ? `AI review: ${suggestion.reason}. ${suggestion.body}`
+    : suggestion.kind === 'past_coaching'
+      ? suggestion.body
+      : suggestion.reason;
 
 // hubspot.fetch retries once on a 5xx: the key makes that retry answer the first draft.
 const newKey = () =>
@@ -88,12 +96,15 @@ export function CoachingForm({ api, calls, onSaved }: Props) {
             <Text format={{ fontWeight: 'demibold' }}>Suggestions</Text>
             {suggestions.data.items.map((suggestion, index) => (
               <Flex key={index} direction="row" gap="xs" align="center">
-                <Text>{`${categoryLabel(suggestion.category)}: ${suggestion.kind === 'past_coaching' ? suggestion.body : suggestion.reason}`}</Text>
+                <Text>{`${categoryLabel(suggestion.category)}: ${suggestionText(suggestion)}`}</Text>
                 <Button
                   size="xs"
                   onClick={() => {
                     setCategory(suggestion.category);
-                    setBody(suggestion.kind === 'past_coaching' ? suggestion.body : suggestion.reason);
+                    setBody(suggestion.kind === 'ai_review' ? suggestion.body : suggestionText(suggestion));
+                    // A point of the AI review starts the draft at the moment it quotes.
+                    if (suggestion.kind === 'ai_review' && suggestion.momentSeconds !== null)
+                      setMoment(formatClock(suggestion.momentSeconds));
                   }}
                 >
                   Use

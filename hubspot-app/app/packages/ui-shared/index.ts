@@ -9,6 +9,7 @@ export { formatClock, formatDate, formatDateTime, minutes, parseClock, scoreChar
 export { Markdown } from './Markdown';
 export { parseMarkdown } from './markdown';
 export { CallPanel } from './CallPanel';
+export { AiReviewSection } from './AiReviewSection';
 export { ScoreExplained } from './ScoreExplained';
 export { CoachingForm, categoryLabel } from './CoachingForm';
 export { COACHING_CATEGORIES, type CoachingCategory } from './coachingCategories';

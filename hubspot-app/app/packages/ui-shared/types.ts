@@ -5,6 +5,8 @@
 // field by field, and the UI tests' fake backend only accepts bodies of these types
 // (tests/hubspot-app/fakeBackend.ts).
 
+import type { CoachingCategory } from './coachingCategories.ts';
+
 export type Role = 'admin' | 'manager' | 'rep';
 
 /** Every error answer: `{ error, message }` with a 4xx or 5xx status. */
@@ -128,6 +130,38 @@ export type ConversationDetail = {
     startSeconds: number | null;
     playbackUrl?: string | null;
   }>;
+  /** The AI review, when the portal has one for this call and the caller sees the call's analysis. */
+  aiReview?: AiReview | null;
+};
+
+/** Words of the call, checked to occur verbatim in its transcript, and the second they were said at. */
+export type AiQuote = { text: string; seconds: number | null; playbackUrl: string | null };
+export type QualificationElement =
+  'metrics' | 'economicBuyer' | 'decisionCriteria' | 'decisionProcess' | 'identifiedPain' | 'champion' | 'competition';
+/** What a model said about a call (see docs/analysis.md, "The AI review"). */
+export type AiReview = {
+  model: string;
+  reviewedAt: string;
+  /** MEDDICC, each element covered, partly or missing, with the words that show it. */
+  qualification: Array<{
+    element: QualificationElement;
+    status: 'covered' | 'partly' | 'missing';
+    evidence: AiQuote[];
+  }>;
+  objections: Array<{ objection: string; handling: string; handledWell: boolean; quote: AiQuote }>;
+  risks: Array<{ risk: string; quote: AiQuote }>;
+  /** At most three. `echoes`: past coaching of the portal that worked, which this point repeats. */
+  coachingPoints: Array<{
+    title: string;
+    advice: string;
+    category: CoachingCategory;
+    quote: AiQuote;
+    echoes: { messageId: string; body: string } | null;
+  }>;
+  /** Quotes the model gave that are not in the transcript: dropped, never shown. */
+  droppedQuotes: number;
+  /** The transcript was longer than the model's budget: the key moments were kept. */
+  transcriptCut: boolean;
 };
 /** GET /api/cards/summary: what a deal or company card shows above its calls. */
 export type RecordSummary = {
@@ -163,12 +197,20 @@ export type Viewer = { role: Role; userId: string };
 /** GET /api/cards/conversations/:id/suggestions (coaches): from the analysis, or from past coaching that worked. */
 export type Suggestion =
   | { id: string; kind: 'analysis'; category: string; reason: string }
-  | { id: string; kind: 'past_coaching'; category: string; reason: string; body: string; conversationTitle: string };
+  | { id: string; kind: 'past_coaching'; category: string; reason: string; body: string; conversationTitle: string }
+  | { id: string; kind: 'ai_review'; category: string; reason: string; body: string; momentSeconds: number | null };
 export type Suggestions = { items: Suggestion[]; nextCursor: null };
 /** GET /api/cards/coaching (GET /api/home/coaching answers it without `viewer`: the rep's own coaching). */
 export type CoachingList = { items: CoachingMessage[]; nextCursor: null; viewer: Viewer };
 /** GET /api/cards/coaching/trend: the rep's recent calls, oldest first. */
 export type Trend = { points: Array<{ startedAt: string; score: number | null; repTalkRatio: number | null }> };
+
+/**
+ * GET|PUT /api/settings/ai: the portal's consent to the AI review. `available`: the operator
+ * configured a model (LLM_*); `model` and `destination` (the API's origin, where transcripts go)
+ * are null without one.
+ */
+export type AiSettings = { enabled: boolean; available: boolean; model: string | null; destination: string | null };
 
 /** GET /api/settings/data: how long an uninstalled portal's data is kept (the operator sets it). */
 export type DataRetention = { uninstallGraceHours: number };
@@ -184,6 +226,8 @@ export type SettingsAnswers = {
   'GET /api/settings/roles': People;
   'PUT /api/settings/roles': Person;
   'POST /api/settings/roles/import': UsersImported;
+  'GET /api/settings/ai': AiSettings;
+  'PUT /api/settings/ai': AiSettings;
 };
 
 // ---- home page (/api/home/*) ----
