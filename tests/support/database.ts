@@ -12,6 +12,8 @@ export const engine: 'postgres' | 'pglite' = serverUrl ? 'postgres' : 'pglite';
 
 /** Set by tests/support/globalSetup.ts: the migrated database every test file starts from. */
 export const SNAPSHOT_FILE_ENV = 'FATHOM_TEST_PGLITE_SNAPSHOT';
+/** Set by tests/support/globalSetup.ts: PGlite's data directory right after initdb. */
+export const EMPTY_SNAPSHOT_FILE_ENV = 'FATHOM_TEST_PGLITE_EMPTY';
 export const TEMPLATE_DATABASE_ENV = 'FATHOM_TEST_TEMPLATE_DATABASE';
 
 export type TestDatabase = {
@@ -57,15 +59,18 @@ async function createServerDatabase(template?: string): Promise<TestDatabase> {
   };
 }
 
+/** An in-memory PGlite, loaded from a dumped data directory when there is one. */
+async function openPgliteCopy(snapshot: string | undefined): Promise<TestDatabase> {
+  const db = await openPglite(undefined, snapshot ? { loadDataDir: new Blob([fs.readFileSync(snapshot)]) } : {});
+  return { db, url: undefined, drop: () => db.close() };
+}
+
 /**
  * A fresh, empty database for one test file: an in-memory PGlite, or a database of its own on
  * the PostgreSQL server (created here, dropped by drop()), so runs never see each other.
  */
 export async function createEmptyDatabase(): Promise<TestDatabase> {
-  if (!serverUrl) {
-    const db = await openPglite();
-    return { db, url: undefined, drop: () => db.close() };
-  }
+  if (!serverUrl) return openPgliteCopy(process.env[EMPTY_SNAPSHOT_FILE_ENV]);
   return createServerDatabase();
 }
 
@@ -76,10 +81,7 @@ export async function createEmptyDatabase(): Promise<TestDatabase> {
 export async function createMigratedDatabase(): Promise<TestDatabase> {
   const snapshot = process.env[SNAPSHOT_FILE_ENV];
   const template = process.env[TEMPLATE_DATABASE_ENV];
-  if (!serverUrl && snapshot) {
-    const db = await openPglite(undefined, { loadDataDir: new Blob([fs.readFileSync(snapshot)]) });
-    return { db, url: undefined, drop: () => db.close() };
-  }
+  if (!serverUrl && snapshot) return openPgliteCopy(snapshot);
   if (serverUrl && template) return createServerDatabase(template);
   const testDb = await createEmptyDatabase();
   await migrate(testDb.db);
