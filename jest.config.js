@@ -21,4 +21,7 @@ export default {
   transform: { '^.+\\.tsx?$': swc },
   maxWorkers: process.env.JEST_MAX_WORKERS ?? 2,
   testTimeout: 60_000,
+  // One migrated database per run, copied by each test file (tests/support/database.ts).
+  globalSetup: '<rootDir>/tests/support/globalSetup.ts',
+  globalTeardown: '<rootDir>/tests/support/globalTeardown.ts',
 };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import pg from 'pg';
 import type { Database } from '../../backend/src/db/database.ts';
 import { migrate } from '../../backend/src/db/migrate.ts';
@@ -9,6 +10,12 @@ import { openPostgres } from '../../backend/src/db/postgres.ts';
 export const serverUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
 export const engine: 'postgres' | 'pglite' = serverUrl ? 'postgres' : 'pglite';
 
+/** Set by tests/support/globalSetup.ts: the migrated database every test file starts from. */
+export const SNAPSHOT_FILE_ENV = 'FATHOM_TEST_PGLITE_SNAPSHOT';
+/** Set by tests/support/globalSetup.ts: PGlite's data directory right after initdb. */
+export const EMPTY_SNAPSHOT_FILE_ENV = 'FATHOM_TEST_PGLITE_EMPTY';
+export const TEMPLATE_DATABASE_ENV = 'FATHOM_TEST_TEMPLATE_DATABASE';
+
 export type TestDatabase = {
   db: Database;
   /** The connection string of this test's own database (PostgreSQL only). */
@@ -16,44 +23,66 @@ export type TestDatabase = {
   drop(): Promise<void>;
 };
 
+export async function onServer<T>(fn: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+export function uniqueDatabaseName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+}
+
+export function databaseUrl(name: string): string {
+  const url = new URL(serverUrl!);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A database of its own on the PostgreSQL server, a copy of `template` when given, dropped by drop(). */
+async function createServerDatabase(template?: string): Promise<TestDatabase> {
+  const name = uniqueDatabaseName('fathom_test');
+  await onServer((admin) => admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
+  const url = databaseUrl(name);
+  const db = openPostgres(url, { max: 20 });
+  return {
+    db,
+    url,
+    async drop() {
+      await db.close();
+      await onServer((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+/** An in-memory PGlite, loaded from a dumped data directory when there is one. */
+async function openPgliteCopy(snapshot: string | undefined): Promise<TestDatabase> {
+  const db = await openPglite(undefined, snapshot ? { loadDataDir: new Blob([fs.readFileSync(snapshot)]) } : {});
+  return { db, url: undefined, drop: () => db.close() };
+}
+
 /**
  * A fresh, empty database for one test file: an in-memory PGlite, or a database of its own on
  * the PostgreSQL server (created here, dropped by drop()), so runs never see each other.
  */
 export async function createEmptyDatabase(): Promise<TestDatabase> {
-  if (!serverUrl) {
-    const db = await openPglite();
-    return { db, url: undefined, drop: () => db.close() };
-  }
-  const name = `fathom_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = openPostgres(url.toString(), { max: 20 });
-  return {
-    db,
-    url: url.toString(),
-    async drop() {
-      await db.close();
-      const cleanup = new pg.Client({ connectionString: serverUrl });
-      await cleanup.connect();
-      try {
-        await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await cleanup.end();
-      }
-    },
-  };
+  if (!serverUrl) return openPgliteCopy(process.env[EMPTY_SNAPSHOT_FILE_ENV]);
+  return createServerDatabase();
 }
 
-/** A fresh database with every migration applied. */
+/**
+ * A fresh database with every migration applied (and pg-boss's schema): a copy of the one jest's
+ * global setup migrated for this run, or, outside jest, a new one migrated here.
+ */
 export async function createMigratedDatabase(): Promise<TestDatabase> {
+  const snapshot = process.env[SNAPSHOT_FILE_ENV];
+  const template = process.env[TEMPLATE_DATABASE_ENV];
+  if (!serverUrl && snapshot) return openPgliteCopy(snapshot);
+  if (serverUrl && template) return createServerDatabase(template);
   const testDb = await createEmptyDatabase();
   await migrate(testDb.db);
   return testDb;

@@ -19,13 +19,8 @@ function on(runner: PgliteRunner): Queryable {
   };
 }
 
-/**
- * Embedded PostgreSQL. PGlite has a single session: its query() and exec() wait for an open
- * transaction to finish, so work outside a transaction (pg-boss polling) can never run inside
- * another caller's tenant transaction. dataDir undefined keeps everything in memory.
- */
-export async function openPglite(dataDir?: string): Promise<Database> {
-  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+/** The PGlite settings every embedded database runs with. */
+function pgliteOptions() {
   // Same JS types as the pg engine (postgres.ts): int8 and numeric as numbers.
   const parsers = { [types.INT8]: Number, [types.NUMERIC]: Number };
   // PGlite's WebAssembly heap never shrinks, and PostgreSQL's default buffers (128 MB shared,
@@ -37,7 +32,37 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     'temp_buffers = 1MB',
     'wal_buffers = 1MB',
   ];
-  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers, postgresqlconf });
+  return { parsers, postgresqlconf };
+}
+
+/**
+ * Embedded PostgreSQL. PGlite has a single session: its query() and exec() wait for an open
+ * transaction to finish, so work outside a transaction (pg-boss polling) can never run inside
+ * another caller's tenant transaction. dataDir undefined keeps everything in memory;
+ * `loadDataDir` starts from a dumped data directory (pgliteSnapshot) instead of running initdb.
+ */
+export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob } = {}): Promise<Database> {
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    ...pgliteOptions(),
+  });
+  return asDatabase(pglite);
+}
+
+/** An in-memory database that `prepare` set up, dumped as a tarball that openPglite can load. */
+export async function pgliteSnapshot(prepare: (db: Database) => Promise<void>): Promise<Blob> {
+  const pglite = await PGlite.create(pgliteOptions());
+  try {
+    await prepare(asDatabase(pglite));
+    return await pglite.dumpDataDir('none');
+  } finally {
+    await pglite.close();
+  }
+}
+
+function asDatabase(pglite: PGlite): Database {
   const direct = on(pglite);
   return {
     ...direct,
