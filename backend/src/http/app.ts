@@ -18,7 +18,13 @@ import { installRoutes } from './installRoutes.ts';
 import { metricsRoutes, observeRequest } from './metricsRoutes.ts';
 import { publicRateLimits } from './rateLimits.ts';
 import { requestLog } from './requestLog.ts';
-import { callerReader, callerRunner, readSignedIdentity, requireHubSpotSignature } from './signedRequest.ts';
+import {
+  callerReader,
+  callerRunner,
+  parseWholeQuery,
+  readSignedIdentity,
+  requireHubSpotSignature,
+} from './signedRequest.ts';
 import { settingsRoutes } from './settingsRoutes.ts';
 
 export type AppDeps = {
@@ -43,6 +49,8 @@ export function createApp(deps: AppDeps): Express {
   // proxies wrote it: trusting the whole header would let any client pick its address (and so
   // walk around the rate limits).
   app.set('trust proxy', config.trustProxyHops);
+  // The routes read the same whole query the signature covers (readSignedIdentity).
+  app.set('query parser', parseWholeQuery);
   app.use(requestLog(logger, { onEnd: observeRequest(services.metrics) }));
   // Everything under these paths is signed by HubSpot: keep the raw body for the signature check.
   const SIGNED = ['/api', '/webhooks/hubspot'];
