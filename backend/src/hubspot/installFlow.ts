@@ -5,6 +5,7 @@ import type { Database } from '../db/database.ts';
 import { narrowToTenant, withSystem } from '../db/tenancy.ts';
 import { acceptCallback, FlowFailed, type CallbackInput, type CallbackWords } from '../oauth/callback.ts';
 import { forgetOldStates, issueState, newToken, STATE_TTL_MS } from '../oauth/states.ts';
+import type { Role } from '../users/caller.ts';
 import { upsertUser } from '../users/upsertUser.ts';
 
 /** Why an install failed, in words for the admin; the HTTP layer shows it on a 4xx page. */
@@ -54,12 +55,18 @@ const INSTALL_WORDS: CallbackWords = {
   },
 };
 
-export type InstallResult = { accountId: string; hubId: number; reinstall: boolean };
+/** `role`: the installer's role in the app after the install (admin only when the portal had none). */
+export type InstallResult = { accountId: string; hubId: number; reinstall: boolean; role: Role };
+
+// Whether the portal has an admin in the app. Installing proves only that HubSpot lets this user
+// install apps, which HubSpot gives more people than the app's admins: the installer is made an
+// admin of a new account, or of one that has none left, and otherwise keeps his role.
+const HAS_ADMIN = `SELECT EXISTS (SELECT 1 FROM user_roles WHERE account_id = $1 AND role = 'admin') AS has_admin`;
 
 /**
  * Finishes an install: checks the state (known, unused, unexpired, same browser), exchanges the
  * code, reads who installed where with which scopes, and only then stores anything — the
- * account, its installing admin and the sealed tokens, in one transaction.
+ * account, the installing user (its admin when it has none) and the sealed tokens, in one transaction.
  */
 export async function completeInstall(
   deps: { db: Database; oauth: HubSpotOAuth; sealer: Sealer; requiredScopes: readonly string[] },
@@ -102,14 +109,17 @@ export async function completeInstall(
       )
     ).rows[0]!;
     const installer = { accountId: account.id, hubspotUserId: info.userId, email: info.userEmail };
-    const user = await upsertUser(tx, installer, { role: 'admin', forceRole: true });
+    const hasAdmin = (await tx.query<{ has_admin: boolean }>(HAS_ADMIN, [account.id])).rows[0]!.has_admin;
+    const user = await upsertUser(tx, installer, hasAdmin ? {} : { role: 'admin', forceRole: true });
     if (user.outcome === 'conflict') throw installerEmailTaken(info.userId, info.userEmail, user.otherHubspotUserId);
-    await narrowToTenant(tx, { accountId: account.id, userId: user.userId });
+    // The tokens are the portal's, whoever installed: stored as the tenant's backend work, which
+    // needs no admin (the installer may be a rep).
+    await narrowToTenant(tx, { accountId: account.id });
     await saveHubSpotTokens(tx, deps.sealer, account.id, tokens, {
       scopes: info.scopes,
       installingUserId: String(info.userId),
     });
-    return { accountId: account.id, hubId: info.hubId, reinstall: !account.inserted };
+    return { accountId: account.id, hubId: info.hubId, reinstall: !account.inserted, role: user.role };
   });
 }
 
