@@ -17,6 +17,7 @@ import { hubspotWebhookRoutes } from './hubspotWebhookRoutes.ts';
 import { installRoutes } from './installRoutes.ts';
 import { metricsRoutes, observeRequest } from './metricsRoutes.ts';
 import { publicRateLimits } from './rateLimits.ts';
+import { refuseReplayedWrites } from './replayedWrites.ts';
 import { requestLog } from './requestLog.ts';
 import {
   callerReader,
@@ -68,7 +69,7 @@ export function createApp(deps: AppDeps): Express {
   );
   signed.use(SIGNED, requireHubSpotSignature(config.hubspot.clientSecret, config.publicBaseUrl, logger));
   signed.use(hubspotWebhookRoutes({ db, boss, logger, appId: config.hubspot.appId }));
-  signed.use('/api', readSignedIdentity());
+  signed.use('/api', readSignedIdentity(), refuseReplayedWrites(db, logger));
   const callerDeps = { db, hubspotClient: services.hubspotClient };
   const asCaller = callerRunner(callerDeps);
   signed.use('/api/cards', cardRoutes(asCaller, callerReader(callerDeps)));
