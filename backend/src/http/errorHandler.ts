@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { ErrorBody } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
-import { AppError } from '../errors.ts';
+import { AppError, Conflict } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { beforeServerError } from './replayedWrites.ts';
 import { requestIdOf } from './requestLog.ts';
@@ -24,6 +24,9 @@ const UNREADABLE_BODY: [string, string] = ['invalid_input', 'The request body co
 /** Maps every error to `{ error, message }` with its status; unknown errors become an opaque 500. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return async (error, _req, res, _next) => {
+    if (error instanceof Conflict && error.logDetail) {
+      logger.warn({ ...error.logDetail, requestId: requestIdOf(res) }, 'answered a conflict');
+    }
     if (error instanceof AppError) {
       if (error.status >= 500) await beforeServerError(res);
       res.status(error.status).json({ error: error.code, message: error.message } satisfies ErrorBody);

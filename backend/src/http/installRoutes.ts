@@ -57,7 +57,7 @@ export function installRoutes(deps: {
       );
     } catch (error) {
       if (!(error instanceof InstallFailed)) throw error;
-      deps.logger.warn({ reason: error.title }, 'install failed');
+      deps.logger.warn({ reason: error.title, ...error.logDetail }, 'install failed');
       page(
         res,
         error.status,

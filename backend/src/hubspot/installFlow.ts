@@ -10,8 +10,11 @@ import { upsertUser } from '../users/upsertUser.ts';
 
 /** Why an install failed, in words for the admin; the HTTP layer shows it on a 4xx page. */
 export class InstallFailed extends FlowFailed {
-  constructor(title: string, message: string, status = 400) {
+  /** What the log says of it and the page does not. */
+  readonly logDetail: Record<string, unknown> | undefined;
+  constructor(title: string, message: string, status = 400, logDetail?: Record<string, unknown>) {
     super('install_failed', title, message, status);
+    this.logDetail = logDetail;
   }
 }
 
@@ -124,13 +127,14 @@ export async function completeInstall(
 }
 
 // The one rule of app_upsert_user: an email this app knows for another HubSpot user is never
-// handed over on the email alone.
+// handed over on the email alone. The other user's HubSpot id is for the log (logDetail), not the page.
 const installerEmailTaken = (hubspotUserId: number, email: string, otherHubspotUserId: number) =>
   new InstallFailed(
     'Email already in use',
-    `HubSpot user ${hubspotUserId} installs as ${email.toLowerCase()}, but this app knows that email as HubSpot ` +
-      `user ${otherHubspotUserId} of this portal. Open any card of the app in HubSpot once (the app then asks ` +
+    `HubSpot user ${hubspotUserId} installs as ${email.toLowerCase()}, but this app knows that email as ` +
+      'another HubSpot user of this portal. Open any card of the app in HubSpot once (the app then asks ' +
       "HubSpot's users list who is current), or ask an admin to remove or rename the old HubSpot user, then " +
       'install again.',
     409,
+    { hubspotUserId, otherHubspotUserId },
   );

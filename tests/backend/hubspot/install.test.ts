@@ -245,7 +245,10 @@ describe('the install flow', () => {
     try {
       const taken = await install();
       expect(taken.response.status).toBe(409);
-      expect(taken.html).toMatch(/knows that email as HubSpot user 801/);
+      expect(taken.html).toMatch(/knows that email as another HubSpot user/);
+      // The other user's HubSpot id is for the log, not for the page.
+      expect(taken.html).not.toContain('801');
+      expect(backend.log.text()).toMatch(/"otherHubspotUserId":801/);
       expect(await users()).toEqual(before);
     } finally {
       hubspot.installingUser = { id: 777, email: 'Admin@Customer.example.com' };
