@@ -26,6 +26,7 @@ import type { Caller } from '../users/caller.ts';
 import { listRoles, setRole } from '../users/roles.ts';
 import { addUsers, fetchHubSpotUsers } from '../users/importHubSpotUsers.ts';
 import type { Client } from '@hubspot/api-client';
+import { boundedDay } from './inputs.ts';
 import type { CallerRunner } from './signedRequest.ts';
 import type { CallerOptions } from '../users/resolveCaller.ts';
 
@@ -43,7 +44,7 @@ const fathomKey = z.strictObject({
     .min(16, 'apiKey: too short to be a Fathom API key')
     .max(512)
     .regex(/^\S+$/, 'apiKey: must not contain spaces'),
-  backfillSince: z.iso.date().optional(),
+  backfillSince: boundedDay.optional(),
 });
 const trackerName = z.string().regex(/^[a-zA-Z][a-zA-Z_]{1,39}$/, 'tracker names are letters and underscores');
 const trackers = z.strictObject({
