@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
 import { fromPglite } from 'pg-boss';
+import { closeToOthers, privateDir } from '../dataDir.ts';
 import type { Database, Queryable, QueryResult } from './database.ts';
 
 type PgliteRunner = Pick<PGlite, 'query' | 'exec'>;
@@ -22,10 +22,11 @@ function on(runner: PgliteRunner): Queryable {
 /**
  * Embedded PostgreSQL. PGlite has a single session: its query() and exec() wait for an open
  * transaction to finish, so work outside a transaction (pg-boss polling) can never run inside
- * another caller's tenant transaction. dataDir undefined keeps everything in memory.
+ * another caller's tenant transaction. dataDir undefined keeps everything in memory; on disk, the
+ * directory is this user's only (0700), and so is every file in it (0600) once opened and closed.
  */
 export async function openPglite(dataDir?: string): Promise<Database> {
-  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  if (dataDir) privateDir(dataDir);
   // Same JS types as the pg engine (postgres.ts): int8 and numeric as numbers.
   const parsers = { [types.INT8]: Number, [types.NUMERIC]: Number };
   // PGlite's WebAssembly heap never shrinks, and PostgreSQL's default buffers (128 MB shared,
@@ -38,6 +39,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     'wal_buffers = 1MB',
   ];
   const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers, postgresqlconf });
+  if (dataDir) closeToOthers(dataDir);
   const direct = on(pglite);
   return {
     ...direct,
@@ -58,6 +60,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     },
     async close() {
       if (!pglite.closed) await pglite.close();
+      if (dataDir) closeToOthers(dataDir);
     },
   };
 }
