@@ -1,4 +1,4 @@
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type Request, type Router } from 'express';
 import type { PgBoss } from 'pg-boss';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -19,6 +19,7 @@ import { metricsRoutes, observeRequest } from './metricsRoutes.ts';
 import { publicRateLimits } from './rateLimits.ts';
 import { refuseReplayedWrites } from './replayedWrites.ts';
 import { requestLog } from './requestLog.ts';
+import { routesOf } from './routeList.ts';
 import {
   callerReader,
   callerRunner,
@@ -68,25 +69,30 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   signed.use(SIGNED, requireHubSpotSignature(config.hubspot.clientSecret, config.publicBaseUrl, logger));
-  signed.use(hubspotWebhookRoutes({ db, boss, logger, appId: config.hubspot.appId }));
+  const webhooks = hubspotWebhookRoutes({ db, boss, logger, appId: config.hubspot.appId });
+  signed.use(webhooks);
   signed.use('/api', readSignedIdentity(), refuseReplayedWrites(db, logger));
   const callerDeps = { db, hubspotClient: services.hubspotClient };
   const asCaller = callerRunner(callerDeps);
-  signed.use('/api/cards', cardRoutes(asCaller, callerReader(callerDeps)));
-  signed.use('/api/home', homeRoutes(asCaller));
-  signed.use(
-    '/api/settings',
-    settingsRoutes({
-      db,
-      boss,
-      fathom: services.fathom,
-      syncSchedule: config.syncSchedule,
-      uninstallGraceMs: config.uninstallGraceMs,
-      hubspotClient: services.hubspotClient,
-      asCaller,
-      beforeUninstall: services.beforeUninstall,
-    }),
-  );
+  const api: Array<[string, Router]> = [
+    ['/api/cards', cardRoutes(asCaller, callerReader(callerDeps))],
+    ['/api/home', homeRoutes(asCaller)],
+    [
+      '/api/settings',
+      settingsRoutes({
+        db,
+        boss,
+        fathom: services.fathom,
+        syncSchedule: config.syncSchedule,
+        uninstallGraceMs: config.uninstallGraceMs,
+        hubspotClient: services.hubspotClient,
+        asCaller,
+        beforeUninstall: services.beforeUninstall,
+      }),
+    ],
+  ];
+  for (const [path, router] of api) signed.use(path, router);
+  app.locals.signedRoutes = [...routesOf('', webhooks), ...api.flatMap(([path, router]) => routesOf(path, router))];
   // First after the request log: the card requests are the hot path, and every router mounted
   // before them is a path check per request (docs/cards.md).
   app.use(signed);
