@@ -4,23 +4,27 @@
 // records, calls and messages, real and forged cursors), so the handlers are what gets fuzzed,
 // not only the input validation. Identities are generated too: the portal's users, newcomers, a
 // new HubSpot user id with another user's email (the collision that once answered 500), unknown
-// portals. Over 10,000 generated requests in all, over every card and settings route.
+// portals. Over 10,000 generated requests in all. The routes come from the routers themselves
+// (backend.signedRoutes): every signed route but HubSpot's webhook (fuzzed in publicRoutes.test.ts)
+// must be reached, so a route added without a generator here fails the run by name.
 import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { encodeCursor } from '../../backend/src/conversations/cursor.ts';
+import { encodeCursor, encodeKeyCursor } from '../../backend/src/conversations/cursor.ts';
 import { seedConversationsOnRecord } from '../support/conversationFixture.ts';
 import { skippingClock } from '../support/skippingClock.ts';
 import { startFathomStandIn, type FathomStandIn } from '../support/fathomStandIn.ts';
 import { signedFetch } from '../support/signedFetch.ts';
-import { seedTenant, type TenantFixture } from '../support/tenantFixture.ts';
+import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from '../support/hubspotStandIn.ts';
+import { sealHubSpotToken, seedTenant, type TenantFixture } from '../support/tenantFixture.ts';
 import { startTestBackend, type TestBackend } from '../support/testBackend.ts';
 
 const clientSecret = randomBytes(24).toString('base64url');
 const HUB = 910;
 let backend: TestBackend;
 let fathom: FathomStandIn;
+let hubspot: HubSpotStandIn;
 let own: TenantFixture;
 let other: TenantFixture;
 const realCursors: string[] = [];
@@ -30,17 +34,28 @@ const realCursors: string[] = [];
 async function startRound() {
   realCursors.length = 0;
   fathom = await startFathomStandIn({ meetings: [] });
+  // HubSpot's users list, for the settings' import.
+  hubspot = await startHubSpotStandIn({
+    hubId: HUB,
+    users: [
+      { id: 9101, email: 'admin@910.example.com' },
+      { id: 9105, email: 'newcomer@910.example.com' },
+    ],
+  });
   // The Fathom client keeps to Fathom's 60 calls a minute; the generated connects and disconnects
   // make far more than that, so its waits are skipped (the inputs are under test, not the limits).
   backend = await startTestBackend(
     {
-      HUBSPOT_CLIENT_ID: 'fuzz',
+      ...hubspotEnv(hubspot),
       HUBSPOT_CLIENT_SECRET: clientSecret,
       FATHOM_API_BASE: fathom.baseUrl,
     },
     { fathomClock: skippingClock() },
   );
   own = await seedTenant(backend.testDb.db, HUB);
+  const token = `at-fuzz-${randomBytes(8).toString('hex')}`;
+  hubspot.accessTokens.push(token);
+  await sealHubSpotToken(backend.testDb.db, backend.services.sealer, own.accountId, token);
   other = await seedTenant(backend.testDb.db, 920);
   const onContact = await seedConversationsOnRecord(backend.testDb.db, {
     accountId: own.accountId,
@@ -71,6 +86,7 @@ async function startRound() {
 }
 async function endRound() {
   await backend.close();
+  await hubspot.close();
   await fathom.close();
 }
 
@@ -160,6 +176,28 @@ const category = fc.oneof(
   { weight: 1, arbitrary: junk },
 );
 const role = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('rep', 'manager') }, { weight: 1, arbitrary: junk });
+// Dates of the home pages: real ones, the edges of what JavaScript and PostgreSQL know, and junk.
+const date = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc
+      .date({ min: new Date('2025-01-01'), max: new Date('2027-01-01'), noInvalidDate: true })
+      .map((d) => d.toISOString().slice(0, 10)),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom('-271821-04-21', '+275760-09-13', '1969-12-31', '2100-01-02', '0000-01-01', '1e20'),
+  },
+  { weight: 1, arbitrary: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()) },
+  { weight: 1, arbitrary: junk },
+);
+// Team cursors in the team table's own format (an email and an id), some holding control characters.
+const teamCursor = fc.oneof(
+  fc
+    .tuple(fc.constantFrom('rep1@910.example.com', 'a\u0000b', 'x\u001fy', ''), fc.uuid())
+    .map(([key, id]) => encodeKeyCursor(key, id)),
+  cursor.map((c) => (c === 'real' ? undefined : c)),
+);
 
 type Request = { path: string; method?: string; body?: unknown };
 const query = (params: Record<string, string | undefined>) =>
@@ -193,6 +231,36 @@ const request: fc.Arbitrary<Request> = fc.integer({ min: 0, max: 1_000_000 }).ch
         path: `/api/cards/conversations/${encodeURIComponent(conversation(id))}`,
       })),
     },
+    {
+      weight: 2,
+      arbitrary: fc.record({ objectType, objectId }).map((q) => ({ path: `/api/cards/summary?${query(q)}` })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record({
+          from: maybe(date),
+          to: maybe(date),
+          cursor: maybe(teamCursor),
+          limit: maybe(fc.oneof(fc.integer({ min: 1, max: 100 }).map(String), junk)),
+        })
+        .map((q) => ({ path: `/api/home/team?${query(q)}` })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record({
+          repHubspotUserId: maybe(fc.oneof(fc.constantFrom('9103', '9104', '9201'), junk)),
+          from: maybe(date),
+          to: maybe(date),
+          cursor: maybe(cursor),
+          limit: maybe(fc.oneof(fc.integer({ min: 1, max: 50 }).map(String), junk)),
+        })
+        .map((q) => ({
+          path: `/api/home/queue?${query({ ...q, cursor: q.cursor === 'real' ? pick(realCursors, seed) : q.cursor })}`,
+        })),
+    },
+    { weight: 1, arbitrary: fc.constant({ path: '/api/home/coaching' }) },
     {
       weight: 1,
       arbitrary: conversationId.map((id) => ({
@@ -268,6 +336,7 @@ const request: fc.Arbitrary<Request> = fc.integer({ min: 0, max: 1_000_000 }).ch
           '/api/settings/sync-logs',
           '/api/settings/sync-logs?limit=5',
           '/api/settings/sync-logs?limit=500',
+          '/api/settings/data',
         )
         .map((path) => ({ path })),
     },
@@ -310,13 +379,36 @@ const request: fc.Arbitrary<Request> = fc.integer({ min: 0, max: 1_000_000 }).ch
       arbitrary: fc.constantFrom(
         { method: 'POST', path: '/api/settings/sync' },
         { method: 'DELETE', path: '/api/settings/fathom' },
+        { method: 'POST', path: '/api/settings/roles/import' },
       ),
+    },
+    // The removal's confirmation, never this portal's own hub id as a number: a removal that went
+    // through would end the round (it is tested in tests/backend/hubspot/journal.test.ts).
+    {
+      weight: 1,
+      arbitrary: fc
+        .oneof(
+          fc.record({ hubId: fc.oneof(fc.constantFrom(920, 0, -910, String(HUB)), fc.integer(), fc.double()) }),
+          fc.anything(),
+        )
+        .map((body) => ({ method: 'DELETE', path: '/api/settings/installation', body })),
     },
   );
 });
 
 const statuses: Record<string, number> = {};
 let cases = 0;
+// How often each signed route was reached, by its pattern as the router declares it.
+const reached = new Map<string, number>();
+function routeOf(sent: Request): string | undefined {
+  const pathname = sent.path.split('?')[0]!;
+  const route = backend.signedRoutes.find(
+    (candidate) =>
+      candidate.method === (sent.method ?? 'GET') &&
+      new RegExp(`^${candidate.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`).test(pathname),
+  );
+  return route && `${route.method} ${route.path}`;
+}
 // The backend runs in this process (PGlite too): its longest stall is printed with the counts.
 const loopDelay = monitorEventLoopDelay();
 loopDelay.enable();
@@ -325,6 +417,8 @@ loopDelay.enable();
 async function check(response: Response, sent: Request) {
   const text = await response.text();
   cases += 1;
+  const route = routeOf(sent);
+  if (route) reached.set(route, (reached.get(route) ?? 0) + 1);
   const family = `${Math.floor(response.status / 100)}xx`;
   statuses[family] = (statuses[family] ?? 0) + 1;
   expect({ sent, status: response.status, below500: response.status < 500 }).toEqual({
@@ -363,6 +457,11 @@ afterAll(() => {
     `card and settings fuzzing: ${cases} requests, ${JSON.stringify(statuses)}, longest event-loop stall ${Math.round(loopDelay.max / 1e6)} ms`,
   );
   if (!process.env.FUZZ_RUNS) expect(cases).toBeGreaterThanOrEqual(10_000);
+  // Every signed route of the routers, but HubSpot's webhook (publicRoutes.test.ts), was fuzzed.
+  const routes = backend.signedRoutes
+    .map((route) => `${route.method} ${route.path}`)
+    .filter((route) => route !== 'POST /webhooks/hubspot');
+  expect(routes.filter((route) => !reached.has(route))).toEqual([]);
   expect((statuses['2xx'] ?? 0) / cases).toBeGreaterThanOrEqual(0.25);
   expect(statuses['5xx'] ?? 0).toBe(0);
 });
