@@ -6,7 +6,7 @@
 // new HubSpot user id with another user's email (the collision that once answered 500), unknown
 // portals. Over 10,000 generated requests in all. The routes come from the routers themselves
 // (backend.signedRoutes): every signed route but HubSpot's webhook (fuzzed in publicRoutes.test.ts)
-// must be reached, so a route added without a generator here fails the run by name.
+// must be reached, so a route added without a generator (signedRequests.ts) fails the run by name.
 import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
