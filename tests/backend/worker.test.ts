@@ -15,6 +15,7 @@ import { requestSync, SYNC_QUEUES } from '../../backend/src/sync/syncJobs.ts';
 import { createMigratedDatabase, engine, type TestDatabase } from '../support/database.ts';
 import { startFathomStandIn, type FathomStandIn } from '../support/fathomStandIn.ts';
 import { memoryLogger } from '../support/logger.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -133,11 +134,9 @@ scaleOut(
       }
       await Promise.all(
         workers.map((worker) =>
-          until(
-            () => worker.lines.some((l) => l.msg === 'worker started'),
-            45_000,
-            () => worker.stderr,
-          ),
+          waitFor(() => worker.lines.some((l) => l.msg === 'worker started'), 'the worker to start', {
+            describe: () => worker.stderr,
+          }),
         ),
       );
     }, 120_000);
@@ -166,11 +165,10 @@ scaleOut(
               )
             ).rows,
         );
-      await until(
-        async () => (await finished()).length >= ACCOUNTS,
-        60_000,
-        () => workers.map((w) => w.stderr).join('\n'),
-      );
+      await waitFor(async () => (await finished()).length >= ACCOUNTS, 'every account synced', {
+        timeoutMs: 60_000,
+        describe: () => workers.map((w) => w.stderr).join('\n'),
+      });
       // Let a (wrong) second run of any account show up, were one coming.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
 
@@ -225,11 +223,9 @@ scaleOut(
       const callsBefore = fathom.callsByApiKey().get(apiKey) ?? 0;
       fathom.failNext(1, { kind: 'slow', delayMs: 2_000 }, 'GET /meetings');
       expect(await requestSync(jobs.boss, accountId)).not.toBeNull();
-      await until(
-        () => (fathom.callsByApiKey().get(apiKey) ?? 0) > callsBefore,
-        20_000,
-        () => 'the sync did not reach Fathom',
-      );
+      await waitFor(() => (fathom.callsByApiKey().get(apiKey) ?? 0) > callsBefore, 'the sync to reach Fathom', {
+        timeoutMs: 20_000,
+      });
 
       const exits = workers.map(
         ({ child }) =>
@@ -261,11 +257,3 @@ scaleOut(
     }, 60_000);
   },
 );
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, explain: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms\n${explain()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -4,6 +4,7 @@ import type { Database } from '../../backend/src/db/database.ts';
 import { withSystem } from '../../backend/src/db/tenancy.ts';
 import type { JobTuning } from '../../backend/src/jobs/boss.ts';
 import { engine, type TestDatabase } from './database.ts';
+import { waitFor } from './waitFor.ts';
 import { startFathomStandIn, type FathomStandIn, type StandInOptions } from './fathomStandIn.ts';
 import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from './hubspotStandIn.ts';
 import { installThroughStandIn } from './install.ts';
@@ -165,20 +166,6 @@ async function syncLogs(db: Database, accountId: string): Promise<SyncLogRow[]> 
         )
       ).rows,
   );
-}
-
-/** Polls `check` until it holds; the error names what was awaited and what `describe` says of it. */
-export async function waitFor(
-  check: () => Promise<boolean>,
-  what: string,
-  options: { timeoutMs?: number; describe?: () => Promise<string> | string } = {},
-) {
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  while (!(await check())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${options.describe ? `: ${await options.describe()}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 export type StoredMeetings = {

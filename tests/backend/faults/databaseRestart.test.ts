@@ -3,7 +3,8 @@ import { migrate } from '../../../backend/src/db/migrate.ts';
 import { openPostgres } from '../../../backend/src/db/postgres.ts';
 import { SYNC_QUEUES } from '../../../backend/src/sync/syncJobs.ts';
 import { engine } from '../../support/database.ts';
-import { faultRig, faultTest, waitFor } from '../../support/faultFixture.ts';
+import { faultRig, faultTest } from '../../support/faultFixture.ts';
+import { waitFor } from '../../support/waitFor.ts';
 import { postgresBinaries, startPrivatePostgres, type PrivatePostgres } from '../../support/privatePostgres.ts';
 
 // Restarting a database needs a real server, and one of this test's own: the shared server on

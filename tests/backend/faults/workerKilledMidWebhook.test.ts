@@ -1,7 +1,8 @@
 import { expect } from '@jest/globals';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
 import { SYNC_QUEUES } from '../../../backend/src/sync/syncJobs.ts';
-import { faultRig, onServer, waitFor, workerProcessTest } from '../../support/faultFixture.ts';
+import { faultRig, onServer, workerProcessTest } from '../../support/faultFixture.ts';
+import { waitFor } from '../../support/waitFor.ts';
 import { generateMeetings } from '../../support/fathomStandIn.ts';
 
 const HUB = 6102;

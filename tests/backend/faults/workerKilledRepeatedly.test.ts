@@ -1,6 +1,7 @@
 import { expect } from '@jest/globals';
 import { requestSync, SYNC_QUEUES } from '../../../backend/src/sync/syncJobs.ts';
-import { backfillRig, inFlightAt, pageReads, waitFor, workerProcessTest } from '../../support/faultFixture.ts';
+import { backfillRig, inFlightAt, pageReads, workerProcessTest } from '../../support/faultFixture.ts';
+import { waitFor } from '../../support/waitFor.ts';
 
 const HUB = 6111;
 const KILLS = 20;

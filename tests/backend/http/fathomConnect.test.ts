@@ -5,6 +5,7 @@ import { startFathomStandIn, type FathomStandIn } from '../../support/fathomStan
 import { signedFetch } from '../../support/signedFetch.ts';
 import { seedTenant, type TenantFixture } from '../../support/tenantFixture.ts';
 import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';
+import { waitFor } from '../../support/waitFor.ts';
 
 const clientSecret = randomBytes(24).toString('base64url');
 const HUB = 7070;
@@ -42,19 +43,6 @@ const conversationsCount = async () =>
       tx.query<{ n: number }>('SELECT count(*)::int AS n FROM conversations WHERE account_id = $1', [tenant.accountId]),
     )
   ).rows[0]!.n;
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      const problems = backend.log.lines().filter((line) => ['warn', 'error', 'fatal'].includes(line.level as string));
-      throw new Error(
-        `timed out waiting for ${what}; warnings and errors logged: ${JSON.stringify(problems).slice(0, 2000)}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 let connectionId: string;
 let webhookSecret: string;

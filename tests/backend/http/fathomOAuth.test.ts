@@ -6,6 +6,7 @@ import { startFathomStandIn, type FathomStandIn, type StandInOAuth } from '../..
 import { signedFetch } from '../../support/signedFetch.ts';
 import { seedTenant, type TenantFixture } from '../../support/tenantFixture.ts';
 import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';
+import { waitFor } from '../../support/waitFor.ts';
 
 const clientSecret = randomBytes(24).toString('base64url');
 const fathomApp: StandInOAuth = {
@@ -100,17 +101,6 @@ const connection = async () =>
       tx.query('SELECT * FROM api_connections WHERE account_id = $1 AND provider = $2', [tenant.accountId, 'fathom']),
     )
   ).rows[0] as Record<string, unknown> | undefined;
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${what}: ${JSON.stringify(backend.log.lines().filter((l) => ['warn', 'error', 'fatal'].includes(l.level as string))).slice(0, 1500)}`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('the "Connect Fathom" link', () => {
   test('admins get a short-lived start link with their settings; reps get no settings at all', async () => {

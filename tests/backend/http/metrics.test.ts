@@ -6,6 +6,7 @@ import { startFathomStandIn, type FathomStandIn } from '../../support/fathomStan
 import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from '../../support/hubspotStandIn.ts';
 import { signedFetch } from '../../support/signedFetch.ts';
 import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';
+import { waitFor } from '../../support/waitFor.ts';
 
 const HUB = 6500;
 const MEETINGS = 12;
@@ -51,14 +52,6 @@ const asAdmin = (path: string, init: { method?: string; body?: unknown } = {}) =
     identity: { portalId: HUB, userId: hubspot.installingUser.id, userEmail: hubspot.installingUser.email },
     ...init,
   });
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const syncLogs = async () =>
   (

@@ -7,6 +7,7 @@ import { installThroughStandIn } from '../../support/install.ts';
 import { signedFetch } from '../../support/signedFetch.ts';
 import { seedTenant, type TenantFixture } from '../../support/tenantFixture.ts';
 import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';
+import { waitFor } from '../../support/waitFor.ts';
 
 const HUB_A = 4242;
 const HUB_B = 5151;
@@ -85,15 +86,7 @@ const event = (subscriptionType: string, objectId: number, overrides: Record<str
 });
 const deliver = (events: unknown) =>
   signedFetch(backend.url, '/webhooks/hubspot', { clientSecret: hubspot.clientSecret, method: 'POST', body: events });
-const settle = () => new Promise((resolve) => setTimeout(resolve, 2500));
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 const eventRows = (eventId: number) =>
   withSystem(
     backend.testDb.db,
@@ -106,20 +99,26 @@ const eventRows = (eventId: number) =>
       ).rows,
   );
 
+async function expectNothingStored(events: Array<{ eventId: number }>) {
+  for (const { eventId } of events) expect(await eventRows(eventId)).toEqual([]);
+}
+
 describe('security finding 14.1: a card request cannot act as HubSpot’s webhook', () => {
   test("a card-signed POST from portal B's user with an uninstall and a privacy deletion for portal A changes nothing of A", async () => {
     const before = await snapshotOfA();
     // hubspot.fetch signs exactly like a webhook, with the caller in the query string.
+    const events = [
+      { ...event('app.uninstall', HUB_A), subscriptionType: 'app.uninstall' },
+      event('contact.privacyDeletion', 1000),
+    ];
     const answer = await signedFetch(backend.url, '/webhooks/hubspot', {
       clientSecret: hubspot.clientSecret,
       identity: { portalId: HUB_B, userId: HUB_B * 10 + 3, userEmail: `rep1@${HUB_B}.example.com` },
       method: 'POST',
-      body: [
-        { ...event('app.uninstall', HUB_A), subscriptionType: 'app.uninstall' },
-        event('contact.privacyDeletion', 1000),
-      ],
+      body: events,
     });
-    await settle();
+    // Nothing was kept for later: work on an event happens only once it is stored.
+    await expectNothingStored(events);
     // Portal A is untouched (on the old code it was uninstalled and lost a contact's links)…
     expect(await snapshotOfA()).toEqual(before);
     // …and the request was refused as what it is: a card request, not a webhook.
@@ -131,12 +130,10 @@ describe('security finding 14.1: a card request cannot act as HubSpot’s webhoo
 
   test('a correctly webhook-signed batch for another app id changes nothing', async () => {
     const before = await snapshotOfA();
-    const answer = await deliver([
-      event('contact.privacyDeletion', 1000, { appId: hubspot.appId + 1 }),
-      event('deal.deletion', 2000),
-    ]);
+    const events = [event('contact.privacyDeletion', 1000, { appId: hubspot.appId + 1 }), event('deal.deletion', 2000)];
+    const answer = await deliver(events);
     expect(answer.status).toBe(403);
-    await settle();
+    await expectNothingStored(events);
     expect(await snapshotOfA()).toEqual(before);
   });
 

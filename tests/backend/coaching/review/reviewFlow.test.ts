@@ -11,6 +11,7 @@ import { goodAnswer } from '../../../support/reviewAnswers.ts';
 import { signedFetch } from '../../../support/signedFetch.ts';
 import { seedTenant, type TenantFixture } from '../../../support/tenantFixture.ts';
 import { startTestBackend, type TestBackend } from '../../../support/testBackend.ts';
+import { waitFor } from '../../../support/waitFor.ts';
 
 const clientSecret = randomBytes(24).toString('base64url');
 const HUB = 7272;
@@ -67,14 +68,6 @@ const withTranscript = () =>
   scalar(`SELECT count(DISTINCT conversation_id)::int AS n FROM transcript_segments WHERE account_id = $1`, [
     tenant.accountId,
   ]);
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 45_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
 
 const detail = async (who: Who, id: string) =>
   (await (await as(who, `/api/cards/conversations/${id}`)).json()) as {
