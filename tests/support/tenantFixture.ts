@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sealContext, type Sealer } from '../../backend/src/connections/sealer.ts';
+import { sealContext, type Sealer } from '../../backend/src/crypto/sealer.ts';
 import type { Database, Queryable } from '../../backend/src/db/database.ts';
 import { withSystem } from '../../backend/src/db/tenancy.ts';
 

@@ -1,8 +1,8 @@
 import express, { Router, type RequestHandler } from 'express';
 import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
-import { webhookTarget } from '../connections/fathomWebhookTarget.ts';
-import type { Sealer } from '../connections/sealer.ts';
+import { webhookTarget } from '../fathom/connection/webhookTarget.ts';
+import type { Sealer } from '../crypto/sealer.ts';
 import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
 import { InvalidInput, NotFound } from '../errors.ts';
