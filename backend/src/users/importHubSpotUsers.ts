@@ -2,9 +2,8 @@ import type { Client } from '@hubspot/api-client';
 import type { Queryable } from '../db/database.ts';
 import { UpstreamFailed } from '../errors.ts';
 import { settleWithUsersList } from './emailConflict.ts';
+import type { HubSpotUser } from './hubspotUser.ts';
 import { upsertUser } from './upsertUser.ts';
-
-export type HubSpotUser = { hubspotUserId: number; email: string };
 
 /** The portal's users from HubSpot's settings API, page by page. */
 export async function fetchHubSpotUsers(client: Client): Promise<HubSpotUser[]> {
