@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /**
  * HubSpot's date-versioned CRM endpoints (2026-03), called through the account's
- * @hubspot/api-client `apiRequest`, so its limiter applies. Version 14 of the client generates
+ * @hubspot/api-client `apiRequest`, so the portal's limiter applies (portalClients.ts). Version 14 of the client generates
  * only the legacy /crm/v3 and /crm/v4 paths (unsupported from 2027), hence this module.
  * `apiRequest` resolves with any status and skips the client's middleware, so the retries of
  * the generated APIs (5xx, 429) and the call counting are done here.
