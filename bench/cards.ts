@@ -243,7 +243,7 @@ console.log(
 );
 if (engine === 'postgres') {
   // For the reader: the database is far larger than a default server's shared_buffers (whether
-  // that matters, measured, is in docs/cards.md).
+  // that matters, measured, is in docs/benchmarks-cards.md).
   const sizes = (
     await db.query<{ shared_buffers: string; database: string }>(
       `SELECT current_setting('shared_buffers') AS shared_buffers,

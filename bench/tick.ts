@@ -5,8 +5,8 @@
 // for linking. Queues the tick's syncs as the schedule does, waits until every account has synced,
 // and prints the tick's time, its Fathom and HubSpot calls, and whether each account synced once.
 import { parseArgs } from 'node:util';
-import { saveHubSpotTokens } from '../backend/src/connections/hubspotTokens.ts';
-import { sealContext } from '../backend/src/connections/sealer.ts';
+import { saveHubSpotTokens } from '../backend/src/hubspot/tokens.ts';
+import { sealContext } from '../backend/src/crypto/sealer.ts';
 import { tokenCipher } from '../backend/src/crypto/tokenCipher.ts';
 import { withSystem, withTenant } from '../backend/src/db/tenancy.ts';
 import { requestSyncOfAllAccounts } from '../backend/src/sync/syncJobs.ts';

@@ -4,13 +4,13 @@ import { buildInfo } from './buildInfo.ts';
 import type { Config } from './config.ts';
 import { openAiReviewModel } from './coaching/review/reviewModel.ts';
 import type { ReviewServices } from './coaching/review/reviewJobs.ts';
-import type { FathomDeps } from './connections/fathomConnection.ts';
-import { fathomClientOf } from './connections/fathomCredentials.ts';
-import { deleteFathomWebhookOfAccount } from './connections/fathomDisconnect.ts';
-import { fathomTokens } from './connections/fathomTokens.ts';
-import type { HubSpotOAuth } from './connections/hubspotOAuthPort.ts';
-import { hubspotTokens, type HubSpotTokens } from './connections/hubspotTokens.ts';
-import type { Sealer } from './connections/sealer.ts';
+import type { FathomDeps } from './fathom/connection/types.ts';
+import { fathomClientOf } from './fathom/connection/credentials.ts';
+import { deleteFathomWebhookOfAccount } from './fathom/connection/disconnect.ts';
+import { fathomTokens } from './fathom/connection/tokens.ts';
+import type { HubSpotOAuth } from './hubspot/oauthPort.ts';
+import { hubspotTokens, type HubSpotTokens } from './hubspot/tokens.ts';
+import type { Sealer } from './crypto/sealer.ts';
 import { encryptionKeys } from './crypto/encryptionKey.ts';
 import { tokenCipher } from './crypto/tokenCipher.ts';
 import type { Database } from './db/database.ts';
@@ -18,9 +18,9 @@ import { createFathomClient } from './fathom/client.ts';
 import type { Clock } from './fathom/clock.ts';
 import { observeQueues } from './jobs/queueMetrics.ts';
 import { fathomOAuth } from './fathom/oauth.ts';
-import { FathomRateLimiter } from './fathom/rateLimiter.ts';
+import { fathomConnectionLimiters } from './fathom/connectionLimiters.ts';
 import type { HubSpotJobServices } from './hubspot/hubspotJobs.ts';
-import { createHubSpotClient } from './hubspot/apiClient.ts';
+import { hubspotPortalClients } from './hubspot/portalClients.ts';
 import { journalMetrics } from './hubspot/journalMetrics.ts';
 import { journalToken } from './hubspot/journalToken.ts';
 import { hubspotOAuth } from './hubspot/oauth.ts';
@@ -37,7 +37,7 @@ import type { SyncServices } from './sync/syncJobs.ts';
 
 export type Services = {
   sealer: Sealer;
-  /** The account's @hubspot/api-client, with a fresh access token (one client, one limiter, per account). */
+  /** The account's @hubspot/api-client, with a fresh access token (one client and one limiter per portal, the least recently used forgotten). */
   hubspotClient(accountId: string): Promise<Client>;
   /** Undefined until HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET are set. */
   oauth: HubSpotOAuth | undefined;
@@ -83,21 +83,14 @@ export function createServices(
       : undefined;
   const tokens = oauth ? hubspotTokens({ db, sealer, oauth }) : undefined;
 
-  // Fathom's budget is per connection: one limiter per connection shared by all its clients here.
-  const limiters = new Map<string, FathomRateLimiter>();
-  const limiterFor = (key: string) => {
-    let limiter = limiters.get(key);
-    if (!limiter)
-      limiters.set(key, (limiter = new FathomRateLimiter(options.fathomClock ? { clock: options.fathomClock } : {})));
-    return limiter;
-  };
+  const limiters = fathomConnectionLimiters(options.fathomClock ? { clock: options.fathomClock } : {});
   const fathomClient: FathomDeps['fathomClient'] = (credentials, { limiterKey, onRetry } = {}) =>
     createFathomClient({
       baseUrl: config.fathom.apiBase,
       credentials,
       ...(options.fathomClock ? { clock: options.fathomClock } : {}),
       fetch: countingFetch(metrics, 'fathom'),
-      ...(limiterKey ? { rateLimiter: limiterFor(limiterKey) } : {}),
+      ...(limiterKey ? { rateLimiter: limiters.limiterFor(limiterKey) } : {}),
       ...(onRetry ? { onRetry: (event) => onRetry(`retried ${event.operation}: ${event.cause}`) } : {}),
     });
 
@@ -121,19 +114,10 @@ export function createServices(
     logger,
   };
 
-  const hubspotClients = new Map<string, Client>();
-  const clientWith = (accountId: string, accessToken: string) => {
-    let client = hubspotClients.get(accountId);
-    if (!client) {
-      client = createHubSpotClient({ basePath: config.hubspot.apiBase, logger, metrics });
-      hubspotClients.set(accountId, client);
-    }
-    client.setAccessToken(accessToken);
-    return client;
-  };
+  const hubspotClients = hubspotPortalClients({ basePath: config.hubspot.apiBase, logger, metrics });
   const hubspotClient = async (accountId: string) => {
     if (!tokens) throw new NotConfigured('HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET are not set.');
-    return clientWith(accountId, await tokens.accessToken(accountId));
+    return hubspotClients.clientFor(accountId, await tokens.accessToken(accountId));
   };
   const sync: SyncServices = {
     db,
@@ -154,7 +138,10 @@ export function createServices(
         logger.warn({ accountId, err: { message: (error as Error).message } }, 'linking by email skipped');
         return undefined;
       }
-      return rememberingLinker(hubspotRecordLinker(clientWith(accountId, accessToken)), linkCacheFor(accountId));
+      return rememberingLinker(
+        hubspotRecordLinker(hubspotClients.clientFor(accountId, accessToken)),
+        linkCacheFor(accountId),
+      );
     },
     meetingFromWebhook: (accountId, payload) => meetingFromWebhook(fathom, accountId, payload),
   };

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { loadConfig } from '../../backend/src/config.ts';
-import { connectFathomApiKey } from '../../backend/src/connections/fathomApiKeyConnect.ts';
+import { connectFathomApiKey } from '../../backend/src/fathom/connection/apiKeyConnect.ts';
 import { withSystem } from '../../backend/src/db/tenancy.ts';
 import { startJobs, type Jobs } from '../../backend/src/jobs/boss.ts';
 import { QUEUES } from '../../backend/src/jobs/queues.ts';

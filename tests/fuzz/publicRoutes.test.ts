@@ -3,7 +3,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Signature } from '@hubspot/api-client';
 import fc from 'fast-check';
-import { connectLink } from '../../backend/src/connections/fathomOAuthConnect.ts';
+import { connectLink } from '../../backend/src/fathom/connection/oauthConnect.ts';
 import { withSystem } from '../../backend/src/db/tenancy.ts';
 import { SYNC_QUEUES } from '../../backend/src/sync/syncJobs.ts';
 import { generateMeetings, signWebhook, startFathomStandIn, type FathomStandIn } from '../support/fathomStandIn.ts';

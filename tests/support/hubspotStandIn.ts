@@ -13,6 +13,8 @@ export type HubSpotStandIn = {
   hubId: number;
   /** Counts of calls per path. */
   calls: Record<string, number>;
+  /** Every request as it arrived: when (ms since the epoch), its path and its bearer token. */
+  arrivals: Array<{ at: number; path: string; token: string }>;
   /** Every access token issued, newest last. */
   accessTokens: string[];
   /** Refresh tokens HubSpot would now refuse (uninstalled, revoked). */
@@ -113,6 +115,7 @@ export async function startHubSpotStandIn(
     clientSecret,
     hubId: options.hubId ?? 4242,
     calls: {},
+    arrivals: [],
     accessTokens: [],
     revokedRefreshTokens: new Set(),
     tokenEndpointDown: false,
@@ -144,6 +147,8 @@ export async function startHubSpotStandIn(
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     state.calls[url.pathname] = (state.calls[url.pathname] ?? 0) + 1;
+    const token = (req.headers.authorization ?? '').replace('Bearer ', '');
+    state.arrivals.push({ at: Date.now(), path: url.pathname, token });
     if (state.crmDelayMs && url.pathname.startsWith('/crm/'))
       await new Promise((resolve) => setTimeout(resolve, state.crmDelayMs));
     if (await crm.handle(req, res)) return;

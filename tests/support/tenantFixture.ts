@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { sealContext, type Sealer } from '../../backend/src/connections/sealer.ts';
+import { sealContext, type Sealer } from '../../backend/src/crypto/sealer.ts';
 import type { Database, Queryable } from '../../backend/src/db/database.ts';
 import { withSystem, withTenant } from '../../backend/src/db/tenancy.ts';
-import { saveHubSpotTokens } from '../../backend/src/connections/hubspotTokens.ts';
+import { saveHubSpotTokens } from '../../backend/src/hubspot/tokens.ts';
 
 export type TenantFixture = {
   accountId: string;

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import type { Sealer } from '../connections/sealer.ts';
+import type { Sealer } from './sealer.ts';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

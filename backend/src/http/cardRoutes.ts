@@ -25,7 +25,7 @@ import {
   conversationDetailRead,
   type ConversationRow,
 } from '../conversations/getConversation.ts';
-import { fathomCardState } from '../connections/fathomCardState.ts';
+import { fathomCardState } from '../fathom/connection/cardState.ts';
 import { cardPageOf, conversationsCardRead, type CardPageRow } from '../conversations/listForRecord.ts';
 import { recordSummary } from '../conversations/recordSummary.ts';
 import type { Caller } from '../users/caller.ts';

@@ -1,13 +1,13 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
-import type { FathomDeps } from '../connections/fathomConnection.ts';
+import type { FathomDeps } from '../fathom/connection/types.ts';
 import {
   completeFathomConnect,
   confirmFathomConnect,
   ConnectFailed,
   openFathomConnect,
-} from '../connections/fathomOAuthConnect.ts';
+} from '../fathom/connection/oauthConnect.ts';
 import type { Logger } from '../logger.ts';
 import { browserValue, callbackQuery, flowCookie, PAGE_HEADERS } from '../oauth/browser.ts';
 import { requestSync } from '../sync/syncJobs.ts';

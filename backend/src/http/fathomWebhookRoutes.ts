@@ -1,16 +1,15 @@
 import express, { Router, type RequestHandler } from 'express';
 import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
-import { webhookTarget } from '../connections/fathomWebhookTarget.ts';
-import type { Sealer } from '../connections/sealer.ts';
+import { webhookTarget } from '../fathom/connection/webhookTarget.ts';
+import type { Sealer } from '../crypto/sealer.ts';
 import type { Database } from '../db/database.ts';
-import { withTenant } from '../db/tenancy.ts';
 import { InvalidInput, NotFound } from '../errors.ts';
 import { parseFathomJson } from '../fathom/json.ts';
 import { meetingSchema } from '../fathom/schemas.ts';
+import { acceptFathomDelivery } from '../fathom/webhookEvents.ts';
 import { checkWebhookHeaders, verifyFathomWebhook } from '../fathom/webhookSignature.ts';
 import type { Logger } from '../logger.ts';
-import { SYNC_QUEUES } from '../sync/syncJobs.ts';
 import { refuseOversizedBodies } from './bodyLimit.ts';
 
 const params = z.object({ connectionId: z.uuid() });
@@ -68,29 +67,18 @@ export function fathomWebhookRoutes(deps: { db: Database; sealer: Sealer; boss: 
     const meeting = meetingSchema.safeParse(payload);
     if (!meeting.success) throw new InvalidInput('The webhook body is not a Fathom meeting.');
 
-    const stored = await withTenant(
-      deps.db,
-      { accountId: target.accountId },
-      async (tx) =>
-        (
-          await tx.query(
-            `INSERT INTO webhook_events (account_id, connection_id, provider, event_id, payload)
-         VALUES (app_account_id(), $1, 'fathom', $2, $3)
-         ON CONFLICT (account_id, provider, event_id) DO NOTHING RETURNING id`,
-            [connectionId, delivery.id, JSON.stringify(payload)],
-          )
-        ).rowCount,
-    );
-    if (!stored) {
-      res.json({ status: 'duplicate' });
-      return;
-    }
-    await deps.boss.send(SYNC_QUEUES.webhookMeeting, { accountId: target.accountId, eventId: delivery.id });
-    deps.logger.info(
-      { accountId: target.accountId, recordingId: meeting.data.recording_id },
-      'fathom webhook accepted',
-    );
-    res.json({ status: 'accepted' });
+    const status = await acceptFathomDelivery(deps, {
+      accountId: target.accountId,
+      connectionId,
+      eventId: delivery.id,
+      payload,
+    });
+    if (status === 'accepted')
+      deps.logger.info(
+        { accountId: target.accountId, recordingId: meeting.data.recording_id },
+        'fathom webhook accepted',
+      );
+    res.json({ status });
   });
   return router;
 }

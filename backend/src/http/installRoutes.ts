@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import type { HubSpotOAuth } from '../connections/hubspotOAuthPort.ts';
-import type { Sealer } from '../connections/sealer.ts';
+import type { HubSpotOAuth } from '../hubspot/oauthPort.ts';
+import type { Sealer } from '../crypto/sealer.ts';
 import type { Database } from '../db/database.ts';
 import { InstallFailed, completeInstall, startInstall } from '../hubspot/installFlow.ts';
 import type { Logger } from '../logger.ts';

@@ -11,11 +11,11 @@ import type {
   UsersImported,
 } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import { readTrackers, saveTrackers } from '../coaching/trackerSettings.ts';
-import { connectFathomApiKey } from '../connections/fathomApiKeyConnect.ts';
-import type { FathomDeps } from '../connections/fathomConnection.ts';
-import { disconnectFathom } from '../connections/fathomDisconnect.ts';
-import { fathomStatus } from '../connections/fathomStatus.ts';
-import { oauthOffer } from '../connections/fathomOAuthConnect.ts';
+import { connectFathomApiKey } from '../fathom/connection/apiKeyConnect.ts';
+import type { FathomDeps } from '../fathom/connection/types.ts';
+import { disconnectFathom } from '../fathom/connection/disconnect.ts';
+import { fathomStatus } from '../fathom/connection/status.ts';
+import { oauthOffer } from '../fathom/connection/oauthConnect.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { Conflict, InvalidInput } from '../errors.ts';
 import { removeInstallation } from '../hubspot/removeInstallation.ts';

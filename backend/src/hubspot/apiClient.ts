@@ -1,4 +1,5 @@
 import { Client } from '@hubspot/api-client';
+import type Bottleneck from 'bottleneck';
 import type { Logger } from '../logger.ts';
 import { countApiCall, type Metrics } from '../metrics.ts';
 
@@ -24,8 +25,14 @@ function statusOf(outcome: { value?: unknown; error?: unknown }): number | null 
  * no option for it; the decorator's wait is replaced here, same delay (the library's delay times
  * the attempt number), a log line instead of the print.
  */
-export function createHubSpotClient(options: { basePath: string; logger: Logger; metrics: Metrics }): Client {
-  const { logger, metrics } = options;
+export function createHubSpotClient(options: {
+  basePath: string;
+  logger: Logger;
+  metrics: Metrics;
+  /** Paces this client's apiRequest calls (one limiter per portal: hubspot/portalClients.ts). */
+  limiter?: Bottleneck;
+}): Client {
+  const { logger, metrics, limiter } = options;
   const timing: Decorator = {
     decorate:
       (method) =>
@@ -56,11 +63,12 @@ export function createHubSpotClient(options: { basePath: string; logger: Logger;
       // First in the list is innermost: each attempt is timed without the limiter's queueing.
       return [timing, ...decorators];
     }
+    // The library keeps its decorators process-wide (every constructor and setAccessToken replaces
+    // them), so its own limiter would be one for all portals, and a new one at every token; the
+    // portal's limiter is applied here instead, around each request (each attempt of crmApi.ts).
+    override apiRequest(...args: Parameters<Client['apiRequest']>) {
+      return limiter ? limiter.schedule(() => super.apiRequest(...args)) : super.apiRequest(...args);
+    }
   }
-  // About 110 requests per 10 s per portal for a marketplace app: stay under with room to spare.
-  return new ObservedClient({
-    basePath: options.basePath,
-    numberOfApiCallRetries: 3,
-    limiterOptions: { maxConcurrent: 4, minTime: 100 },
-  });
+  return new ObservedClient({ basePath: options.basePath, numberOfApiCallRetries: 3 });
 }

@@ -1,12 +1,13 @@
 import type { Client } from '@hubspot/api-client';
 import { z } from 'zod';
+import { hubspotRequest } from './request.ts';
 
 /**
  * HubSpot's date-versioned CRM endpoints (2026-03), called through the account's
- * @hubspot/api-client `apiRequest`, so its limiter applies. Version 14 of the client generates
+ * @hubspot/api-client `apiRequest`, so the portal's limiter applies (portalClients.ts). Version 14 of the client generates
  * only the legacy /crm/v3 and /crm/v4 paths (unsupported from 2027), hence this module.
- * `apiRequest` resolves with any status and skips the client's middleware, so the retries of
- * the generated APIs (5xx, 429) and the call counting are done here.
+ * `apiRequest` resolves with any status, so the retries the generated APIs have (5xx, 429) are
+ * done by hubspotRequest (request.ts).
  */
 export const CRM_VERSION = '2026-03';
 
@@ -19,23 +20,6 @@ export class HubSpotApiError extends Error {
   constructor(code: number, what: string) {
     super(`HubSpot answered ${code} to ${what}.`);
     this.code = code;
-  }
-}
-
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function crmRequest(client: Client, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
-  // Each attempt is counted and timed by the client itself (hubspot/apiClient.ts). Its own setting
-  // (numberOfApiCallRetries) says how many attempts in all, as for its generated APIs.
-  const attempts = Math.max(1, client.config.numberOfApiCallRetries ?? 1);
-  for (let attempt = 1; ; attempt += 1) {
-    const response = await client.apiRequest({ method, path, ...(body === undefined ? {} : { body }) });
-    const passing = response.status >= 500 || response.status === 429;
-    if (!passing || attempt >= attempts) return response;
-    await response.body?.cancel();
-    // HubSpot's ten-second rolling limit: wait it out; a server error: a short pause (as the client's own retries do).
-    const retryAfter = Number(response.headers.get('retry-after'));
-    await wait(response.status === 429 ? (retryAfter > 0 ? retryAfter * 1000 : 10_000) : 200 * attempt);
   }
 }
 
@@ -63,7 +47,7 @@ export async function readObjects(
   options: { properties: string[]; idProperty?: string },
 ): Promise<CrmObject[]> {
   const what = `a ${type} batch read`;
-  const response = await crmRequest(client, 'POST', `/crm/objects/${CRM_VERSION}/${type}/batch/read`, {
+  const response = await hubspotRequest(client, 'POST', `/crm/objects/${CRM_VERSION}/${type}/batch/read`, {
     inputs: ids.map((id) => ({ id })),
     properties: options.properties,
     propertiesWithHistory: [],
@@ -89,7 +73,7 @@ export async function readAssociations(
   const byRecord = new Map<string, string[]>();
   let inputs: Array<{ id: string; after?: string }> = ids.map((id) => ({ id }));
   while (inputs.length) {
-    const response = await crmRequest(client, 'POST', `/crm/associations/${CRM_VERSION}/${from}/${to}/batch/read`, {
+    const response = await hubspotRequest(client, 'POST', `/crm/associations/${CRM_VERSION}/${from}/${to}/batch/read`, {
       inputs,
     });
     if (!response.ok) {
@@ -114,7 +98,7 @@ export async function readObject(
   properties: string[],
 ): Promise<CrmObject | null> {
   const query = new URLSearchParams({ properties: properties.join(',') });
-  const response = await crmRequest(client, 'GET', `/crm/objects/${CRM_VERSION}/${type}/${id}?${query}`);
+  const response = await hubspotRequest(client, 'GET', `/crm/objects/${CRM_VERSION}/${type}/${id}?${query}`);
   if (response.status === 404) {
     await response.body?.cancel();
     return null;

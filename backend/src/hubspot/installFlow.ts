@@ -1,6 +1,6 @@
-import type { HubSpotOAuth } from '../connections/hubspotOAuthPort.ts';
-import { saveHubSpotTokens } from '../connections/hubspotTokens.ts';
-import type { Sealer } from '../connections/sealer.ts';
+import type { HubSpotOAuth } from './oauthPort.ts';
+import { saveHubSpotTokens } from './tokens.ts';
+import type { Sealer } from '../crypto/sealer.ts';
 import type { Database } from '../db/database.ts';
 import { narrowToTenant, withSystem } from '../db/tenancy.ts';
 import { acceptCallback, FlowFailed, type CallbackInput, type CallbackWords } from '../oauth/callback.ts';

@@ -10,7 +10,7 @@ import { withSystem, withTenant } from '../db/tenancy.ts';
  * not know or that is already uninstalled.
  *
  * A refresh answered invalid_grant does not come here: it marks the HubSpot connection
- * needs_reauth (connections/oauthTokens.ts), which stops the syncs until an admin reinstalls.
+ * needs_reauth (oauth/oauthTokens.ts), which stops the syncs until an admin reinstalls.
  */
 export async function uninstallPortal(
   db: Database,

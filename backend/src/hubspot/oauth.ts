@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HubSpotOAuth, HubSpotTokenInfo } from '../connections/hubspotOAuthPort.ts';
+import type { HubSpotOAuth, HubSpotTokenInfo } from './oauthPort.ts';
 import { InvalidGrant, postTokenForm, requestTokens } from '../oauth/tokenEndpoint.ts';
 import { UpstreamFailed } from '../errors.ts';
 

@@ -1,6 +1,6 @@
 import { hubIdOf } from '../accounts/hubIdOf.ts';
-import type { FathomDeps } from '../connections/fathomConnection.ts';
-import { fathomClientOf } from '../connections/fathomCredentials.ts';
+import type { FathomDeps } from '../fathom/connection/types.ts';
+import { fathomClientOf } from '../fathom/connection/credentials.ts';
 import { meetingSchema } from '../fathom/schemas.ts';
 import { fromFathomMeeting } from './fromFathomMeeting.ts';
 import type { IncomingConversation } from './incoming.ts';

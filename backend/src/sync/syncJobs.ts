@@ -1,5 +1,6 @@
 import type { PgBoss } from 'pg-boss';
 import type { Database } from '../db/database.ts';
+import { FATHOM_WEBHOOK_QUEUE, finishFathomDelivery, pendingFathomDelivery } from '../fathom/webhookEvents.ts';
 import { withSystem, withTenant } from '../db/tenancy.ts';
 import type { Logger } from '../logger.ts';
 import { countingFailures, type Metrics } from '../metrics.ts';
@@ -12,7 +13,7 @@ export const SYNC_QUEUES = {
   /** One Fathom sync of one account (singleton per account: one queued, one running). */
   account: 'fathom-sync-account',
   /** One meeting Fathom pushed by webhook. */
-  webhookMeeting: 'fathom-webhook-meeting',
+  webhookMeeting: FATHOM_WEBHOOK_QUEUE,
 } as const;
 
 export type SyncServices = {
@@ -141,18 +142,8 @@ export async function startSyncWorkers(
     { localConcurrency: options.concurrency ?? 4, batchSize: 1, pollingIntervalSeconds: 1 },
     countingFailures(metrics, SYNC_QUEUES.webhookMeeting, async ([job]) => {
       const { accountId, eventId } = job!.data;
-      const event = await withTenant(
-        db,
-        { accountId },
-        async (tx) =>
-          (
-            await tx.query<{ payload: unknown; status: string }>(
-              `SELECT payload, status FROM webhook_events WHERE account_id = app_account_id() AND provider = 'fathom' AND event_id = $1`,
-              [eventId],
-            )
-          ).rows[0],
-      );
-      if (!event || event.status === 'processed') return;
+      const event = await pendingFathomDelivery(db, accountId, eventId);
+      if (!event) return;
       const meeting = await services.meetingFromWebhook(accountId, event.payload);
       // Looked up, analysed and stored as the sync does a page, its links looked up at once.
       const emails = externalEmails(meeting);
@@ -163,11 +154,7 @@ export async function startSyncWorkers(
         const { stored, notStored } = await storeMeetings(tx, accountId, [prepared!]);
         if (notStored.length)
           throw new Error(`meeting ${notStored[0]!.externalId} was not stored: ${notStored[0]!.message}`);
-        await tx.query(
-          `UPDATE webhook_events SET status = 'processed', processed_at = now(), payload = NULL
-            WHERE account_id = app_account_id() AND provider = 'fathom' AND event_id = $1`,
-          [eventId],
-        );
+        await finishFathomDelivery(tx, eventId);
         return stored[0]!.change;
       });
       metrics.meetingsSynced.inc({ change });

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import type { HubSpotUser } from './importHubSpotUsers.ts';
+import type { HubSpotUser } from './hubspotUser.ts';
 
 /**
  * The rule of settleEmailConflict, given HubSpot's users list of the portal: adopts the old row

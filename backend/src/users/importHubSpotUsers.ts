@@ -1,21 +1,33 @@
 import type { Client } from '@hubspot/api-client';
+import { z } from 'zod';
 import type { Queryable } from '../db/database.ts';
 import { UpstreamFailed } from '../errors.ts';
+import { hubspotRequest } from '../hubspot/request.ts';
 import { settleWithUsersList } from './emailConflict.ts';
+import type { HubSpotUser } from './hubspotUser.ts';
 import { upsertUser } from './upsertUser.ts';
 
-export type HubSpotUser = { hubspotUserId: number; email: string };
+// GET /settings/v3/users/ (HubSpot's settings users API, no dated version generally available):
+// { results: [{ id, email, … }], paging?: { next?: { after } } }.
+const usersPage = z.looseObject({
+  results: z.array(z.looseObject({ id: z.coerce.string(), email: z.string().nullish() })),
+  paging: z.looseObject({ next: z.looseObject({ after: z.string() }).optional() }).optional(),
+});
 
-/** The portal's users from HubSpot's settings API, page by page. */
+/** The portal's users from HubSpot's settings API, page by page (through the portal's limiter). */
 export async function fetchHubSpotUsers(client: Client): Promise<HubSpotUser[]> {
   const users: HubSpotUser[] = [];
   let after: string | undefined;
   do {
-    const page = await client.settings.users.usersApi.getPage(100, after).catch((error: { code?: number }) => {
+    const query = new URLSearchParams({ limit: '100', ...(after ? { after } : {}) });
+    const response = await hubspotRequest(client, 'GET', `/settings/v3/users/?${query}`).catch(() => null);
+    if (!response?.ok) {
+      await response?.body?.cancel();
       throw new UpstreamFailed(
-        `HubSpot did not list the portal's users (HTTP ${error.code ?? '?'}). The app needs the optional settings.users.read permission: reinstall it to grant it.`,
+        `HubSpot did not list the portal's users (HTTP ${response?.status ?? '?'}). The app needs the optional settings.users.read permission: reinstall it to grant it.`,
       );
-    });
+    }
+    const page = usersPage.parse(await response.json());
     for (const user of page.results)
       if (user.email) users.push({ hubspotUserId: Number(user.id), email: user.email.toLowerCase() });
     after = page.paging?.next?.after;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { loadConfig } from '../../../backend/src/config.ts';
-import { connectFathomApiKey } from '../../../backend/src/connections/fathomApiKeyConnect.ts';
+import { connectFathomApiKey } from '../../../backend/src/fathom/connection/apiKeyConnect.ts';
 import type { Database } from '../../../backend/src/db/database.ts';
 import { migrate } from '../../../backend/src/db/migrate.ts';
 import { openDatabase } from '../../../backend/src/db/open.ts';

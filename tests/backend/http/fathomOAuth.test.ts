@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { connectLink } from '../../../backend/src/connections/fathomOAuthConnect.ts';
+import { connectLink } from '../../../backend/src/fathom/connection/oauthConnect.ts';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
 import { startFathomStandIn, type FathomStandIn, type StandInOAuth } from '../../support/fathomStandIn.ts';
 import { signedFetch } from '../../support/signedFetch.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
-import { hubspotTokens } from '../../../backend/src/connections/hubspotTokens.ts';
+import { hubspotTokens } from '../../../backend/src/hubspot/tokens.ts';
 import { NeedsReauth } from '../../../backend/src/errors.ts';
 import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from '../../support/hubspotStandIn.ts';
 import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';

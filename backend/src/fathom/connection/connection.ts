@@ -1,56 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Database, Queryable } from '../db/database.ts';
-import { withTenant } from '../db/tenancy.ts';
-import { InvalidInput } from '../errors.ts';
-import type { FathomClient } from '../fathom/client.ts';
-import type { CredentialsProvider } from '../fathom/request.ts';
-import type { FathomOAuth } from '../fathom/oauth.ts';
-import type { Logger } from '../logger.ts';
-import { credentialsOf } from './fathomCredentials.ts';
-import { sealFathomTokens } from './fathomTokens.ts';
-import { deleteWebhookOf, registerFathomWebhook } from './fathomWebhook.ts';
-import type { OAuthTokens } from './oauthTokens.ts';
-import { sealContext, type Sealer } from './sealer.ts';
-import type { TokenSet } from '../oauth/tokenEndpoint.ts';
-
-export type FathomDeps = {
-  db: Database;
-  sealer: Sealer;
-  /**
-   * A Fathom client for given credentials (config's FATHOM_API_BASE). Calls of a stored connection
-   * pass its id as `limiterKey`, so all its clients share Fathom's per-connection budget;
-   * `onRetry` hears of each retried call.
-   */
-  fathomClient: (
-    credentials: CredentialsProvider,
-    options?: { limiterKey?: string; onRetry?: (cause: string) => void },
-  ) => FathomClient;
-  /** Fathom OAuth and its token store; undefined unless FATHOM_CLIENT_ID and FATHOM_CLIENT_SECRET are set. */
-  oauth: FathomOAuth | undefined;
-  tokens: OAuthTokens | undefined;
-  publicBaseUrl: string;
-  logger: Logger;
-};
-
-/** What a new or replaced connection authenticates with. */
-export type NewFathomCredentials = { kind: 'api_key'; apiKey: string } | { kind: 'oauth'; tokens: TokenSet };
-
-export type ConnectionRow = {
-  id: string;
-  account_id: string;
-  auth_type: 'api_key' | 'oauth';
-  status: 'active' | 'needs_reauth' | 'revoked' | 'error';
-  key_id: string | null;
-  api_key_enc: Buffer | null;
-  access_token_enc: Buffer | null;
-  refresh_token_enc: Buffer | null;
-  webhook_id: string | null;
-  webhook_secret_enc: Buffer | null;
-  last_synced_at: Date | null;
-  last_error: string | null;
-  backfill_since: Date | null;
-  backfill_completed_at: Date | null;
-};
+import type { Queryable } from '../../db/database.ts';
+import { withTenant } from '../../db/tenancy.ts';
+import { InvalidInput } from '../../errors.ts';
+import { sealContext } from '../../crypto/sealer.ts';
+import { credentialsOf } from './credentials.ts';
+import { sealFathomTokens } from './tokens.ts';
+import type { ConnectionRow, FathomDeps, NewFathomCredentials } from './types.ts';
+import { deleteWebhookOf, registerFathomWebhook } from './webhook.ts';
 
 /** The current tenant's Fathom connection, whatever its status (run inside withTenant). */
 export async function fathomConnectionRow(tx: Queryable): Promise<ConnectionRow | undefined> {

@@ -1,9 +1,10 @@
-import { withTenant } from '../db/tenancy.ts';
-import { Forbidden } from '../errors.ts';
-import type { Caller } from '../users/caller.ts';
-import { fathomConnectionRow, type FathomDeps } from './fathomConnection.ts';
-import { fathomStatus, type FathomStatus } from './fathomStatus.ts';
-import { deleteWebhookOf } from './fathomWebhook.ts';
+import { withTenant } from '../../db/tenancy.ts';
+import { Forbidden } from '../../errors.ts';
+import type { Caller } from '../../users/caller.ts';
+import { fathomConnectionRow } from './connection.ts';
+import type { FathomDeps } from './types.ts';
+import { fathomStatus, type FathomStatus } from './status.ts';
+import { deleteWebhookOf } from './webhook.ts';
 
 /**
  * Disconnects Fathom: deletes the webhook at Fathom while the credentials still work (best

@@ -1,10 +1,10 @@
-import { withTenant } from '../db/tenancy.ts';
-import { Conflict, NotConfigured } from '../errors.ts';
-import type { FathomClient } from '../fathom/client.ts';
-import type { CredentialsProvider } from '../fathom/request.ts';
-import type { ConnectionRow, FathomDeps, NewFathomCredentials } from './fathomConnection.ts';
-import { FATHOM_NOT_CONNECTED } from './fathomTokens.ts';
-import { sealContext, type Sealer } from './sealer.ts';
+import { withTenant } from '../../db/tenancy.ts';
+import { Conflict, NotConfigured } from '../../errors.ts';
+import type { FathomClient } from '../client.ts';
+import type { CredentialsProvider } from '../request.ts';
+import type { ConnectionRow, FathomDeps, NewFathomCredentials } from './types.ts';
+import { FATHOM_NOT_CONNECTED } from './tokens.ts';
+import { sealContext, type Sealer } from '../../crypto/sealer.ts';
 
 /** The API key of a connection, decrypted in memory only for the call that needs it. */
 export function openApiKey(sealer: Sealer, row: Pick<ConnectionRow, 'account_id' | 'key_id' | 'api_key_enc'>): string {

@@ -1,11 +1,18 @@
-import type { OAuthOffer } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
-import { withTenant } from '../db/tenancy.ts';
-import { UpstreamFailed } from '../errors.ts';
-import { FathomError } from '../fathom/errors.ts';
-import { acceptCallback, FlowFailed, spendOrFail, type CallbackInput, type CallbackWords } from '../oauth/callback.ts';
-import { isToken, issueState, newToken, spendAtFirstSight, STATE_TTL_MS } from '../oauth/states.ts';
-import { replaceFathomConnection, type FathomDeps } from './fathomConnection.ts';
-import type { Sealer } from './sealer.ts';
+import type { OAuthOffer } from '../../../../hubspot-app/app/packages/ui-shared/types.ts';
+import { withTenant } from '../../db/tenancy.ts';
+import { UpstreamFailed } from '../../errors.ts';
+import { FathomError } from '../errors.ts';
+import {
+  acceptCallback,
+  FlowFailed,
+  spendOrFail,
+  type CallbackInput,
+  type CallbackWords,
+} from '../../oauth/callback.ts';
+import { isToken, issueState, newToken, spendAtFirstSight, STATE_TTL_MS } from '../../oauth/states.ts';
+import { replaceFathomConnection } from './connection.ts';
+import type { FathomDeps } from './types.ts';
+import type { Sealer } from '../../crypto/sealer.ts';
 
 /** How long the settings page's "Connect with Fathom" link works. */
 export const CONNECT_LINK_TTL_MS = 10 * 60_000;

@@ -1,9 +1,9 @@
-import type { Database, Queryable } from '../db/database.ts';
-import { Conflict } from '../errors.ts';
-import type { FathomOAuth } from '../fathom/oauth.ts';
-import { oauthTokens, type OAuthTokens, type TokenRow } from './oauthTokens.ts';
-import { sealContext, type Sealer } from './sealer.ts';
-import type { TokenSet } from '../oauth/tokenEndpoint.ts';
+import type { Database, Queryable } from '../../db/database.ts';
+import { Conflict } from '../../errors.ts';
+import type { FathomOAuth } from '../oauth.ts';
+import { oauthTokens, type OAuthTokens, type TokenRow } from '../../oauth/oauthTokens.ts';
+import { sealContext, type Sealer } from '../../crypto/sealer.ts';
+import type { TokenSet } from '../../oauth/tokenEndpoint.ts';
 
 export const FATHOM_NOT_CONNECTED =
   'Fathom is not connected for this portal: an admin connects it in the app settings.';

@@ -1,23 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { loadConfig } from '../../../backend/src/config.ts';
-import { replaceFathomConnection } from '../../../backend/src/connections/fathomConnection.ts';
-import { sealContext } from '../../../backend/src/connections/sealer.ts';
-import type { Database } from '../../../backend/src/db/database.ts';
-import { withSystem } from '../../../backend/src/db/tenancy.ts';
-import { NeedsReauth } from '../../../backend/src/errors.ts';
-import { createServices, type Services } from '../../../backend/src/services.ts';
-import { runSync } from '../../../backend/src/sync/runSync.ts';
-import { fakeClock } from '../fathom/fakeClock.ts';
-import { createMigratedDatabase, type TestDatabase } from '../../support/database.ts';
+import { loadConfig } from '../../../../backend/src/config.ts';
+import { replaceFathomConnection } from '../../../../backend/src/fathom/connection/connection.ts';
+import { sealContext } from '../../../../backend/src/crypto/sealer.ts';
+import type { Database } from '../../../../backend/src/db/database.ts';
+import { withSystem } from '../../../../backend/src/db/tenancy.ts';
+import { NeedsReauth } from '../../../../backend/src/errors.ts';
+import { createServices, type Services } from '../../../../backend/src/services.ts';
+import { runSync } from '../../../../backend/src/sync/runSync.ts';
+import { fakeClock } from '../fakeClock.ts';
+import { createMigratedDatabase, type TestDatabase } from '../../../support/database.ts';
 import {
   startFathomStandIn,
   type FathomStandIn,
   type StandInOAuth,
   type StandInOptions,
-} from '../../support/fathomStandIn.ts';
-import { memoryLogger } from '../../support/logger.ts';
-import { seedTenant, type TenantFixture } from '../../support/tenantFixture.ts';
+} from '../../../support/fathomStandIn.ts';
+import { memoryLogger } from '../../../support/logger.ts';
+import { seedTenant, type TenantFixture } from '../../../support/tenantFixture.ts';
 
 const fathomApp: StandInOAuth = {
   clientId: 'fathom-app-id',

@@ -1,8 +1,8 @@
-import type { FathomStatus as ApiFathomStatus } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
-import type { Database } from '../db/database.ts';
-import { withTenant } from '../db/tenancy.ts';
-import type { Caller } from '../users/caller.ts';
-import { fathomConnectionRow } from './fathomConnection.ts';
+import type { FathomStatus as ApiFathomStatus } from '../../../../hubspot-app/app/packages/ui-shared/types.ts';
+import type { Database } from '../../db/database.ts';
+import { withTenant } from '../../db/tenancy.ts';
+import type { Caller } from '../../users/caller.ts';
+import { fathomConnectionRow } from './connection.ts';
 
 /** The connection's state: the API's FathomStatus before the settings routes add the OAuth offer. */
 export type FathomStatus = Omit<ApiFathomStatus, 'oauth'>;

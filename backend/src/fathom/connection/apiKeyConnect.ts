@@ -1,9 +1,10 @@
-import { Forbidden, InvalidInput } from '../errors.ts';
-import { FathomAuthRejected } from '../fathom/errors.ts';
-import type { Caller } from '../users/caller.ts';
-import { replaceFathomConnection, type FathomDeps, type NewFathomCredentials } from './fathomConnection.ts';
-import { credentialsOf } from './fathomCredentials.ts';
-import { fathomStatus, type FathomStatus } from './fathomStatus.ts';
+import { Forbidden, InvalidInput } from '../../errors.ts';
+import { FathomAuthRejected } from '../errors.ts';
+import type { Caller } from '../../users/caller.ts';
+import { replaceFathomConnection } from './connection.ts';
+import type { FathomDeps, NewFathomCredentials } from './types.ts';
+import { credentialsOf } from './credentials.ts';
+import { fathomStatus, type FathomStatus } from './status.ts';
 
 /**
  * Connects (or replaces) the account's Fathom API key: checks it with Fathom, then replaces the

@@ -1,8 +1,8 @@
 import type { Database, Queryable } from '../db/database.ts';
 import { NotInstalled } from '../errors.ts';
-import type { HubSpotOAuth, HubSpotTokenSet } from './hubspotOAuthPort.ts';
-import { oauthTokens, type OAuthTokens } from './oauthTokens.ts';
-import { sealContext, type Sealer } from './sealer.ts';
+import type { HubSpotOAuth, HubSpotTokenSet } from './oauthPort.ts';
+import { oauthTokens, type OAuthTokens } from '../oauth/oauthTokens.ts';
+import { sealContext, type Sealer } from '../crypto/sealer.ts';
 
 /** Seals and stores a token set as the current tenant's HubSpot connection (save_hubspot_connection). */
 export async function saveHubSpotTokens(

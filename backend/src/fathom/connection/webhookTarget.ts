@@ -1,6 +1,6 @@
-import type { Database } from '../db/database.ts';
-import { withSystem } from '../db/tenancy.ts';
-import { sealContext, type Sealer } from './sealer.ts';
+import type { Database } from '../../db/database.ts';
+import { withSystem } from '../../db/tenancy.ts';
+import { sealContext, type Sealer } from '../../crypto/sealer.ts';
 
 /** The connection a Fathom webhook was registered for, with its secret opened for verification. */
 export async function webhookTarget(

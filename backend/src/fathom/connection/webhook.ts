@@ -1,8 +1,8 @@
-import type { FathomClient } from '../fathom/client.ts';
-import type { ConnectionRow, FathomDeps } from './fathomConnection.ts';
-import { connectionCredentials } from './fathomCredentials.ts';
+import type { FathomClient } from '../client.ts';
+import type { ConnectionRow, FathomDeps } from './types.ts';
+import { connectionCredentials } from './credentials.ts';
 
-/** Where Fathom posts the calls of a connection (routed back by fathomWebhookTarget). */
+/** Where Fathom posts the calls of a connection (routed back by webhookTarget.ts). */
 export const webhookUrl = (publicBaseUrl: string, connectionId: string) =>
   `${publicBaseUrl}/webhooks/fathom/${connectionId}`;
 

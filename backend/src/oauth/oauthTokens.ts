@@ -1,8 +1,8 @@
 import type { Database, Queryable } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
 import { NeedsReauth } from '../errors.ts';
-import { sealContext, type Sealer } from './sealer.ts';
-import type { TokenSet } from '../oauth/tokenEndpoint.ts';
+import { sealContext, type Sealer } from '../crypto/sealer.ts';
+import type { TokenSet } from './tokenEndpoint.ts';
 
 // Refresh this long before the provider's expiry, so a token never dies in the middle of a call,
 // and a refresh that fails for a passing reason still leaves a working token behind.
