@@ -6,7 +6,8 @@ try {
   const config = loadConfig();
   const db = await openDatabase(config);
   try {
-    const applied = await migrate(db);
+    const { migrations, repeatables } = await migrate(db);
+    const applied = [...migrations, ...repeatables.map((file) => `db/${file}`)];
     console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
   } finally {
     await db.close();
