@@ -25,12 +25,14 @@ const chain = git('ls-tree', '--name-only', `${revision}:db/migrations`)
   .filter((file) => file.endsWith('.sql'))
   .sort();
 
-// The new ledger is the one difference the fold means to make.
+// The differences the fold means to make: the ledger of repeatables, and the three card wrappers
+// (app_read_conversations_card, app_read_conversation_detail, app_read_coaching_card) become one,
+// app_read_as_caller, with the detail card's review in card_conversation_detail_reviewed.
 const INTENDED = [
-  /^tables: schema_repeatables\b/,
-  /^columns: schema_repeatables\./,
-  /^constraints: schema_repeatables\./,
-  /^indexes: schema_repeatables_pkey/,
+  /^\w+: schema_repeatables\b/,
+  /^indexes: schema_repeatables_pkey /,
+  /^functions: app_read_(conversations_card|conversation_detail|coaching_card|as_caller)\(/,
+  /^functions: card_conversation_detail_reviewed\(/,
 ];
 
 const CATALOG: Record<string, string> = {

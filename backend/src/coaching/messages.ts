@@ -60,6 +60,15 @@ const MESSAGE_COLUMNS =
   'calls_before, calls_after';
 const SELECT_MESSAGES = `SELECT ${MESSAGE_COLUMNS} FROM coaching_message_rows m`;
 
+// The columns of coaching_message_rows (card_coaching_page's rows) as the one-statement read names them.
+const COACHING_ROW_TYPES =
+  'account_id uuid, id uuid, conversation_id uuid, conversation_title text, conversation_started_at timestamptz, ' +
+  'conversation_url text, status text, category text, body text, moment_seconds integer, author_user_id uuid, ' +
+  'author_email text, rep_user_id uuid, rep_email text, created_at timestamptz, sent_at timestamptz, ' +
+  'acknowledged_at timestamptz, dismissed_at timestamptz, outcome_result text, outcome_notes text, ' +
+  'outcome_recorded_at timestamptz, metric_name text, metric_before double precision, metric_after double precision, ' +
+  'calls_before integer, calls_after integer';
+
 // The coaching card shows at most this many messages of a record's calls.
 const RECORD_LIMIT = 100;
 
@@ -138,7 +147,7 @@ export async function getMessage(tx: Queryable, messageId: string): Promise<Coac
 
 /**
  * The coaching on calls linked to a HubSpot record that the caller may see, newest first, in a
- * tenant transaction. The coaching card reads the same (card_coaching_page, migration 021) in one
+ * tenant transaction. The coaching card reads the same (card_coaching_page) in one
  * statement: coachingCardRead.
  */
 export async function listMessagesForRecord(
@@ -156,8 +165,8 @@ export async function listMessagesForRecord(
 /** The coaching card's read as the caller, in one statement (readAsCaller in db/tenancy.ts). */
 export function coachingCardRead(record: { objectType: 'contacts' | 'deals'; objectId: number }): OneStatementRead {
   return {
-    fn: 'app_read_coaching_card',
-    columns: MESSAGE_COLUMNS,
+    read: 'card_coaching_page',
+    columns: COACHING_ROW_TYPES,
     params: [record.objectType, record.objectId, RECORD_LIMIT],
   };
 }

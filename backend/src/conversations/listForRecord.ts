@@ -28,6 +28,11 @@ export type ConversationListItem = {
 const PAGE_COLUMNS =
   'id, title, started_at, duration_seconds, recorded_by_name, recorded_by_email, url, score, open_action_items, participants';
 
+// card_conversations_page's columns as the one-statement read names them.
+const PAGE_COLUMN_TYPES =
+  'id uuid, title text, started_at timestamptz, duration_seconds integer, recorded_by_name text, ' +
+  'recorded_by_email text, url text, score smallint, open_action_items integer, participants jsonb';
+
 // Exported for bench:scale, which checks the plan with EXPLAIN.
 export const LIST_FOR_RECORD_SQL = `SELECT ${PAGE_COLUMNS} FROM card_conversations_page($1, $2, $3, $4, $5)`;
 
@@ -58,7 +63,7 @@ export async function listConversationsForRecord(tx: Queryable, query: PageQuery
  * statement (readAsCaller in db/tenancy.ts). Turn its rows into the page with cardPageOf.
  */
 export function conversationsCardRead(query: PageQuery): OneStatementRead {
-  return { fn: 'app_read_conversations_card', columns: PAGE_COLUMNS, params: pageParams(query) };
+  return { read: 'card_conversations_page', columns: PAGE_COLUMN_TYPES, params: pageParams(query) };
 }
 
 /** The page from the rows of conversationsCardRead (an empty page is one row without an id). */
