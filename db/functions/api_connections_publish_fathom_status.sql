@@ -1,3 +1,5 @@
+-- Copies a Fathom connection's status to accounts.fathom_status, which every user of the tenant
+-- may read (the cards show it) without reading api_connections.
 CREATE OR REPLACE FUNCTION api_connections_publish_fathom_status() RETURNS trigger
   LANGUAGE plpgsql
   AS $$

@@ -1,3 +1,19 @@
+-- The caller of a signed card or settings request, resolved and entered in one statement.
+--
+-- Called by withCaller() in backend/src/db/tenancy.ts, as the first statement of the request's
+-- transaction, and by app_read_as_caller, by the connecting role (EXECUTE is not granted to the
+-- app's roles). The account and the user are looked up before any tenant is set, so those lookups
+-- run as fathom_app_system; then the transaction becomes the tenant (role, account, user: SET LOCAL
+-- semantics, as withTenant does) and, for a read, read-only: any later write in it fails.
+--
+-- A known user costs three index lookups and writes nothing: app_upsert_user runs only when the
+-- first lookup misses, or when HubSpot's email for him changed. Also returns the account's Fathom
+-- state (the conversations card shows it).
+--
+-- Refusals are raised, so nothing else of the transaction runs:
+--   FA404  the portal has no active install
+--   FA403  the caller's role is not p_required_role
+--   FA409  another HubSpot user of this portal has this email (DETAIL: that user's HubSpot id)
 CREATE OR REPLACE FUNCTION app_enter_caller(
   p_hub_id bigint,
   p_hubspot_user_id bigint,

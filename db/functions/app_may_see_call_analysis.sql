@@ -1,3 +1,7 @@
+-- A call's analysis follows the person who recorded it (by link, else by the recorder's email).
+-- PL/pgSQL, not SQL: PostgreSQL cannot inline a SQL function that reads a table, so it would parse
+-- and plan it again on every execution of each statement calling it; PL/pgSQL keeps its plans for
+-- the connection. The card reads call it from their policies (docs/cards.md).
 CREATE OR REPLACE FUNCTION app_may_see_call_analysis(p_conversation uuid) RETURNS boolean
   LANGUAGE plpgsql STABLE
   AS $$

@@ -1,3 +1,10 @@
+-- A user's row (email, name, HubSpot id): admins and backend work all; anyone himself, his
+-- manager, his reps, and the users on the other end of coaching he may see. Asked as the pairs a
+-- caller can see, each an index probe whose first row is visible (asking for ANY message of the
+-- user and letting row level security pick grew with the square of the messages).
+-- PL/pgSQL, not SQL: PostgreSQL cannot inline a SQL function that reads a table, so it would parse
+-- and plan it again on every execution of each statement calling it; PL/pgSQL keeps its plans for
+-- the connection. The card reads call it from their policies (docs/cards.md).
 CREATE OR REPLACE FUNCTION app_may_see_user(p_user uuid) RETURNS boolean
   LANGUAGE plpgsql STABLE
   AS $$

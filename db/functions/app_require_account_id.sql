@@ -1,3 +1,5 @@
+-- The current tenant, or an error when none is set: the functions that save and read credentials
+-- take the account from the transaction, never from "the first account".
 CREATE OR REPLACE FUNCTION app_require_account_id() RETURNS uuid
   LANGUAGE plpgsql STABLE
   AS $$

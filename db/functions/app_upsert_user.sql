@@ -1,4 +1,4 @@
--- 1. One way to create a user and give him a role (issue 15, item 3).
+-- One way to create a user and give him a role (issue 15, item 3).
 --
 -- Every path that meets a person (a signed request, the import from HubSpot's users list, the
 -- recorder of a call an admin coaches, the install) calls app_upsert_user, so identities merge by

@@ -1,3 +1,7 @@
+-- The role of the acting user in the current tenant (NULL when none is set).
+-- PL/pgSQL, not SQL: PostgreSQL cannot inline a SQL function that reads a table, so it would parse
+-- and plan it again on every execution of each statement calling it; PL/pgSQL keeps its plans for
+-- the connection. The card reads call it from their policies (docs/cards.md).
 CREATE OR REPLACE FUNCTION app_user_role() RETURNS text
   LANGUAGE plpgsql STABLE
   AS $$

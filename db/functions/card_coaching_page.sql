@@ -1,5 +1,5 @@
--- 2. The coaching of one record's calls, newest first: the coaching card's read, inlined into the
--- statements that select from it (listMessagesForRecord, app_read_coaching_card).
+-- The coaching of one record's calls, newest first: the coaching card's read, inlined into the
+-- statements that select from it (listMessagesForRecord, app_read_as_caller).
 CREATE OR REPLACE FUNCTION card_coaching_page(p_object_type text, p_object_id bigint, p_limit integer)
   RETURNS SETOF coaching_message_rows
   LANGUAGE sql STABLE

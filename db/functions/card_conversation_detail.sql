@@ -1,4 +1,4 @@
--- 4. One call as the detail card shows it: the call, its analysis where row level security shows
+-- One call as the detail card shows it: the call, its analysis where row level security shows
 -- it, and a bounded excerpt of the transcript (JSON, in order): the segments within p_context
 -- positions of a segment that covers one of the first five key moments, or the opening lines when
 -- there are none; at most p_lines of them.

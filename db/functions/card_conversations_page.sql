@@ -1,4 +1,4 @@
--- The page (migration 015's card_conversations_page, same columns and rules) from the links alone.
+-- The conversations card's page from the links alone.
 -- The score is shown where app_may_see_call_analysis allows, with the cases it decides alone taken
 -- first; only a manager's view, or a call whose recorder is known by email only, reads further.
 -- The viewer's role is read by a plain subquery, once per page: as app_user_role(), a SQL function

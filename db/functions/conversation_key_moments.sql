@@ -1,4 +1,4 @@
--- 3. The seconds into a call worth showing: the moments its analysis found under topics (a number,
+-- The seconds into a call worth showing: the moments its analysis found under topics (a number,
 -- or an object with a numeric "seconds"), each once, earliest first.
 CREATE OR REPLACE FUNCTION conversation_key_moments(p_metrics jsonb, p_max integer) RETURNS numeric[]
   LANGUAGE sql IMMUTABLE

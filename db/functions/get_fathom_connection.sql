@@ -1,3 +1,4 @@
+-- The current tenant's Fathom connection (row level security applies: the caller's rights).
 CREATE OR REPLACE FUNCTION get_fathom_connection() RETURNS SETOF api_connections
   LANGUAGE sql STABLE
   AS $$

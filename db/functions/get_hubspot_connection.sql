@@ -1,3 +1,4 @@
+-- The current tenant's HubSpot connection (row level security applies: the caller's rights).
 CREATE OR REPLACE FUNCTION get_hubspot_connection() RETURNS SETOF api_connections
   LANGUAGE sql STABLE
   AS $$

@@ -1,3 +1,5 @@
+-- Saves the current tenant's HubSpot tokens, already encrypted by the backend (the database never
+-- sees a plaintext token); the caller's rights, so row level security applies.
 CREATE OR REPLACE FUNCTION save_hubspot_connection(
   p_key_id text,
   p_access_token_enc bytea,

@@ -1,3 +1,4 @@
+-- A call whose shown fields change rewrites its links' copies, in the same transaction.
 CREATE OR REPLACE TRIGGER conversations_card_changed
   AFTER UPDATE OF started_at, title, duration_seconds, recorded_by_user_id, recorded_by_name, recorded_by_email,
                   url, card_score, card_open_action_items, card_participants
