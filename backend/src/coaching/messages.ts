@@ -51,7 +51,7 @@ export type CoachingMessage = {
 };
 
 // Row level security decides which messages the caller sees; this only shapes them. Every query
-// of messages selects from the view coaching_message_rows (migration 021), which joins the call,
+// of messages selects from the view coaching_message_rows (db/views), which joins the call,
 // the outcome and the two users' emails.
 const MESSAGE_COLUMNS =
   'id, conversation_id, conversation_title, conversation_started_at, conversation_url, status, category, body, ' +
@@ -199,7 +199,7 @@ async function addresseeOf(tx: Queryable, repUserId: string): Promise<Addressee>
 /**
  * The rep a call's coaching goes to: who recorded it, matched by email. A recorder who is not a
  * user yet is added as a rep, by an admin only: he is nobody's rep yet, so no manager could
- * coach him anyway (and only admins and backend work write users, migration 008).
+ * coach him anyway (and only admins and backend work write users, db/policies/users.sql).
  */
 async function repOfConversation(tx: Queryable, caller: Caller, conversationId: string): Promise<string> {
   const { rows } = await tx.query<{

@@ -56,7 +56,7 @@ const EXCERPT_MAX_LINES = 40;
 const LINE_MAX_CHARS = 600;
 
 // The call, its analysis where row level security shows it, and the excerpt (JSON lines, in
-// order): one SQL function, card_conversation_detail (migration 021), which picks the segments
+// order): one SQL function, card_conversation_detail (db/functions), which picks the segments
 // around the analysis' first key moments (conversation_key_moments) in the database. The tenant
 // read (getConversation) and the card's one-statement read (conversationDetailRead) select from it.
 const DETAIL_COLUMNS =
@@ -91,7 +91,7 @@ export type ConversationRow = {
   metrics: Record<string, unknown> | null;
   computed_at: Date | null;
   excerpt: Array<Omit<TranscriptLine, 'playbackUrl'>>;
-  /** Only the card's one-statement read (migration 050) carries the review. */
+  /** Only the card's one-statement read (card_conversation_detail_reviewed) carries the review. */
   ai_review?: { model: string; reviewedAt: string; review: StoredReview } | null;
 };
 
