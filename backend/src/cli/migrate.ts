@@ -7,8 +7,9 @@ try {
   const db = await openDatabase(config);
   try {
     const { migrations, repeatables } = await migrate(db);
-    const applied = [...migrations, ...repeatables.map((file) => `db/${file}`)];
-    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+    const applied = [...migrations];
+    if (repeatables.length) applied.push(`${repeatables.length} files of db/functions, views, triggers and policies`);
+    console.log(applied.length ? `Applied: ${applied.join('; ')}` : 'The database is up to date.');
   } finally {
     await db.close();
   }

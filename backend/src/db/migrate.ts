@@ -50,7 +50,8 @@ export const BASELINE = '001_baseline.sql';
  * Brings the database to what db/ holds, in ONE transaction: each migration not yet recorded in
  * schema_migrations, in order, then the repeatables (db/functions, views, triggers, policies)
  * whose files changed since schema_repeatables recorded them, or all of them when a migration ran.
- * Any failure rolls all of it back. Returns what was applied.
+ * Any failure rolls all of it back. Returns what was applied. `dir` is db/migrations; the
+ * repeatables are read from the folders beside it.
  */
 export async function migrate(db: Database, dir: string = MIGRATIONS_DIR): Promise<Migrated> {
   const migrations = readMigrations(dir);
