@@ -172,6 +172,28 @@ describe('migrations', () => {
     expect(await tableNames()).toEqual(['accounts', 'schema_migrations']);
   });
 
+  test('functions and views apply after the ones they name, then triggers, then policies; a circle is refused', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'repeatables-'));
+    const write = (file: string, sql: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      fs.writeFileSync(path.join(root, file), sql);
+    };
+    write('policies/t.sql', 'CREATE POLICY p ON t USING (a_first());');
+    write('triggers/t.g.sql', 'CREATE OR REPLACE TRIGGER g AFTER UPDATE ON t FOR EACH ROW EXECUTE FUNCTION a_first();');
+    write('functions/a_first.sql', 'SELECT * FROM b_view; -- not c_last: comments do not count');
+    write('views/b_view.sql', 'SELECT c_last();');
+    write('functions/c_last.sql', 'SELECT 1;');
+    expect(readRepeatables(root).map((r) => r.path)).toEqual([
+      'functions/c_last.sql',
+      'views/b_view.sql',
+      'functions/a_first.sql',
+      'triggers/t.g.sql',
+      'policies/t.sql',
+    ]);
+    write('functions/c_last.sql', 'SELECT a_first();');
+    expect(() => readRepeatables(root)).toThrow(/in a circle: a_first → b_view → c_last → a_first/);
+  });
+
   test('file names must be numbered and unique', () => {
     expect(() => readMigrations(dbDirWith({ 'migrations/oops.sql': 'SELECT 1' }))).toThrow(/must look like/);
     expect(() => readMigrations(dbDirWith({ 'migrations/001_again.sql': 'SELECT 1' }))).toThrow(/share the number 1/);
