@@ -43,8 +43,11 @@ export class NotInstalled extends AppError {
 }
 
 export class Conflict extends AppError {
-  constructor(message: string) {
+  /** What the log says of it and the answer does not (another user's identity, say). */
+  readonly logDetail: Record<string, unknown> | undefined;
+  constructor(message: string, logDetail?: Record<string, unknown>) {
     super('conflict', 409, message);
+    this.logDetail = logDetail;
   }
 }
 

@@ -77,5 +77,7 @@ export function createLogger(
       PinoPretty({ sync: true, destination: destination ?? 1, ignore: 'pid,hostname,service,version' }),
     );
   }
-  return destination ? pino(settings, destination) : pino(settings);
+  // Synchronous writes to stdout: the fatal line of an error nothing caught (runProcess.ts) is
+  // written before process.exit, also when stdout is a slow pipe (an asynchronous stream lost it).
+  return pino(settings, destination ?? pino.destination({ dest: 1, sync: true }));
 }

@@ -525,6 +525,12 @@ test('generated Fathom webhook bodies correctly signed for the connection answer
   expect([...statuses.keys()].sort()).toEqual([200, 400]);
 });
 
+test("the signed routes outside the card API, taken from the routers, are HubSpot's webhook alone, fuzzed below", () => {
+  // tests/fuzz/cardInputs.test.ts fuzzes every other signed route, from the same list.
+  const outside = backend.signedRoutes.filter((route) => !route.path.startsWith('/api/'));
+  expect(outside.map((route) => `${route.method} ${route.path}`)).toEqual(['POST /webhooks/hubspot']);
+});
+
 test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the unsigned and badly signed ones, naming this tenant, change nothing of it', async () => {
   const before = await snapshot();
   expect(before.tenantAccount).toEqual({ status: 'active', hub_id: HUB });

@@ -132,7 +132,7 @@ function renderSettings(routes: Routes) {
     ...routes,
   });
   const renderer = createRenderer('settings');
-  renderer.render(<SettingsView api={createApi(backend.fetcher)} />);
+  renderer.render(<SettingsView api={createApi(backend.fetcher)} hubId={910} />);
   return { ...renderer, backend };
 }
 

@@ -76,6 +76,7 @@ const people: People = {
   nextCursor: null,
 };
 
+const HUB_ID = 4242;
 function renderPage(routes: Routes) {
   const backend = fakeBackend({
     'GET /api/settings/sync-logs': { body: logs([]) },
@@ -84,7 +85,7 @@ function renderPage(routes: Routes) {
     ...routes,
   });
   const renderer = createRenderer('settings');
-  renderer.render(<SettingsView api={createApi(backend.fetcher)} />);
+  renderer.render(<SettingsView api={createApi(backend.fetcher)} hubId={HUB_ID} />);
   return { ...renderer, backend };
 }
 const buttonTexts = (page: ReturnType<typeof renderPage>) => page.findAll(Button).map((b) => b.text);
@@ -360,7 +361,7 @@ describe('settings page', () => {
       .trigger('onClick');
     await page.waitFor(() => expect(page.findAll(Alert).map((a) => a.props.title)).toContain('The app was removed'));
     expect(page.backend.calls.filter((c) => c.path === '/api/settings/installation')).toEqual([
-      { method: 'DELETE', path: '/api/settings/installation', body: undefined },
+      { method: 'DELETE', path: '/api/settings/installation', body: { hubId: HUB_ID } },
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, test } from '@jest/globals';
+import pg from 'pg';
 import type { Database } from '../../backend/src/db/database.ts';
 import { withSystem } from '../../backend/src/db/tenancy.ts';
 import type { JobTuning } from '../../backend/src/jobs/boss.ts';
@@ -46,6 +47,12 @@ export type FaultRig = {
   storedCursor(): Promise<string>;
   syncLogs(): Promise<SyncLogRow[]>;
   jobStates(queue: string): Promise<JobState[]>;
+  /**
+   * Holds every write to conversations (a table lock, from a connection of the test's own) until
+   * a worker waits on it: a sync stopped there has read its page and not stored it. Whatever the
+   * sync commits before a page's own transaction (its cursor, if it ever did) is committed by then.
+   */
+  holdPageWrites(): Promise<{ release(): Promise<void> }>;
 };
 
 /**
@@ -110,6 +117,7 @@ export function faultRig(options: {
       storedCursor: () => storedCursor(backend.testDb.db, accountId),
       syncLogs: () => syncLogs(backend.testDb.db, accountId),
       jobStates: (queue: string) => jobStates(backend.testDb.db, queue),
+      holdPageWrites: () => holdPageWrites(backend.testDb),
     } satisfies FaultRig);
   }, 60_000);
   afterAll(async () => {
@@ -241,6 +249,29 @@ export function inFlightAt(fathom: FathomStandIn, committed: string): string[] {
   }
   const at = order.indexOf(committed);
   return at < 0 ? [committed] : order.slice(at, at + 2);
+}
+
+async function holdPageWrites(testDb: TestDatabase): Promise<{ release(): Promise<void> }> {
+  const holder = new pg.Client({ connectionString: testDb.url });
+  await holder.connect();
+  await holder.query('BEGIN');
+  // SHARE conflicts with the ROW EXCLUSIVE lock every INSERT and UPDATE takes; reads go on.
+  await holder.query('LOCK TABLE conversations IN SHARE MODE');
+  await waitFor(
+    async () =>
+      (
+        await testDb.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'conversations'::regclass AND NOT granted`,
+        )
+      ).rows[0]!.n > 0,
+    'a worker waiting to store a page',
+  );
+  return {
+    async release() {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    },
+  };
 }
 
 /** The backfill's committed cursor ('first' when none is stored yet). */

@@ -11,6 +11,11 @@ export function asHubSpotSigns(url: string): string {
   return signed;
 }
 
+// Each call is a request of its own: two signed in the same millisecond would carry the same
+// signature, and the backend refuses a signed write it has seen (a replay).
+let lastTimestamp = 0;
+const nextTimestamp = () => (lastTimestamp = Math.max(Date.now(), lastTimestamp + 1));
+
 /**
  * Calls the backend the way hubspot.fetch does: the caller's portalId, userId and userEmail in
  * the query string, and HubSpot's v3 signature computed by HubSpot's own client library. HubSpot
@@ -38,7 +43,7 @@ export async function signedFetch(
   }
   const method = options.method ?? 'GET';
   const body = options.body === undefined ? '' : JSON.stringify(options.body);
-  const timestamp = options.timestamp ?? Date.now();
+  const timestamp = options.timestamp ?? nextTimestamp();
   const signedUrl = options.publicBaseUrl ? new URL(`${url.pathname}${url.search}`, options.publicBaseUrl) : url;
   const headers: Record<string, string> = {
     'x-hubspot-request-timestamp': String(timestamp),

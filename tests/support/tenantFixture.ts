@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sealContext, type Sealer } from '../../backend/src/connections/sealer.ts';
 import type { Database, Queryable } from '../../backend/src/db/database.ts';
-import { withSystem } from '../../backend/src/db/tenancy.ts';
+import { withSystem, withTenant } from '../../backend/src/db/tenancy.ts';
+import { saveHubSpotTokens } from '../../backend/src/connections/hubspotTokens.ts';
 
 export type TenantFixture = {
   accountId: string;
@@ -170,6 +171,26 @@ export async function sealWebhookSecret(
           [accountId, sealed.keyId, sealed.ciphertext],
         )
       ).rows[0]!.id,
+  );
+}
+
+/**
+ * Gives the tenant a HubSpot connection the backend can open: `accessToken` sealed with the
+ * backend's key (seedTenant's are placeholders no key opens), valid for an hour. The HubSpot
+ * stand-in must know the token (push it onto its accessTokens).
+ */
+export async function sealHubSpotToken(db: Database, sealer: Sealer, accountId: string, accessToken: string) {
+  await withTenant(db, { accountId }, (tx) =>
+    saveHubSpotTokens(
+      tx,
+      sealer,
+      accountId,
+      { accessToken, refreshToken: `rt-${randomUUID()}`, expiresInSeconds: 3600 },
+      {
+        scopes: ['oauth', 'crm.objects.contacts.read', 'crm.objects.deals.read', 'settings.users.read'],
+        installingUserId: null,
+      },
+    ),
   );
 }
 

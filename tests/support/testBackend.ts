@@ -6,6 +6,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../backend/src/config.ts';
 import type { Clock } from '../../backend/src/fathom/clock.ts';
 import { createApp } from '../../backend/src/http/app.ts';
+import { signedRoutesOf, type RouteEntry } from '../../backend/src/http/routeList.ts';
 import { startJobs, type JobTuning, type Jobs } from '../../backend/src/jobs/boss.ts';
 import { createServices, type Services } from '../../backend/src/services.ts';
 import { createMigratedDatabase, type TestDatabase } from './database.ts';
@@ -19,6 +20,8 @@ export type TestBackend = {
   services: Services;
   jobs: Jobs;
   log: ReturnType<typeof memoryLogger>;
+  /** Every route behind HubSpot's signature, from the routers themselves. */
+  signedRoutes: RouteEntry[];
   close(): Promise<void>;
 };
 
@@ -66,7 +69,8 @@ export async function startTestBackend(
     review: services.review,
     ...(options.tuning ? { tuning: options.tuning } : {}),
   });
-  handler = createApp({ config, db: testDb.db, logger: log.logger, boss: jobs.boss, services });
+  const app = createApp({ config, db: testDb.db, logger: log.logger, boss: jobs.boss, services });
+  handler = app;
   return {
     url: server.url,
     config,
@@ -74,6 +78,7 @@ export async function startTestBackend(
     services,
     jobs,
     log,
+    signedRoutes: signedRoutesOf(app),
     async close() {
       await server.close();
       await jobs.stop();

@@ -3,6 +3,8 @@ import { InvalidInput } from '../errors.ts';
 export type Position = { startedAt: Date; id: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Opaque keyset cursor: the sort key and the id of the last item of the previous page. */
 export function encodeKeyCursor(key: string, id: string): string {
@@ -14,7 +16,8 @@ export function decodeKeyCursor(cursor: string): { key: string; id: string } {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const cut = text.lastIndexOf('|');
   const id = text.slice(cut + 1);
-  if (cut < 0 || !UUID.test(id)) throw new InvalidInput('cursor: not a cursor this API issued');
+  // A key we issued is a time or an email: never a control character (a NUL fails in PostgreSQL).
+  if (cut < 0 || !UUID.test(id) || CONTROL.test(text)) throw new InvalidInput('cursor: not a cursor this API issued');
   return { key: text.slice(0, cut), id };
 }
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { privateDir } from '../dataDir.ts';
 import type { Database } from './database.ts';
 import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
@@ -9,5 +10,6 @@ export function openDatabase(options: {
   dataDir: string;
 }): Promise<Database> | Database {
   if (options.databaseUrl) return openPostgres(options.databaseUrl);
+  privateDir(options.dataDir);
   return openPglite(path.join(options.dataDir, 'pglite'));
 }

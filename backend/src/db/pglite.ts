@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
 import { fromPglite } from 'pg-boss';
+import { closeToOthers, privateDir } from '../dataDir.ts';
 import type { Database, Queryable, QueryResult } from './database.ts';
 
 type PgliteRunner = Pick<PGlite, 'query' | 'exec'>;
@@ -38,31 +38,33 @@ function pgliteOptions() {
 /**
  * Embedded PostgreSQL. PGlite has a single session: its query() and exec() wait for an open
  * transaction to finish, so work outside a transaction (pg-boss polling) can never run inside
- * another caller's tenant transaction. dataDir undefined keeps everything in memory;
+ * another caller's tenant transaction. dataDir undefined keeps everything in memory; on disk, the
+ * directory is this user's only (0700), and so is every file in it (0600) once opened and closed.
  * `loadDataDir` starts from a dumped data directory (pgliteSnapshot) instead of running initdb.
  */
 export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob } = {}): Promise<Database> {
-  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  if (dataDir) privateDir(dataDir);
   const pglite = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     ...pgliteOptions(),
   });
-  return asDatabase(pglite);
+  if (dataDir) closeToOthers(dataDir);
+  return asDatabase(pglite, dataDir);
 }
 
 /** An in-memory database that `prepare` set up, dumped as a tarball that openPglite can load. */
 export async function pgliteSnapshot(prepare: (db: Database) => Promise<void>): Promise<Blob> {
   const pglite = await PGlite.create(pgliteOptions());
   try {
-    await prepare(asDatabase(pglite));
+    await prepare(asDatabase(pglite, undefined));
     return await pglite.dumpDataDir('none');
   } finally {
     await pglite.close();
   }
 }
 
-function asDatabase(pglite: PGlite): Database {
+function asDatabase(pglite: PGlite, dataDir: string | undefined): Database {
   const direct = on(pglite);
   return {
     ...direct,
@@ -83,6 +85,7 @@ function asDatabase(pglite: PGlite): Database {
     },
     async close() {
       if (!pglite.closed) await pglite.close();
+      if (dataDir) closeToOthers(dataDir);
     },
   };
 }

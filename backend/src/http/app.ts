@@ -1,4 +1,4 @@
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type Request, type Router } from 'express';
 import type { PgBoss } from 'pg-boss';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -18,8 +18,16 @@ import { hubspotWebhookRoutes } from './hubspotWebhookRoutes.ts';
 import { installRoutes } from './installRoutes.ts';
 import { metricsRoutes, observeRequest } from './metricsRoutes.ts';
 import { publicRateLimits } from './rateLimits.ts';
+import { refuseReplayedWrites } from './replayedWrites.ts';
 import { requestLog } from './requestLog.ts';
-import { callerReader, callerRunner, readSignedIdentity, requireHubSpotSignature } from './signedRequest.ts';
+import { routesOf } from './routeList.ts';
+import {
+  callerReader,
+  callerRunner,
+  parseWholeQuery,
+  readSignedIdentity,
+  requireHubSpotSignature,
+} from './signedRequest.ts';
 import { settingsRoutes } from './settingsRoutes.ts';
 
 export type AppDeps = {
@@ -46,6 +54,8 @@ export function createApp(deps: AppDeps): Express {
   // proxies wrote it: trusting the whole header would let any client pick its address (and so
   // walk around the rate limits).
   app.set('trust proxy', config.trustProxyHops);
+  // The routes read the same whole query the signature covers (readSignedIdentity).
+  app.set('query parser', parseWholeQuery);
   app.use(requestLog(logger, { onEnd: observeRequest(services.metrics) }));
   // Everything under these paths is signed by HubSpot: keep the raw body for the signature check.
   const SIGNED = ['/api', '/webhooks/hubspot'];
@@ -62,26 +72,31 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   signed.use(SIGNED, requireHubSpotSignature(config.hubspot.clientSecret, config.publicBaseUrl, logger));
-  signed.use(hubspotWebhookRoutes({ db, boss, logger, appId: config.hubspot.appId }));
-  signed.use('/api', readSignedIdentity());
+  const webhooks = hubspotWebhookRoutes({ db, boss, logger, appId: config.hubspot.appId });
+  signed.use(webhooks);
+  signed.use('/api', readSignedIdentity(), refuseReplayedWrites(db, logger));
   const callerDeps = { db, hubspotClient: services.hubspotClient };
   const asCaller = callerRunner(callerDeps);
-  signed.use('/api/cards', cardRoutes(asCaller, callerReader(callerDeps)));
-  signed.use('/api/home', homeRoutes(asCaller));
-  signed.use('/api/settings', aiSettingsRoutes({ asCaller, boss, model: services.review?.model }));
-  signed.use(
-    '/api/settings',
-    settingsRoutes({
-      db,
-      boss,
-      fathom: services.fathom,
-      syncSchedule: config.syncSchedule,
-      uninstallGraceMs: config.uninstallGraceMs,
-      hubspotClient: services.hubspotClient,
-      asCaller,
-      beforeUninstall: services.beforeUninstall,
-    }),
-  );
+  const api: Array<[string, Router]> = [
+    ['/api/cards', cardRoutes(asCaller, callerReader(callerDeps))],
+    ['/api/home', homeRoutes(asCaller)],
+    ['/api/settings', aiSettingsRoutes({ asCaller, boss, model: services.review?.model })],
+    [
+      '/api/settings',
+      settingsRoutes({
+        db,
+        boss,
+        fathom: services.fathom,
+        syncSchedule: config.syncSchedule,
+        uninstallGraceMs: config.uninstallGraceMs,
+        hubspotClient: services.hubspotClient,
+        asCaller,
+        beforeUninstall: services.beforeUninstall,
+      }),
+    ],
+  ];
+  for (const [path, router] of api) signed.use(path, router);
+  app.locals.signedRoutes = [...routesOf('', webhooks), ...api.flatMap(([path, router]) => routesOf(path, router))];
   // First after the request log: the card requests are the hot path, and every router mounted
   // before them is a path check per request (docs/cards.md).
   app.use(signed);

@@ -29,6 +29,7 @@ import { fathomCardState } from '../connections/fathomCardState.ts';
 import { cardPageOf, conversationsCardRead, type CardPageRow } from '../conversations/listForRecord.ts';
 import { recordSummary } from '../conversations/recordSummary.ts';
 import type { Caller } from '../users/caller.ts';
+import { cursorParam } from './inputs.ts';
 import type { CallerReader, CallerRunner } from './signedRequest.ts';
 
 const record = z.object({
@@ -40,7 +41,7 @@ const anyRecord = record.extend({ objectType: z.enum(['contacts', 'deals', 'comp
 const summaryQuery = anyRecord;
 const listQuery = anyRecord.extend({
   limit: z.coerce.number().int().min(1).max(50).default(10),
-  cursor: z.string().min(1).max(200).optional(),
+  cursor: cursorParam(200).optional(),
 });
 const idParam = z.object({ id: z.uuid() });
 const newMessage = z.strictObject({

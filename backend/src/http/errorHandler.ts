@@ -1,8 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { ErrorBody } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
-import { AppError } from '../errors.ts';
+import { AppError, Conflict } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { beforeServerError } from './replayedWrites.ts';
 
 function describeZodError(error: ZodError): string {
   return error.issues
@@ -21,8 +22,12 @@ const UNREADABLE_BODY: [string, string] = ['invalid_input', 'The request body co
 
 /** Maps every error to `{ error, message }` with its status; unknown errors become an opaque 500. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error, _req, res, _next) => {
+  return async (error, _req, res, _next) => {
+    if (error instanceof Conflict && error.logDetail) {
+      logger.warn(error.logDetail, 'answered a conflict');
+    }
     if (error instanceof AppError) {
+      if (error.status >= 500) await beforeServerError(res);
       res.status(error.status).json({ error: error.code, message: error.message } satisfies ErrorBody);
       return;
     }
@@ -38,6 +43,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     logger.error({ err: error }, 'unhandled error');
+    await beforeServerError(res);
     res
       .status(500)
       .json({ error: 'internal', message: 'Something went wrong on our side. Please try again.' } satisfies ErrorBody);

@@ -4,18 +4,19 @@ import type { CoachingList, TeamOverview } from '../../../hubspot-app/app/packag
 import { listMessagesToRep } from '../coaching/messages.ts';
 import { coachingQueue } from '../home/coachingQueue.ts';
 import { teamOverview } from '../home/teamOverview.ts';
+import { boundedDate, cursorParam } from './inputs.ts';
 import type { CallerRunner } from './signedRequest.ts';
 
 const DAY_MS = 86_400_000;
 const MAX_PERIOD_DAYS = 366;
 
-const cursor = z.string().min(1).max(400).optional();
+const cursor = cursorParam(400).optional();
 
 // `to` is exclusive; a bare date means midnight UTC of that day. Default: the last 30 days.
 const team = z
   .object({
-    from: z.coerce.date().optional(),
-    to: z.coerce.date().optional(),
+    from: boundedDate.optional(),
+    to: boundedDate.optional(),
     cursor,
     limit: z.coerce.number().int().min(1).max(100).default(50),
   })
@@ -34,8 +35,8 @@ const queueQuery = z
     repHubspotUserId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
     cursor,
     limit: z.coerce.number().int().min(1).max(50).default(20),
-    from: z.coerce.date().optional(),
-    to: z.coerce.date().optional(),
+    from: boundedDate.optional(),
+    to: boundedDate.optional(),
   })
   .refine(({ from, to }) => !from || !to || from < to, { message: 'from must be before to' });
 

@@ -47,13 +47,17 @@ export function installRoutes(deps: {
         { ...callbackQuery.parse(req.query), browserNonce: cookie.read(req.headers.cookie) },
       );
       deps.logger.info(
-        { hubId: result.hubId, accountId: result.accountId, reinstall: result.reinstall },
+        { hubId: result.hubId, accountId: result.accountId, reinstall: result.reinstall, role: result.role },
         'app installed',
       );
-      page(res, 200, installSuccessPage({ hubId: result.hubId, portalName: null, reinstall: result.reinstall }));
+      page(
+        res,
+        200,
+        installSuccessPage({ hubId: result.hubId, portalName: null, reinstall: result.reinstall, role: result.role }),
+      );
     } catch (error) {
       if (!(error instanceof InstallFailed)) throw error;
-      deps.logger.warn({ reason: error.title }, 'install failed');
+      deps.logger.warn({ reason: error.title, ...error.logDetail }, 'install failed');
       page(
         res,
         error.status,

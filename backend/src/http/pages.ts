@@ -28,14 +28,24 @@ ${body}
 </html>`;
 }
 
-export function installSuccessPage(options: { hubId: number; portalName: string | null; reinstall: boolean }): string {
+export function installSuccessPage(options: {
+  hubId: number;
+  portalName: string | null;
+  reinstall: boolean;
+  role: 'admin' | 'manager' | 'rep';
+}): string {
   const portal = options.portalName
     ? `${escapeHtml(options.portalName)} (portal ${options.hubId})`
     : `portal ${options.hubId}`;
+  const you =
+    options.role === 'admin'
+      ? ', and you are its admin.'
+      : `. Your role in the app stays <strong>${options.role}</strong>: installing again gives no role; ` +
+        'an admin of the app can change roles in the app settings.';
   return layout(
     'Installed',
     `<h1>Fathom for HubSpot is ${options.reinstall ? 'reconnected' : 'installed'}</h1>
-<p role="status">The app is connected to HubSpot ${portal}, and you are its admin.</p>
+<p role="status">The app is connected to HubSpot ${portal}${you}</p>
 <h2>Next steps</h2>
 <ol>
   <li><strong>Connect Fathom.</strong> In HubSpot, open <em>Settings → Connected apps → Fathom for HubSpot</em> and connect your Fathom account (or paste a Fathom API key). Your calls start syncing right away.</li>

@@ -17,7 +17,7 @@ import { disconnectFathom } from '../connections/fathomDisconnect.ts';
 import { fathomStatus } from '../connections/fathomStatus.ts';
 import { oauthOffer } from '../connections/fathomOAuthConnect.ts';
 import type { Database, Queryable } from '../db/database.ts';
-import { Conflict } from '../errors.ts';
+import { Conflict, InvalidInput } from '../errors.ts';
 import { removeInstallation } from '../hubspot/removeInstallation.ts';
 import { requestSync } from '../sync/syncJobs.ts';
 import { listSyncLogs } from '../sync/syncLogs.ts';
@@ -26,6 +26,7 @@ import type { Caller } from '../users/caller.ts';
 import { listRoles, setRole } from '../users/roles.ts';
 import { addUsers, fetchHubSpotUsers } from '../users/importHubSpotUsers.ts';
 import type { Client } from '@hubspot/api-client';
+import { boundedDay } from './inputs.ts';
 import type { CallerRunner } from './signedRequest.ts';
 import type { CallerOptions } from '../users/resolveCaller.ts';
 
@@ -43,7 +44,7 @@ const fathomKey = z.strictObject({
     .min(16, 'apiKey: too short to be a Fathom API key')
     .max(512)
     .regex(/^\S+$/, 'apiKey: must not contain spaces'),
-  backfillSince: z.iso.date().optional(),
+  backfillSince: boundedDay.optional(),
 });
 const trackerName = z.string().regex(/^[a-zA-Z][a-zA-Z_]{1,39}$/, 'tracker names are letters and underscores');
 const trackers = z.strictObject({
@@ -51,6 +52,8 @@ const trackers = z.strictObject({
     .record(trackerName, z.array(z.string().trim().min(2).max(80)).max(200))
     .refine((t) => Object.keys(t).length <= 30, 'at most 30 trackers'),
 });
+// The removal names the portal in its body too: a second confirmation, that of the admin's page.
+const removal = z.strictObject({ hubId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const logsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 
 const callerOf = (res: Response) => res.locals.caller as Caller;
@@ -135,7 +138,10 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   });
 
   // "Remove the app and delete our data": HubSpot uninstalls the app, then everything goes at once.
-  router.delete('/installation', adminOnly, async (_req, res) => {
+  router.delete('/installation', adminOnly, async (req, res) => {
+    const { hubId } = removal.parse(req.body);
+    if (hubId !== callerOf(res).hubId)
+      throw new InvalidInput(`hubId: ${hubId} is not this portal's hub id; nothing was removed.`);
     const { hubspotClient, beforeUninstall } = deps;
     await removeInstallation({ db, logger: deps.fathom.logger, hubspotClient, beforeUninstall }, callerOf(res));
     res.json({ status: 'removed' });

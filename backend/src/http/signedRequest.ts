@@ -1,7 +1,8 @@
+import { parse as parseQueryString } from 'node:querystring';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Queryable } from '../db/database.ts';
-import { AppError, NotConfigured, Unauthorized } from '../errors.ts';
+import { AppError, InvalidInput, NotConfigured, Unauthorized } from '../errors.ts';
 import { verifySignatureV3 } from '../hubspot/signature.ts';
 import type { Logger } from '../logger.ts';
 import type { Caller } from '../users/caller.ts';
@@ -51,17 +52,34 @@ export function requireHubSpotSignature(
   };
 }
 
+/**
+ * The app's query parser: every `&`-piece of the query. HubSpot's signature covers the whole URL,
+ * and node:querystring's default keeps only the first 1,000 pieces, so a URL padded with `&`
+ * would hide the parameters HubSpot appended at its end (docs/security.md).
+ */
+export const parseWholeQuery = (query: string) => parseQueryString(query, '&', '=', { maxKeys: 0 });
+
 // hubspot.fetch adds these to the query string of every card request (so they are signed too).
 const identity = z.object({
   portalId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   userId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   userEmail: z.email(),
 });
+// HubSpot appends these to the URL the card asked for; appId only sometimes. A card's own URL
+// cannot carry one without HubSpot's making it a second, so a name given twice is refused, and
+// the one left is HubSpot's.
+const APPENDED_BY_HUBSPOT = ['portalId', 'userId', 'userEmail', 'appId'] as const;
 
 /** After the signature: who HubSpot says is calling (res.locals.identity); resolved by the routes. */
 export function readSignedIdentity(): RequestHandler {
   return (req, res, next) => {
-    const who = identity.parse(req.query);
+    // The whole query (the app's query parser is parseWholeQuery).
+    const query = req.query;
+    for (const name of APPENDED_BY_HUBSPOT) {
+      if (Array.isArray(query[name]))
+        throw new InvalidInput(`${name}: given ${query[name].length} times; HubSpot adds it once`);
+    }
+    const who = identity.parse(query);
     const signed: SignedIdentity = { portalId: who.portalId, hubspotUserId: who.userId, email: who.userEmail };
     res.locals.identity = signed;
     next();

@@ -5,12 +5,16 @@ import type { Database } from '../db/database.ts';
 import { narrowToTenant, withSystem } from '../db/tenancy.ts';
 import { acceptCallback, FlowFailed, type CallbackInput, type CallbackWords } from '../oauth/callback.ts';
 import { forgetOldStates, issueState, newToken, STATE_TTL_MS } from '../oauth/states.ts';
+import type { Role } from '../users/caller.ts';
 import { upsertUser } from '../users/upsertUser.ts';
 
 /** Why an install failed, in words for the admin; the HTTP layer shows it on a 4xx page. */
 export class InstallFailed extends FlowFailed {
-  constructor(title: string, message: string, status = 400) {
+  /** What the log says of it and the page does not. */
+  readonly logDetail: Record<string, unknown> | undefined;
+  constructor(title: string, message: string, status = 400, logDetail?: Record<string, unknown>) {
     super('install_failed', title, message, status);
+    this.logDetail = logDetail;
   }
 }
 
@@ -54,12 +58,18 @@ const INSTALL_WORDS: CallbackWords = {
   },
 };
 
-export type InstallResult = { accountId: string; hubId: number; reinstall: boolean };
+/** `role`: the installer's role in the app after the install (admin only when the portal had none). */
+export type InstallResult = { accountId: string; hubId: number; reinstall: boolean; role: Role };
+
+// Whether the portal has an admin in the app. Installing proves only that HubSpot lets this user
+// install apps, which HubSpot gives more people than the app's admins: the installer is made an
+// admin of a new account, or of one that has none left, and otherwise keeps his role.
+const HAS_ADMIN = `SELECT EXISTS (SELECT 1 FROM user_roles WHERE account_id = $1 AND role = 'admin') AS has_admin`;
 
 /**
  * Finishes an install: checks the state (known, unused, unexpired, same browser), exchanges the
  * code, reads who installed where with which scopes, and only then stores anything — the
- * account, its installing admin and the sealed tokens, in one transaction.
+ * account, the installing user (its admin when it has none) and the sealed tokens, in one transaction.
  */
 export async function completeInstall(
   deps: { db: Database; oauth: HubSpotOAuth; sealer: Sealer; requiredScopes: readonly string[] },
@@ -102,25 +112,29 @@ export async function completeInstall(
       )
     ).rows[0]!;
     const installer = { accountId: account.id, hubspotUserId: info.userId, email: info.userEmail };
-    const user = await upsertUser(tx, installer, { role: 'admin', forceRole: true });
+    const hasAdmin = (await tx.query<{ has_admin: boolean }>(HAS_ADMIN, [account.id])).rows[0]!.has_admin;
+    const user = await upsertUser(tx, installer, hasAdmin ? {} : { role: 'admin', forceRole: true });
     if (user.outcome === 'conflict') throw installerEmailTaken(info.userId, info.userEmail, user.otherHubspotUserId);
-    await narrowToTenant(tx, { accountId: account.id, userId: user.userId });
+    // The tokens are the portal's, whoever installed: stored as the tenant's backend work, which
+    // needs no admin (the installer may be a rep).
+    await narrowToTenant(tx, { accountId: account.id });
     await saveHubSpotTokens(tx, deps.sealer, account.id, tokens, {
       scopes: info.scopes,
       installingUserId: String(info.userId),
     });
-    return { accountId: account.id, hubId: info.hubId, reinstall: !account.inserted };
+    return { accountId: account.id, hubId: info.hubId, reinstall: !account.inserted, role: user.role };
   });
 }
 
 // The one rule of app_upsert_user: an email this app knows for another HubSpot user is never
-// handed over on the email alone.
+// handed over on the email alone. The other user's HubSpot id is for the log (logDetail), not the page.
 const installerEmailTaken = (hubspotUserId: number, email: string, otherHubspotUserId: number) =>
   new InstallFailed(
     'Email already in use',
-    `HubSpot user ${hubspotUserId} installs as ${email.toLowerCase()}, but this app knows that email as HubSpot ` +
-      `user ${otherHubspotUserId} of this portal. Open any card of the app in HubSpot once (the app then asks ` +
+    `HubSpot user ${hubspotUserId} installs as ${email.toLowerCase()}, but this app knows that email as ` +
+      'another HubSpot user of this portal. Open any card of the app in HubSpot once (the app then asks ' +
       "HubSpot's users list who is current), or ask an admin to remove or rename the old HubSpot user, then " +
       'install again.',
     409,
+    { hubspotUserId, otherHubspotUserId },
   );

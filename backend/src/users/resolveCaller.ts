@@ -68,12 +68,13 @@ async function settlingEmailConflicts<T>(
   } catch (error) {
     if (!(error instanceof EmailTakenByAnotherUser)) throw error;
     if (await settleEmailConflict(deps, { ...identity, email }, error.otherHubspotUserId)) return run(who);
+    // The other user's HubSpot id goes to the log only: the caller has no business knowing it.
     throw new Conflict(
-      `HubSpot user ${identity.hubspotUserId} signs in as ${email}, but this app knows that email as HubSpot user ` +
-        `${error.otherHubspotUserId ?? 'another user'} of this portal, and HubSpot's users list could not confirm ` +
-        'which is current. ' +
+      `HubSpot user ${identity.hubspotUserId} signs in as ${email}, but this app knows that email as another ` +
+        "HubSpot user of this portal, and HubSpot's users list could not confirm which is current. " +
         'An admin can fix it: remove or rename the old HubSpot user in HubSpot, then open the app settings and ' +
         'import users from HubSpot (this needs the settings.users.read permission).',
+      { hubId: identity.portalId, hubspotUserId: identity.hubspotUserId, otherHubspotUserId: error.otherHubspotUserId },
     );
   }
 }

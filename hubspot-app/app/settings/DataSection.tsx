@@ -12,9 +12,9 @@ export function gracePeriod(hours: number): string {
 
 /**
  * What the app keeps, for whom, and for how long (docs/setup-guide.md), and the admin's way to
- * remove the app and delete all of it at once, after confirming in a modal.
+ * remove the app and delete all of it at once, after confirming in a modal; `hubId` is the portal's.
  */
-export function DataSection({ api }: { api: Api }) {
+export function DataSection({ api, hubId }: { api: Api; hubId: number }) {
   const [removed, setRemoved] = useState(false);
   const { busy, problem, run } = useAction();
   // The grace period is the operator's setting (UNINSTALL_GRACE_HOURS), so the page asks for it.
@@ -46,7 +46,8 @@ export function DataSection({ api }: { api: Api }) {
           onClick={(_event, reactions) => {
             reactions?.closeModal?.(CONFIRM_ID);
             void run(
-              () => api.delete('/api/settings/installation'),
+              // The portal's hub id confirms the removal a second time (docs/security.md).
+              () => api.delete('/api/settings/installation', { hubId }),
               () => setRemoved(true),
             );
           }}

@@ -2,4 +2,4 @@ import { hubspot } from '@hubspot/ui-extensions';
 import { createApi } from '@fathom-hubspot/ui-shared';
 import { SettingsView } from './SettingsView';
 
-hubspot.extend<'settings'>(() => <SettingsView api={createApi(hubspot.fetch)} />);
+hubspot.extend<'settings'>(({ context }) => <SettingsView api={createApi(hubspot.fetch)} hubId={context.portal.id} />);

@@ -11,9 +11,9 @@ export { connectionLabel } from './FathomSection';
 /**
  * The app's settings page, one section per concern: Fathom (the connection), sync (the log and
  * "Sync now"), people (roles), data (what is stored, and for how long). Admins finish the set-up
- * here; everyone else reads why they cannot.
+ * here; everyone else reads why they cannot. `hubId` is the portal's (HubSpot's context).
  */
-export function SettingsView({ api }: { api: Api }) {
+export function SettingsView({ api, hubId }: { api: Api; hubId: number }) {
   const [fathom, reloadFathom] = useRequest(() => api.get<FathomStatus>('/api/settings/fathom'), 'fathom');
   if (fathom.status === 'loading') return <Loading label="Loading settings…" />;
   if (fathom.status === 'error' && fathom.error.code === 'forbidden') {
@@ -37,7 +37,7 @@ export function SettingsView({ api }: { api: Api }) {
       <PeopleSection api={api} />
       <Divider />
       <AiSection api={api} />
-      <DataSection api={api} />
+      <DataSection api={api} hubId={hubId} />
     </Flex>
   );
 }

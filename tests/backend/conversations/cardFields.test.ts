@@ -119,6 +119,50 @@ test('sync and webhook storage (storeConversation): a new call and an edited cal
   });
 });
 
+test("an edited call's title, link, duration and start are copied onto every one of its links", async () => {
+  const linked = { contactIds: [9001, 9002], dealIds: [7001], companyIds: [] };
+  const first = await inA((tx) =>
+    storeConversation(tx, incomingConversation({ externalId: 'card-copy', crmMatches: linked }), analyse),
+  );
+  const edited = incomingConversation({
+    externalId: 'card-copy',
+    crmMatches: linked,
+    title: 'Acme / Pricing (renamed in Fathom)',
+    url: 'https://fathom.video/calls/1-moved',
+    startedAt: new Date('2026-11-03T09:00:00Z'),
+    endedAt: new Date('2026-11-03T09:45:00Z'),
+    durationSeconds: 2700,
+  });
+  expect(await inA((tx) => storeConversation(tx, edited, analyse))).toEqual({
+    conversationId: first.conversationId,
+    change: 'updated',
+  });
+  const copies = await withSystem(
+    testDb.db,
+    async (tx) =>
+      (
+        await tx.query(
+          `SELECT object_type, object_id::int, conversation_title AS title, conversation_url AS url,
+                  conversation_duration_seconds AS duration, conversation_started_at AS started_at
+             FROM conversation_crm_links WHERE conversation_id = $1 ORDER BY object_type, object_id`,
+          [first.conversationId],
+        )
+      ).rows,
+  );
+  const copy = {
+    title: 'Acme / Pricing (renamed in Fathom)',
+    url: 'https://fathom.video/calls/1-moved',
+    duration: 2700,
+    started_at: new Date('2026-11-03T09:00:00Z'),
+  };
+  expect(copies).toEqual([
+    { object_type: 'contacts', object_id: 9001, ...copy },
+    { object_type: 'contacts', object_id: 9002, ...copy },
+    { object_type: 'deals', object_id: 7001, ...copy },
+  ]);
+  expect((await storedAndTrue(first.conversationId)).stored).toEqual((await storedAndTrue(first.conversationId)).truth);
+});
+
 test('sync storage: duplicate, name-only and mixed-case participants give the card what the participants table holds', async () => {
   const crowded = incomingConversation({
     externalId: 'card-crowd',

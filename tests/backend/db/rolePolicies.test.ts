@@ -163,10 +163,48 @@ describe('api_connections and oauth_states', () => {
 
 describe('accounts', () => {
   test('reps and managers still cannot change the account; the backend changes only its own', async () => {
-    await as('r1', async (tx) => expect((await tx.query(`UPDATE accounts SET name = 'Mine now'`)).rowCount).toBe(0));
+    await as('r1', async (tx) =>
+      expect((await tx.query(`UPDATE accounts SET settings = '{"mine": "now"}'`)).rowCount).toBe(0),
+    );
     await as('m1', async (tx) =>
       expect((await tx.query(`UPDATE accounts SET fathom_status = 'active'`)).rowCount).toBe(0),
     );
     await as(null, async (tx) => expect((await tx.query(`UPDATE accounts SET updated_at = now()`)).rowCount).toBe(1));
+  });
+});
+
+describe('accounts', () => {
+  // Policy accounts_tenant_admin_update lets a tenant admin update his own account's row; the grant
+  // limits him to the columns the app changes for him (settings), with the backend's own (the
+  // Fathom status, kept by a trigger) and updated_at.
+  test.each([
+    ['hub_id', '1'],
+    ['status', `'uninstalled'`],
+    ['purge_after', 'now()'],
+    ['uninstalled_at', 'now()'],
+    ['installed_at', 'now()'],
+    ['name', `'renamed'`],
+    ['id', 'gen_random_uuid()'],
+    ['created_at', 'now()'],
+  ])('a tenant admin cannot update the account column %s', async (column, value) => {
+    const before = await systemRow('SELECT * FROM accounts WHERE id = $1', [team.accountId]);
+    await expect(as('a1', (tx) => tx.query(`UPDATE accounts SET ${column} = ${value}`))).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(as(null, (tx) => tx.query(`UPDATE accounts SET ${column} = ${value}`))).rejects.toThrow(
+      /permission denied/,
+    );
+    expect(await systemRow('SELECT * FROM accounts WHERE id = $1', [team.accountId])).toEqual(before);
+  });
+
+  test('a tenant admin still updates the settings; the backend still copies the Fathom status', async () => {
+    await as('a1', (tx) =>
+      tx.query(`UPDATE accounts SET settings = jsonb_set(settings, '{trackers}', '{}'), updated_at = now()`),
+    );
+    await as(null, (tx) => tx.query(`UPDATE accounts SET fathom_status = 'active'`));
+    expect(await systemRow('SELECT settings, fathom_status FROM accounts WHERE id = $1', [team.accountId])).toEqual({
+      settings: expect.objectContaining({ trackers: {} }),
+      fathom_status: 'active',
+    });
   });
 });

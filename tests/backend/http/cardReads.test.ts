@@ -137,22 +137,43 @@ test('what one card GET sends to the database: each of the three cards one state
   expect(summary.at(-1)).toBe('COMMIT');
 });
 
-test('1,000 card and settings GETs of known users write no row', async () => {
-  const conversationId = a.conversationIds[0]!;
-  const reads: Array<[keyof typeof HS, string]> = [
+/**
+ * A request that answers 200 for each signed GET route, by the route as its router declares it.
+ * The routes come from the routers (backend.signedRoutes): a GET route added without an entry
+ * here fails the test below by name.
+ */
+const readsOf = (conversationId: string): Record<string, Array<[keyof typeof HS, string]>> => ({
+  '/api/cards/conversations': [
     ['rep1', '/api/cards/conversations?objectType=contacts&objectId=1000&limit=5'],
     ['rep2', '/api/cards/conversations?objectType=contacts&objectId=1000'],
-    ['manager', `/api/cards/conversations/${conversationId}`],
+  ],
+  '/api/cards/summary': [['rep1', '/api/cards/summary?objectType=contacts&objectId=1000']],
+  '/api/cards/conversations/:id': [['manager', `/api/cards/conversations/${conversationId}`]],
+  '/api/cards/conversations/:id/suggestions': [['manager', `/api/cards/conversations/${conversationId}/suggestions`]],
+  '/api/cards/coaching': [
     ['rep1', '/api/cards/coaching?objectType=contacts&objectId=1000'],
     ['manager', '/api/cards/coaching?objectType=contacts&objectId=1000'],
-    ['rep1', '/api/cards/coaching/trend'],
-    ['manager', `/api/cards/conversations/${conversationId}/suggestions`],
-    ['admin', '/api/settings/roles'],
-    ['admin', '/api/settings/trackers'],
-    ['admin', '/api/settings/sync-logs'],
-    ['admin', '/api/settings/fathom'],
-    ['admin', '/api/settings/ai'],
-  ];
+  ],
+  '/api/cards/coaching/trend': [['rep1', '/api/cards/coaching/trend']],
+  '/api/home/team': [['manager', '/api/home/team']],
+  '/api/home/queue': [['admin', '/api/home/queue?limit=5']],
+  '/api/home/coaching': [['rep1', '/api/home/coaching']],
+  '/api/settings/roles': [['admin', '/api/settings/roles']],
+  '/api/settings/fathom': [['admin', '/api/settings/fathom']],
+  '/api/settings/data': [['admin', '/api/settings/data']],
+  '/api/settings/trackers': [['admin', '/api/settings/trackers']],
+  '/api/settings/sync-logs': [['admin', '/api/settings/sync-logs']],
+  '/api/settings/ai': [['admin', '/api/settings/ai']],
+});
+
+test('every signed GET route of the routers is among the reads below', () => {
+  const routes = backend.signedRoutes.filter((route) => route.method === 'GET').map((route) => route.path);
+  expect(routes.length).toBeGreaterThanOrEqual(15);
+  expect(routes.sort()).toEqual(Object.keys(readsOf('id')).sort());
+});
+
+test('1,000 GETs of known users, over every signed GET route, write no row', async () => {
+  const reads = Object.values(readsOf(a.conversationIds[0]!)).flat();
   // Each of them once, so that a first-request write would be over before counting starts.
   for (const [who, path] of reads) expect((await as(backend.url, who, path)).status).toBe(200);
 

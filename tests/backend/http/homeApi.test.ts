@@ -130,6 +130,19 @@ describe('GET /api/home/team', () => {
     ['from after to', '/api/home/team?from=2026-05-01&to=2026-04-01'],
     ['a period over a year', '/api/home/team?from=2024-01-01&to=2026-01-01'],
     ['a date that is not one', '/api/home/team?from=yesterday'],
+    // Dates JavaScript knows and PostgreSQL's timestamps do not: bounded to 2000-2100.
+    ['a date before the year 2000', '/api/home/team?from=-271821-04-21&to=-271821-05-21'],
+    ['a date after 2100', '/api/home/team?from=+275760-08-01&to=+275760-09-12'],
+    ['a queue from before 2000', '/api/home/queue?from=-271821-04-21'],
+    ['a queue until after 2100', '/api/home/queue?to=2101-01-01'],
+    ['a queue from 1999', '/api/home/queue?from=1999-12-31'],
+    // A cursor is letters and digits; one holding a NUL byte (as text or inside its encoding) is refused.
+    [
+      'a team cursor holding NUL',
+      `/api/home/team?cursor=${Buffer.from('a\u0000b|00000000-0000-4000-8000-000000000000').toString('base64url')}`,
+    ],
+    ['a team cursor with a control character', '/api/home/team?cursor=abc%00def'],
+    ['a queue cursor with a control character', '/api/home/queue?cursor=abc%01def'],
   ])('%s is a 400', async (_name, path) => {
     const response = await json(await as('admin', path));
     expect(response).toMatchObject({ status: 400, body: { error: 'invalid_input' } });

@@ -185,6 +185,49 @@ describe('the install flow', () => {
     expect(after.connections).toHaveLength(1);
   });
 
+  test('installing again gives no role: a rep who may install apps in HubSpot stays a rep, and the page says so', async () => {
+    const roleOf = async (hubspotUserId: number) =>
+      withSystem(backend.testDb.db, async (tx) =>
+        (
+          await tx.query<{ role: string }>(
+            'SELECT r.role FROM users u JOIN user_roles r ON r.user_id = u.id WHERE u.hubspot_user_id = $1',
+            [hubspotUserId],
+          )
+        ).rows.map((row) => row.role),
+      );
+    try {
+      // Rita (802) was imported as a rep; HubSpot lets her install apps.
+      hubspot.installingUser = { id: 802, email: 'rita.rep@customer.example.com' };
+      const again = await install();
+      expect(again.response.status).toBe(200);
+      expect(again.html).toMatch(/is reconnected/);
+      expect(again.html).not.toMatch(/you are its admin/);
+      expect(again.html).toMatch(/Your role in the app stays <strong>rep<\/strong>/);
+      expect(await roleOf(802)).toEqual(['rep']);
+      expect((await stored()).admins).toEqual([{ email: 'admin@customer.example.com' }]);
+
+      // A HubSpot user the app has never seen becomes a rep, like on his first card.
+      hubspot.installingUser = { id: 803, email: 'new.installer@customer.example.com' };
+      expect((await install()).response.status).toBe(200);
+      expect(await roleOf(803)).toEqual(['rep']);
+
+      // With no admin left (the last one removed by hand), installing again makes the installer one.
+      await withSystem(backend.testDb.db, (tx) => tx.query(`UPDATE user_roles SET role = 'rep' WHERE role = 'admin'`));
+      hubspot.installingUser = { id: 802, email: 'rita.rep@customer.example.com' };
+      const rescue = await install();
+      expect(rescue.html).toMatch(/you are its admin/);
+      expect(await roleOf(802)).toEqual(['admin']);
+    } finally {
+      await withSystem(backend.testDb.db, (tx) =>
+        tx.query(
+          `UPDATE user_roles r SET role = CASE WHEN u.hubspot_user_id = 777 THEN 'admin' ELSE 'rep' END
+             FROM users u WHERE u.id = r.user_id`,
+        ),
+      );
+      hubspot.installingUser = { id: 777, email: 'Admin@Customer.example.com' };
+    }
+  });
+
   test('an installer whose email the app knows for another HubSpot user gets a 409 page saying what to do, and nothing changes', async () => {
     const users = () =>
       withSystem(
@@ -202,7 +245,10 @@ describe('the install flow', () => {
     try {
       const taken = await install();
       expect(taken.response.status).toBe(409);
-      expect(taken.html).toMatch(/knows that email as HubSpot user 801/);
+      expect(taken.html).toMatch(/knows that email as another HubSpot user/);
+      // The other user's HubSpot id is for the log, not for the page.
+      expect(taken.html).not.toContain('801');
+      expect(backend.log.text()).toMatch(/"otherHubspotUserId":801/);
       expect(await users()).toEqual(before);
     } finally {
       hubspot.installingUser = { id: 777, email: 'Admin@Customer.example.com' };

@@ -167,6 +167,7 @@ describe('"Remove the app and delete our data"', () => {
       clientSecret: hubspot.clientSecret,
       identity: { portalId: HUB, userId: 991, userEmail: 'rep@customer.example.com' },
       method: 'DELETE',
+      body: { hubId: HUB },
     });
     expect(answer.status).toBe(403);
     expect(hubspot.externalUninstalls).toEqual([]);
@@ -175,7 +176,7 @@ describe('"Remove the app and delete our data"', () => {
   test('when HubSpot does not confirm the uninstall, nothing is deleted and the admin is told', async () => {
     hubspot.uninstallEndpointDown = true;
     try {
-      const answer = await asAdmin('/api/settings/installation', { method: 'DELETE' });
+      const answer = await asAdmin('/api/settings/installation', { method: 'DELETE', body: { hubId: HUB } });
       expect(answer.status).toBe(502);
       expect(await answer.json()).toEqual({
         error: 'upstream_failed',
@@ -192,7 +193,7 @@ describe('"Remove the app and delete our data"', () => {
     const reconnected = await asAdmin('/api/settings/fathom', { method: 'PUT', body: { apiKey: fathom.apiKey } });
     expect(reconnected.status).toBe(200);
     expect(fathom.webhooks.size).toBe(1);
-    const answer = await asAdmin('/api/settings/installation', { method: 'DELETE' });
+    const answer = await asAdmin('/api/settings/installation', { method: 'DELETE', body: { hubId: HUB } });
     expect({ status: answer.status, body: await answer.json() }).toEqual({ status: 200, body: { status: 'removed' } });
     expect(hubspot.externalUninstalls).toEqual([HUB]);
     expect(fathom.webhooks.size).toBe(0);

@@ -53,7 +53,10 @@ describe('when HubSpot cannot settle it', () => {
       const body = (await response.json()) as { error: string; message: string };
       expect(body).toEqual({ error: 'conflict', message: expect.stringContaining('An admin can fix it') });
       expect(body.message).toContain('rep1@950.example.com');
+      // The other user's HubSpot id is for the log, not for whoever asked.
+      expect(body.message).not.toContain('9503');
     }
+    expect(backend.log.text()).toMatch(/"otherHubspotUserId":9503/);
     const write = await signedFetch(backend.url, '/api/cards/coaching', {
       clientSecret,
       identity,

@@ -14,7 +14,7 @@ export type Api = {
   get<T>(path: string): Promise<T>;
   post<T>(path: string, body?: Record<string, unknown>): Promise<T>;
   put<T>(path: string, body: Record<string, unknown>): Promise<T>;
-  delete<T>(path: string): Promise<T>;
+  delete<T>(path: string, body?: Record<string, unknown>): Promise<T>;
 };
 
 /** The one wrapper around hubspot.fetch: base URL, timeout, `ok` check, JSON, typed errors. */
@@ -52,6 +52,6 @@ export function createApi(fetcher: Fetcher): Api {
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body),
     put: (path, body) => call('PUT', path, body),
-    delete: (path) => call('DELETE', path),
+    delete: (path, body) => call('DELETE', path, body),
   };
 }

@@ -258,13 +258,14 @@ describe('what is never sent', () => {
     // As the database's owner, like a dump: every row of every table, the job queue's too.
     const dump = await (async (tx) => {
       const tables = (
-        await tx.query<{ relname: string }>(
-          `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        await tx.query<{ nspname: string; relname: string }>(
+          `SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname IN ('public', 'pgboss') AND c.relkind = 'r'`,
         )
       ).rows;
       let text = '';
-      for (const { relname } of tables) text += JSON.stringify((await tx.query(`SELECT * FROM ${relname}`)).rows);
+      for (const { nspname, relname } of tables)
+        text += JSON.stringify((await tx.query(`SELECT * FROM "${nspname}"."${relname}"`)).rows);
       return text;
     })(testDb.db);
     expect(dump.length).toBeGreaterThan(1000);
