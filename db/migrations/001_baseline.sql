@@ -383,6 +383,12 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO fathom_ap
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO fathom_app_tenant, fathom_app_system;
 -- The ledgers of migrations and repeatables are the owner's alone.
 REVOKE ALL ON schema_migrations, schema_repeatables FROM fathom_app_tenant, fathom_app_system;
+-- The tenant role may update its own account row (policies accounts_tenant_admin_update and
+-- accounts_tenant_backend_update), but only the columns the app changes for it: an admin's settings
+-- (the trackers), the Fathom status a trigger copies from api_connections, and updated_at. The
+-- hub id, the install status and the purge date are the system role's (install, uninstall, purge).
+REVOKE UPDATE ON accounts FROM fathom_app_tenant;
+GRANT UPDATE (settings, fathom_status, updated_at) ON accounts TO fathom_app_tenant;
 
 DO $$
 DECLARE
@@ -435,3 +441,15 @@ CREATE TABLE hubspot_journal_dead_letters (
 );
 REVOKE ALL ON hubspot_journal_dead_letters FROM fathom_app_tenant;
 GRANT SELECT, INSERT ON hubspot_journal_dead_letters TO fathom_app_system;
+
+-- HubSpot's v3 signature stays valid for five minutes, so a signed write captured on the way could
+-- be sent again within them. The signatures of signed non-GET requests are kept here (hashed) until
+-- their five minutes are over, and a second use is refused, in every process on the database
+-- (docs/security.md). The check runs before the caller is known: the rows belong to no tenant,
+-- and only the system role reads or writes them.
+CREATE TABLE signed_request_uses (
+  signature_sha256 bytea PRIMARY KEY,
+  expires_at       timestamptz NOT NULL
+);
+CREATE INDEX signed_request_uses_expires_at ON signed_request_uses (expires_at);
+GRANT SELECT, INSERT, DELETE ON signed_request_uses TO fathom_app_system;
