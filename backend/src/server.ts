@@ -83,8 +83,12 @@ async function startBackground(options: {
   };
   return releasingOnFailure(release, async () => {
     // Every process migrates; an advisory lock makes concurrent starts take turns.
-    const applied = await migrate(db, options.migrationsDir);
-    if (applied.length) logger.info({ applied: applied.length, latest: applied.at(-1) }, 'migrations applied');
+    const { migrations, repeatables } = await migrate(db, options.migrationsDir);
+    if (migrations.length || repeatables.length)
+      logger.info(
+        { applied: migrations.length, latest: migrations.at(-1), repeatables: repeatables.length },
+        'migrations applied',
+      );
     const services = createServices(config, db, logger);
     const { sync, hubspotJobs: hubspot, review } = services;
     jobs = await startJobs({

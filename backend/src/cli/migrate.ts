@@ -6,8 +6,10 @@ try {
   const config = loadConfig();
   const db = await openDatabase(config);
   try {
-    const applied = await migrate(db);
-    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+    const { migrations, repeatables } = await migrate(db);
+    const applied = [...migrations];
+    if (repeatables.length) applied.push(`${repeatables.length} files of db/functions, views, triggers and policies`);
+    console.log(applied.length ? `Applied: ${applied.join('; ')}` : 'The database is up to date.');
   } finally {
     await db.close();
   }

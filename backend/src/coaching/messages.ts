@@ -51,7 +51,7 @@ export type CoachingMessage = {
 };
 
 // Row level security decides which messages the caller sees; this only shapes them. Every query
-// of messages selects from the view coaching_message_rows (migration 021), which joins the call,
+// of messages selects from the view coaching_message_rows (db/views), which joins the call,
 // the outcome and the two users' emails.
 const MESSAGE_COLUMNS =
   'id, conversation_id, conversation_title, conversation_started_at, conversation_url, status, category, body, ' +
@@ -59,6 +59,15 @@ const MESSAGE_COLUMNS =
   'dismissed_at, outcome_result, outcome_notes, outcome_recorded_at, metric_name, metric_before, metric_after, ' +
   'calls_before, calls_after';
 const SELECT_MESSAGES = `SELECT ${MESSAGE_COLUMNS} FROM coaching_message_rows m`;
+
+// The columns of coaching_message_rows (card_coaching_page's rows) as the one-statement read names them.
+const COACHING_ROW_TYPES =
+  'account_id uuid, id uuid, conversation_id uuid, conversation_title text, conversation_started_at timestamptz, ' +
+  'conversation_url text, status text, category text, body text, moment_seconds integer, author_user_id uuid, ' +
+  'author_email text, rep_user_id uuid, rep_email text, created_at timestamptz, sent_at timestamptz, ' +
+  'acknowledged_at timestamptz, dismissed_at timestamptz, outcome_result text, outcome_notes text, ' +
+  'outcome_recorded_at timestamptz, metric_name text, metric_before double precision, metric_after double precision, ' +
+  'calls_before integer, calls_after integer';
 
 // The coaching card shows at most this many messages of a record's calls.
 const RECORD_LIMIT = 100;
@@ -138,7 +147,7 @@ export async function getMessage(tx: Queryable, messageId: string): Promise<Coac
 
 /**
  * The coaching on calls linked to a HubSpot record that the caller may see, newest first, in a
- * tenant transaction. The coaching card reads the same (card_coaching_page, migration 021) in one
+ * tenant transaction. The coaching card reads the same (card_coaching_page) in one
  * statement: coachingCardRead.
  */
 export async function listMessagesForRecord(
@@ -156,8 +165,8 @@ export async function listMessagesForRecord(
 /** The coaching card's read as the caller, in one statement (readAsCaller in db/tenancy.ts). */
 export function coachingCardRead(record: { objectType: 'contacts' | 'deals'; objectId: number }): OneStatementRead {
   return {
-    fn: 'app_read_coaching_card',
-    columns: MESSAGE_COLUMNS,
+    read: 'card_coaching_page',
+    columns: COACHING_ROW_TYPES,
     params: [record.objectType, record.objectId, RECORD_LIMIT],
   };
 }
@@ -190,7 +199,7 @@ async function addresseeOf(tx: Queryable, repUserId: string): Promise<Addressee>
 /**
  * The rep a call's coaching goes to: who recorded it, matched by email. A recorder who is not a
  * user yet is added as a rep, by an admin only: he is nobody's rep yet, so no manager could
- * coach him anyway (and only admins and backend work write users, migration 008).
+ * coach him anyway (and only admins and backend work write users, db/policies/users.sql).
  */
 async function repOfConversation(tx: Queryable, caller: Caller, conversationId: string): Promise<string> {
   const { rows } = await tx.query<{

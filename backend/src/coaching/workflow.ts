@@ -10,7 +10,7 @@ export type MessageParties = Addressee & { authorUserId: string };
 
 /**
  * Whether the actor may coach this user: an admin anyone, a manager only the reps he manages,
- * and nobody himself. The database holds the same rule (app_may_coach, migration 008).
+ * and nobody himself. The database holds the same rule (db/functions/app_may_coach.sql).
  */
 export function mayCoach(actor: Actor, addressee: Addressee): boolean {
   if (actor.userId === addressee.repUserId) return false;

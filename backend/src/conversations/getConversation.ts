@@ -56,15 +56,19 @@ const EXCERPT_MAX_LINES = 40;
 const LINE_MAX_CHARS = 600;
 
 // The call, its analysis where row level security shows it, and the excerpt (JSON lines, in
-// order): one SQL function, card_conversation_detail (migration 021), which picks the segments
+// order): one SQL function, card_conversation_detail (db/functions), which picks the segments
 // around the analysis' first key moments (conversation_key_moments) in the database. The tenant
 // read (getConversation) and the card's one-statement read (conversationDetailRead) select from it.
 const DETAIL_COLUMNS =
   'id, title, started_at, ended_at, duration_seconds, url, share_url, recorded_by_user_id, recorded_by_name, ' +
   'recorded_by_email, summary_markdown, language, action_items, participants, analyser_version, score, metrics, ' +
   'computed_at, excerpt';
-// The card's read adds the review (migration 050); the tenant read has none.
-const CARD_DETAIL_COLUMNS = `${DETAIL_COLUMNS}, ai_review`;
+// The card's read (card_conversation_detail_reviewed) adds the review; the tenant read has none.
+const CARD_DETAIL_COLUMN_TYPES =
+  'id uuid, title text, started_at timestamptz, ended_at timestamptz, duration_seconds integer, url text, ' +
+  'share_url text, recorded_by_user_id uuid, recorded_by_name text, recorded_by_email text, summary_markdown text, ' +
+  'language text, action_items jsonb, participants jsonb, analyser_version text, score smallint, metrics jsonb, ' +
+  'computed_at timestamptz, excerpt jsonb, ai_review jsonb';
 const DETAIL_PARAMS = [EXCERPT_MAX_LINES, EXCERPT_CONTEXT] as const;
 
 export type ConversationRow = {
@@ -87,7 +91,7 @@ export type ConversationRow = {
   metrics: Record<string, unknown> | null;
   computed_at: Date | null;
   excerpt: Array<Omit<TranscriptLine, 'playbackUrl'>>;
-  /** Only the card's one-statement read (migration 050) carries the review. */
+  /** Only the card's one-statement read (card_conversation_detail_reviewed) carries the review. */
   ai_review?: { model: string; reviewedAt: string; review: StoredReview } | null;
 };
 
@@ -138,8 +142,8 @@ export async function getConversation(tx: Queryable, conversationId: string): Pr
 /** The detail card's read as the caller, in one statement (readAsCaller in db/tenancy.ts). */
 export function conversationDetailRead(conversationId: string): OneStatementRead {
   return {
-    fn: 'app_read_conversation_detail',
-    columns: CARD_DETAIL_COLUMNS,
+    read: 'card_conversation_detail_reviewed',
+    columns: CARD_DETAIL_COLUMN_TYPES,
     params: [conversationId, ...DETAIL_PARAMS],
   };
 }

@@ -17,16 +17,21 @@ export type ConversationListItem = {
 };
 
 // One range scan of conversation_crm_links_card_idx and the link rows it points to, nothing else:
-// each link carries a copy of what the list shows of its call (migration 020, kept by triggers),
+// each link carries a copy of what the list shows of its call (kept by the triggers of db/triggers),
 // and the call's participants, open action items and score are kept on the call at write time (by
-// the sync's upsert, and refresh_conversation_cards of migration 009 on the other write paths), so
+// the sync's upsert, and refresh_conversation_cards on the other write paths), so
 // nothing is joined or aggregated here.
 // The score follows the person like the analysis it comes from (docs/who-sees-what.md): the copy
 // is shown only where row level security would show the analysis.
-// The query is written once, as the SQL function card_conversations_page (migrations 015, 020),
+// The query is written once, as the SQL function card_conversations_page (db/functions),
 // which PostgreSQL inlines: this tenant read and the card's one-statement read both select from it.
 const PAGE_COLUMNS =
   'id, title, started_at, duration_seconds, recorded_by_name, recorded_by_email, url, score, open_action_items, participants';
+
+// card_conversations_page's columns as the one-statement read names them.
+const PAGE_COLUMN_TYPES =
+  'id uuid, title text, started_at timestamptz, duration_seconds integer, recorded_by_name text, ' +
+  'recorded_by_email text, url text, score smallint, open_action_items integer, participants jsonb';
 
 // Exported for bench:scale, which checks the plan with EXPLAIN.
 export const LIST_FOR_RECORD_SQL = `SELECT ${PAGE_COLUMNS} FROM card_conversations_page($1, $2, $3, $4, $5)`;
@@ -58,7 +63,7 @@ export async function listConversationsForRecord(tx: Queryable, query: PageQuery
  * statement (readAsCaller in db/tenancy.ts). Turn its rows into the page with cardPageOf.
  */
 export function conversationsCardRead(query: PageQuery): OneStatementRead {
-  return { fn: 'app_read_conversations_card', columns: PAGE_COLUMNS, params: pageParams(query) };
+  return { read: 'card_conversations_page', columns: PAGE_COLUMN_TYPES, params: pageParams(query) };
 }
 
 /** The page from the rows of conversationsCardRead (an empty page is one row without an id). */

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './database.ts';
+import { RepeatableError, applyRepeatables } from './repeatables.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../db/migrations/', import.meta.url));
 
@@ -35,42 +36,56 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
   });
 }
 
+export type Migrated = {
+  /** The migration files applied by this call. */
+  migrations: string[];
+  /** The repeatables (functions/…, views/…, triggers/…, policies/…) applied by this call. */
+  repeatables: string[];
+};
+
+/** The migration every database starts from; the numbered chain it replaced is refused. */
+export const BASELINE = '001_baseline.sql';
+
 /**
- * Applies, in order, each migration not yet recorded in schema_migrations: each in its own
- * transaction together with its record, so a failure leaves the database as the previous
- * migration left it. Returns the names applied by this call.
+ * Brings the database to what db/ holds, in ONE transaction: each migration not yet recorded in
+ * schema_migrations, in order, then the repeatables (db/functions, views, triggers, policies)
+ * whose files changed since schema_repeatables recorded them, or all of them when a migration ran.
+ * Any failure rolls all of it back. Returns what was applied. `dir` is db/migrations; the
+ * repeatables are read from the folders beside it.
  */
-export async function migrate(db: Database, dir: string = MIGRATIONS_DIR): Promise<string[]> {
+export async function migrate(db: Database, dir: string = MIGRATIONS_DIR): Promise<Migrated> {
   const migrations = readMigrations(dir);
-  await db.exec(`
-    CREATE TABLE IF NOT EXISTS schema_migrations (
-      version    integer PRIMARY KEY,
-      name       text NOT NULL,
-      checksum   text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now()
-    )`);
-  const applied: string[] = [];
-  for (const migration of migrations) {
-    const ran = await db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      const { rows } = await tx.query<{ checksum: string }>(
-        'SELECT checksum FROM schema_migrations WHERE version = $1',
-        [migration.version],
+  const repeatablesRoot = path.dirname(path.resolve(dir));
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.exec(LEDGERS);
+    const { rows } = await tx.query<{ version: number; name: string; checksum: string }>(
+      'SELECT version, name, checksum FROM schema_migrations',
+    );
+    const recorded = new Map(rows.map((row) => [row.version, row]));
+    const first = recorded.get(1);
+    if (first && first.name !== BASELINE) {
+      throw new MigrationError(
+        `This database was migrated by the numbered migrations that ${BASELINE} replaced (it records ${first.name}). ` +
+          'Nothing was deployed before the baseline: drop the database (or the PGlite data directory) and start again.',
       );
-      const recorded = rows[0];
-      if (recorded) {
-        if (recorded.checksum !== migration.checksum) {
+    }
+    const applied: string[] = [];
+    for (const migration of migrations) {
+      const done = recorded.get(migration.version);
+      if (done) {
+        if (done.checksum !== migration.checksum) {
           throw new MigrationError(
             `Migration ${migration.name} was changed after it was applied; add a new migration instead`,
           );
         }
-        return false;
+        continue;
       }
       try {
         await tx.exec(migration.sql);
       } catch (error) {
         throw new MigrationError(
-          `Migration ${migration.name} failed, nothing of it was applied: ${(error as Error).message}`,
+          `Migration ${migration.name} failed, nothing was applied: ${(error as Error).message}`,
         );
       }
       await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
@@ -78,9 +93,31 @@ export async function migrate(db: Database, dir: string = MIGRATIONS_DIR): Promi
         migration.name,
         migration.checksum,
       ]);
-      return true;
-    });
-    if (ran) applied.push(migration.name);
-  }
-  return applied;
+      applied.push(migration.name);
+    }
+    let repeatables: string[];
+    try {
+      repeatables = await applyRepeatables(tx, repeatablesRoot, { all: applied.length > 0 });
+    } catch (error) {
+      if (error instanceof RepeatableError) throw new MigrationError(error.message);
+      throw error;
+    }
+    return { migrations: applied, repeatables };
+  });
 }
+
+// The two ledgers: the owner's alone (001_baseline.sql revokes them from the app's roles).
+const LEDGERS = `
+  CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    integer PRIMARY KEY,
+    name       text NOT NULL,
+    checksum   text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE TABLE IF NOT EXISTS schema_repeatables (
+    path       text PRIMARY KEY,
+    kind       text NOT NULL,
+    object     text NOT NULL,
+    checksum   text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+  )`;

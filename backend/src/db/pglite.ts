@@ -25,7 +25,7 @@ function pgliteOptions() {
   const parsers = { [types.INT8]: Number, [types.NUMERIC]: Number };
   // PGlite's WebAssembly heap never shrinks, and PostgreSQL's default buffers (128 MB shared,
   // 64 MB for maintenance) fill it for one user's embedded trial. Smaller buffers cut the idle
-  // RSS of `npm start` by about 75 MB (docs/sync.md, "Memory").
+  // RSS of `npm start` by about 75 MB (docs/sync-storage.md, "Memory").
   const postgresqlconf = [
     'shared_buffers = 16MB',
     'maintenance_work_mem = 16MB',

@@ -43,7 +43,7 @@ export class EmailTakenByAnotherUser extends Error {
   }
 }
 
-// app_enter_caller (migrations 009, 015) finds the account by hub id and the user by HubSpot id,
+// app_enter_caller (db/functions/app_enter_caller.sql) finds the account by hub id and the user by HubSpot id,
 // creates a user seen for the first time (app_upsert_user), checks the role, then sets the tenant
 // role, account and user as ENTER_TENANT does, and for a read makes the transaction read-only: one
 // statement, one round trip.
@@ -100,16 +100,16 @@ export function withCaller<T>(
 }
 
 /**
- * The SQL functions that enter the caller and read in one statement (migrations 015, 021): each calls
- * app_enter_caller first (the same lookups, refusals and read-only transaction as withCaller),
- * then reads as that tenant under row level security. Every row they return starts with the
- * caller's columns and the account's Fathom state.
+ * What a caller reads in one statement with readAsCaller: a card_* SQL function of db/functions,
+ * which app_read_as_caller calls once it has entered the caller (the same lookups, refusals and
+ * read-only transaction as withCaller), as that tenant under row level security.
  */
 export type OneStatementRead = {
-  fn: 'app_read_conversations_card' | 'app_read_coaching_card' | 'app_read_conversation_detail';
-  /** The read's own columns, after the caller's. */
+  /** The card_* function to read. */
+  read: string;
+  /** Every column the function returns, in order, with its type ("id uuid, title text, …"). */
   columns: string;
-  /** The read's parameters, after the caller's hub id, HubSpot user id and email. */
+  /** The function's arguments, in order. */
   params: readonly unknown[];
 };
 
@@ -126,10 +126,9 @@ export async function readAsCaller<R>(
   identity: CallerIdentity,
   read: OneStatementRead,
 ): Promise<{ caller: EnteredCaller; fathomStatus: FathomStatus; rows: R[] }> {
-  const placeholders = read.params.map((_, index) => `$${index + 4}`).join(', ');
   const sql =
-    `SELECT caller_account_id, caller_user_id, caller_role, caller_fathom_status, ${read.columns} ` +
-    `FROM ${read.fn}($1, $2, $3, ${placeholders})`;
+    'SELECT * FROM app_read_as_caller($1, $2, $3, $4, $5) AS r(caller_account_id uuid, caller_user_id uuid, ' +
+    `caller_role text, caller_fathom_status text, ${read.columns})`;
   let rows: Array<EnteredRow & { caller_fathom_status: FathomStatus } & R>;
   try {
     rows = (
@@ -137,7 +136,8 @@ export async function readAsCaller<R>(
         identity.hubId,
         identity.hubspotUserId,
         identity.email,
-        ...read.params,
+        read.read,
+        read.params.map(asText),
       ])
     ).rows;
   } catch (error) {
@@ -150,6 +150,10 @@ export async function readAsCaller<R>(
     rows,
   };
 }
+
+// app_read_as_caller takes the read's arguments as text; a Date as the ISO string PostgreSQL reads back.
+const asText = (value: unknown): string | null =>
+  value === null || value === undefined ? null : value instanceof Date ? value.toISOString() : String(value);
 
 /**
  * Narrows an open withSystem transaction to one tenant for the rest of it, for work that must

@@ -75,7 +75,7 @@ export function prepareMeetings(
 
 // One statement per table for the whole batch. The upsert writes only meetings whose content
 // changed and returns them; `inserted` tells a new row from an update. It also writes what the
-// card list shows (migration 009's card fields) from the same input, so a stored call is written
+// card list shows (conversations' card_* columns) from the same input, so a stored call is written
 // once: participants as the participants table will hold them (the first of each key, external
 // first, then by key), open action items, and the analysis' score.
 const UPSERT_CONVERSATIONS = `

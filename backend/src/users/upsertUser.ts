@@ -6,7 +6,7 @@ export type UpsertedUser =
   /** Another HubSpot user of the portal has this email: nothing was written (settleEmailConflict). */
   | { outcome: 'conflict'; otherHubspotUserId: number };
 
-// app_upsert_user (migration 015) holds the one rule by which identities merge; see its comment.
+// app_upsert_user (db/functions/app_upsert_user.sql) holds the one rule by which identities merge; see its comment.
 const UPSERT = `
   SELECT upserted_user_id, upserted_role, outcome, other_hubspot_user_id
     FROM app_upsert_user(coalesce($1::uuid, app_account_id()), $2, $3, $4, $5, $6)`;

@@ -1,7 +1,7 @@
 // The conversations card reads participants, open action items and score from columns of the
 // call's row, written at write time (the sync's upsert, refresh_conversation_cards() elsewhere),
 // and reads them, with the call's title, time, duration, recorder and link, from the copies on
-// the call's CRM links (migration 020). Each write path that changes one of them must leave those
+// the call's CRM links (the triggers of db/triggers). Each write path that changes one of them must leave those
 // columns equal to what the call's rows say now, on the call and on every one of its links.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { reanalyse } from '../../../backend/src/coaching/reanalyse.ts';

@@ -118,9 +118,5 @@ test('the functions that enter a caller are the backend connection’s alone: ne
       WHERE p.proname = 'app_enter_caller' OR p.proname LIKE 'app\\_read\\_%'
       ORDER BY p.proname`,
   );
-  expect(rows).toEqual(
-    ['app_enter_caller', 'app_read_coaching_card', 'app_read_conversation_detail', 'app_read_conversations_card'].map(
-      (fn) => ({ fn, tenant: false, system: false }),
-    ),
-  );
+  expect(rows).toEqual(['app_enter_caller', 'app_read_as_caller'].map((fn) => ({ fn, tenant: false, system: false })));
 });
