@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import { migrate } from '../backend/src/db/migrate.ts';
 import { openPostgres } from '../backend/src/db/postgres.ts';
-import { databaseUrl, onServer, serverUrl, uniqueDatabaseName } from '../tests/support/database.ts';
+import { databaseUrl, withServerAdmin, serverUrl, uniqueDatabaseName } from '../tests/support/database.ts';
 
 if (!serverUrl) {
   console.error('bench:catalog needs PostgreSQL: set DATABASE_URL');
@@ -116,7 +116,7 @@ async function oldChain(url: string): Promise<void> {
 }
 
 const names = [uniqueDatabaseName('catalog_old'), uniqueDatabaseName('catalog_new')] as const;
-await onServer(async (admin) => {
+await withServerAdmin(async (admin) => {
   for (const name of names) await admin.query(`CREATE DATABASE ${name}`);
 });
 try {
@@ -152,7 +152,7 @@ try {
   );
   process.exitCode = unintended ? 1 : 0;
 } finally {
-  await onServer(async (admin) => {
+  await withServerAdmin(async (admin) => {
     for (const name of names) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   });
 }

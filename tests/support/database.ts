@@ -23,7 +23,8 @@ export type TestDatabase = {
   drop(): Promise<void>;
 };
 
-export async function onServer<T>(fn: (admin: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `fn` on a connection to the PostgreSQL server as its admin (to create and drop databases). */
+export async function withServerAdmin<T>(fn: (admin: pg.Client) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
@@ -46,7 +47,7 @@ export function databaseUrl(name: string): string {
 /** A database of its own on the PostgreSQL server, a copy of `template` when given, dropped by drop(). */
 async function createServerDatabase(template?: string): Promise<TestDatabase> {
   const name = uniqueDatabaseName('fathom_test');
-  await onServer((admin) => admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
+  await withServerAdmin((admin) => admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
   const url = databaseUrl(name);
   const db = openPostgres(url, { max: 20 });
   return {
@@ -54,7 +55,7 @@ async function createServerDatabase(template?: string): Promise<TestDatabase> {
     url,
     async drop() {
       await db.close();
-      await onServer((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await withServerAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
 }

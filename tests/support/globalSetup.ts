@@ -11,7 +11,7 @@ import {
   SNAPSHOT_FILE_ENV,
   TEMPLATE_DATABASE_ENV,
   databaseUrl,
-  onServer,
+  withServerAdmin,
   serverUrl,
   uniqueDatabaseName,
 } from './database.ts';
@@ -40,7 +40,7 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   const name = uniqueDatabaseName('fathom_template');
-  await onServer((admin) => admin.query(`CREATE DATABASE ${name}`));
+  await withServerAdmin((admin) => admin.query(`CREATE DATABASE ${name}`));
   process.env[TEMPLATE_DATABASE_ENV] = name;
   const db = openPostgres(databaseUrl(name), { max: 2 });
   try {
