@@ -3,10 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import { loadConfig } from '../../backend/src/config.ts';
 import { MIGRATIONS_DIR, MigrationError } from '../../backend/src/db/migrate.ts';
 import { startServer } from '../../backend/src/server.ts';
+import { seededDataDir } from '../support/database.ts';
+import { describeEmbedded } from '../support/describeEmbedded.ts';
 import { memoryLogger } from '../support/logger.ts';
 import { scriptArgs } from '../support/mainProcess.ts';
 
@@ -16,7 +18,7 @@ function tempDir(prefix: string) {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-describe('the backend process', () => {
+describeEmbedded('the backend process on the embedded database', () => {
   test('starts on the embedded database with no server, answers /healthz and /readyz, and stops on SIGTERM', async () => {
     const dataDir = tempDir('fathom-data-');
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' };
@@ -97,8 +99,8 @@ describe('the backend process', () => {
     for (const file of fs.readdirSync(MIGRATIONS_DIR))
       fs.copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(dir, file));
     fs.writeFileSync(path.join(dir, '999_broken.sql'), 'SELECT no_such_function();');
-    // Runs against an embedded database of its own even in the PostgreSQL run: this is about start-up, not the engine.
-    const config = loadConfig({ PORT: '0', DATA_DIR: tempDir('fathom-data-') });
+    // The run's migrated database, so only the broken migration is left to apply.
+    const config = loadConfig({ PORT: '0', DATA_DIR: await seededDataDir('fathom-data-') });
     const { logger } = memoryLogger();
     await expect(startServer({ config, logger, migrationsDir: dir })).rejects.toThrow(MigrationError);
     await expect(startServer({ config, logger, migrationsDir: dir })).rejects.toThrow(/999_broken\.sql failed/);

@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { loadConfig } from '../../backend/src/config.ts';
 import { openDatabase } from '../../backend/src/db/open.ts';
 import { withSystem } from '../../backend/src/db/tenancy.ts';
 import { startServer, type Running } from '../../backend/src/server.ts';
-import { createEmptyDatabase, engine, type TestDatabase } from '../support/database.ts';
+import { createEmptyDatabase, engine, seededDataDir, type TestDatabase } from '../support/database.ts';
 import { startFathomStandIn, type FathomStandIn } from '../support/fathomStandIn.ts';
 import { memoryLogger } from '../support/logger.ts';
 import { signedFetch } from '../support/signedFetch.ts';
@@ -27,7 +24,7 @@ beforeAll(async () => {
   fathom = await startFathomStandIn({ count: 5 });
   // The backend opens the database itself, as in production: a server database of its own, or PGlite files.
   server = engine === 'postgres' ? await createEmptyDatabase() : undefined;
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fathom-shutdown-'));
+  dataDir = await seededDataDir('fathom-shutdown-');
   const config = loadConfig({
     PORT: '0',
     DATA_DIR: dataDir,

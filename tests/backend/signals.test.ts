@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { createEmptyDatabase, engine, type TestDatabase } from '../support/database.ts';
+import { createEmptyDatabase, engine, seededDataDir, type TestDatabase } from '../support/database.ts';
 import { startMainProcess, type MainProcess } from '../support/mainProcess.ts';
 
 // `npm start` as a process of its own, stopped by signals as an orchestrator or a person stops it.
@@ -17,8 +15,8 @@ beforeAll(async () => {
   server = engine === 'postgres' ? await createEmptyDatabase() : undefined;
   env = {
     DATABASE_URL: server?.url ?? '',
-    // One data directory for every start: the embedded database is created once.
-    DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'fathom-signals-')),
+    // One data directory for every start.
+    DATA_DIR: await seededDataDir('fathom-signals-'),
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   };
 }, 60_000);

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import type { Database } from '../../backend/src/db/database.ts';
 import { migrate } from '../../backend/src/db/migrate.ts';
@@ -87,4 +89,19 @@ export async function createMigratedDatabase(): Promise<TestDatabase> {
   const testDb = await createEmptyDatabase();
   await migrate(testDb.db);
   return testDb;
+}
+
+/**
+ * A new DATA_DIR for a backend a test starts (`npm start`, the sync CLI, startServer). On PGlite
+ * it already holds this run's migrated database in `pglite/`, where the backend looks for it: a
+ * process that finds no database runs initdb, seconds of CPU each time. Only the tests of the
+ * first start itself (server.test.ts, db/embeddedFiles.test.ts) begin from an empty directory.
+ */
+export async function seededDataDir(prefix: string): Promise<string> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const snapshot = process.env[SNAPSHOT_FILE_ENV];
+  if (serverUrl || !snapshot) return dataDir;
+  const db = await openPglite(path.join(dataDir, 'pglite'), { loadDataDir: new Blob([fs.readFileSync(snapshot)]) });
+  await db.close();
+  return dataDir;
 }

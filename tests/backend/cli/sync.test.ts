@@ -1,8 +1,5 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { loadConfig } from '../../../backend/src/config.ts';
@@ -12,7 +9,7 @@ import { migrate } from '../../../backend/src/db/migrate.ts';
 import { openDatabase } from '../../../backend/src/db/open.ts';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
 import { createServices } from '../../../backend/src/services.ts';
-import { createEmptyDatabase, engine, type TestDatabase } from '../../support/database.ts';
+import { createEmptyDatabase, engine, seededDataDir, type TestDatabase } from '../../support/database.ts';
 import { startFathomStandIn, type FathomStandIn } from '../../support/fathomStandIn.ts';
 import { memoryLogger } from '../../support/logger.ts';
 
@@ -28,7 +25,7 @@ beforeAll(async () => {
   env = {
     ...process.env,
     DATABASE_URL: server?.url ?? '',
-    DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'fathom-cli-')),
+    DATA_DIR: await seededDataDir('fathom-cli-'),
     TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     FATHOM_API_BASE: fathom.baseUrl,
   };

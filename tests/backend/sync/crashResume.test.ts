@@ -1,6 +1,4 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
@@ -9,7 +7,7 @@ import { migrate } from '../../../backend/src/db/migrate.ts';
 import { openDatabase } from '../../../backend/src/db/open.ts';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
 import { runSync } from '../../../backend/src/sync/runSync.ts';
-import { createEmptyDatabase, engine, type TestDatabase } from '../../support/database.ts';
+import { createEmptyDatabase, engine, seededDataDir, type TestDatabase } from '../../support/database.ts';
 import { startFathomStandIn, type FathomStandIn } from '../../support/fathomStandIn.ts';
 import { connectedAccount, standInSource } from '../../support/fathomSync.ts';
 
@@ -29,7 +27,7 @@ const reopen = async () =>
 
 beforeAll(async () => {
   fathom = await startFathomStandIn({ count: 300, segmentsPerMeeting: 8, pageSize: PAGE });
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fathom-crash-'));
+  dataDir = await seededDataDir('fathom-crash-');
   if (engine === 'postgres') server = await createEmptyDatabase();
   db = await reopen();
   await migrate(db);
