@@ -8,6 +8,7 @@ import {
 import type { Database } from '../db/database.ts';
 import { createHubSpotQueues, startHubSpotWorkers, type HubSpotJobServices } from '../hubspot/hubspotJobs.ts';
 import { purgeUninstalledAccounts } from '../hubspot/lifecycle.ts';
+import { createWritebackQueue, requestWriteback, startWritebackWorkers } from '../hubspot/writeback/writebackJobs.ts';
 import type { Logger } from '../logger.ts';
 import { countingFailures } from '../metrics.ts';
 import {
@@ -64,6 +65,7 @@ export async function startJobs(options: {
   await boss.createQueue(QUEUES.syncTick, { policy: 'exclusive' });
   await createSyncQueues(boss, tuning);
   if (options.hubspot) await createHubSpotQueues(boss, options.hubspot);
+  if (options.hubspot) await createWritebackQueue(boss);
   if (options.review) await createReviewQueues(boss);
   await boss.schedule(QUEUES.syncTick, options.syncSchedule, {}, { tz: 'UTC' });
 
@@ -79,9 +81,14 @@ export async function startJobs(options: {
     );
     const { review } = options;
     const afterStore = review ? (accountId: string) => requestReviewSweep(boss, accountId) : undefined;
-    await startSyncWorkers(boss, options.sync, tuning, afterStore);
+    // The write-back looks at every run: it writes only the records whose calls changed.
+    const afterRun = options.hubspot ? (accountId: string) => requestWriteback(boss, accountId) : undefined;
+    await startSyncWorkers(boss, options.sync, tuning, { afterStore, afterRun });
     if (review) await startReviewWorkers(boss, review);
-    if (options.hubspot) await startHubSpotWorkers(boss, options.hubspot, logger);
+    if (options.hubspot) {
+      await startHubSpotWorkers(boss, options.hubspot, logger, afterRun);
+      await startWritebackWorkers(boss, options.hubspot);
+    }
   }
 
   return {
