@@ -66,6 +66,8 @@ export type HubSpotStandIn = {
   crm: ReturnType<typeof hubspotCrm>;
   /** The property groups, properties and record values the app wrote (write-back). */
   writes: ReturnType<typeof hubspotWrites>;
+  /** Makes an access token known with these scopes, as if issued by an install (benches seed tokens). */
+  grantToken(accessToken: string, scopes: string[]): void;
   close(): Promise<void>;
 };
 
@@ -112,7 +114,15 @@ export async function startHubSpotStandIn(
   const forgottenOffsets = new Set<string>();
   const state: Omit<
     HubSpotStandIn,
-    'url' | 'close' | 'revokeAll' | 'journalLifecycle' | 'journalForgetUntil' | 'removeCrmObject' | 'crm' | 'writes'
+    | 'url'
+    | 'close'
+    | 'revokeAll'
+    | 'journalLifecycle'
+    | 'journalForgetUntil'
+    | 'removeCrmObject'
+    | 'crm'
+    | 'writes'
+    | 'grantToken'
   > = {
     clientId,
     clientSecret,
@@ -299,5 +309,6 @@ export async function startHubSpotStandIn(
     removeCrmObject: (type: 'contacts' | 'deals' | 'companies', id: string) => crm.remove(type, id),
     crm,
     writes,
+    grantToken: (accessToken: string, scopes: string[]) => accessInfo.set(accessToken, { scopes }),
   });
 }
