@@ -7,6 +7,9 @@
 // 2. Backfills the same N meetings again, into another account, against the stand-in enforcing
 //    Fathom's limits (60 calls and 30 heavy calls per 60 s) on a clock whose waits are skipped
 //    (real time plus every wait), and compares the time taken with the time the limits allow.
+// 3. With write-back on, the sync account's records are written to HubSpot after its backfill (the
+//    write-back job's work, through the portal's client and limiter): its calls count in the HubSpot
+//    calls per meeting. Then a backfill of 10,000 records of another account, in batches of 100.
 // Uses DATABASE_URL (a database of its own, dropped after) or an in-memory PGlite.
 import { parseArgs } from 'node:util';
 import { Client } from '@hubspot/api-client';
@@ -16,7 +19,11 @@ import { withSystem, withTenant } from '../backend/src/db/tenancy.ts';
 import { createFathomClient } from '../backend/src/fathom/client.ts';
 import { FathomRateLimiter } from '../backend/src/fathom/rateLimiter.ts';
 import { meetingSchema } from '../backend/src/fathom/schemas.ts';
+import { hubspotPortalClients } from '../backend/src/hubspot/portalClients.ts';
 import { hubspotRecordLinker } from '../backend/src/hubspot/recordLinker.ts';
+import { writeBack } from '../backend/src/hubspot/writeback/writeback.ts';
+import { createLogger } from '../backend/src/logger.ts';
+import { createMetrics } from '../backend/src/metrics.ts';
 import { fathomMeetingSource } from '../backend/src/sync/fathomSource.ts';
 import { fromFathomMeeting } from '../backend/src/sync/fromFathomMeeting.ts';
 import { runSync } from '../backend/src/sync/runSync.ts';
@@ -25,8 +32,10 @@ import { generateMeetings, startFathomStandIn } from '../tests/support/fathomSta
 import { connectedAccount, standInSource } from '../tests/support/fathomSync.ts';
 import { listen } from '../tests/support/http.ts';
 import { hubspotCrm } from '../tests/support/hubspotCrm.ts';
+import { hubspotWrites } from '../tests/support/hubspotWrites.ts';
 import { startFathomProcess } from './support/fathomProcess.ts';
 import { skippingClock } from '../tests/support/skippingClock.ts';
+import { seedRecordsWithCalls, turnWritebackOn } from './support/writeback.ts';
 
 const { values } = parseArgs({
   options: { meetings: { type: 'string', default: '2000' }, segments: { type: 'string', default: '60' } },
@@ -50,9 +59,27 @@ const crm = hubspotCrm({
   contacts: contacts.map((email, i) => ({ id: String(1000 + i), email, dealIds: [String(500_000 + i)] })),
   deals: contacts.map((_, i) => ({ id: String(500_000 + i), closed: i % 3 === 0 })),
 });
-const crmServer = await listen(
-  (req, res) => void crm.handle(req, res).then((handled) => handled || res.writeHead(404).end()),
+// The write endpoints grant every token the write scopes (the bench's portals granted them).
+const writes = hubspotWrites(() =>
+  ['crm.objects', 'crm.schemas'].flatMap((s) => ['contacts', 'deals', 'companies'].map((t) => `${s}.${t}.write`)),
 );
+/** Write-back calls by path (the linker's are counted by its onCall). */
+const writeCalls: Record<string, number> = {};
+const crmServer = await listen((req, res) => {
+  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  if (path.startsWith('/crm/properties/') || path.endsWith('/batch/update'))
+    writeCalls[path] = (writeCalls[path] ?? 0) + 1;
+  void writes
+    .handle(req, res)
+    .then((handled) => handled || crm.handle(req, res))
+    .then((handled) => handled || res.writeHead(404).end());
+});
+const portalClients = hubspotPortalClients({
+  basePath: crmServer.url,
+  logger: createLogger('warn'),
+  metrics: createMetrics(),
+});
+const countWrites = () => Object.values(writeCalls).reduce((sum, n) => sum + n, 0);
 // The stand-in of the first run lives in a process of its own: the RSS printed is the sync's.
 const fathom = await startFathomProcess({
   count,
@@ -62,6 +89,11 @@ const fathom = await startFathomProcess({
 });
 const testDb = await createMigratedDatabase();
 const db = testDb.db;
+const writebackDeps = {
+  db,
+  logger: createLogger('warn'),
+  hubspotClient: async (accountId: string) => portalClients.clientFor(accountId, 'bench'),
+};
 
 const storedIn = (accountId: string) =>
   withSystem(
@@ -87,6 +119,12 @@ const result = await runSync(db, {
 });
 const syncSeconds = (performance.now() - syncStart) / 1000;
 const [syncPeakRss, syncAtPeak] = [peakRss, atPeak];
+// The write-back job's run after this sync, on a portal that turned it on.
+await turnWritebackOn(db, syncAccount);
+const writebackStart = performance.now();
+const writeback = await writeBack(writebackDeps, syncAccount);
+const writebackSeconds = (performance.now() - writebackStart) / 1000;
+const writebackCalls = countWrites();
 await fathom.close();
 const meetings = generateMeetings({ count, segmentsPerMeeting: segments, inviteeEmails: customers });
 
@@ -168,6 +206,17 @@ const limitedCalls = limited.requests.length;
 const refused = limited.requests.filter((request) => request.status === 429).length;
 // Every page carries transcripts, so every call is heavy: 30 per 60 s is the binding limit.
 const allowedSeconds = (limitedCalls / 30) * 60;
+// 4. A backfill of 10,000 records (write-back turned on by a portal with that many records with calls).
+const backfillAccount = await connectedAccount(db, 4);
+await seedRecordsWithCalls(db, backfillAccount, 10_000);
+await turnWritebackOn(db, backfillAccount);
+const batchesBefore = writes.updates.length;
+const callsBefore = countWrites();
+const backfillStart = performance.now();
+const backfill = await writeBack(writebackDeps, backfillAccount);
+const backfillSeconds = (performance.now() - backfillStart) / 1000;
+const backfillBatches = writes.updates.length - batchesBefore;
+const backfillCalls = countWrites() - callsBefore;
 clearInterval(sampler);
 
 const rate = (n: number, s: number) => (n / s).toFixed(1);
@@ -181,6 +230,15 @@ console.table({
 });
 console.log(`sync / floor: ${(floorSeconds / syncSeconds).toFixed(2)} of the floor's rate (target ≥ 0.25)`);
 console.log(`HubSpot calls: ${hubspotCalls} (${(hubspotCalls / count).toFixed(3)} per meeting; target ≤ 0.05)`);
+const withWriteback = hubspotCalls + writebackCalls;
+console.log(
+  `with write-back on: ${withWriteback} HubSpot calls (${writebackCalls} of the write-back, ${writeback.outcome === 'written' ? writeback.written : 0} records written in ${writebackSeconds.toFixed(1)} s): ` +
+    `${(withWriteback / count).toFixed(3)} per meeting (target ≤ 0.08)`,
+);
+console.log(
+  `write-back backfill of 10,000 records: ${backfillBatches} batch updates (${backfillCalls} calls with the properties' creation), ` +
+    `${backfill.outcome === 'written' ? backfill.written : 0} written in ${backfillSeconds.toFixed(1)} s (target ≤ 110 batch calls)`,
+);
 console.log(
   `under Fathom's limits: ${limitedCalls} calls, ${refused} answered 429, ${limitedSeconds.toFixed(0)} s ` +
     `(skipped waits included) where the limits allow ${allowedSeconds.toFixed(0)} s: ${(limitedSeconds / allowedSeconds).toFixed(2)}× (target ≤ 1.1, no 429)`,
@@ -196,6 +254,10 @@ const failures = [
     : null,
   (await storedIn(limitedAccount)) !== count || limitedResult.meetingsNew !== count
     ? `expected ${count} meetings stored under the limits`
+    : null,
+  withWriteback / count > 0.08 ? 'more than 0.08 HubSpot calls per meeting with write-back on' : null,
+  backfill.outcome !== 'written' || backfill.written !== 10_000 || backfillBatches > 110
+    ? 'the 10,000-record write-back backfill did not write every record in ≤ 110 batches'
     : null,
 ].filter(Boolean);
 for (const failure of failures) console.error(failure);

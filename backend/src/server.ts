@@ -98,6 +98,7 @@ async function startBackground(options: {
       work: options.workers,
       sync,
       hubspot,
+      writeback: hubspot,
       review,
     });
     return { db, jobs, services, release };

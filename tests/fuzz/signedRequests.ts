@@ -255,6 +255,7 @@ export const signedRequest = (roundOf: () => Round): fc.Arbitrary<SignedRequest>
             '/api/settings/sync-logs?limit=500',
             '/api/settings/data',
             '/api/settings/ai',
+            '/api/settings/writeback',
           )
           .map((path) => ({ path })),
       },
@@ -300,6 +301,12 @@ export const signedRequest = (roundOf: () => Round): fc.Arbitrary<SignedRequest>
         arbitrary: fc
           .oneof(fc.record({ enabled: fc.boolean() }), fc.anything())
           .map((body) => ({ method: 'PUT', path: '/api/settings/ai', body })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .oneof(fc.record({ enabled: fc.boolean(), includeScores: fc.boolean() }), fc.anything())
+          .map((body) => ({ method: 'PUT', path: '/api/settings/writeback', body })),
       },
       {
         weight: 1,

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { listen, type Listening } from './http.ts';
 import { hubspotCrm, type CrmContact, type CrmDeal } from './hubspotCrm.ts';
+import { hubspotWrites } from './hubspotWrites.ts';
 import { journalLifecycleEvent, journalRoutes, type JournalEntry, type JournalSubscription } from './hubspotJournal.ts';
 
 export { journalLifecycleEvent };
@@ -63,6 +64,10 @@ export type HubSpotStandIn = {
   removeCrmObject(type: 'contacts' | 'deals' | 'companies', id: string): void;
   /** The CRM records behind the dated CRM endpoints: deals, associations and merges change here. */
   crm: ReturnType<typeof hubspotCrm>;
+  /** The property groups, properties and record values the app wrote (write-back). */
+  writes: ReturnType<typeof hubspotWrites>;
+  /** Makes an access token known with these scopes, as if issued by an install (benches seed tokens). */
+  grantToken(accessToken: string, scopes: string[]): void;
   close(): Promise<void>;
 };
 
@@ -109,7 +114,15 @@ export async function startHubSpotStandIn(
   const forgottenOffsets = new Set<string>();
   const state: Omit<
     HubSpotStandIn,
-    'url' | 'close' | 'revokeAll' | 'journalLifecycle' | 'journalForgetUntil' | 'removeCrmObject' | 'crm'
+    | 'url'
+    | 'close'
+    | 'revokeAll'
+    | 'journalLifecycle'
+    | 'journalForgetUntil'
+    | 'removeCrmObject'
+    | 'crm'
+    | 'writes'
+    | 'grantToken'
   > = {
     clientId,
     clientSecret,
@@ -133,6 +146,7 @@ export async function startHubSpotStandIn(
     clientCredentialsIssued: 0,
   };
   const crm = hubspotCrm({ contacts: options.contacts ?? [], deals: options.deals ?? [] });
+  const writes = hubspotWrites((token) => accessInfo.get(token)?.scopes);
 
   const issue = (scopes: string[]) => {
     const known = state.nextTokens.shift();
@@ -151,6 +165,7 @@ export async function startHubSpotStandIn(
     state.arrivals.push({ at: Date.now(), path: url.pathname, token });
     if (state.crmDelayMs && url.pathname.startsWith('/crm/'))
       await new Promise((resolve) => setTimeout(resolve, state.crmDelayMs));
+    if (await writes.handle(req, res)) return;
     if (await crm.handle(req, res)) return;
 
     if (req.method === 'GET' && url.pathname === '/oauth/authorize') {
@@ -293,5 +308,7 @@ export async function startHubSpotStandIn(
       state.journal.slice(0, keep).forEach((entry) => forgottenOffsets.add(entry.offset)),
     removeCrmObject: (type: 'contacts' | 'deals' | 'companies', id: string) => crm.remove(type, id),
     crm,
+    writes,
+    grantToken: (accessToken: string, scopes: string[]) => accessInfo.set(accessToken, { scopes }),
   });
 }

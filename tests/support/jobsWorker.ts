@@ -20,6 +20,9 @@ const jobs = await startJobs({
   syncSchedule: config.syncSchedule,
   work: true,
   sync: services.sync,
+  // As a worker machine: the write-back's jobs too (the HubSpot webhook and journal jobs stay with
+  // the tests' main backend, which has the app id they need).
+  writeback: services.hubspotJobs,
   tuning,
 });
 process.stdout.write('{"ready":true}\n');

@@ -66,6 +66,7 @@ export async function startTestBackend(
     work: options.workers ?? false,
     sync: services.sync,
     hubspot: services.hubspotJobs,
+    writeback: services.hubspotJobs,
     review: services.review,
     ...(options.tuning ? { tuning: options.tuning } : {}),
   });

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
 import { refuseOversizedBodies } from './bodyLimit.ts';
 import { aiSettingsRoutes } from './aiSettingsRoutes.ts';
+import { writebackSettingsRoutes } from './writebackSettingsRoutes.ts';
 import { cardRoutes } from './cardRoutes.ts';
 import { docsRoutes } from './docsRoutes.ts';
 import { errorHandler, notFoundHandler } from './errorHandler.ts';
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): Express {
     ['/api/cards', cardRoutes(asCaller, callerReader(callerDeps))],
     ['/api/home', homeRoutes(asCaller)],
     ['/api/settings', aiSettingsRoutes({ asCaller, boss, model: services.review?.model })],
+    ['/api/settings', writebackSettingsRoutes({ asCaller, boss })],
     [
       '/api/settings',
       settingsRoutes({

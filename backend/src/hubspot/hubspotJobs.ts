@@ -27,13 +27,21 @@ export async function createHubSpotQueues(boss: PgBoss, services: HubSpotJobServ
   else await boss.unschedule(HUBSPOT_JOURNAL_QUEUE).catch(() => {});
 }
 
-export async function startHubSpotWorkers(boss: PgBoss, services: HubSpotJobServices, logger: Logger): Promise<void> {
+export async function startHubSpotWorkers(
+  boss: PgBoss,
+  services: HubSpotJobServices,
+  logger: Logger,
+  /** Queued after each event that was acted on (the write-back: a merge or deletion moves calls). */
+  afterEvent?: (accountId: string) => Promise<unknown>,
+): Promise<void> {
   await boss.work<{ accountId: string; eventId: string }>(
     HUBSPOT_WEBHOOK_QUEUE,
     { batchSize: 1, pollingIntervalSeconds: 1 },
     countingFailures(services.metrics, HUBSPOT_WEBHOOK_QUEUE, async ([job]) => {
       const { accountId, eventId } = job!.data;
-      return { outcome: await processHubSpotEvent(services, accountId, eventId) };
+      const outcome = await processHubSpotEvent(services, accountId, eventId);
+      if (outcome === 'applied') await afterEvent?.(accountId);
+      return { outcome };
     }),
   );
   const journal = services.journal;

@@ -3,7 +3,10 @@ import type { Database } from '../db/database.ts';
 import { Forbidden, UpstreamFailed } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Caller } from '../users/caller.ts';
+import { withTenant } from '../db/tenancy.ts';
 import { purgeAccount } from './lifecycle.ts';
+import { deleteCallProperties } from './writeback/properties.ts';
+import { readWriteback } from './writeback/settings.ts';
 
 export type RemoveInstallationDeps = {
   db: Database;
@@ -13,7 +16,9 @@ export type RemoveInstallationDeps = {
 };
 
 /**
- * An admin's "Remove the app and delete our data": uninstalls the app from the portal through
+ * An admin's "Remove the app and delete our data": first archives the fathom_* properties and
+ * their group when the write-back created them (while the portal's token still works; a failure
+ * there is logged and does not keep the app installed), then uninstalls the app from the portal through
  * HubSpot's uninstall API (with the portal's own token), deletes the Fathom webhook, then deletes
  * the account and everything of it at once, with no grace period. If HubSpot does not confirm
  * the uninstall, nothing is deleted.
@@ -21,6 +26,15 @@ export type RemoveInstallationDeps = {
 export async function removeInstallation(deps: RemoveInstallationDeps, caller: Caller): Promise<void> {
   if (caller.role !== 'admin') throw new Forbidden('Only admins remove the app.');
   const client = await deps.hubspotClient(caller.accountId);
+  const { properties } = await withTenant(deps.db, { accountId: caller.accountId }, readWriteback);
+  if (properties) {
+    await deleteCallProperties(client).catch((error: unknown) =>
+      deps.logger.warn(
+        { accountId: caller.accountId, err: { message: (error as Error).message } },
+        'the write-back properties could not be deleted from HubSpot',
+      ),
+    );
+  }
   let status: number;
   try {
     status = (await client.apiRequest({ method: 'DELETE', path: '/appinstalls/2026-03/external-install' })).status;

@@ -8,6 +8,12 @@ import {
 import type { Database } from '../db/database.ts';
 import { createHubSpotQueues, startHubSpotWorkers, type HubSpotJobServices } from '../hubspot/hubspotJobs.ts';
 import { purgeUninstalledAccounts } from '../hubspot/lifecycle.ts';
+import {
+  createWritebackQueue,
+  requestWriteback,
+  startWritebackWorkers,
+  type WritebackServices,
+} from '../hubspot/writeback/writebackJobs.ts';
 import type { Logger } from '../logger.ts';
 import { countingFailures } from '../metrics.ts';
 import {
@@ -46,6 +52,8 @@ export async function startJobs(options: {
   sync: SyncServices;
   /** HubSpot's webhook events and its lifecycle journal. */
   hubspot?: HubSpotJobServices;
+  /** The write-back of call properties to HubSpot (each portal turns it on in its settings). */
+  writeback?: WritebackServices | undefined;
   /** The AI review (undefined without LLM_*: no queue, nothing ever sent to a model). */
   review?: ReviewServices | undefined;
   tuning?: JobTuning;
@@ -64,6 +72,7 @@ export async function startJobs(options: {
   await boss.createQueue(QUEUES.syncTick, { policy: 'exclusive' });
   await createSyncQueues(boss, tuning);
   if (options.hubspot) await createHubSpotQueues(boss, options.hubspot);
+  if (options.writeback) await createWritebackQueue(boss);
   if (options.review) await createReviewQueues(boss);
   await boss.schedule(QUEUES.syncTick, options.syncSchedule, {}, { tz: 'UTC' });
 
@@ -79,9 +88,13 @@ export async function startJobs(options: {
     );
     const { review } = options;
     const afterStore = review ? (accountId: string) => requestReviewSweep(boss, accountId) : undefined;
-    await startSyncWorkers(boss, options.sync, tuning, afterStore);
+    // The write-back looks at every run: it writes only the records whose calls changed.
+    const { writeback } = options;
+    const afterRun = writeback ? (accountId: string) => requestWriteback(boss, accountId) : undefined;
+    await startSyncWorkers(boss, options.sync, tuning, { afterStore, afterRun });
     if (review) await startReviewWorkers(boss, review);
-    if (options.hubspot) await startHubSpotWorkers(boss, options.hubspot, logger);
+    if (options.hubspot) await startHubSpotWorkers(boss, options.hubspot, logger, afterRun);
+    if (writeback) await startWritebackWorkers(boss, writeback);
   }
 
   return {

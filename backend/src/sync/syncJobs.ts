@@ -94,17 +94,25 @@ export async function startSyncWorkers(
   boss: PgBoss,
   services: SyncServices,
   options: SyncJobOptions = {},
-  /** Runs after calls were stored new or changed (the AI review's sweep); its failure fails no sync. */
-  afterStore?: (accountId: string) => Promise<unknown>,
+  /**
+   * Work queued after calls were stored new or changed (`afterStore`: the AI review's sweep), and
+   * after every sync run and stored webhook meeting (`afterRun`: the write-back to HubSpot, which
+   * also catches what changed outside a sync, a re-analysis). Their failure fails no sync.
+   */
+  followUps: {
+    afterStore?: ((accountId: string) => Promise<unknown>) | undefined;
+    afterRun?: ((accountId: string) => Promise<unknown>) | undefined;
+  } = {},
 ): Promise<void> {
   const { db, logger, metrics } = services;
-  const stored = async (accountId: string) => {
+  const queue = async (accountId: string, work: ((accountId: string) => Promise<unknown>) | undefined) => {
     try {
-      await afterStore?.(accountId);
+      await work?.(accountId);
     } catch (error) {
       logger.warn({ accountId, err: error }, 'could not queue the work that follows stored calls');
     }
   };
+  const stored = (accountId: string) => queue(accountId, followUps.afterStore);
   await boss.work<{ accountId: string }>(
     SYNC_QUEUES.account,
     { localConcurrency: options.concurrency ?? 4, batchSize: 1, pollingIntervalSeconds: 2 },
@@ -133,6 +141,7 @@ export async function startSyncWorkers(
       metrics.meetingsSynced.inc({ change: 'unchanged' }, result.meetingsUnchanged);
       logger.info({ accountId, ...result }, 'fathom sync finished');
       if (result.meetingsNew + result.meetingsUpdated > 0) await stored(accountId);
+      await queue(accountId, followUps.afterRun);
       return result;
     }),
   );
@@ -158,7 +167,10 @@ export async function startSyncWorkers(
         return stored[0]!.change;
       });
       metrics.meetingsSynced.inc({ change });
-      if (change !== 'unchanged') await stored(accountId);
+      if (change !== 'unchanged') {
+        await stored(accountId);
+        await queue(accountId, followUps.afterRun);
+      }
     }),
   );
 }

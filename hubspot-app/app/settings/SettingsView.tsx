@@ -5,6 +5,7 @@ import { DataSection } from './DataSection';
 import { FathomSection } from './FathomSection';
 import { PeopleSection } from './PeopleSection';
 import { SyncSection } from './SyncSection';
+import { WritebackSection } from './WritebackSection';
 
 export { connectionLabel } from './FathomSection';
 
@@ -37,6 +38,7 @@ export function SettingsView({ api, hubId }: { api: Api; hubId: number }) {
       <PeopleSection api={api} />
       <Divider />
       <AiSection api={api} />
+      <WritebackSection api={api} />
       <DataSection api={api} hubId={hubId} />
     </Flex>
   );

@@ -164,6 +164,7 @@ const readsOf = (conversationId: string): Record<string, Array<[keyof typeof HS,
   '/api/settings/trackers': [['admin', '/api/settings/trackers']],
   '/api/settings/sync-logs': [['admin', '/api/settings/sync-logs']],
   '/api/settings/ai': [['admin', '/api/settings/ai']],
+  '/api/settings/writeback': [['admin', '/api/settings/writeback']],
 });
 
 test('every signed GET route of the routers is among the reads below', () => {

@@ -64,7 +64,10 @@ describe('the install flow', () => {
     expect(location.searchParams.get('client_id')).toBe(hubspot.clientId);
     expect(location.searchParams.get('redirect_uri')).toBe(`${backend.url}/oauth/hubspot/callback`);
     expect(location.searchParams.get('scope')).toBe('oauth crm.objects.contacts.read crm.objects.deals.read');
-    expect(location.searchParams.get('optional_scope')).toBe('crm.objects.companies.read settings.users.read');
+    expect(location.searchParams.get('optional_scope')).toBe(
+      'crm.objects.companies.read settings.users.read crm.objects.contacts.write crm.objects.deals.write ' +
+        'crm.objects.companies.write crm.schemas.contacts.write crm.schemas.deals.write crm.schemas.companies.write',
+    );
     expect(location.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(start.headers.get('set-cookie')).toMatch(
       /^fathom_hs_install=[^;]+; Max-Age=600; Path=\/oauth\/hubspot; HttpOnly; SameSite=Lax$/,

@@ -212,6 +212,13 @@ export type Trend = { points: Array<{ startedAt: string; score: number | null; r
  */
 export type AiSettings = { enabled: boolean; available: boolean; model: string | null; destination: string | null };
 
+/**
+ * GET|PUT /api/settings/writeback: call data written to HubSpot's contacts, deals and companies.
+ * `missingScopes`: the write scopes the portal did not grant at install (then nothing is written
+ * until an admin reinstalls the app); empty when all are granted.
+ */
+export type WritebackSettings = { enabled: boolean; includeScores: boolean; missingScopes: string[] };
+
 /** GET /api/settings/data: how long an uninstalled portal's data is kept (the operator sets it). */
 export type DataRetention = { uninstallGraceHours: number };
 
@@ -228,6 +235,8 @@ export type SettingsAnswers = {
   'POST /api/settings/roles/import': UsersImported;
   'GET /api/settings/ai': AiSettings;
   'PUT /api/settings/ai': AiSettings;
+  'GET /api/settings/writeback': WritebackSettings;
+  'PUT /api/settings/writeback': WritebackSettings;
 };
 
 // ---- home page (/api/home/*) ----
