@@ -56,6 +56,8 @@ const log = (overrides: Partial<SyncLog>): SyncLog => ({
   meetingsUnchanged: 0,
   errors: 0,
   errorMessages: [],
+  since: null,
+  reachedAt: null,
   ...overrides,
 });
 const logs = (items: SyncLog[], nextScheduledRun: string | null = null) => ({
