@@ -3,17 +3,26 @@ import {
   Alert,
   Button,
   DateInput,
+  ErrorState,
   Heading,
   Input,
   Modal,
   ProgressBar,
   Select,
   StatusTag,
+  Table,
   TableCell,
   Text,
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
-import { createApi, type FathomStatus, type People, type Person, type SyncLog } from '@fathom-hubspot/ui-shared';
+import {
+  createApi,
+  type AddAlert,
+  type FathomStatus,
+  type People,
+  type Person,
+  type SyncLog,
+} from '@fathom-hubspot/ui-shared';
 import { SettingsView } from '../../hubspot-app/app/settings/SettingsView';
 import { fakeBackend, type Routes } from './fakeBackend';
 
@@ -86,10 +95,20 @@ function renderPage(routes: Routes) {
     'GET /api/settings/data': { body: { uninstallGraceHours: 720 } },
     ...routes,
   });
+  const alerts: Array<Parameters<AddAlert>[0]> = [];
   const renderer = createRenderer('settings');
-  renderer.render(<SettingsView api={createApi(backend.fetcher)} hubId={HUB_ID} />);
-  return { ...renderer, backend };
+  renderer.render(
+    <SettingsView
+      api={createApi(backend.fetcher)}
+      hubId={HUB_ID}
+      // The portal's time zone, not the browser's (the test machine's).
+      locale={{ locale: 'en-US', timeZone: 'America/New_York' }}
+      addAlert={(alert) => alerts.push(alert)}
+    />,
+  );
+  return { ...renderer, backend, alerts };
 }
+const DAY = 86_400_000;
 const buttonTexts = (page: ReturnType<typeof renderPage>) => page.findAll(Button).map((b) => b.text);
 
 describe('settings page', () => {
@@ -194,15 +213,27 @@ describe('settings page', () => {
     await page.waitFor(() => expect(page.find(Alert).text).toBe('Fathom did not accept this API key: Invalid API key'));
   });
 
-  test('a backfill in progress shows a progress bar with the counts so far, and the page polls until it ends', async () => {
+  test('a backfill in progress shows its real progress: calls imported and the date reached between the start date and now; the page polls until it ends', async () => {
     let polls = 0;
+    const since = new Date(Date.now() - 100 * DAY).toISOString();
+    const reachedAt = new Date(Date.now() - 25 * DAY).toISOString();
+    const day = (iso: string) =>
+      new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'America/New_York' }).format(new Date(iso));
     const page = renderPage({
       'GET /api/settings/fathom': { body: connected },
       'GET /api/settings/sync-logs': () =>
         polls++ === 0
           ? {
               body: logs([
-                log({ status: 'running', finishedAt: null, durationSeconds: null, pages: 4, meetingsNew: 97 }),
+                log({
+                  status: 'running',
+                  finishedAt: null,
+                  durationSeconds: null,
+                  pages: 4,
+                  meetingsNew: 97,
+                  since,
+                  reachedAt,
+                }),
               ]),
             }
           : { body: logs([log({})]) },
@@ -210,10 +241,38 @@ describe('settings page', () => {
     await page.waitFor(() => expect(page.maybeFind(ProgressBar)).not.toBeNull());
     expect(page.find(ProgressBar).props).toMatchObject({
       title: 'Importing your Fathom history',
-      valueDescription: '4 pages, 99 calls so far',
+      value: 25,
+      showPercentage: true,
+      valueDescription: `99 calls imported, back to ${day(reachedAt)} of ${day(since)}`,
     });
     await page.waitFor(() => expect(page.maybeFind(ProgressBar)).toBeNull(), { timeoutInMs: 8000 });
     expect(polls).toBe(2);
+  });
+
+  test('a backfill of the whole history says how far back it came (no percentage: nobody knows where it starts)', async () => {
+    let polls = 0;
+    const page = renderPage({
+      'GET /api/settings/fathom': { body: connected },
+      // Running, then done: the page stops polling.
+      'GET /api/settings/sync-logs': () =>
+        polls++ === 0
+          ? {
+              body: logs([
+                log({
+                  status: 'running',
+                  finishedAt: null,
+                  durationSeconds: null,
+                  meetingsNew: 1,
+                  meetingsUpdated: 0,
+                  reachedAt: '2025-03-10T15:00:00.000Z',
+                }),
+              ]),
+            }
+          : { body: logs([log({})]) },
+    });
+    await page.waitFor(() => expect(page.maybeFind(ProgressBar)).not.toBeNull());
+    expect(page.find(ProgressBar).props.valueDescription).toBe('1 call imported, back to Mar 10, 2025');
+    expect(page.find(ProgressBar).props.value).toBeUndefined();
   });
 
   test('a failed sync shows why in the log, and when the next scheduled sync runs', async () => {
@@ -221,20 +280,34 @@ describe('settings page', () => {
       'GET /api/settings/fathom': { body: connected },
       'GET /api/settings/sync-logs': {
         body: logs(
-          [log({ status: 'failed', errorMessages: ['Fathom failed to list meetings: HTTP 503'] })],
+          [
+            log({ status: 'failed', errorMessages: ['Fathom failed to list meetings: HTTP 503'] }),
+            log({ id: 'l2', startedAt: '2026-07-01T12:00:00.000Z', durationSeconds: 5400 }),
+          ],
           '2026-11-25T05:30:00.000Z',
         ),
       },
     });
     await page.waitFor(() => expect(page.findAll(TableCell).length).toBeGreaterThan(0));
-    expect(page.findAll(TableCell).map((c) => c.text)).toEqual([
-      '2026-11-20 10:00',
-      'failed',
+    // Times in the portal's time zone, saying which; statuses capitalised; durations as people say them.
+    expect(
+      page
+        .findAll(TableCell)
+        .slice(0, 10)
+        .map((c) => c.text),
+    ).toEqual([
+      'Nov 20, 2026, 5:00 AM EST',
+      'Failed',
       '70 new, 2 updated',
-      '42.5 s',
+      '43 s',
       'Fathom failed to list meetings: HTTP 503',
+      'Jul 1, 2026, 8:00 AM EDT',
+      'Succeeded',
+      '70 new, 2 updated',
+      '1 h 30 min',
+      '—',
     ]);
-    expect(page.findAll(Text).map((t) => t.text)).toContain('Next scheduled sync: 2026-11-25 05:30 UTC');
+    expect(page.findAll(Text).map((t) => t.text)).toContain('Next scheduled sync: Nov 25, 2026, 12:30 AM EST');
   });
 
   test('roles: an admin changes a role; the last-admin refusal is shown', async () => {
@@ -252,15 +325,62 @@ describe('settings page', () => {
           : { body: { ...person(3, 'rita@x.example.com', 'manager') } },
     });
     await page.waitFor(() => expect(page.findAll(Select).length).toBeGreaterThan(0));
+    // Each dropdown says whose role it is (a screen reader reads the label).
+    expect(page.find(Select, { name: 'role-3' }).props.label).toBe('Role of rita@x.example.com');
     page.find(Select, { name: 'role-3' }).trigger('onChange', 'manager' as never);
+    // Asked first: nothing is saved until the admin confirms; Cancel drops it.
+    await page.waitFor(() =>
+      expect(page.findAll(Text).map((t) => t.text)).toContain('Make rita@x.example.com a manager (now rep)?'),
+    );
+    expect(page.backend.calls.some((c) => c.method === 'PUT')).toBe(false);
+    page
+      .findAll(Button)
+      .find((b) => b.text === 'Cancel the change')!
+      .trigger('onClick');
+    await page.waitFor(() => expect(page.findAll(Button).map((b) => b.text)).not.toContain('Yes, change'));
+    page.find(Select, { name: 'role-3' }).trigger('onChange', 'manager' as never);
+    await page.waitFor(() => expect(page.findAll(Button).map((b) => b.text)).toContain('Yes, change'));
+    page
+      .findAll(Button)
+      .find((b) => b.text === 'Yes, change')!
+      .trigger('onClick');
     await page.waitFor(() => expect(page.backend.calls.some((c) => c.method === 'PUT')).toBe(true));
+    await page.waitFor(() =>
+      expect(page.alerts).toEqual([{ type: 'success', message: 'rita@x.example.com is now manager.' }]),
+    );
     expect(page.backend.calls.find((c) => c.method === 'PUT')!.body).toEqual({
       hubspotUserId: 3,
       role: 'manager',
       managerHubspotUserId: null,
     });
     page.find(Select, { name: 'role-1' }).trigger('onChange', 'rep' as never);
-    await page.waitFor(() => expect(page.find(Alert).text).toMatch(/last admin/));
+    await page.waitFor(() => expect(page.findAll(Button).map((b) => b.text)).toContain('Yes, change'));
+    page
+      .findAll(Button)
+      .find((b) => b.text === 'Yes, change')!
+      .trigger('onClick');
+    await page.waitFor(() => expect(page.find(Alert, { title: 'Not changed' }).text).toMatch(/last admin/));
+  });
+
+  test('people: each person by name with his email, and managers offered by name (email)', async () => {
+    const page = renderPage({
+      'GET /api/settings/fathom': { body: connected },
+      'GET /api/settings/roles': {
+        body: {
+          items: [
+            { ...person(2, 'max@x.example.com', 'manager'), displayName: 'Max Manager' },
+            { ...person(3, 'rita@x.example.com', 'rep'), displayName: 'Rita Rep', managerHubspotUserId: 2 },
+          ],
+          nextCursor: null,
+        },
+      },
+    });
+    await page.waitFor(() => expect(page.maybeFind(Select, { name: 'manager-3' })).not.toBeNull());
+    expect(page.find(Select, { name: 'role-3' }).props.label).toBe('Role of Rita Rep');
+    const manager = page.find(Select, { name: 'manager-3' });
+    expect(manager.props.label).toBe('Manager of Rita Rep');
+    expect(manager.props.options).toEqual([{ label: 'Max Manager (max@x.example.com)', value: 2 }]);
+    expect(page.findAll(Text).map((t) => t.text)).toEqual(expect.arrayContaining(['Rita Rep', 'rita@x.example.com']));
   });
 
   test('importing users from HubSpot says how many were added', async () => {
@@ -274,7 +394,7 @@ describe('settings page', () => {
       .find((b) => b.text === 'Import users from HubSpot')!
       .trigger('onClick');
     await page.waitFor(() =>
-      expect(page.findAll(Text).map((t) => t.text)).toContain('12 HubSpot users found, 9 added as reps.'),
+      expect(page.alerts).toEqual([{ type: 'success', message: '12 HubSpot users found, 9 added as reps.' }]),
     );
   });
 
@@ -323,16 +443,13 @@ describe('settings page', () => {
     });
     const roles = () => page.findAll(Select).filter((select) => String(select.props.name).startsWith('role-'));
     await page.waitFor(() => expect(roles()).toHaveLength(20));
-    expect(page.findAll(Text).map((t) => t.text)).toContain('Page 1 of 3 · 45 people');
-    page
-      .findAll(Button)
-      .find((b) => b.text === 'Next')!
-      .trigger('onClick');
-    page
-      .findAll(Button)
-      .find((b) => b.text === 'Next')!
-      .trigger('onClick');
+    // Table's own pagination, no home-made Previous/Next.
+    const table = () => page.find(Table).props as unknown as { page: number; pageCount: number };
+    expect(table()).toMatchObject({ page: 1, pageCount: 3 });
+    expect(page.findAll(Button).map((b) => b.text)).not.toContain('Next');
+    page.find(Table).trigger('onPageChange' as never, 3 as never);
     await page.waitFor(() => expect(roles()).toHaveLength(5));
+    expect(table().page).toBe(3);
     page.find(Input, { name: 'peopleSearch' }).trigger('onChange', 'rep4' as never);
     await page.waitFor(() =>
       expect(roles().map((select) => select.props.name)).toEqual([
@@ -397,7 +514,8 @@ describe('settings page', () => {
     const page = renderPage({
       'GET /api/settings/fathom': { status: 403, body: { error: 'forbidden', message: 'Only admins…' } },
     });
-    await page.waitFor(() => expect(page.find(Heading).text).toBe('Fathom for HubSpot'));
+    await page.waitFor(() => expect(page.find(ErrorState).props.title).toBe('Fathom for HubSpot'));
+    expect(page.find(ErrorState).props.type).toBe('lock');
     expect(page.find(Text).text).toMatch(/managed by your portal's admins/);
     expect(page.findAll(Button)).toEqual([]);
     expect(page.findAll(Input)).toEqual([]);
@@ -418,10 +536,12 @@ describe('settings page', () => {
       const logReads = () => page.backend.calls.filter((c) => c.path.startsWith('/api/settings/sync-logs')).length;
       const before = logReads();
       syncNow().trigger('onClick');
-      await page.waitFor(() => expect(page.findAll(Text).map((t) => t.text)).toContain('Sync started.'));
+      await page.waitFor(() => expect(page.alerts).toEqual([{ type: 'success', message: 'Sync started.' }]));
       await page.waitFor(() => expect(logReads()).toBe(before + 1));
       syncNow().trigger('onClick');
-      await page.waitFor(() => expect(page.findAll(Text).map((t) => t.text)).toContain('A sync is already queued.'));
+      await page.waitFor(() =>
+        expect(page.alerts.at(-1)).toEqual({ type: 'info', message: 'A sync is already queued.' }),
+      );
     });
 
     test('sync: a refused "Sync now" shows the reason in the sync section', async () => {

@@ -15,6 +15,7 @@ import {
 } from '@hubspot/ui-extensions';
 import {
   useAction,
+  type AddAlert,
   type Api,
   type FathomConnected,
   type FathomStatus,
@@ -35,22 +36,26 @@ export function connectionLabel(status: FathomStatus): {
 }
 
 /** Connect Fathom (its consent page, or an API key), replace the key, or disconnect. */
-export function FathomSection({ api, status, onChange }: { api: Api; status: FathomStatus; onChange: () => void }) {
+export function FathomSection(props: { api: Api; status: FathomStatus; onChange: () => void; addAlert: AddAlert }) {
+  const { api, status, onChange, addAlert } = props;
   const [apiKey, setApiKey] = useState('');
   const [since, setSince] = useState<BaseDate | null>(null);
   const { busy, problem, run } = useAction();
   const label = connectionLabel(status);
-  const act = (call: () => Promise<unknown>) =>
+  const act = (call: () => Promise<unknown>, done: string) =>
     run(call, () => {
       setApiKey('');
+      addAlert({ type: 'success', message: done });
       onChange();
     });
   const connect = () =>
-    act(() =>
-      api.put<FathomConnected>('/api/settings/fathom', {
-        apiKey: apiKey.trim(),
-        ...(since ? { backfillSince: isoDate(since) } : {}),
-      }),
+    act(
+      () =>
+        api.put<FathomConnected>('/api/settings/fathom', {
+          apiKey: apiKey.trim(),
+          ...(since ? { backfillSince: isoDate(since) } : {}),
+        }),
+      'Fathom is connected: the calls are being imported.',
     );
   return (
     <Flex direction="column" gap="sm">
@@ -103,7 +108,11 @@ export function FathomSection({ api, status, onChange }: { api: Api; status: Fat
             variant="destructive"
             disabled={busy}
             overlay={
-              <ConfirmDisconnect onConfirm={() => void act(() => api.delete<FathomStatus>('/api/settings/fathom'))} />
+              <ConfirmDisconnect
+                onConfirm={() =>
+                  void act(() => api.delete<FathomStatus>('/api/settings/fathom'), 'Fathom is disconnected.')
+                }
+              />
             }
           >
             Disconnect
