@@ -181,6 +181,23 @@ describe('settings page', () => {
     );
   });
 
+  test('"Import calls since" goes with "Connect with Fathom" too: the link is asked for again with the date', async () => {
+    const datedUrl = `${connectUrl}.since-2026-01-01`;
+    const page = renderPage({
+      'GET /api/settings/fathom': { body: withOAuth },
+      'GET /api/settings/fathom?backfillSince=2026-01-01': {
+        body: { ...withOAuth, oauth: { available: true, connectUrl: datedUrl, expiresInSeconds: 600 } },
+      },
+    });
+    const connect = () => page.findAll(Button).find((b) => b.text === 'Connect with Fathom')!;
+    await page.waitFor(() => expect(connect().props.href).toEqual({ url: connectUrl, external: true }));
+    page
+      .find(DateInput, { name: 'backfillSince' })
+      .trigger('onChange', { year: 2026, month: 0, date: 1, formattedDate: '01/01/2026' } as never);
+    await page.waitFor(() => expect(connect().props.href).toEqual({ url: datedUrl, external: true }));
+    expect(connect().props.disabled).toBe(false);
+  });
+
   test('an OAuth connection Fathom stopped accepting says it must be reconnected, and offers to', async () => {
     const page = renderPage({
       'GET /api/settings/fathom': {
