@@ -96,7 +96,7 @@ describe('the coaching form', () => {
     );
     await renderer.waitFor(() =>
       expect(renderer.findAll(Text).map((t) => t.text)).toContain(
-        'discovery: AI review: Quantify the pain. Ask how many hours a week this costs.',
+        'Discovery: AI review: Quantify the pain. Ask how many hours a week this costs.',
       ),
     );
     renderer

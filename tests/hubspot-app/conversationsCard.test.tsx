@@ -12,6 +12,7 @@ import {
   ScoreCircle,
   StatisticsItem,
   StatisticsTrend,
+  Table,
   TableCell,
   TableRow,
   Tag,
@@ -50,6 +51,19 @@ function renderCard(
   return { ...renderer, backend };
 }
 
+/** The calls' titles: each is the button that opens its panel. */
+const titles = (renderer: ReturnType<typeof createRenderer>) =>
+  renderer
+    .findAll(Button)
+    .filter((b) => b.props.variant === 'transparent')
+    .map((b) => b.text);
+
+/** The Table's pagination props (its type is a union of the paginated and plain tables). */
+const tableProps = (renderer: ReturnType<typeof createRenderer>) =>
+  renderer.find(Table).props as unknown as { paginated: boolean; page: number; pageCount: number };
+const pageTo = (renderer: ReturnType<typeof createRenderer>, page: number) =>
+  renderer.find(Table).trigger('onPageChange' as never, page as never);
+
 /** The side panel a row's button opens, opened as HubSpot does (its onOpen). */
 function openPanel(renderer: ReturnType<typeof createRenderer>, buttonText: string) {
   const button = renderer.findAll(Button).find((b) => b.text === buttonText)!;
@@ -59,28 +73,37 @@ function openPanel(renderer: ReturnType<typeof createRenderer>, buttonText: stri
 
 describe('conversations card', () => {
   test('shows a spinner, then the calls with date, duration, attendees, score and open action items', async () => {
-    const { find, findAll, waitFor, maybeFind } = renderCard({
-      [`GET ${LIST}`]: { body: { items: [item(1), item(2)], nextCursor: null, viewer: { role: 'rep' } } },
+    const renderer = renderCard({
+      [`GET ${LIST}`]: {
+        body: { items: [item(1), { ...item(2), openActionItems: 1 }], nextCursor: null, viewer: { role: 'rep' } },
+      },
     });
+    const { findAll, waitFor, maybeFind } = renderer;
     expect(maybeFind(LoadingSpinner)).not.toBeNull();
-    await waitFor(() => expect(findAll(Heading).map((h) => h.text)).toEqual(['Acme call 1', 'Acme call 2']));
-    expect(findAll(Text)[0]!.text).toBe('Nov 2, 2026 · 30 min · Rita Rep, Bob Buyer');
+    await waitFor(() => expect(titles(renderer)).toEqual(['Acme call 1', 'Acme call 2']));
+    const row = findAll(TableRow)[1]!
+      .findAll(TableCell)
+      .map((cell) => cell.text);
+    expect(row.slice(1, 4)).toEqual(['Nov 2, 2026', '30 min', 'Rita Rep, Bob Buyer']);
     expect(findAll(ScoreCircle)[0]!.props.score).toBe(72);
-    expect(find(Tag).text).toBe('2 open action items');
-    expect(maybeFind(Button, { children: 'Load more' } as never)).toBeNull();
+    expect(findAll(Tag).map((t) => t.text)).toEqual(['2 open action items', '1 open action item']);
+    expect(tableProps(renderer).pageCount).toBe(1);
+    expect(findAll(Button).map((b) => b.text)).not.toContain('Load more');
   });
 
-  test('pages on with the cursor the backend gave', async () => {
-    const { findAll, waitFor, backend } = renderCard({
+  test("pages with the Table's own pagination, on with the cursor the backend gave, and back", async () => {
+    const renderer = renderCard({
       [`GET ${LIST}`]: { body: { items: [item(1)], nextCursor: 'next/1', viewer: { role: 'rep' } } },
       [`GET ${LIST}&cursor=next%2F1`]: { body: { items: [item(2)], nextCursor: null, viewer: { role: 'rep' } } },
     });
-    await waitFor(() => expect(findAll(Heading)).toHaveLength(1));
-    findAll(Button)
-      .find((b) => b.text === 'Load more')!
-      .trigger('onClick');
-    await waitFor(() => expect(findAll(Heading).map((h) => h.text)).toEqual(['Acme call 1', 'Acme call 2']));
-    expect(backend.calls.map((c) => c.path)).toEqual([LIST, `${LIST}&cursor=next%2F1`]);
+    await renderer.waitFor(() => expect(titles(renderer)).toEqual(['Acme call 1']));
+    expect(tableProps(renderer)).toMatchObject({ paginated: true, page: 1, pageCount: 2 });
+    pageTo(renderer, 2);
+    await renderer.waitFor(() => expect(titles(renderer)).toEqual(['Acme call 2']));
+    expect(tableProps(renderer)).toMatchObject({ page: 2, pageCount: 2 });
+    pageTo(renderer, 1);
+    await renderer.waitFor(() => expect(titles(renderer)).toEqual(['Acme call 1']));
+    expect(renderer.backend.calls.map((c) => c.path)).toEqual([LIST, `${LIST}&cursor=next%2F1`]);
   });
 
   test('a call opens in a side panel: markdown summary, links to each moment, why the score is what it is, local time', async () => {
@@ -113,6 +136,7 @@ describe('conversations card', () => {
               nextSteps: { agreed: true },
               topics: [
                 { name: 'pricing', count: 2 },
+                { name: 'decisionMakers', count: 1 },
                 { name: 'competitors', count: 0 },
               ],
               scoreBreakdown: [
@@ -155,9 +179,11 @@ describe('conversations card', () => {
         },
       },
     });
-    await renderer.waitFor(() => expect(renderer.findAll(Button).map((b) => b.text)).toContain('Open Acme call 1'));
+    // The title opens the panel: no separate "Open …" button.
+    await renderer.waitFor(() => expect(titles(renderer)).toEqual(['Acme call 1']));
+    expect(renderer.findAll(Button).map((b) => b.text)).not.toContain('Open Acme call 1');
     expect(renderer.backend.calls.map((c) => c.path)).toEqual([LIST]); // nothing loads before the panel opens
-    const panel = openPanel(renderer, 'Open Acme call 1');
+    const panel = openPanel(renderer, 'Acme call 1');
     await renderer.waitFor(() =>
       expect(
         panel()
@@ -192,7 +218,7 @@ describe('conversations card', () => {
       panel()
         .findAll(Tag)
         .map((t) => t.text),
-    ).toEqual(['Pricing ×2']);
+    ).toEqual(['Pricing ×2', 'Decision makers ×1']);
     const rows = panel()
       .findAll(TableRow)
       .slice(1)
@@ -204,7 +230,7 @@ describe('conversations card', () => {
     ]);
   });
 
-  test('a failed "Load more" says so and keeps what was loaded; trying again goes on', async () => {
+  test('a failed next page says so and keeps what was loaded; trying again goes on', async () => {
     let fail = true;
     const renderer = renderCard({
       [`GET ${LIST}`]: { body: { items: [item(1)], nextCursor: 'n1', viewer: { role: 'rep' } } },
@@ -213,22 +239,17 @@ describe('conversations card', () => {
           ? { status: 502, body: { error: 'upstream_failed', message: 'The service hiccuped.' } }
           : { body: { items: [item(2)], nextCursor: null, viewer: { role: 'rep' } } },
     });
-    await renderer.waitFor(() => expect(renderer.findAll(Heading)).toHaveLength(1));
-    renderer
-      .findAll(Button)
-      .find((b) => b.text === 'Load more')!
-      .trigger('onClick');
+    await renderer.waitFor(() => expect(titles(renderer)).toEqual(['Acme call 1']));
+    pageTo(renderer, 2);
     await renderer.waitFor(() => expect(renderer.find(Alert).props.title).toBe('Could not load more calls'));
     expect(renderer.find(Alert).text).toMatch(/The service hiccuped/);
-    expect(renderer.findAll(Heading).map((h) => h.text)).toEqual(['Acme call 1']);
+    expect(titles(renderer)).toEqual(['Acme call 1']);
     fail = false;
     renderer
       .findAll(Button)
       .find((b) => b.text === 'Try loading more again')!
       .trigger('onClick');
-    await renderer.waitFor(() =>
-      expect(renderer.findAll(Heading).map((h) => h.text)).toEqual(['Acme call 1', 'Acme call 2']),
-    );
+    await renderer.waitFor(() => expect(titles(renderer)).toEqual(['Acme call 2']));
     expect(renderer.maybeFind(Alert)).toBeNull();
   });
 
@@ -246,7 +267,7 @@ describe('conversations card', () => {
             openActionItems: 2,
             topics: [
               { name: 'pricing', calls: 3 },
-              { name: 'competitors', calls: 1 },
+              { name: 'decisionMakers', calls: 1 },
             ],
           },
         },
@@ -258,7 +279,7 @@ describe('conversations card', () => {
     expect(stats).toEqual({ Calls: 12, 'Last call': 'Nov 2, 2026', 'Average score': 65, 'Open action items': 2 });
     expect(renderer.find(StatisticsTrend).props.direction).toBe('increase');
     expect(renderer.findAll(Text).map((t) => t.text)).toContain(
-      'Topics raised: pricing (3 calls), competitors (1 call)',
+      'Topics raised: Pricing (3 calls), Decision makers (1 call)',
     );
   });
 
@@ -279,8 +300,18 @@ describe('conversations card', () => {
     const rep = renderCard({
       [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'rep' }, fathom: 'not_connected' } },
     });
-    await rep.waitFor(() => expect(rep.find(EmptyState)).toBeTruthy());
-    expect(rep.find(Text).text).toBe('No recorded calls with this record yet.');
+    // Not connected is not "no calls": a rep is told so too, and who connects it.
+    await rep.waitFor(() => expect(rep.find(EmptyState).props.title).toBe('Fathom is not connected'));
+    expect(rep.find(Text).text).toMatch(/once an admin of this portal connects Fathom/);
+    expect(rep.maybeFind(Button)).toBeNull();
+    // Calls synced before a disconnection stay, with a note that new ones are not arriving.
+    const disconnected = renderCard({
+      [`GET ${LIST}`]: {
+        body: { items: [item(1)], nextCursor: null, viewer: { role: 'rep' }, fathom: 'not_connected' },
+      },
+    });
+    await disconnected.waitFor(() => expect(disconnected.find(Alert).props.title).toBe('Fathom is not connected'));
+    expect(titles(disconnected)).toEqual(['Acme call 1']);
   });
 
   test('a 429 from HubSpot says to wait, and trying again works', async () => {
@@ -302,7 +333,7 @@ describe('conversations card', () => {
     expect(renderer.find(ErrorState).find(Text).text).toMatch(/Wait a few seconds/);
     busy = false;
     renderer.find(Button).trigger('onClick');
-    await renderer.waitFor(() => expect(renderer.findAll(Heading).map((h) => h.text)).toEqual(['Acme call 1']));
+    await renderer.waitFor(() => expect(titles(renderer)).toEqual(['Acme call 1']));
   });
 
   test('when Fathom needs reconnecting, the calls stay and a warning says new ones are not arriving, and who can fix it', async () => {
@@ -313,7 +344,7 @@ describe('conversations card', () => {
     });
     await rep.waitFor(() => expect(rep.find(Alert).props.title).toBe('New calls are not syncing'));
     expect(rep.find(Alert).text).toMatch(/reconnected by an admin/);
-    expect(rep.findAll(Heading).map((h) => h.text)).toEqual(['Acme call 1']);
+    expect(titles(rep)).toEqual(['Acme call 1']);
     const admin = renderCard({
       [`GET ${LIST}`]: { body: { items: [], nextCursor: null, viewer: { role: 'admin' }, fathom: 'needs_reauth' } },
     });
@@ -321,7 +352,7 @@ describe('conversations card', () => {
     const fine = renderCard({
       [`GET ${LIST}`]: { body: { items: [item(1)], nextCursor: null, viewer: { role: 'rep' }, fathom: 'connected' } },
     });
-    await fine.waitFor(() => expect(fine.findAll(Heading).length).toBe(1));
+    await fine.waitFor(() => expect(titles(fine)).toHaveLength(1));
     expect(fine.maybeFind(Alert)).toBeNull();
   });
 
@@ -332,5 +363,13 @@ describe('conversations card', () => {
   ])('%s shows an error state with the next step', async (_what, status, error, title) => {
     const { find, waitFor } = renderCard({ [`GET ${LIST}`]: { status, body: { error, message: 'Details.' } } });
     await waitFor(() => expect(find(ErrorState).props.title).toBe(title));
+  });
+
+  test('"not available to you" is a lock, not an error', async () => {
+    const { find, waitFor } = renderCard({
+      [`GET ${LIST}`]: { status: 403, body: { error: 'forbidden', message: 'Only managers and admins.' } },
+    });
+    await waitFor(() => expect(find(ErrorState).props.title).toBe('Not available to you'));
+    expect(find(ErrorState).props.type).toBe('lock');
   });
 });

@@ -3,92 +3,24 @@ import {
   Alert,
   Button,
   DateInput,
+  ErrorState,
   Heading,
   Input,
   Modal,
-  ProgressBar,
   Select,
   StatusTag,
-  TableCell,
   Text,
 } from '@hubspot/ui-extensions';
-import { createRenderer } from '@hubspot/ui-extensions/testing';
-import { createApi, type FathomStatus, type People, type Person, type SyncLog } from '@fathom-hubspot/ui-shared';
-import { SettingsView } from '../../hubspot-app/app/settings/SettingsView';
-import { fakeBackend, type Routes } from './fakeBackend';
-
-const keyOnly = {
-  available: false,
-  reason: 'Connecting with a Fathom login is not set up on this server, so connect Fathom with an API key.',
-} as const;
-const notConnected: FathomStatus = {
-  connected: false,
-  connectionId: null,
-  authType: null,
-  status: null,
-  webhookRegistered: false,
-  lastSyncedAt: null,
-  lastError: null,
-  backfillSince: null,
-  backfillCompletedAt: null,
-  oauth: keyOnly,
-};
-const connectUrl = 'https://fathom-hubspot.example.com/oauth/fathom/start?link=k1.sealed';
-const withOAuth: FathomStatus = { ...notConnected, oauth: { available: true, connectUrl, expiresInSeconds: 600 } };
-const connected: FathomStatus = {
-  ...notConnected,
-  connected: true,
-  connectionId: 'fc1',
-  authType: 'api_key',
-  status: 'active',
-  webhookRegistered: true,
-};
-const log = (overrides: Partial<SyncLog>): SyncLog => ({
-  id: 'l1',
-  kind: 'backfill',
-  status: 'succeeded',
-  startedAt: '2026-11-20T10:00:00.000Z',
-  finishedAt: '2026-11-20T10:00:42.500Z',
-  durationSeconds: 42.5,
-  pages: 3,
-  meetingsNew: 70,
-  meetingsUpdated: 2,
-  meetingsUnchanged: 0,
-  errors: 0,
-  errorMessages: [],
-  ...overrides,
-});
-const logs = (items: SyncLog[], nextScheduledRun: string | null = null) => ({
-  items,
-  nextCursor: null,
-  nextScheduledRun,
-});
-const person = (hubspotUserId: number, email: string, role: Person['role']): Person => ({
-  id: `u${hubspotUserId}`,
-  hubspotUserId,
-  email,
-  displayName: null,
-  role,
-  managerHubspotUserId: null,
-});
-const people: People = {
-  items: [person(1, 'ada@x.example.com', 'admin'), person(3, 'rita@x.example.com', 'rep')],
-  nextCursor: null,
-};
-
-const HUB_ID = 4242;
-function renderPage(routes: Routes) {
-  const backend = fakeBackend({
-    'GET /api/settings/sync-logs': { body: logs([]) },
-    'GET /api/settings/roles': { body: people },
-    'GET /api/settings/data': { body: { uninstallGraceHours: 720 } },
-    ...routes,
-  });
-  const renderer = createRenderer('settings');
-  renderer.render(<SettingsView api={createApi(backend.fetcher)} hubId={HUB_ID} />);
-  return { ...renderer, backend };
-}
-const buttonTexts = (page: ReturnType<typeof renderPage>) => page.findAll(Button).map((b) => b.text);
+import {
+  buttonTexts,
+  connectUrl,
+  connected,
+  keyOnly,
+  notConnected,
+  renderPage,
+  withOAuth,
+  HUB_ID,
+} from './settingsFixtures';
 
 describe('settings page', () => {
   test('not connected: a masked key field and Connect with key, and why there is no OAuth; Sync now is disabled', async () => {
@@ -160,6 +92,23 @@ describe('settings page', () => {
     );
   });
 
+  test('"Import calls since" goes with "Connect with Fathom" too: the link is asked for again with the date', async () => {
+    const datedUrl = `${connectUrl}.since-2026-01-01`;
+    const page = renderPage({
+      'GET /api/settings/fathom': { body: withOAuth },
+      'GET /api/settings/fathom?backfillSince=2026-01-01': {
+        body: { ...withOAuth, oauth: { available: true, connectUrl: datedUrl, expiresInSeconds: 600 } },
+      },
+    });
+    const connect = () => page.findAll(Button).find((b) => b.text === 'Connect with Fathom')!;
+    await page.waitFor(() => expect(connect().props.href).toEqual({ url: connectUrl, external: true }));
+    page
+      .find(DateInput, { name: 'backfillSince' })
+      .trigger('onChange', { year: 2026, month: 0, date: 1, formattedDate: '01/01/2026' } as never);
+    await page.waitFor(() => expect(connect().props.href).toEqual({ url: datedUrl, external: true }));
+    expect(connect().props.disabled).toBe(false);
+  });
+
   test('an OAuth connection Fathom stopped accepting says it must be reconnected, and offers to', async () => {
     const page = renderPage({
       'GET /api/settings/fathom': {
@@ -192,90 +141,6 @@ describe('settings page', () => {
     await page.waitFor(() => expect(page.find(Alert).text).toBe('Fathom did not accept this API key: Invalid API key'));
   });
 
-  test('a backfill in progress shows a progress bar with the counts so far, and the page polls until it ends', async () => {
-    let polls = 0;
-    const page = renderPage({
-      'GET /api/settings/fathom': { body: connected },
-      'GET /api/settings/sync-logs': () =>
-        polls++ === 0
-          ? {
-              body: logs([
-                log({ status: 'running', finishedAt: null, durationSeconds: null, pages: 4, meetingsNew: 97 }),
-              ]),
-            }
-          : { body: logs([log({})]) },
-    });
-    await page.waitFor(() => expect(page.maybeFind(ProgressBar)).not.toBeNull());
-    expect(page.find(ProgressBar).props).toMatchObject({
-      title: 'Importing your Fathom history',
-      valueDescription: '4 pages, 99 calls so far',
-    });
-    await page.waitFor(() => expect(page.maybeFind(ProgressBar)).toBeNull(), { timeoutInMs: 8000 });
-    expect(polls).toBe(2);
-  });
-
-  test('a failed sync shows why in the log, and when the next scheduled sync runs', async () => {
-    const page = renderPage({
-      'GET /api/settings/fathom': { body: connected },
-      'GET /api/settings/sync-logs': {
-        body: logs(
-          [log({ status: 'failed', errorMessages: ['Fathom failed to list meetings: HTTP 503'] })],
-          '2026-11-25T05:30:00.000Z',
-        ),
-      },
-    });
-    await page.waitFor(() => expect(page.findAll(TableCell).length).toBeGreaterThan(0));
-    expect(page.findAll(TableCell).map((c) => c.text)).toEqual([
-      '2026-11-20 10:00',
-      'failed',
-      '70 new, 2 updated',
-      '42.5 s',
-      'Fathom failed to list meetings: HTTP 503',
-    ]);
-    expect(page.findAll(Text).map((t) => t.text)).toContain('Next scheduled sync: 2026-11-25 05:30 UTC');
-  });
-
-  test('roles: an admin changes a role; the last-admin refusal is shown', async () => {
-    const page = renderPage({
-      'GET /api/settings/fathom': { body: connected },
-      'PUT /api/settings/roles': (body) =>
-        (body as { role: string }).role === 'rep'
-          ? {
-              status: 409,
-              body: {
-                error: 'conflict',
-                message: 'This is the last admin of the portal: make someone else an admin first.',
-              },
-            }
-          : { body: { ...person(3, 'rita@x.example.com', 'manager') } },
-    });
-    await page.waitFor(() => expect(page.findAll(Select).length).toBeGreaterThan(0));
-    page.find(Select, { name: 'role-3' }).trigger('onChange', 'manager' as never);
-    await page.waitFor(() => expect(page.backend.calls.some((c) => c.method === 'PUT')).toBe(true));
-    expect(page.backend.calls.find((c) => c.method === 'PUT')!.body).toEqual({
-      hubspotUserId: 3,
-      role: 'manager',
-      managerHubspotUserId: null,
-    });
-    page.find(Select, { name: 'role-1' }).trigger('onChange', 'rep' as never);
-    await page.waitFor(() => expect(page.find(Alert).text).toMatch(/last admin/));
-  });
-
-  test('importing users from HubSpot says how many were added', async () => {
-    const page = renderPage({
-      'GET /api/settings/fathom': { body: connected },
-      'POST /api/settings/roles/import': { body: { found: 12, added: 9 } },
-    });
-    await page.waitFor(() => expect(buttonTexts(page)).toContain('Import users from HubSpot'));
-    page
-      .findAll(Button)
-      .find((b) => b.text === 'Import users from HubSpot')!
-      .trigger('onClick');
-    await page.waitFor(() =>
-      expect(page.findAll(Text).map((t) => t.text)).toContain('12 HubSpot users found, 9 added as reps.'),
-    );
-  });
-
   test('Disconnect asks in a modal first, and only confirming disconnects', async () => {
     const page = renderPage({
       'GET /api/settings/fathom': { body: connected },
@@ -306,43 +171,6 @@ describe('settings page', () => {
       .filter((b) => b.props.variant === 'primary')
       .map((b) => b.text);
     expect(primary).toEqual(['Connect with Fathom']);
-  });
-
-  test('people: a search narrows the list, and long lists come in pages of 20', async () => {
-    const many: People = {
-      items: Array.from({ length: 45 }, (_, i) =>
-        person(100 + i, `rep${String(i).padStart(2, '0')}@x.example.com`, 'rep'),
-      ),
-      nextCursor: null,
-    };
-    const page = renderPage({
-      'GET /api/settings/fathom': { body: connected },
-      'GET /api/settings/roles': { body: many },
-    });
-    const roles = () => page.findAll(Select).filter((select) => String(select.props.name).startsWith('role-'));
-    await page.waitFor(() => expect(roles()).toHaveLength(20));
-    expect(page.findAll(Text).map((t) => t.text)).toContain('Page 1 of 3 · 45 people');
-    page
-      .findAll(Button)
-      .find((b) => b.text === 'Next')!
-      .trigger('onClick');
-    page
-      .findAll(Button)
-      .find((b) => b.text === 'Next')!
-      .trigger('onClick');
-    await page.waitFor(() => expect(roles()).toHaveLength(5));
-    page.find(Input, { name: 'peopleSearch' }).trigger('onChange', 'rep4' as never);
-    await page.waitFor(() =>
-      expect(roles().map((select) => select.props.name)).toEqual([
-        'role-140',
-        'role-141',
-        'role-142',
-        'role-143',
-        'role-144',
-      ]),
-    );
-    page.find(Input, { name: 'peopleSearch' }).trigger('onChange', 'nobody' as never);
-    await page.waitFor(() => expect(page.findAll(Text).map((t) => t.text)).toContain('Nobody matches that search.'));
   });
 
   test('"Remove the app and delete our data" asks in a modal first; only confirming calls the removal, once', async () => {
@@ -395,7 +223,8 @@ describe('settings page', () => {
     const page = renderPage({
       'GET /api/settings/fathom': { status: 403, body: { error: 'forbidden', message: 'Only admins…' } },
     });
-    await page.waitFor(() => expect(page.find(Heading).text).toBe('Fathom for HubSpot'));
+    await page.waitFor(() => expect(page.find(ErrorState).props.title).toBe('Fathom for HubSpot'));
+    expect(page.find(ErrorState).props.type).toBe('lock');
     expect(page.find(Text).text).toMatch(/managed by your portal's admins/);
     expect(page.findAll(Button)).toEqual([]);
     expect(page.findAll(Input)).toEqual([]);
@@ -416,10 +245,12 @@ describe('settings page', () => {
       const logReads = () => page.backend.calls.filter((c) => c.path.startsWith('/api/settings/sync-logs')).length;
       const before = logReads();
       syncNow().trigger('onClick');
-      await page.waitFor(() => expect(page.findAll(Text).map((t) => t.text)).toContain('Sync started.'));
+      await page.waitFor(() => expect(page.alerts).toEqual([{ type: 'success', message: 'Sync started.' }]));
       await page.waitFor(() => expect(logReads()).toBe(before + 1));
       syncNow().trigger('onClick');
-      await page.waitFor(() => expect(page.findAll(Text).map((t) => t.text)).toContain('A sync is already queued.'));
+      await page.waitFor(() =>
+        expect(page.alerts.at(-1)).toEqual({ type: 'info', message: 'A sync is already queued.' }),
+      );
     });
 
     test('sync: a refused "Sync now" shows the reason in the sync section', async () => {

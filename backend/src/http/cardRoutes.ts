@@ -18,6 +18,7 @@ import {
   transitionMessage,
   type MessageRow,
 } from '../coaching/messages.ts';
+import { coachableCalls } from '../coaching/coachableCalls.ts';
 import { suggestCoaching } from '../coaching/suggestions.ts';
 import { repTrend } from '../coaching/trend.ts';
 import {
@@ -118,10 +119,13 @@ export function cardRoutes(asCaller: CallerRunner, readAsCaller: CallerReader): 
   router.get('/coaching', async (req, res) => {
     const query = record.parse(req.query);
     const { caller, rows } = await readAsCaller<MessageRow>(res, coachingCardRead(query));
+    // A coach's form offers only the calls he may coach: read then, for coaches only.
+    const coachable = caller.role === 'rep' ? undefined : await asCaller(res, READ, (tx) => coachableCalls(tx, query));
     res.json({
       items: coachingCardMessagesOf(rows),
       nextCursor: null,
       viewer: viewerOf(caller),
+      ...(coachable ? { coachable } : {}),
     } satisfies CoachingList);
   });
 

@@ -54,6 +54,8 @@ const trackers = z.strictObject({
 });
 // The removal names the portal in its body too: a second confirmation, that of the admin's page.
 const removal = z.strictObject({ hubId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+// "Import calls since" chosen before "Connect with Fathom": the link carries it (YYYY-MM-DD).
+const fathomQuery = z.object({ backfillSince: boundedDay.optional() });
 const logsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 
 const callerOf = (res: Response) => res.locals.caller as Caller;
@@ -109,13 +111,14 @@ export function settingsRoutes(deps: SettingsDeps): Router {
   });
 
   // Every answer about the connection carries the "Connect Fathom" OAuth link (or why there is none).
-  const withOffer = (res: Response, status: Omit<FathomStatus, 'oauth'>): FathomStatus => ({
+  const withOffer = (res: Response, status: Omit<FathomStatus, 'oauth'>, since?: string): FathomStatus => ({
     ...status,
-    oauth: oauthOffer(deps.fathom, callerOf(res)),
+    oauth: oauthOffer(deps.fathom, callerOf(res), since),
   });
 
-  router.get('/fathom', adminOnly, async (_req, res) => {
-    res.json(withOffer(res, await fathomStatus(db, callerOf(res))));
+  router.get('/fathom', adminOnly, async (req, res) => {
+    const { backfillSince } = fathomQuery.parse(req.query);
+    res.json(withOffer(res, await fathomStatus(db, callerOf(res)), backfillSince));
   });
 
   router.put('/fathom', adminOnly, async (req, res) => {

@@ -42,7 +42,7 @@ export async function spendOrFail(
   spend: { provider: OAuthProvider; purpose?: string; token: string | undefined; browserNonce: string | undefined },
   problems: CallbackWords['states'],
   Failed: Failure,
-): Promise<{ accountId: string | null; userId: string | null }> {
+): Promise<{ accountId: string | null; userId: string | null; backfillSince: string | null }> {
   const spent = await spendState(db, spend);
   if (spent.problem) throw new Failed(...problems[spent.problem]);
   return spent;
@@ -59,7 +59,7 @@ export async function acceptCallback(
   input: CallbackInput,
   words: CallbackWords,
   Failed: Failure,
-): Promise<{ code: string; accountId: string | null; userId: string | null }> {
+): Promise<{ code: string; accountId: string | null; userId: string | null; backfillSince: string | null }> {
   if (input.error) {
     const known = Object.hasOwn(words.errors, input.error) ? words.errors[input.error] : undefined;
     throw new Failed(words.deniedTitle, known ?? words.otherError);

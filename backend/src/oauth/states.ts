@@ -29,6 +29,8 @@ export type Issue = {
   /** The nonce the browser keeps in a cookie; spending then needs the same one back. */
   browserNonce: string;
   expiresAt: Date;
+  /** A Fathom connection's "Import calls since" day (YYYY-MM-DD), carried to the next token. */
+  backfillSince?: string | null | undefined;
 };
 
 /**
@@ -38,9 +40,15 @@ export type Issue = {
 export async function issueState(tx: Queryable, issue: Issue): Promise<string> {
   const token = newToken();
   await tx.query(
-    `INSERT INTO oauth_states (account_id, user_id, provider, state_hash, browser_hash, expires_at)
-     VALUES (app_account_id(), app_user_id(), $1, $2, $3, $4)`,
-    [issue.provider, stateHash(token, issue.purpose), sha256(issue.browserNonce), issue.expiresAt],
+    `INSERT INTO oauth_states (account_id, user_id, provider, state_hash, browser_hash, expires_at, backfill_since)
+     VALUES (app_account_id(), app_user_id(), $1, $2, $3, $4, $5)`,
+    [
+      issue.provider,
+      stateHash(token, issue.purpose),
+      sha256(issue.browserNonce),
+      issue.expiresAt,
+      issue.backfillSince ?? null,
+    ],
   );
   return token;
 }
@@ -65,7 +73,9 @@ export async function spendAtFirstSight(
 /** Why a token could not be spent. */
 export type StateProblem = 'unknown' | 'reused' | 'expired' | 'other-browser';
 
-export type Spent = { problem: StateProblem } | { problem?: never; accountId: string | null; userId: string | null };
+export type Spent =
+  | { problem: StateProblem }
+  | { problem?: never; accountId: string | null; userId: string | null; backfillSince: string | null };
 
 /**
  * Spends a token: it must be known for this provider and purpose, unused, unexpired and come back
@@ -87,8 +97,10 @@ export async function spendState(
         browser_hash: string | null;
         consumed: boolean;
         expired: boolean;
+        backfill_since: string | null;
       }>(
-        `SELECT id, account_id, user_id, browser_hash, consumed_at IS NOT NULL AS consumed, expires_at <= now() AS expired
+        `SELECT id, account_id, user_id, browser_hash, consumed_at IS NOT NULL AS consumed, expires_at <= now() AS expired,
+                to_char(backfill_since, 'YYYY-MM-DD') AS backfill_since
          FROM oauth_states WHERE provider = $1 AND state_hash = $2 FOR UPDATE`,
         [spend.provider, stateHash(token, spend.purpose)],
       )
@@ -98,7 +110,7 @@ export async function spendState(
     await tx.query('UPDATE oauth_states SET consumed_at = now() WHERE id = $1', [row.id]);
     if (row.expired) return { problem: 'expired' };
     if (!browserNonce || row.browser_hash !== sha256(browserNonce)) return { problem: 'other-browser' };
-    return { accountId: row.account_id, userId: row.user_id };
+    return { accountId: row.account_id, userId: row.user_id, backfillSince: row.backfill_since };
   });
 }
 

@@ -60,7 +60,8 @@ const START_LOG = `
            error_messages = array_append(error_messages, 'interrupted: the worker stopped; the next run resumed from the last stored page')
      WHERE account_id = app_account_id() AND status = 'running'
   )
-  INSERT INTO sync_logs (account_id, connection_id, kind, job_id) VALUES (app_account_id(), $1, $2, $3) RETURNING id`;
+  INSERT INTO sync_logs (account_id, connection_id, kind, job_id, since)
+  VALUES (app_account_id(), $1, $2, $3, $4) RETURNING id`;
 
 // A page's cursor and its counts, in one statement of the page's transaction.
 const PAGE_DONE = `
@@ -69,7 +70,8 @@ const PAGE_DONE = `
   )
   UPDATE sync_logs SET pages = pages + 1, meetings_new = meetings_new + $2, meetings_updated = meetings_updated + $3,
          meetings_unchanged = meetings_unchanged + $4, errors = errors + $5,
-         error_messages = (error_messages || $6::text[])[1:50]
+         error_messages = (error_messages || $6::text[])[1:50],
+         reached_at = least(reached_at, $9::timestamptz)
    WHERE account_id = app_account_id() AND id = $1`;
 
 // The end of a run, in its last page's transaction.
@@ -80,6 +82,10 @@ const RUN_DONE = `
      WHERE account_id = app_account_id() AND id = $1
   )
   UPDATE sync_logs SET status = 'succeeded', finished_at = now() WHERE account_id = app_account_id() AND id = $3`;
+
+// The oldest call start of a page (null for an empty page: least() ignores it).
+const oldestOf = (meetings: ReadonlyArray<{ startedAt: Date }>) =>
+  meetings.reduce<Date | null>((oldest, m) => (!oldest || m.startedAt < oldest ? m.startedAt : oldest), null);
 
 export class NotConnected extends Error {
   override name = 'NotConnected';
@@ -96,7 +102,8 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
     const state = (await tx.query<ConnectionState>(CONNECTION)).rows[0];
     if (!state) throw new NotConnected('Fathom is not connected for this account.');
     const kind: SyncKind = state.backfill_completed_at ? 'incremental' : 'backfill';
-    const log = (await tx.query<{ id: string }>(START_LOG, [state.id, kind, options.jobId ?? null])).rows[0]!;
+    const since = kind === 'backfill' ? state.backfill_since : null;
+    const log = (await tx.query<{ id: string }>(START_LOG, [state.id, kind, options.jobId ?? null, since])).rows[0]!;
     return { connection: state, logId: log.id };
   });
   const kind: SyncKind = connection.backfill_completed_at ? 'incremental' : 'backfill';
@@ -189,6 +196,7 @@ export async function runSync(db: Database, options: SyncOptions): Promise<SyncP
           newIncidents,
           connection.id,
           kind === 'backfill' ? page.nextCursor : null,
+          oldestOf(page.meetings),
         ]);
         if (pending) {
           const idOf = new Map(stored.map((meeting) => [meeting.externalId, meeting.conversationId]));

@@ -13,12 +13,14 @@ type Row = {
   meetings_unchanged: number;
   errors: number;
   error_messages: string[];
+  since: Date | null;
+  reached_at: Date | null;
 };
 
 /** The account's most recent sync runs, newest first. */
 export async function listSyncLogs(tx: Queryable, limit = 20): Promise<SyncLog[]> {
   const { rows } = await tx.query<Row>(
-    `SELECT id, kind, status, started_at, finished_at, pages, meetings_new, meetings_updated, meetings_unchanged, errors, error_messages
+    `SELECT id, kind, status, started_at, finished_at, pages, meetings_new, meetings_updated, meetings_unchanged, errors, error_messages, since, reached_at
        FROM sync_logs WHERE account_id = app_account_id() ORDER BY started_at DESC, id DESC LIMIT $1`,
     [limit],
   );
@@ -37,5 +39,7 @@ export async function listSyncLogs(tx: Queryable, limit = 20): Promise<SyncLog[]
     meetingsUnchanged: row.meetings_unchanged,
     errors: row.errors,
     errorMessages: row.error_messages,
+    since: row.since?.toISOString() ?? null,
+    reachedAt: row.reached_at?.toISOString() ?? null,
   }));
 }

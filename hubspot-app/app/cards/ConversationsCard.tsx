@@ -8,6 +8,6 @@ hubspot.extend<'crm.record.tab'>(({ context }) => (
     api={createApi(hubspot.fetch)}
     objectType={OBJECT_TYPES[context.crm.objectTypeId] ?? 'contacts'}
     objectId={Number(context.crm.objectId)}
-    locale={{ locale: context.user.locale }}
+    locale={{ locale: context.user.locale, timeZone: context.portal.timezone }}
   />
 ));

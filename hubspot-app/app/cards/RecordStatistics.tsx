@@ -1,7 +1,13 @@
 import { Statistics, StatisticsItem, StatisticsTrend, Text } from '@hubspot/ui-extensions';
-import { formatDate, useRequest, type Api, type Locale, type RecordSummary } from '@fathom-hubspot/ui-shared';
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+import {
+  formatDate,
+  plural,
+  topicLabel,
+  useRequest,
+  type Api,
+  type Locale,
+  type RecordSummary,
+} from '@fathom-hubspot/ui-shared';
 
 /** What a deal's or company's calls add up to; quiet while it loads or when it fails (the list says why). */
 export function RecordStatistics(props: {
@@ -33,7 +39,7 @@ export function RecordStatistics(props: {
         <StatisticsItem label="Open action items" number={summary.openActionItems} />
       </Statistics>
       {summary.topics.length ? (
-        <Text>{`Topics raised: ${summary.topics.map((topic) => `${topic.name} (${plural(topic.calls, 'call')})`).join(', ')}`}</Text>
+        <Text>{`Topics raised: ${summary.topics.map((topic) => `${topicLabel(topic.name)} (${plural(topic.calls, 'call')})`).join(', ')}`}</Text>
       ) : null}
     </>
   );

@@ -15,6 +15,8 @@ import {
 } from '@hubspot/ui-extensions';
 import {
   useAction,
+  useRequest,
+  type AddAlert,
   type Api,
   type FathomConnected,
   type FathomStatus,
@@ -35,22 +37,34 @@ export function connectionLabel(status: FathomStatus): {
 }
 
 /** Connect Fathom (its consent page, or an API key), replace the key, or disconnect. */
-export function FathomSection({ api, status, onChange }: { api: Api; status: FathomStatus; onChange: () => void }) {
+export function FathomSection(props: { api: Api; status: FathomStatus; onChange: () => void; addAlert: AddAlert }) {
+  const { api, status, onChange, addAlert } = props;
   const [apiKey, setApiKey] = useState('');
   const [since, setSince] = useState<BaseDate | null>(null);
   const { busy, problem, run } = useAction();
   const label = connectionLabel(status);
-  const act = (call: () => Promise<unknown>) =>
+  // "Import calls since" goes with "Connect with Fathom" too: the link is asked for again with the date.
+  const sinceDay = since ? isoDate(since) : '';
+  const [dated] = useRequest(
+    () => (sinceDay ? api.get<FathomStatus>(`/api/settings/fathom?backfillSince=${sinceDay}`) : Promise.resolve(null)),
+    `since:${sinceDay}`,
+  );
+  const datedOffer = dated.status === 'ready' && !dated.refreshing ? dated.data?.oauth : undefined;
+  const offer = sinceDay ? datedOffer : status.oauth;
+  const act = (call: () => Promise<unknown>, done: string) =>
     run(call, () => {
       setApiKey('');
+      addAlert({ type: 'success', message: done });
       onChange();
     });
   const connect = () =>
-    act(() =>
-      api.put<FathomConnected>('/api/settings/fathom', {
-        apiKey: apiKey.trim(),
-        ...(since ? { backfillSince: isoDate(since) } : {}),
-      }),
+    act(
+      () =>
+        api.put<FathomConnected>('/api/settings/fathom', {
+          apiKey: apiKey.trim(),
+          ...(since ? { backfillSince: isoDate(since) } : {}),
+        }),
+      'Fathom is connected: the calls are being imported.',
     );
   return (
     <Flex direction="column" gap="sm">
@@ -71,7 +85,16 @@ export function FathomSection({ api, status, onChange }: { api: Api; status: Fat
           {problem}
         </Alert>
       ) : null}
-      <OAuthConnect offer={status.oauth} connected={status.connected} onCheck={onChange} />
+      <DateInput
+        label="Import calls since (optional)"
+        name="backfillSince"
+        value={since ?? undefined}
+        max={today()}
+        maxValidationMessage="Pick a day that has passed."
+        description="For both ways of connecting. Without a date, the whole Fathom history is imported."
+        onChange={(value) => setSince(value ? { year: value.year, month: value.month, date: value.date } : null)}
+      />
+      <OAuthConnect offer={offer ?? status.oauth} ready={!!offer} connected={status.connected} onCheck={onChange} />
       <Input
         label={status.connected ? 'Replace the Fathom API key' : 'Or paste a Fathom API key'}
         name="apiKey"
@@ -79,15 +102,6 @@ export function FathomSection({ api, status, onChange }: { api: Api; status: Fat
         value={apiKey}
         onChange={setApiKey}
         description="In Fathom: Settings → API access. The key is checked with Fathom and stored encrypted."
-      />
-      <DateInput
-        label="Import calls since (optional)"
-        name="backfillSince"
-        value={since ?? undefined}
-        max={today()}
-        maxValidationMessage="Pick a day that has passed."
-        description="Without a date, the whole Fathom history is imported."
-        onChange={(value) => setSince(value ? { year: value.year, month: value.month, date: value.date } : null)}
       />
       <Flex direction="row" gap="xs">
         {/* One primary action per section: the consent page when it is offered, else the key. */}
@@ -103,7 +117,11 @@ export function FathomSection({ api, status, onChange }: { api: Api; status: Fat
             variant="destructive"
             disabled={busy}
             overlay={
-              <ConfirmDisconnect onConfirm={() => void act(() => api.delete<FathomStatus>('/api/settings/fathom'))} />
+              <ConfirmDisconnect
+                onConfirm={() =>
+                  void act(() => api.delete<FathomStatus>('/api/settings/fathom'), 'Fathom is disconnected.')
+                }
+              />
             }
           >
             Disconnect
@@ -115,7 +133,8 @@ export function FathomSection({ api, status, onChange }: { api: Api; status: Fat
 }
 
 /** The recommended way: Fathom's own consent page, opened in a new tab from a short-lived link. */
-function OAuthConnect({ offer, connected, onCheck }: { offer: OAuthOffer; connected: boolean; onCheck: () => void }) {
+function OAuthConnect(props: { offer: OAuthOffer; ready: boolean; connected: boolean; onCheck: () => void }) {
+  const { offer, ready, connected, onCheck } = props;
   if (!offer.available) return <Text>{offer.reason}</Text>;
   return (
     <Flex direction="column" gap="xs">
@@ -125,7 +144,7 @@ function OAuthConnect({ offer, connected, onCheck }: { offer: OAuthOffer; connec
       </Text>
       <Flex direction="row" gap="xs">
         {/* The link works once: fetch a fresh one as soon as this one is opened. */}
-        <Button variant="primary" href={{ url: offer.connectUrl, external: true }} onClick={onCheck}>
+        <Button variant="primary" disabled={!ready} href={{ url: offer.connectUrl, external: true }} onClick={onCheck}>
           {connected ? 'Reconnect with Fathom' : 'Connect with Fathom'}
         </Button>
         <Button onClick={onCheck}>Check status</Button>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import {
   Alert,
   Button,
@@ -16,22 +16,27 @@ import {
 import {
   Failure,
   Loading,
+  formatDateTimeWithZone,
+  humanDuration,
   useAction,
   useRequest,
+  valueLabel,
+  type AddAlert,
   type Api,
+  type Locale,
   type SyncLog,
   type SyncLogs,
   type SyncStarted,
 } from '@fathom-hubspot/ui-shared';
+import { syncProgress } from './syncProgress';
 
-const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 const problemsOf = (log: SyncLog) =>
   log.status === 'failed' ? (log.errorMessages.at(-1) ?? 'failed') : log.errors ? `${log.errors} retried` : '—';
 
-/** The sync log, the next scheduled run, a running sync's progress, and "Sync now". */
-export function SyncSection({ api, connected }: { api: Api; connected: boolean }) {
+/** The sync log (in the portal's time zone), the next scheduled run, a running sync's progress, and "Sync now". */
+export function SyncSection(props: { api: Api; connected: boolean; locale: Locale; addAlert: AddAlert }) {
+  const { api, connected, locale, addAlert } = props;
   const [logs, reload] = useRequest(() => api.get<SyncLogs>('/api/settings/sync-logs?limit=10'), 'sync-logs');
-  const [note, setNote] = useState<string | null>(null);
   const { busy, problem, run } = useAction();
   const running = logs.status === 'ready' ? logs.data.items.find((log) => log.status === 'running') : undefined;
   // While a run is going, look again every few seconds.
@@ -42,23 +47,26 @@ export function SyncSection({ api, connected }: { api: Api; connected: boolean }
   }, [running, reload]);
   if (logs.status === 'loading') return <Loading label="Loading the sync log…" />;
   if (logs.status === 'error') return <Failure error={logs.error} onRetry={reload} />;
+  const at = (iso: string) => formatDateTimeWithZone(iso, locale);
   const syncNow = () =>
     run(async () => {
-      setNote(null);
       const answer = await api.post<SyncStarted>('/api/settings/sync');
-      setNote(answer.alreadyQueued ? 'A sync is already queued.' : 'Sync started.');
+      addAlert(
+        answer.alreadyQueued
+          ? { type: 'info', message: 'A sync is already queued.' }
+          : { type: 'success', message: 'Sync started.' },
+      );
     }, reload);
   return (
     <Flex direction="column" gap="sm">
       <Heading>Sync</Heading>
       <Text>New calls arrive within seconds by webhook; a scheduled sync catches anything missed.</Text>
-      {logs.data.nextScheduledRun ? (
-        <Text>{`Next scheduled sync: ${minute(logs.data.nextScheduledRun)} UTC`}</Text>
-      ) : null}
+      {logs.data.nextScheduledRun ? <Text>{`Next scheduled sync: ${at(logs.data.nextScheduledRun)}`}</Text> : null}
       {running ? (
         <ProgressBar
           title={running.kind === 'backfill' ? 'Importing your Fathom history' : 'Syncing'}
-          valueDescription={`${running.pages} pages, ${running.meetingsNew + running.meetingsUpdated + running.meetingsUnchanged} calls so far`}
+          showPercentage={typeof syncProgress(running, locale).value === 'number'}
+          {...syncProgress(running, locale)}
         />
       ) : null}
       {problem ? (
@@ -66,7 +74,6 @@ export function SyncSection({ api, connected }: { api: Api; connected: boolean }
           {problem}
         </Alert>
       ) : null}
-      {note ? <Text>{note}</Text> : null}
       <Button disabled={!connected || !!running || busy} onClick={() => void syncNow()}>
         Sync now
       </Button>
@@ -84,10 +91,10 @@ export function SyncSection({ api, connected }: { api: Api; connected: boolean }
           <TableBody>
             {logs.data.items.map((log) => (
               <TableRow key={log.id}>
-                <TableCell>{minute(log.startedAt)}</TableCell>
-                <TableCell>{log.status}</TableCell>
+                <TableCell>{at(log.startedAt)}</TableCell>
+                <TableCell>{valueLabel(log.status)}</TableCell>
                 <TableCell>{`${log.meetingsNew} new, ${log.meetingsUpdated} updated`}</TableCell>
-                <TableCell>{log.durationSeconds === null ? '—' : `${log.durationSeconds} s`}</TableCell>
+                <TableCell>{log.durationSeconds === null ? '—' : humanDuration(log.durationSeconds)}</TableCell>
                 <TableCell>{problemsOf(log)}</TableCell>
               </TableRow>
             ))}

@@ -58,6 +58,7 @@ type Status = {
   authType: string | null;
   status: string | null;
   webhookRegistered: boolean;
+  backfillSince?: string | null;
   oauth: { available: boolean; connectUrl?: string; reason?: string };
 };
 const settings = async () => (await (await as('admin', '/api/settings/fathom')).json()) as Status;
@@ -353,9 +354,15 @@ describe('connecting with OAuth', () => {
 
   test('reconnecting replaces the tokens and the webhook; disconnecting deletes the webhook and every token', async () => {
     const before = [...fathom.webhooks.keys()];
-    const flow = await browse((await settings()).oauth.connectUrl!);
+    // "Import calls since", chosen before connecting, goes with the link to the new connection.
+    const link = (await (await as('admin', '/api/settings/fathom?backfillSince=2026-01-01')).json()) as Status;
+    const flow = await browse(link.oauth.connectUrl!);
     expect(flow.final.status).toBe(200);
-    expect(await settings()).toMatchObject({ connected: true, status: 'active' });
+    expect(await settings()).toMatchObject({
+      connected: true,
+      status: 'active',
+      backfillSince: '2026-01-01T00:00:00.000Z',
+    });
     expect(fathom.webhooks.size).toBe(1);
     expect([...fathom.webhooks.keys()]).not.toEqual(before);
 

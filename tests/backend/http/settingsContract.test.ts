@@ -49,6 +49,8 @@ const syncLog: Fields<SyncLog> = {
   meetingsUnchanged: true,
   errors: true,
   errorMessages: true,
+  since: true,
+  reachedAt: true,
 };
 const syncStarted: Fields<SyncStarted> = { jobId: true, alreadyQueued: true };
 const people: Fields<People> = { items: true, nextCursor: true };

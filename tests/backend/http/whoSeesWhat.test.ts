@@ -189,6 +189,27 @@ describe('coaching', () => {
   });
 });
 
+describe('the calls a coach may write coaching about', () => {
+  // app_may_coach: an admin anyone's call but his own, a manager his reps' only, a rep none.
+  const COACHABLE: Record<Member, Member[] | undefined> = {
+    a1: ['a2', 'm1', 'm2', 'r1', 'r2', 'r3'],
+    a2: ['a1', 'm1', 'm2', 'r1', 'r2', 'r3'],
+    m1: ['r1'],
+    m2: ['r2'],
+    r1: undefined,
+    r2: undefined,
+    r3: undefined,
+  };
+
+  test.each(TEAM)("%s's coaching form offers only the calls he may coach", async (who) => {
+    const list = await get(who, `/api/cards/coaching?objectType=deals&objectId=${SHARED_DEAL}`);
+    const coachable = list.body.coachable as { calls: number; items: Array<{ id: string }> } | undefined;
+    if (!COACHABLE[who]) return expect(coachable).toBeUndefined();
+    expect(coachable!.calls).toBe(TEAM.length);
+    expect(coachable!.items.map((call) => call.id).sort()).toEqual(COACHABLE[who].map((m) => team.callOf[m]).sort());
+  });
+});
+
 describe('settings', () => {
   test.each([
     ['a1', 200],

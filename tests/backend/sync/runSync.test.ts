@@ -35,7 +35,8 @@ async function lastLog(accountId: string) {
     async (tx) =>
       (
         await tx.query<Record<string, unknown>>(
-          `SELECT kind, status, pages, meetings_new, meetings_updated, meetings_unchanged, errors, error_messages
+          `SELECT kind, status, pages, meetings_new, meetings_updated, meetings_unchanged, errors, error_messages,
+                since, reached_at
          FROM sync_logs WHERE account_id = $1 ORDER BY started_at DESC LIMIT 1`,
           [accountId],
         )
@@ -172,7 +173,24 @@ describe('Fathom sync', () => {
     const failed = await lastLog(account);
     expect(failed).toMatchObject({ status: 'failed', pages: 2, meetings_new: 50 });
     expect((failed.error_messages as string[]).at(-1)).toMatch(/HTTP 503|503/);
+    // How far back the backfill came (the settings page's progress): the oldest call it stored.
+    const oldest = await withSystem(
+      testDb.db,
+      async (tx) =>
+        (
+          await tx.query<{ oldest: Date }>(
+            `SELECT min(started_at) AS oldest FROM conversations WHERE account_id = $1`,
+            [account],
+          )
+        ).rows[0]!.oldest,
+    );
+    expect(failed).toMatchObject({ since: null, reached_at: oldest });
+    const since = new Date(Date.now() - 400 * 86_400_000);
+    await withSystem(testDb.db, (tx) =>
+      tx.query(`UPDATE api_connections SET backfill_since = $2 WHERE account_id = $1`, [account, since]),
+    );
     const resumed = await runSync(testDb.db, { accountId: account, source: flaky, analyse });
+    expect((await lastLog(account)).since).toEqual(since);
     expect(resumed).toMatchObject({ kind: 'backfill', pages: 10, meetingsNew: 250, meetingsUnchanged: 0 });
     expect((await counts(account)).conversations).toBe(300);
   });

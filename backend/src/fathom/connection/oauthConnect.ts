@@ -26,7 +26,8 @@ export class ConnectFailed extends FlowFailed {
   }
 }
 
-type LinkClaims = { accountId: string; userId: string; expiresAt: number; nonce: string };
+/** `since`: the admin's "Import calls since" day (YYYY-MM-DD) when he chose one before connecting. */
+type LinkClaims = { accountId: string; userId: string; expiresAt: number; nonce: string; since?: string };
 type Who = { accountId: string; userId: string };
 
 // The purposes of this flow's other tokens in oauth_states: a link nonce or a confirmation can
@@ -41,12 +42,19 @@ const CONFIRMATION = 'fathom-confirm';
  * can read or forge it). Nothing is stored when it is made (reading the settings writes nothing);
  * the nonce is stored, hashed, when the link is first opened, and a second opening is refused.
  */
-export function connectLink(sealer: Sealer, publicBaseUrl: string, who: Who, now = Date.now()): string {
+export function connectLink(
+  sealer: Sealer,
+  publicBaseUrl: string,
+  who: Who,
+  now = Date.now(),
+  since?: string | undefined,
+): string {
   const claims: LinkClaims = {
     accountId: who.accountId,
     userId: who.userId,
     expiresAt: now + CONNECT_LINK_TTL_MS,
     nonce: newToken(),
+    ...(since ? { since } : {}),
   };
   const sealed = sealer.encrypt(JSON.stringify(claims), LINK_CONTEXT);
   const url = new URL(`${publicBaseUrl}/oauth/fathom/start`);
@@ -132,7 +140,13 @@ export async function openFathomConnect(
     } as const;
     if (!(await spendAtFirstSight(tx, seen))) return undefined;
     const expiresAt = new Date(now + STATE_TTL_MS);
-    return issueState(tx, { provider: 'fathom', purpose: CONFIRMATION, browserNonce, expiresAt });
+    return issueState(tx, {
+      provider: 'fathom',
+      purpose: CONFIRMATION,
+      browserNonce,
+      expiresAt,
+      backfillSince: claims.since ?? null,
+    });
   });
   if (!confirmation) {
     throw new ConnectFailed(
@@ -156,10 +170,16 @@ export async function confirmFathomConnect(
   if (!deps.oauth) throw notConfigured();
   const { browserNonce } = input;
   const spent = { provider: 'fathom', purpose: CONFIRMATION, token: input.confirmation, browserNonce } as const;
-  const who = tenantOf(await spendOrFail(deps.db, spent, FATHOM_WORDS.states, ConnectFailed));
+  const confirmed = await spendOrFail(deps.db, spent, FATHOM_WORDS.states, ConnectFailed);
+  const who = tenantOf(confirmed);
   await requireAdmin(deps, who);
   const state = await withTenant(deps.db, who, (tx) =>
-    issueState(tx, { provider: 'fathom', browserNonce: browserNonce!, expiresAt: new Date(now + STATE_TTL_MS) }),
+    issueState(tx, {
+      provider: 'fathom',
+      browserNonce: browserNonce!,
+      expiresAt: new Date(now + STATE_TTL_MS),
+      backfillSince: confirmed.backfillSince,
+    }),
   );
   return { redirectUrl: deps.oauth.authorizeUrl(state) };
 }
@@ -230,7 +250,8 @@ export async function completeFathomConnect(
   }
   let connectionId: string;
   try {
-    ({ connectionId } = await replaceFathomConnection(deps, who, { kind: 'oauth', tokens }));
+    const since = accepted.backfillSince ? new Date(`${accepted.backfillSince}T00:00:00Z`) : undefined;
+    ({ connectionId } = await replaceFathomConnection(deps, who, { kind: 'oauth', tokens }, since));
   } catch (error) {
     // Fathom's errors carry a secret-free message that says which call failed and why.
     if (!(error instanceof FathomError)) throw error;
@@ -244,7 +265,11 @@ export async function completeFathomConnect(
 }
 
 /** What the settings page offers for connecting with OAuth: the link, or why there is none. */
-export function oauthOffer(deps: FathomDeps, who: { accountId: string; userId: string }): OAuthOffer {
+export function oauthOffer(
+  deps: FathomDeps,
+  who: { accountId: string; userId: string },
+  since?: string | undefined,
+): OAuthOffer {
   if (!deps.oauth) {
     return {
       available: false,
@@ -254,7 +279,7 @@ export function oauthOffer(deps: FathomDeps, who: { accountId: string; userId: s
   }
   return {
     available: true,
-    connectUrl: connectLink(deps.sealer, deps.publicBaseUrl, who),
+    connectUrl: connectLink(deps.sealer, deps.publicBaseUrl, who, Date.now(), since),
     expiresInSeconds: CONNECT_LINK_TTL_MS / 1000,
   };
 }

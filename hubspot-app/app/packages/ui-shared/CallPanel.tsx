@@ -15,18 +15,12 @@ import {
 import { AiReviewSection } from './AiReviewSection';
 import type { Api } from './api';
 import { formatClock, formatDateTime, minutes, type Locale } from './format';
+import { topicLabel } from './labels';
 import { Markdown } from './Markdown';
 import { ScoreExplained } from './ScoreExplained';
 import { Failure, Loading } from './States';
 import type { ConversationDetail } from './types';
 import { useRequest } from './useRequest';
-
-const topicLabel = (name: string) =>
-  name.charAt(0).toUpperCase() +
-  name
-    .slice(1)
-    .replace(/([A-Z])/g, ' $1')
-    .toLowerCase();
 
 /** A call in HubSpot's side panel; its details load when the panel first opens, not with the list. */
 export function CallPanel(props: { api: Api; id: string; title: string; locale: Locale; children?: ReactNode }) {

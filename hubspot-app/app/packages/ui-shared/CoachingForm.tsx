@@ -3,11 +3,14 @@ import { Alert, Button, Flex, Heading, Input, Select, Text, TextArea, Tile } fro
 import type { Api } from './api';
 import { COACHING_CATEGORIES } from './coachingCategories';
 import { formatClock, parseClock } from './format';
+import { valueLabel } from './labels';
 import type { CoachingMessage, ConversationDetail, Suggestion, Suggestions } from './types';
 import { useAction } from './useAction';
 import { useRequest } from './useRequest';
 
 export const categoryLabel = (category: string) => category.replace(/_/g, ' ');
+// Capitalised where it stands alone (a select's option, a suggestion's lead).
+const categoryOption = valueLabel;
 
 /** What a suggestion reads as in the list, and the text it starts a draft with. */
 const suggestionText = (suggestion: Suggestion) =>
@@ -96,7 +99,7 @@ export function CoachingForm({ api, calls, onSaved }: Props) {
             <Text format={{ fontWeight: 'demibold' }}>Suggestions</Text>
             {suggestions.data.items.map((suggestion, index) => (
               <Flex key={index} direction="row" gap="xs" align="center">
-                <Text>{`${categoryLabel(suggestion.category)}: ${suggestionText(suggestion)}`}</Text>
+                <Text>{`${categoryOption(suggestion.category)}: ${suggestionText(suggestion)}`}</Text>
                 <Button
                   size="xs"
                   onClick={() => {
@@ -117,7 +120,7 @@ export function CoachingForm({ api, calls, onSaved }: Props) {
           label="Category"
           name="category"
           value={category}
-          options={COACHING_CATEGORIES.map((c) => ({ label: categoryLabel(c), value: c }))}
+          options={COACHING_CATEGORIES.map((c) => ({ label: categoryOption(c), value: c }))}
           onChange={(value) => setCategory(String(value))}
         />
         <TextArea label="Message" name="body" value={body} onChange={setBody} />

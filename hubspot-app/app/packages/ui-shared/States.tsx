@@ -23,7 +23,7 @@ export function Failure({ error, onRetry }: { error: ApiError; onRetry: () => vo
   }
   if (error.code === 'forbidden') {
     return (
-      <ErrorState title="Not available to you">
+      <ErrorState title="Not available to you" type="lock">
         <Text>{error.message}</Text>
       </ErrorState>
     );

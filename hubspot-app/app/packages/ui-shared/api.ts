@@ -1,5 +1,6 @@
 import { ApiError } from './apiError';
 import { BACKEND_URL } from './config';
+import { gateFetcher, MAX_FETCHES_IN_FLIGHT } from './fetchGate';
 
 /** hubspot.fetch's shape; tests pass their own. */
 export type Fetcher = (
@@ -17,8 +18,12 @@ export type Api = {
   delete<T>(path: string, body?: Record<string, unknown>): Promise<T>;
 };
 
-/** The one wrapper around hubspot.fetch: base URL, timeout, `ok` check, JSON, typed errors. */
-export function createApi(fetcher: Fetcher): Api {
+/**
+ * The one wrapper around hubspot.fetch: base URL, timeout, `ok` check, JSON, typed errors, and
+ * at most MAX_FETCHES_IN_FLIGHT calls at once (each card makes one Api: HubSpot allows 20 per portal).
+ */
+export function createApi(unGated: Fetcher, maxInFlight = MAX_FETCHES_IN_FLIGHT): Api {
+  const fetcher = gateFetcher(unGated, maxInFlight);
   async function call<T>(
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,

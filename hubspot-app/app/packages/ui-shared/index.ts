@@ -13,3 +13,8 @@ export { AiReviewSection } from './AiReviewSection';
 export { ScoreExplained } from './ScoreExplained';
 export { CoachingForm, categoryLabel } from './CoachingForm';
 export { COACHING_CATEGORIES, type CoachingCategory } from './coachingCategories';
+export { gateFetcher, MAX_FETCHES_IN_FLIGHT } from './fetchGate';
+export { capitalise, humanDuration, plural, topicLabel, valueLabel } from './labels';
+export { formatDateTimeWithZone, scoreChartPoints } from './zonedTime';
+export { Confirm } from './Confirm';
+export { noAlerts, type AddAlert } from './alerts';

@@ -46,6 +46,10 @@ export type SyncLog = {
   meetingsUnchanged: number;
   errors: number;
   errorMessages: string[];
+  /** A backfill's start date ("Import calls since"), null for the whole history or another kind of run. */
+  since: string | null;
+  /** The oldest call start the run has stored so far: a backfill moves from now back to `since`. */
+  reachedAt: string | null;
 };
 /** GET /api/settings/sync-logs */
 export type SyncLogs = { items: SyncLog[]; nextCursor: string | null; nextScheduledRun: string | null };
@@ -200,8 +204,16 @@ export type Suggestion =
   | { id: string; kind: 'past_coaching'; category: string; reason: string; body: string; conversationTitle: string }
   | { id: string; kind: 'ai_review'; category: string; reason: string; body: string; momentSeconds: number | null };
 export type Suggestions = { items: Suggestion[]; nextCursor: null };
-/** GET /api/cards/coaching (GET /api/home/coaching answers it without `viewer`: the rep's own coaching). */
-export type CoachingList = { items: CoachingMessage[]; nextCursor: null; viewer: Viewer };
+/**
+ * The record's calls a coach may write coaching about (his reps' calls for a manager, anyone's
+ * but his own for an admin), newest first, at most 20; `calls`: how many calls the record has.
+ */
+export type Coachable = { calls: number; items: Array<{ id: string; title: string; startedAt: string }> };
+/**
+ * GET /api/cards/coaching (GET /api/home/coaching answers it without `viewer`: the rep's own
+ * coaching). `coachable` is there for managers and admins only.
+ */
+export type CoachingList = { items: CoachingMessage[]; nextCursor: null; viewer: Viewer; coachable?: Coachable };
 /** GET /api/cards/coaching/trend: the rep's recent calls, oldest first. */
 export type Trend = { points: Array<{ startedAt: string; score: number | null; repTalkRatio: number | null }> };
 
