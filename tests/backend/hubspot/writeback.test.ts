@@ -272,6 +272,25 @@ describe('reinstalled with the write scopes', () => {
     expect(updateCalls()).toBe(before);
   });
 
+  test('when HubSpot then refuses the uninstall, the admin is told the properties are gone, and nothing else', async () => {
+    hubspot.uninstallEndpointDown = true;
+    try {
+      const refused = await as('/api/settings/installation', { method: 'DELETE', body: { hubId: HUB } });
+      expect(refused.status).toBe(502);
+      const { message } = (await refused.json()) as { message: string };
+      expect(message).toMatch(/fathom_\* properties were deleted from HubSpot; nothing else was deleted/);
+      expect(message).not.toMatch(/Nothing was deleted/);
+      expect(hubspot.writes.properties.contacts.size).toBe(0);
+    } finally {
+      hubspot.uninstallEndpointDown = false;
+    }
+    // Still installed, still on: turned on again, the job creates the properties anew.
+    const runs = (await writebackRuns()).length;
+    await settings({ enabled: true, includeScores: false });
+    await waitFor(async () => (await writebackRuns()).length > runs, 'the write-back job done');
+    expect(hubspot.writes.properties.companies.size).toBeGreaterThan(0);
+  });
+
   test('"Remove app and delete data" also deletes the properties and the group', async () => {
     const removed = await as('/api/settings/installation', { method: 'DELETE', body: { hubId: HUB } });
     expect(removed.status).toBe(200);
