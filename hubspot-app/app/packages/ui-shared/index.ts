@@ -5,6 +5,7 @@ export { Empty, Failure, Loading } from './States';
 export { useAction } from './useAction';
 export { useRequest, type RequestState } from './useRequest';
 export type * from './types';
+export type * from './searchTypes';
 export { formatClock, formatDate, formatDateTime, minutes, parseClock, scoreChartData, type Locale } from './format';
 export { Markdown } from './Markdown';
 export { parseMarkdown } from './markdown';
