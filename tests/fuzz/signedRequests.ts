@@ -191,6 +191,8 @@ export const signedRequest = (roundOf: () => Round): fc.Arbitrary<SignedRequest>
             ),
             cursor: maybe(cursor),
             limit: maybe(fc.oneof(fc.integer({ min: 1, max: 50 }).map(String), junk)),
+            objectType: maybe(objectType),
+            objectId: maybe(objectId),
           })
           .map((q) => ({
             path: `/api/search?${query({ ...q, cursor: q.cursor === 'real' ? pick(realCursors, seed) : q.cursor })}`,

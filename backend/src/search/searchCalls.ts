@@ -1,4 +1,5 @@
-import type { SearchHit, SearchResults } from '../../../hubspot-app/app/packages/ui-shared/searchTypes.ts';
+import type { SearchResults } from '../../../hubspot-app/app/packages/ui-shared/searchTypes.ts';
+import { playbackUrlAt } from '../conversations/playback.ts';
 import { afterStartedAt, decodeCursor, keysetPage } from '../conversations/cursor.ts';
 import type { Queryable } from '../db/database.ts';
 
@@ -13,7 +14,7 @@ const SEARCHABLE_SQL = `SELECT querytree(websearch_to_tsquery('english', $1)) AS
 // Calls of the tenant (row level security) whose title, summary or transcript match (the sync
 // keeps them in transcript_search), of the reps the caller may see: an admin every call, a manager
 // his reps' and his own, a rep his own (app_may_see_performance_of, as the analyses). Keyset on
-// (started_at, id), newest first. The tsquery is a constant of the plan, so the planner weighs it
+// (started_at, id), newest first. On a record's card ($5, $6), only the calls linked to it. The tsquery is a constant of the plan, so the planner weighs it
 // with the column's statistics: a rare word reads the GIN index, a common one walks
 // conversations_recent_idx newest first until the page is full (bench/scale.ts, docs/benchmarks.md).
 export const SEARCH_SQL = `
@@ -23,6 +24,9 @@ export const SEARCH_SQL = `
      AND c.transcript_search @@ websearch_to_tsquery('english', $1)
      AND app_may_see_performance_of(c.recorded_by_user_id)
      AND ($2::timestamptz IS NULL OR (c.started_at, c.id) < ($2, $3::uuid))
+     AND ($5::text IS NULL OR EXISTS (
+           SELECT 1 FROM conversation_crm_links l
+            WHERE l.account_id = c.account_id AND l.object_type = $5 AND l.object_id = $6 AND l.conversation_id = c.id))
    ORDER BY c.started_at DESC, c.id DESC
    LIMIT $4`;
 
@@ -43,11 +47,12 @@ const MOMENTS_SQL = `
 
 type CallRow = { id: string; title: string; started_at: Date; recorded_by_email: string | null; url: string | null };
 type MomentRow = { conversation_id: string; start_seconds: string | number | null; text: string };
+type Moments = Map<string, Array<{ seconds: number; text: string }>>;
 
 /** One page of the calls the caller may see that match `q` (websearch syntax), newest first. */
 export async function searchCalls(
   tx: Queryable,
-  query: { q: string; cursor?: string; limit: number },
+  query: { q: string; cursor?: string; limit: number; record?: { objectType: string; objectId: number } },
 ): Promise<SearchResults> {
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   const { rows: tree } = await tx.query<{ tree: string }>(SEARCHABLE_SQL, [query.q]);
@@ -59,9 +64,11 @@ export async function searchCalls(
     after?.startedAt ?? null,
     after?.id ?? null,
     query.limit + 1,
+    query.record?.objectType ?? null,
+    query.record?.objectId ?? null,
   ]);
   const page = keysetPage(rows, query.limit, (row) => row, afterStartedAt);
-  const moments = new Map<string, SearchHit['moments']>();
+  const moments: Moments = new Map();
   if (page.items.length > 0) {
     const { rows: lines } = await tx.query<MomentRow>(MOMENTS_SQL, [page.items.map((row) => row.id), query.q]);
     for (const line of lines) {
@@ -77,7 +84,10 @@ export async function searchCalls(
       startedAt: row.started_at.toISOString(),
       repEmail: row.recorded_by_email,
       url: row.url,
-      moments: moments.get(row.id) ?? [],
+      moments: (moments.get(row.id) ?? []).map((moment) => ({
+        ...moment,
+        playbackUrl: playbackUrlAt(row.url, moment.seconds),
+      })),
     })),
     nextCursor: page.nextCursor,
   };

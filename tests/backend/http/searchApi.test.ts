@@ -107,7 +107,13 @@ describe('GET /api/search', () => {
       startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       repEmail: 'rep1@730.example.com',
       url: 'https://fathom.video/calls/s-rep1',
-      moments: [{ seconds: 42, text: 'We talked about pricing and the discount for two years.' }],
+      moments: [
+        {
+          seconds: 42,
+          text: 'We talked about pricing and the discount for two years.',
+          playbackUrl: 'https://fathom.video/calls/s-rep1#t=42',
+        },
+      ],
     });
     // Found by its summary: no line of its transcript says it.
     expect(body.items[1]!.moments).toEqual([]);
@@ -144,13 +150,37 @@ describe('GET /api/search', () => {
     ]);
     const either = (await search('admin', 'budget or competitor')).body;
     expect(titles(either)).toEqual(['Acme discovery', 'Pricing review with Initech']);
-    expect(either.items[0]!.moments).toEqual([{ seconds: 72, text: 'The budget is approved by the CFO.' }]);
+    expect(either.items[0]!.moments).toEqual([
+      {
+        seconds: 72,
+        text: 'The budget is approved by the CFO.',
+        playbackUrl: 'https://fathom.video/calls/s-rep1#t=72',
+      },
+    ]);
     // Two terms on two lines: both lines are moments.
     const both = (await search('admin', 'discount budget')).body;
     expect(both.items[0]!.moments).toHaveLength(2);
     // Only stop words or only negations find nothing (and read no call).
     expect((await search('admin', 'the')).body.items).toEqual([]);
     expect((await search('admin', '-pricing')).body.items).toEqual([]);
+  });
+
+  test("on a record's card: only the calls linked to that record", async () => {
+    await withSystem(backend.testDb.db, (tx) =>
+      tx.query(
+        `INSERT INTO conversation_crm_links (account_id, conversation_id, object_type, object_id, source)
+         VALUES ($1, $2, 'deals', 5501, 'association'), ($1, $3, 'deals', 5501, 'association')`,
+        [a.accountId, calls.rep1, calls.manager],
+      ),
+    );
+    expect(titles((await search('admin', 'pricing', '&objectType=deals&objectId=5501')).body)).toEqual([
+      'Acme discovery',
+      'Pricing review with Initech',
+    ]);
+    expect(titles((await search('rep1', 'pricing', '&objectType=deals&objectId=5501')).body)).toEqual([
+      'Acme discovery',
+    ]);
+    expect(titles((await search('admin', 'pricing', '&objectType=contacts&objectId=5501')).body)).toEqual([]);
   });
 
   test('pages with the cursor: each call once, in order', async () => {
@@ -181,6 +211,8 @@ describe('GET /api/search', () => {
     ['limit 0', '/api/search?q=pricing&limit=0'],
     ['limit 51', '/api/search?q=pricing&limit=51'],
     ['limit not a number', '/api/search?q=pricing&limit=ten'],
+    ['a record without its id', '/api/search?q=pricing&objectType=deals'],
+    ['a record of no type', '/api/search?q=pricing&objectType=tickets&objectId=1'],
   ])('%s answers 400 invalid_input', async (_name, path) => {
     const response = await as('admin', path);
     expect(response.status).toBe(400);

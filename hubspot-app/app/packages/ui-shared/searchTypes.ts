@@ -1,5 +1,8 @@
-/** A transcript line of a found call that matches the search: its second in the call and its text. */
-export type SearchMoment = { seconds: number; text: string };
+/**
+ * A transcript line of a found call that matches the search: its second in the call, its text, and
+ * the recording opened at that second (null when the call has no recording link).
+ */
+export type SearchMoment = { seconds: number; text: string; playbackUrl: string | null };
 
 /** A call found by `GET /api/search` (docs/api.md): newest first, with the lines that match. */
 export type SearchHit = {
