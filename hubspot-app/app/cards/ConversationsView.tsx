@@ -14,6 +14,7 @@ import {
   type ConversationPage as Page,
   type Locale,
 } from '@fathom-hubspot/ui-shared';
+import { CallSearch } from './CallSearch';
 import { RecordStatistics } from './RecordStatistics';
 
 export type { ConversationItem };
@@ -90,6 +91,7 @@ export function ConversationsView({ api, objectType, objectId, locale = {} }: Pr
     <Flex direction="column" gap="sm">
       {stale}
       {statistics}
+      {page.nextCursor ? <CallSearch api={api} objectType={objectType} objectId={objectId} locale={locale} /> : null}
       {items.map((item) => (
         <Tile key={item.id}>
           <Flex direction="row" justify="between" align="center">
