@@ -11,24 +11,18 @@ export const MOMENTS_PER_CALL = 5;
 // index, and would read every call of the portal, so such a search answers no calls.
 const SEARCHABLE_SQL = `SELECT querytree(websearch_to_tsquery('english', $1)) AS tree`;
 
-// Calls of the tenant (row level security) whose title, summary or transcript match (the sync
-// keeps them in transcript_search), of the reps the caller may see: an admin every call, a manager
-// his reps' and his own, a rep his own (app_may_see_performance_of, as the analyses). Keyset on
-// (started_at, id), newest first. On a record's card ($5, $6), only the calls linked to it. The tsquery is a constant of the plan, so the planner weighs it
-// with the column's statistics: a rare word reads the GIN index, a common one walks
-// conversations_recent_idx newest first until the page is full (bench/scale.ts, docs/benchmarks.md).
+// Calls of the tenant whose title, summary or transcript match (the sync keeps them in
+// transcript_search), of the reps the caller may see: an admin every call, a manager his reps' and
+// his own, a rep his own (app_may_see_performance_of, as the analyses). On a record's card ($5,
+// $6), only the calls linked to it. Keyset on (started_at, id), newest first. The page's ids come
+// from app_search_call_ids (db/functions: why it runs as the system role, so the GIN index can be
+// read); the rows themselves are read here under the tenant's row level security.
 export const SEARCH_SQL = `
   SELECT c.id, c.title, c.started_at, c.recorded_by_email, c.url
-    FROM conversations c
-   WHERE c.account_id = app_account_id()
-     AND c.transcript_search @@ websearch_to_tsquery('english', $1)
-     AND app_may_see_performance_of(c.recorded_by_user_id)
-     AND ($2::timestamptz IS NULL OR (c.started_at, c.id) < ($2, $3::uuid))
-     AND ($5::text IS NULL OR EXISTS (
-           SELECT 1 FROM conversation_crm_links l
-            WHERE l.account_id = c.account_id AND l.object_type = $5 AND l.object_id = $6 AND l.conversation_id = c.id))
-   ORDER BY c.started_at DESC, c.id DESC
-   LIMIT $4`;
+    FROM app_search_call_ids($1, $2, $3, $4, $5, $6) f
+    JOIN conversations c ON c.account_id = app_account_id() AND c.id = f.id
+   WHERE app_may_see_performance_of(c.recorded_by_user_id)
+   ORDER BY c.started_at DESC, c.id DESC`;
 
 // The lines of those calls that hold any word or phrase of the search (its terms joined by "or":
 // "pricing discount" finds the line about pricing and the one about the discount), in the order
