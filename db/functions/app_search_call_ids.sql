@@ -13,6 +13,9 @@ CREATE OR REPLACE FUNCTION app_search_call_ids(
   p_query text, p_before timestamptz, p_before_id uuid, p_limit integer, p_object_type text, p_object_id bigint)
   RETURNS TABLE (id uuid)
   LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+  -- A page at most (the API's limit is 50): estimated at the default 1,000 rows, the caller's join
+  -- read every call of the portal to hash them (45 ms at 1M calls) instead of probing 21 ids.
+  ROWS 50
   AS $$
   BEGIN
     RETURN QUERY EXECUTE $sql$
