@@ -5,13 +5,18 @@
 // each) and for each portal's busiest contact (1 in 10 of its calls, so it grows with the table).
 // It must stay flat: EXPLAIN (ANALYZE, BUFFERS) shows the index range scan, and the script fails
 // (exit code 1) if the plan reads any table of the query with a sequential scan.
+// Search across calls (GET /api/search, searchCalls) is timed at each size too, as a portal's admin
+// (every call of the portal in scope), for a common word (every 2nd call) and a rare one (1 call in
+// 5,000), with the plan checked the same way (no sequential scan of conversations).
 // Uses DATABASE_URL (a database of its own, dropped after) or an in-memory PGlite.
 import { parseArgs } from 'node:util';
 import { LIST_FOR_RECORD_SQL, listConversationsForRecord } from '../backend/src/conversations/listForRecord.ts';
 import type { Database } from '../backend/src/db/database.ts';
 import { withSystem, withTenant } from '../backend/src/db/tenancy.ts';
+import { searchCalls } from '../backend/src/search/searchCalls.ts';
 import { createMigratedDatabase, engine } from '../tests/support/database.ts';
 import { addCalls, addPortals, BUSIEST_CONTACT, CALLS_PER_CONTACT, randomCardRequest } from './support/cardData.ts';
+import { ADD_TRANSCRIPTS, COMMON_WORD, RARE_WORD } from './support/searchData.ts';
 
 // PGlite keeps the whole database in the WebAssembly heap of this process: 1M calls with their
 // participants, links and analyses do not fit comfortably there (see the README), so its default stops at 100k.
@@ -47,6 +52,60 @@ const accountOf = new Map(
     (r) => [r.hub_id, r.id],
   ),
 );
+
+// Each portal's admin (its user 1): search as him covers every call of the portal.
+const adminOf = new Map(
+  (
+    await withSystem(db, (tx) =>
+      tx.query<{ account_id: string; id: string }>(
+        `SELECT r.account_id, r.user_id AS id FROM user_roles r WHERE r.role = 'admin'`,
+      ),
+    )
+  ).rows.map((r) => [r.account_id, r.id]),
+);
+const SEARCH_LIMIT = 20;
+const asAdmin = (portalId: number) => {
+  const accountId = accountOf.get(portalId)!;
+  return { accountId, userId: adminOf.get(accountId)! };
+};
+
+/** Milliseconds of one search (the calls and their moments), as a random portal's admin. */
+async function timeSearches(q: string): Promise<{ median: number; p95: number; found: number }> {
+  const times: number[] = [];
+  let found = 0;
+  for (let i = -20; i < runs; i++) {
+    const ms = await withTenant(db, asAdmin(1 + Math.floor(Math.random() * portals)), async (tx) => {
+      const start = performance.now();
+      found += (await searchCalls(tx, { q, limit: SEARCH_LIMIT })).items.length;
+      return performance.now() - start;
+    });
+    if (i >= 0) times.push(ms);
+  }
+  times.sort((a, b) => a - b);
+  const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
+  return { median: at(0.5), p95: at(0.95), found: found / (runs + 20) };
+}
+
+// The statement app_search_call_ids runs (db/functions), taken from the function itself, planned as
+// it runs there: as the system role, for one tenant and its admin.
+async function searchPlanOf(q: string): Promise<string[]> {
+  return withTenant(db, asAdmin(1), async (tx) => {
+    const { rows: source } = await tx.query<{ src: string }>(
+      `SELECT prosrc AS src FROM pg_proc WHERE proname = 'app_search_call_ids'`,
+    );
+    const statement = source[0]!.src.split('$sql$')[1]!;
+    await tx.query('SET LOCAL ROLE fathom_app_system');
+    const { rows } = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${statement}`, [
+      q,
+      null,
+      null,
+      SEARCH_LIMIT + 1,
+      null,
+      null,
+    ]);
+    return rows.map((row) => row['QUERY PLAN']);
+  });
+}
 
 /** Milliseconds of the card query alone, inside the tenant transaction the route opens. */
 function timeCardQuery(database: Database, portalId: number, objectId: number): Promise<number> {
@@ -103,7 +162,7 @@ const failures: string[] = [];
 let loaded = 0;
 for (const size of sizes) {
   const loadStart = performance.now();
-  await addCalls(db, { portals, from: loaded, to: size });
+  await addCalls(db, { portals, from: loaded, to: size, also: ADD_TRANSCRIPTS });
   const loadSeconds = (performance.now() - loadStart) / 1000;
   loaded = size;
 
@@ -118,6 +177,10 @@ for (const size of sizes) {
     busiest: await planOf(sample.portalId, BUSIEST_CONTACT),
   };
 
+  const common = await timeSearches(COMMON_WORD);
+  const rare = await timeSearches(RARE_WORD);
+  const searchPlans = { common: await searchPlanOf(COMMON_WORD), rare: await searchPlanOf(RARE_WORD) };
+
   const calls = size.toLocaleString('en');
   const ms = (value: number) => Number(value.toFixed(2));
   rows[calls] = {
@@ -127,11 +190,22 @@ for (const size of sizes) {
     'busiest contact: calls': Math.ceil(size / portals / 10),
     'median ms': ms(busiest.median),
     'p95 ms (busiest)': ms(busiest.p95),
+    [`search "${COMMON_WORD}": median ms`]: ms(common.median),
+    'p95 ms (common)': ms(common.p95),
+    [`search "${RARE_WORD}": median ms`]: ms(rare.median),
+    'p95 ms (rare)': ms(rare.p95),
+    'rare: calls found': Number(rare.found.toFixed(1)),
   };
   console.log(`\n${calls} calls, plan of the card query (EXPLAIN ANALYZE, BUFFERS), random contact:`);
   for (const line of keyLines(plans.random)) console.log(`  ${line}`);
   console.log(`busiest contact:`);
   for (const line of keyLines(plans.busiest)) console.log(`  ${line}`);
+  for (const [word, plan] of Object.entries(searchPlans)) {
+    console.log(`search, ${word} word, as an admin:`);
+    for (const line of keyLines(plan)) console.log(`  ${line}`);
+    const seq = plan.find((line) => /Seq Scan on conversations\b/.test(line));
+    if (seq) failures.push(`${calls} calls, search for a ${word} word: ${seq.trim()}`);
+  }
   for (const [kind, plan] of Object.entries(plans)) {
     const seq = plan.find((line) => SEQ_SCAN.test(line));
     if (seq) failures.push(`${calls} calls, ${kind} contact: ${seq.trim()}`);
@@ -145,7 +219,7 @@ console.log('');
 console.table(rows);
 console.log(`peak RSS: ${(peakRss / 1024 / 1024).toFixed(0)} MiB`);
 if (failures.length) {
-  console.error(`the card query does not use its indexes:\n  ${failures.join('\n  ')}`);
+  console.error(`the card query or the search does not use its indexes:\n  ${failures.join('\n  ')}`);
   process.exitCode = 1;
 } else {
   console.log(

@@ -85,7 +85,8 @@ export async function addPortals(db: Database, count: number): Promise<void> {
 }
 
 /**
- * Calls number `from` up to `to` (exclusive) with their participants, links and analyses, in
+ * Calls number `from` up to `to` (exclusive) with their participants, links and analyses (and the
+ * statements of `also`, with the same parameters: bench:scale adds transcripts), in
  * transactions of `batch` calls, then VACUUM (ANALYZE), as autovacuum does on a production server
  * once that many rows were inserted: without it the visibility map is empty (every index-only scan
  * visits the heap) and the first reader of each new row sets its hint bits, dirtying pages that a
@@ -93,13 +94,13 @@ export async function addPortals(db: Database, count: number): Promise<void> {
  */
 export async function addCalls(
   db: Database,
-  range: { portals: number; from: number; to: number; batch?: number },
+  range: { portals: number; from: number; to: number; batch?: number; also?: string[] },
 ): Promise<void> {
   const batch = range.batch ?? 50_000;
   for (let from = range.from; from < range.to; from += batch) {
     const to = Math.min(from + batch, range.to);
     await withSystem(db, async (tx) => {
-      for (const sql of ADD_CALLS) await tx.query(sql, [from, to, range.portals]);
+      for (const sql of [...ADD_CALLS, ...(range.also ?? [])]) await tx.query(sql, [from, to, range.portals]);
       // As every write path does: the card's precomputed fields, from the rows just written.
       await tx.query(
         `SELECT refresh_conversation_cards(array_agg(${CALL_ID})) FROM generate_series($1::int, $2::int - 1) g`,

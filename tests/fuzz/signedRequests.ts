@@ -179,6 +179,26 @@ export const signedRequest = (roundOf: () => Round): fc.Arbitrary<SignedRequest>
       },
       { weight: 1, arbitrary: fc.constant({ path: '/api/home/coaching' }) },
       {
+        weight: 2,
+        arbitrary: fc
+          .record({
+            q: maybe(
+              fc.oneof(
+                fc.constantFrom('quarter', '"what matters"', 'matters -quarter', 'call or quarter', 'the', '-call'),
+                fc.string({ maxLength: 220 }),
+                junk,
+              ),
+            ),
+            cursor: maybe(cursor),
+            limit: maybe(fc.oneof(fc.integer({ min: 1, max: 50 }).map(String), junk)),
+            objectType: maybe(objectType),
+            objectId: maybe(objectId),
+          })
+          .map((q) => ({
+            path: `/api/search?${query({ ...q, cursor: q.cursor === 'real' ? pick(realCursors, seed) : q.cursor })}`,
+          })),
+      },
+      {
         weight: 1,
         arbitrary: conversationId.map((id) => ({
           path: `/api/cards/conversations/${encodeURIComponent(conversation(id))}/suggestions`,

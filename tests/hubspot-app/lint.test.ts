@@ -26,3 +26,16 @@ test('the sandbox rules apply to the UI extensions and not to the backend', asyn
   ]);
   expect(await rulesHit('backend/src/Probe.ts', nativeFetch)).toEqual([]);
 });
+
+test("the app pages may use HubSpot's pages router; a card may not (it is not an app page)", async () => {
+  const router =
+    "import { createPageRouter, PageRoutes } from '@hubspot/ui-extensions/pages';\nexport const r = [createPageRouter, PageRoutes];\n";
+  expect(await rulesHit('hubspot-app/app/pages/Probe.tsx', router)).toEqual([]);
+  expect(await rulesHit('hubspot-app/app/cards/Probe.tsx', router)).toEqual([
+    '@hubspot/ui-extensions/no-invalid-extension-point-imports',
+  ]);
+  const parentImport = "import { OBJECT_TYPES } from '../cards/config';\nexport const types = OBJECT_TYPES;\n";
+  expect(await rulesHit('hubspot-app/app/pages/Probe.ts', parentImport)).toEqual([
+    '@hubspot/ui-extensions/no-parent-imports',
+  ]);
+});

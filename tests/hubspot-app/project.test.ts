@@ -26,7 +26,7 @@ test('the project is on the newest platform version the parser supports', () => 
   expect(project.srcDir).toBe('hubspot-app');
 });
 
-test("HubSpot's project parser translates the app, both cards (the conversations card on companies too), the home page, the settings page and the webhooks without errors", async () => {
+test("HubSpot's project parser translates the app, both cards (the conversations card on companies too), the app pages, the settings page and the webhooks without errors", async () => {
   const { intermediateRepresentation, skippedHsMetaFiles } = await parse(path.join(ROOT, project.srcDir));
   expect(skippedHsMetaFiles).toEqual([]);
   const nodes = Object.values(intermediateRepresentation.intermediateNodesIndexedByUid) as Array<{
@@ -38,12 +38,17 @@ test("HubSpot's project parser translates the app, both cards (the conversations
     'fathom_coaching_card',
     'fathom_conversations_card',
     'fathom_hubspot_app',
+    'fathom_pages',
     'fathom_settings',
-    'fathom_team_home',
     'fathom_webhooks',
   ]);
-  const home = nodes.find((n) => n.uid === 'fathom_team_home')!;
-  expect(home.config).toMatchObject({ location: 'home', entrypoint: '/app/pages/Home.tsx' });
+  // App pages (a router of pages), not the older app home page: no `location: home`.
+  const pages = nodes.find((n) => n.uid === 'fathom_pages')!;
+  expect(pages.componentType).toBe('PAGE');
+  expect(pages.config).toEqual({ entrypoint: '/app/pages/Pages.tsx' });
+  expect(fs.readFileSync(path.join(ROOT, project.srcDir, 'app/pages/Pages.tsx'), 'utf8')).toContain(
+    "hubspot.extend<'pages'>",
+  );
   // The conversations card sits on companies too; the coaching card on contacts and deals.
   const cardTypes = (uid: string) => (nodes.find((n) => n.uid === uid)!.config.objectTypes as string[]).sort();
   expect(cardTypes('fathom_conversations_card')).toEqual(['COMPANY', 'CONTACT', 'DEAL']);
@@ -100,17 +105,18 @@ test('the webhooks component posts to the backend and subscribes to privacy dele
   expect(active.sort()).toEqual([...HANDLED_SUBSCRIPTIONS].sort());
 });
 
-test('the parser does refuse a broken card or a broken webhooks component (the tests above can fail)', async () => {
+test('the parser does refuse a broken card, broken app pages or a broken webhooks component (the tests above can fail)', async () => {
   const all = [
     'fathom_coaching_card',
     'fathom_conversations_card',
     'fathom_hubspot_app',
+    'fathom_pages',
     'fathom_settings',
-    'fathom_team_home',
     'fathom_webhooks',
   ];
   for (const [file, uid] of [
     [path.join('app', 'cards', 'coaching-hsmeta.json'), 'fathom_coaching_card'],
+    [path.join('app', 'pages', 'pages-hsmeta.json'), 'fathom_pages'],
     [path.join('app', 'webhooks', 'webhooks-hsmeta.json'), 'fathom_webhooks'],
   ] as const) {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'hs-project-'));
@@ -120,7 +126,7 @@ test('the parser does refuse a broken card or a broken webhooks component (the t
     });
     fs.writeFileSync(
       path.join(copy, file),
-      `{ "uid": "${uid}", "type": "${uid === 'fathom_webhooks' ? 'webhooks' : 'card'}", `,
+      `{ "uid": "${uid}", "type": "${{ fathom_webhooks: 'webhooks', fathom_pages: 'page' }[uid as string] ?? 'card'}", `,
     );
     const { intermediateRepresentation } = await parse(copy);
     // The broken component is not in the translation, so the uid check above would fail.
@@ -131,7 +137,7 @@ test('the parser does refuse a broken card or a broken webhooks component (the t
   }
 });
 
-test("the shared UI package is an npm workspace HubSpot's upload bundles with the cards, the home page and the settings page", async () => {
+test("the shared UI package is an npm workspace HubSpot's upload bundles with the cards, the app pages and the settings page", async () => {
   // The same discovery `hs project upload` runs (CLI 8): package.json files under srcDir with `workspaces`.
   const srcDir = path.join(ROOT, project.srcDir);
   const mappings = await collectWorkspaceDirectories(await findAndParsePackageJsonFiles(srcDir));

@@ -21,18 +21,20 @@ const POINTS_SQL = `
     FROM conversations c
     JOIN conversation_analyses an ON an.account_id = c.account_id AND an.conversation_id = c.id
    WHERE c.account_id = app_account_id() AND c.recorded_by_user_id = $1
+     AND ($3::timestamptz IS NULL OR c.started_at >= $3) AND ($4::timestamptz IS NULL OR c.started_at < $4)
    ORDER BY c.started_at DESC
    LIMIT $2`;
 
 /**
- * A rep's metrics over his recent calls, oldest first, for the coaching card's chart. A rep sees
+ * A rep's metrics over his recent calls (within from..to when given: the Team page's period),
+ * oldest first, for the coaching card's and the Team page's chart. A rep sees
  * his own; a manager his own and his reps'; an admin anyone's (docs/who-sees-what.md; row level
  * security on conversation_analyses holds the same rule).
  */
 export async function repTrend(
   tx: Queryable,
   caller: Caller,
-  query: { repUserId: string; limit: number },
+  query: { repUserId: string; limit: number; from?: Date; to?: Date },
 ): Promise<{ repUserId: string; points: TrendPoint[] }> {
   const rep = (await tx.query<{ id: string; manager_user_id: string | null }>(REP_SQL, [query.repUserId])).rows[0];
   if (!rep) throw new NotFound('No such user in this portal.');
@@ -47,7 +49,7 @@ export async function repTrend(
     started_at: Date;
     score: number | null;
     metrics: Record<string, unknown>;
-  }>(POINTS_SQL, [rep.id, query.limit]);
+  }>(POINTS_SQL, [rep.id, query.limit, query.from ?? null, query.to ?? null]);
   return {
     repUserId: rep.id,
     points: rows.reverse().map((row) => ({

@@ -25,6 +25,19 @@ const QUEUE_SQL = `
    ORDER BY c.started_at DESC, c.id DESC
    LIMIT $6`;
 
+// Whether the reps in view recorded any call in the period (asked only when the queue is empty,
+// so the page can tell "all coached" from "no calls at all").
+const ANY_CALL_SQL = `
+  SELECT EXISTS (
+    SELECT 1
+      FROM users u
+      JOIN user_roles r ON r.account_id = u.account_id AND r.user_id = u.id
+      JOIN conversations c ON c.account_id = u.account_id AND c.recorded_by_user_id = u.id
+     WHERE u.account_id = app_account_id() AND ${REPS_IN_VIEW}
+       AND ($3::bigint IS NULL OR u.hubspot_user_id = $3)
+       AND ($4::timestamptz IS NULL OR c.started_at >= $4) AND ($5::timestamptz IS NULL OR c.started_at < $5)
+  ) AS any`;
+
 type QueueRow = {
   id: string;
   title: string;
@@ -40,13 +53,13 @@ type QueueRow = {
 /**
  * The calls a coach has not coached yet, newest first, for the reps he may coach (an admin any
  * rep, a manager his own), within the period when one is given. Reps coach nobody, so they have
- * no queue.
+ * no queue. An empty first page says whether the period had calls at all (`hasCalls`).
  */
 export async function coachingQueue(
   tx: Queryable,
   caller: Caller,
   query: { repHubspotUserId?: number; cursor?: string; limit: number; from?: Date; to?: Date },
-): Promise<CoachingQueue> {
+): Promise<CoachingQueue & { hasCalls?: boolean }> {
   if (caller.role === 'rep') throw new Forbidden('Only managers and admins have a coaching queue.');
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   const { rows } = await tx.query<QueueRow>(QUEUE_SQL, [
@@ -58,7 +71,7 @@ export async function coachingQueue(
     query.from ?? null,
     query.to ?? null,
   ]);
-  return keysetPage(
+  const page = keysetPage(
     rows,
     query.limit,
     (row) => ({
@@ -76,4 +89,12 @@ export async function coachingQueue(
     }),
     afterStartedAt,
   );
+  if (page.items.length > 0 || after) return page;
+  const { rows: any } = await tx.query<{ any: boolean }>(ANY_CALL_SQL, [
+    ...viewParams(caller),
+    query.repHubspotUserId ?? null,
+    query.from ?? null,
+    query.to ?? null,
+  ]);
+  return { ...page, hasCalls: any[0]!.any };
 }

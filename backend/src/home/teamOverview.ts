@@ -21,6 +21,8 @@ const OVERVIEW_SQL = `
       JOIN user_roles r ON r.account_id = u.account_id AND r.user_id = u.id
      WHERE u.account_id = app_account_id() AND ${REPS_IN_VIEW}
        AND ($5::text IS NULL OR (u.email, u.id) > ($5, $6::uuid))
+       AND ($8::text IS NULL OR strpos(lower(u.email), lower($8)) > 0
+            OR strpos(lower(coalesce(u.display_name, '')), lower($8)) > 0)
      ORDER BY u.email, u.id
      LIMIT $7
   ), calls AS (
@@ -75,11 +77,14 @@ type OverviewRow = {
   applied: number;
 };
 
-/** The home page's team table: a page of the reps the caller may see, one row each, for the period. */
+/**
+ * The Team page's table: a page of the reps the caller may see, one row each, for the period; with
+ * `q`, only the reps whose email or name holds it (case-insensitive).
+ */
 export async function teamOverview(
   tx: Queryable,
   caller: Caller,
-  query: Period & { cursor?: string; limit: number },
+  query: Period & { cursor?: string; limit: number; q?: string },
 ): Promise<{ items: RepOverview[]; nextCursor: string | null }> {
   const after = query.cursor ? decodeKeyCursor(query.cursor) : null;
   const { rows } = await tx.query<OverviewRow>(OVERVIEW_SQL, [
@@ -89,6 +94,7 @@ export async function teamOverview(
     after?.key ?? null,
     after?.id ?? null,
     query.limit + 1,
+    query.q ?? null,
   ]);
   return keysetPage(rows, query.limit, toItem, afterRep);
 }

@@ -21,6 +21,7 @@ import { metricsRoutes, observeRequest } from './metricsRoutes.ts';
 import { publicRateLimits } from './rateLimits.ts';
 import { refuseReplayedWrites } from './replayedWrites.ts';
 import { requestLog } from './requestLog.ts';
+import { searchRoutes } from './searchRoutes.ts';
 import { routesOf } from './routeList.ts';
 import {
   callerReader,
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): Express {
   const api: Array<[string, Router]> = [
     ['/api/cards', cardRoutes(asCaller, callerReader(callerDeps))],
     ['/api/home', homeRoutes(asCaller)],
+    ['/api', searchRoutes(asCaller)],
     ['/api/settings', aiSettingsRoutes({ asCaller, boss, model: services.review?.model })],
     ['/api/settings', writebackSettingsRoutes({ asCaller, boss })],
     [

@@ -30,7 +30,7 @@ import { fathomCardState } from '../fathom/connection/cardState.ts';
 import { cardPageOf, conversationsCardRead, type CardPageRow } from '../conversations/listForRecord.ts';
 import { recordSummary } from '../conversations/recordSummary.ts';
 import type { Caller } from '../users/caller.ts';
-import { cursorParam } from './inputs.ts';
+import { boundedDate, cursorParam } from './inputs.ts';
 import type { CallerReader, CallerRunner } from './signedRequest.ts';
 
 const record = z.object({
@@ -60,10 +60,15 @@ const outcome = z.strictObject({
   result: z.enum(['applied', 'not_yet', 'not_applicable']),
   notes: z.string().trim().max(5000).optional(),
 });
-const trendQuery = z.object({
-  repUserId: z.uuid().optional(),
-  limit: z.coerce.number().int().min(1).max(50).default(20),
-});
+const trendQuery = z
+  .object({
+    repUserId: z.uuid().optional(),
+    limit: z.coerce.number().int().min(1).max(50).default(20),
+    // The Team page's period: the chart follows it as the numbers do.
+    from: boundedDate.optional(),
+    to: boundedDate.optional(),
+  })
+  .refine(({ from, to }) => !from || !to || from < to, { message: 'from must be before to' });
 
 const viewerOf = (caller: Caller) => ({ role: caller.role, userId: caller.userId, email: caller.email });
 const READ = { readOnly: true } as const;
@@ -133,7 +138,7 @@ export function cardRoutes(asCaller: CallerRunner, readAsCaller: CallerReader): 
     const query = trendQuery.parse(req.query);
     res.json(
       (await asCaller(res, READ, (tx, caller) =>
-        repTrend(tx, caller, { repUserId: query.repUserId ?? caller.userId, limit: query.limit }),
+        repTrend(tx, caller, { ...query, repUserId: query.repUserId ?? caller.userId }),
       )) satisfies Trend,
     );
   });

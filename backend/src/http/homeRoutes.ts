@@ -11,6 +11,8 @@ const DAY_MS = 86_400_000;
 const MAX_PERIOD_DAYS = 366;
 
 const cursor = cursorParam(400).optional();
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses (a NUL fails in PostgreSQL)
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 // `to` is exclusive; a bare date means midnight UTC of that day. Default: the last 30 days.
 const team = z
@@ -19,6 +21,14 @@ const team = z
     to: boundedDate.optional(),
     cursor,
     limit: z.coerce.number().int().min(1).max(100).default(50),
+    // Find reps by a part of their name or email (the pages' rep filters ask the server).
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .refine((q) => !CONTROL.test(q), 'q: no control characters')
+      .optional(),
   })
   .transform(({ from, to, ...page }) => {
     const end = to ?? new Date();

@@ -13,10 +13,16 @@ export const MAX_SEARCH_TEXT_BYTES = 150_000;
 // A "word" this long is no word anyone searches for (a pasted token, a hash, a data URL).
 const LONG_TOKEN = /\S{100,}/gu;
 
-/** The text indexed for a call: its title and transcript, bounded, cut at a character boundary. */
-export function searchText(conversation: Pick<IncomingConversation, 'title' | 'segments'>): string {
+/**
+ * The text indexed for a call (search across calls, coaching suggestions): its title, summary and
+ * transcript, bounded, cut at a character boundary.
+ */
+export function searchText(
+  conversation: Pick<IncomingConversation, 'title' | 'segments'> & { summaryMarkdown?: string | null },
+): string {
   const parts = [conversation.title];
-  let bytes = Buffer.byteLength(conversation.title);
+  if (conversation.summaryMarkdown) parts.push(conversation.summaryMarkdown.slice(0, MAX_SEARCH_TEXT_BYTES));
+  let bytes = Buffer.byteLength(parts.join(' '));
   for (const segment of conversation.segments) {
     if (bytes >= MAX_SEARCH_TEXT_BYTES) break;
     const text =

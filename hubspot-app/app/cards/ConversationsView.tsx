@@ -9,6 +9,7 @@ import {
   type ConversationPage as Page,
   type Locale,
 } from '@fathom-hubspot/ui-shared';
+import { CallSearch } from './CallSearch';
 import { CallsTable } from './CallsTable';
 import { RecordStatistics } from './RecordStatistics';
 
@@ -47,6 +48,7 @@ export function ConversationsView({ api, objectType, objectId, locale = {} }: Pr
     <Flex direction="column" gap="sm">
       {notice}
       {statistics}
+      {page.nextCursor ? <CallSearch api={api} objectType={objectType} objectId={objectId} locale={locale} /> : null}
       <CallsTable api={api} base={base} first={page} locale={locale} />
     </Flex>
   );

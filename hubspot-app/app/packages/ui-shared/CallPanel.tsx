@@ -38,7 +38,8 @@ export function CallPanel(props: { api: Api; id: string; title: string; locale: 
   );
 }
 
-function CallDetail({ api, id, locale }: { api: Api; id: string; locale: Locale }) {
+/** A call's details (the panel's content; the app pages' Call page shows it whole). */
+export function CallDetail({ api, id, locale }: { api: Api; id: string; locale: Locale }) {
   const path = `/api/cards/conversations/${id}`;
   const [state, reload] = useRequest(() => api.get<ConversationDetail>(path), path);
   if (state.status === 'loading') return <Loading label="Loading the call…" />;

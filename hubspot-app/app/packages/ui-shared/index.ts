@@ -5,10 +5,11 @@ export { Empty, Failure, Loading } from './States';
 export { useAction } from './useAction';
 export { useRequest, type RequestState } from './useRequest';
 export type * from './types';
+export type * from './searchTypes';
 export { formatClock, formatDate, formatDateTime, minutes, parseClock, scoreChartData, type Locale } from './format';
 export { Markdown } from './Markdown';
 export { parseMarkdown } from './markdown';
-export { CallPanel } from './CallPanel';
+export { CallDetail, CallPanel } from './CallPanel';
 export { AiReviewSection } from './AiReviewSection';
 export { ScoreExplained } from './ScoreExplained';
 export { CoachingForm, categoryLabel } from './CoachingForm';
@@ -18,3 +19,4 @@ export { capitalise, humanDuration, plural, topicLabel, valueLabel } from './lab
 export { formatDateTimeWithZone, scoreChartPoints } from './zonedTime';
 export { Confirm } from './Confirm';
 export { noAlerts, type AddAlert } from './alerts';
+export { SearchHits } from './SearchHits';

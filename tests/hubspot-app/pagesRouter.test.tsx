@@ -1,0 +1,219 @@
+import { describe, expect, test } from '@jest/globals';
+import {
+  Alert,
+  Button,
+  EmptyState,
+  ErrorState,
+  LineChart,
+  SearchInput,
+  Select,
+  StatusTag,
+  Table,
+  TableCell,
+  TableRow,
+  Text,
+} from '@hubspot/ui-extensions';
+import { PageBreadcrumbs, PageHeader, PageLink, PageTitle } from '@hubspot/ui-extensions/pages';
+import { lastCall, paths, queryOf, renderPages, rep, teamOf } from './pagesSupport';
+
+const detail = {
+  id: 'c1',
+  title: 'Acme discovery',
+  startedAt: '2026-11-20T15:00:00.000Z',
+  url: null,
+  summaryMarkdown: 'Short call.',
+  actionItems: [],
+  analysis: null,
+  transcriptExcerpt: [],
+};
+const received = (status: 'sent' | 'acknowledged') => ({
+  items: [
+    {
+      id: 'm1',
+      status,
+      category: 'next_steps',
+      body: 'Close with a date.',
+      conversationId: 'c1',
+      conversationTitle: 'Acme discovery',
+      sentAt: '2026-11-21T09:00:00.000Z',
+    },
+  ],
+  nextCursor: null,
+});
+
+describe('app pages: the router', () => {
+  test.each([
+    ['/', 'Team'],
+    ['/queue', 'Coaching queue'],
+    ['/search', 'Search calls'],
+    ['/calls/c1', 'Call'],
+  ])('%s renders the %s page, with the header and breadcrumbs', async (path, title) => {
+    const pages = renderPages(path, 'manager', { 'GET /api/cards/conversations/c1': { body: detail } });
+    await pages.waitFor(() => expect(pages.find(PageTitle).text).toBe(title));
+    const header = pages.find(PageHeader);
+    expect(header.findAll(PageHeader.PageLink).map((link) => [link.props.to, link.text])).toEqual([
+      ['/search', 'Search calls'],
+      ['/', 'Team'],
+      ['/queue', 'Coaching queue'],
+    ]);
+    const crumbs = pages.find(PageBreadcrumbs);
+    expect(crumbs.find(PageBreadcrumbs.Current).text).toBe(title);
+  });
+
+  test('an address the app does not have says so', async () => {
+    const pages = renderPages('/nowhere', 'admin', {});
+    await pages.waitFor(() => expect(pages.find(EmptyState).props.title).toBe('Page not found'));
+  });
+
+  test('the Call page shows the call at its own address, and the coaching the viewer received on it, to acknowledge', async () => {
+    let acknowledged = false;
+    const pages = renderPages('/calls/c1', 'rep', {
+      'GET /api/cards/conversations/c1': { body: detail },
+      'GET /api/home/coaching': () => ({ body: received(acknowledged ? 'acknowledged' : 'sent') }),
+      'POST /api/cards/coaching/m1/acknowledge': () => {
+        acknowledged = true;
+        return { body: { id: 'm1', status: 'acknowledged' } };
+      },
+    });
+    await pages.waitFor(() => expect(pages.findAll(Text).map((t) => t.text)).toContain('Short call.'));
+    await pages.waitFor(() => expect(pages.find(StatusTag).text).toBe('sent'));
+    pages
+      .findAll(Button)
+      .find((b) => b.text === 'Acknowledge')!
+      .trigger('onClick');
+    await pages.waitFor(() => expect(pages.find(StatusTag).text).toBe('acknowledged'));
+    expect(paths(pages)).toContain('POST /api/cards/coaching/m1/acknowledge');
+    expect(pages.alerts).toEqual([{ type: 'success', message: expect.stringMatching(/^Acknowledged/) }]);
+    expect(pages.findAll(Button).map((b) => b.text)).not.toContain('Acknowledge');
+  });
+});
+
+describe('app pages: Team', () => {
+  test("a manager sees his team's numbers for the period; the period asks again", async () => {
+    const pages = renderPages('/', 'manager', {});
+    await pages.waitFor(() => expect(pages.findAll(TableRow)).toHaveLength(3));
+    const rows = pages
+      .findAll(TableRow)
+      .slice(1)
+      .map((row) => row.findAll(TableCell).map((cell) => cell.text));
+    expect(rows).toEqual([
+      ['Rita Rep', '4', '70 (+6)', '2 / 1 / 1', '2'],
+      ['Sam Seller', '4', '—', '2 / 1 / 1', '2'],
+    ]);
+    const first = queryOf(lastCall(pages, '/api/home/team')!.path);
+    expect(Date.parse(first.get('to')!) - Date.parse(first.get('from')!)).toBe(30 * 86_400_000);
+    pages
+      .findAll(Select)
+      .find((s) => s.props.label === 'Period')!
+      .trigger('onChange', 7 as never);
+    await pages.waitFor(() => {
+      const last = queryOf(lastCall(pages, '/api/home/team')!.path);
+      expect(Date.parse(last.get('to')!) - Date.parse(last.get('from')!)).toBe(7 * 86_400_000);
+    });
+  });
+
+  test('"Find a rep" asks the server for the reps whose name or email holds the text', async () => {
+    const pages = renderPages('/', 'admin', {
+      'GET /api/home/team': (_body, path) =>
+        queryOf(path).get('q') === 'sam'
+          ? teamOf('admin', [rep('rep2', 'Sam Seller')])
+          : queryOf(path).get('q') === 'zed'
+            ? teamOf('admin', [])
+            : teamOf('admin', [rep('rep1', 'Rita Rep')], 'more'),
+    });
+    await pages.waitFor(() => expect(pages.findAll(TableRow)).toHaveLength(2));
+    pages.find(SearchInput).trigger('onChange', 'sam' as never);
+    await pages.waitFor(() => expect(pages.findAll(TableCell)[0]!.text).toBe('Sam Seller'));
+    expect(queryOf(lastCall(pages, '/api/home/team')!.path).get('q')).toBe('sam');
+    pages.find(SearchInput).trigger('onChange', 'zed' as never);
+    await pages.waitFor(() => expect(pages.find(EmptyState).props.title).toBe('No rep found'));
+  });
+
+  test('a long team comes in pages: "Show more reps" adds the next one; a failed page says so and keeps the reps shown', async () => {
+    let failNext = true;
+    const pages = renderPages('/', 'admin', {
+      'GET /api/home/team': (_body, path) => {
+        if (!path.includes('cursor=after-rita')) return teamOf('admin', [rep('rep1', 'Rita Rep')], 'after-rita');
+        if (failNext) return { status: 502, body: { error: 'upstream_failed', message: 'HubSpot did not answer.' } };
+        return teamOf('admin', [rep('rep2', 'Sam Seller')]);
+      },
+    });
+    const more = () => pages.findAll(Button).find((b) => /more reps/.test(b.text ?? ''));
+    await pages.waitFor(() => expect(pages.findAll(TableRow)).toHaveLength(2));
+    more()!.trigger('onClick');
+    await pages.waitFor(() => expect(pages.maybeFind(Alert)?.props.title).toBe('Could not load more reps'));
+    expect(pages.findAll(TableRow)).toHaveLength(2);
+    failNext = false;
+    more()!.trigger('onClick');
+    await pages.waitFor(() => expect(pages.findAll(TableRow)).toHaveLength(3));
+    expect(more()).toBeUndefined();
+  });
+
+  test('a manager without reps is told how to get some; an error offers to try again', async () => {
+    const empty = renderPages('/', 'manager', { 'GET /api/home/team': teamOf('manager', []) });
+    await empty.waitFor(() => expect(empty.find(EmptyState).props.title).toBe('No reps yet'));
+    expect(empty.find(EmptyState).find(Text).text).toMatch(/An admin assigns reps/);
+    const broken = renderPages('/', 'admin', {
+      'GET /api/home/team': { status: 502, body: { error: 'upstream_failed', message: 'Try again.' } },
+    });
+    await broken.waitFor(() => expect(broken.find(ErrorState).props.title).toBe('Could not load Fathom data'));
+  });
+});
+
+describe('app pages: a rep on Team', () => {
+  const repRoutes = (ack: { done: boolean }) => ({
+    'GET /api/home/team': teamOf('rep', [rep('me1', 'Me')]),
+    'GET /api/cards/coaching/trend': {
+      body: {
+        points: [
+          { startedAt: '2026-11-01T10:00:00Z', score: 55, repTalkRatio: null },
+          { startedAt: '2026-11-08T10:00:00Z', score: 68, repTalkRatio: null },
+        ],
+      },
+    },
+    'GET /api/home/coaching': () => ({ body: received(ack.done ? 'acknowledged' : 'sent') }),
+    'POST /api/cards/coaching/m1/acknowledge': () => {
+      ack.done = true;
+      return { body: { id: 'm1', status: 'acknowledged' } };
+    },
+  });
+
+  test('his numbers, and a score chart of the period picked: the period changes the chart too', async () => {
+    const pages = renderPages('/', 'rep', repRoutes({ done: false }));
+    await pages.waitFor(() => expect(pages.maybeFind(LineChart)).not.toBeNull());
+    expect(pages.find(LineChart).props.data).toEqual([
+      { date: 'Nov 1, 2026', score: 55 },
+      { date: 'Nov 8, 2026', score: 68 },
+    ]);
+    expect(pages.findAll(Text).map((t) => t.text)).toContain(
+      '4 calls · average score 70 (+6) · coaching received 2, acknowledged 1, applied 1',
+    );
+    const trend = () => queryOf(lastCall(pages, '/api/cards/coaching/trend')!.path);
+    expect(trend().get('repUserId')).toBe('me');
+    expect(Date.parse(trend().get('to')!) - Date.parse(trend().get('from')!)).toBe(30 * 86_400_000);
+    pages.find(Select).trigger('onChange', 90 as never);
+    await pages.waitFor(() =>
+      expect(Date.parse(trend().get('to')!) - Date.parse(trend().get('from')!)).toBe(90 * 86_400_000),
+    );
+    expect(paths(pages)).not.toContain('GET /api/home/queue');
+  });
+
+  test('coaching he received shows its date and links to its call, and he acknowledges it there', async () => {
+    const pages = renderPages('/', 'rep', repRoutes({ done: false }));
+    await pages.waitFor(() => expect(pages.maybeFind(StatusTag)?.text).toBe('sent'));
+    expect(pages.findAll(Text).map((t) => t.text)).toContain('Sent Nov 21, 2026 about ');
+    const link = pages.find(PageLink);
+    expect([link.props.to, link.props.params, link.text]).toEqual(['/calls/:id', { id: 'c1' }, 'Acme discovery']);
+    pages
+      .findAll(Button)
+      .find((b) => b.text === 'Acknowledge')!
+      .trigger('onClick');
+    await pages.waitFor(() => expect(pages.find(StatusTag).text).toBe('acknowledged'));
+    expect(pages.alerts).toHaveLength(1);
+  });
+});
+
+test('the Queue page lists calls in a Table', async () => {
+  const pages = renderPages('/queue', 'admin', {});
+  await pages.waitFor(() => expect(pages.maybeFind(Table)).not.toBeNull());
+});
