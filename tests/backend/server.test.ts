@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@jest/globals';
 import { loadConfig } from '../../backend/src/config.ts';
-import { MIGRATIONS_DIR, MigrationError } from '../../backend/src/db/migrate.ts';
+import { MIGRATIONS_DIR, MigrationError, readMigrations } from '../../backend/src/db/migrate.ts';
+import { readRepeatables } from '../../backend/src/db/repeatables.ts';
 import { startServer } from '../../backend/src/server.ts';
 import { seededDataDir } from '../support/database.ts';
 import { describeEmbedded } from '../support/describeEmbedded.ts';
@@ -88,8 +89,12 @@ describeEmbedded('the backend process on the embedded database', () => {
       });
     const first = await run();
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(
-      /^Applied: 001_baseline\.sql; \d+ files of db\/functions, views, triggers and policies\n$/,
+    // Every migration, the baseline first, then every file of db/functions, views, triggers and policies.
+    const migrations = readMigrations().map((migration) => migration.name);
+    expect(migrations[0]).toBe('001_baseline.sql');
+    const repeatables = readRepeatables(path.join(MIGRATIONS_DIR, '..')).length;
+    expect(first.stdout).toBe(
+      `Applied: ${migrations.join('; ')}; ${repeatables} files of db/functions, views, triggers and policies\n`,
     );
     expect(await run()).toEqual({ code: 0, stdout: 'The database is up to date.\n' });
   });

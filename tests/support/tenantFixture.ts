@@ -119,6 +119,11 @@ export async function seedTenant(db: Database, hubId: number): Promise<TenantFix
       `INSERT INTO webhook_events (account_id, connection_id, provider, event_id) VALUES ($1, $2, 'fathom', 'msg_1')`,
       [accountId, fathom],
     );
+    // What the write-back last wrote to one of the records the calls are linked to.
+    await tx.query(
+      `INSERT INTO crm_writeback_state (account_id, object_type, object_id, values_hash) VALUES ($1, 'contacts', 1000, 'h1')`,
+      [accountId],
+    );
     const message = (rep: string, status: string) =>
       insertOne(
         tx,

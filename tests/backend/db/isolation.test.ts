@@ -25,6 +25,7 @@ const TABLES = [
   'conversation_links_pending',
   'conversation_participants',
   'conversations',
+  'crm_writeback_state',
   'oauth_states',
   'sync_logs',
   'transcript_segments',

@@ -86,9 +86,9 @@ describe('migrations', () => {
     testDb = await createEmptyDatabase();
     const dir = dbDirWith();
     await migrate(testDb.db, dir);
-    fs.writeFileSync(path.join(dir, '002_more.sql'), 'ALTER TABLE accounts ADD COLUMN more text;');
+    fs.writeFileSync(path.join(dir, '899_more.sql'), 'ALTER TABLE accounts ADD COLUMN more text;');
     const applied = await migrate(testDb.db, dir);
-    expect(applied.migrations).toEqual(['002_more.sql']);
+    expect(applied.migrations).toEqual(['899_more.sql']);
     expect(applied.repeatables).toEqual(readRepeatables(rootOf(dir)).map((r) => r.path));
   });
 
@@ -133,7 +133,7 @@ describe('migrations', () => {
     testDb = await createEmptyDatabase();
     const dir = dbDirWith();
     await migrate(testDb.db, dir);
-    fs.writeFileSync(path.join(dir, '002_more.sql'), 'CREATE TABLE more_things (id int);');
+    fs.writeFileSync(path.join(dir, '899_more.sql'), 'CREATE TABLE more_things (id int);');
     const file = path.join(rootOf(dir), 'functions/app_user_id.sql');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("'app.user_id'", "'app.user_id' /* changed */"));
     fs.writeFileSync(
@@ -145,7 +145,7 @@ describe('migrations', () => {
     await expect(failure).rejects.toThrow(/db\/functions\/zz_broken\.sql failed.*no_such_column/);
     expect(await tableNames()).not.toContain('more_things');
     expect(await functionSource('app_user_id')).not.toContain('/* changed */');
-    const { rows } = await testDb.db.query('SELECT 1 FROM schema_migrations WHERE version = 2');
+    const { rows } = await testDb.db.query('SELECT 1 FROM schema_migrations WHERE version = 899');
     expect(rows).toHaveLength(0);
   });
 

@@ -52,7 +52,7 @@ describe('single-use OAuth states', () => {
     expect(token).toMatch(/^[\w-]{43}$/);
     expect(await stored(`state_hash = '${token}' OR browser_hash = '${browserNonce}'`)).toBe(0);
 
-    expect(await spend('hubspot', token, browserNonce)).toEqual({ accountId: null, userId: null });
+    expect(await spend('hubspot', token, browserNonce)).toEqual({ accountId: null, userId: null, backfillSince: null });
     expect(await spend('hubspot', token, browserNonce)).toEqual({ problem: 'reused' });
   });
 
@@ -90,7 +90,7 @@ describe('single-use OAuth states', () => {
     expect(await spendState(db, { provider: 'hubspot', purpose: 'fathom-confirm', token, browserNonce })).toEqual({
       problem: 'unknown',
     });
-    expect(await spend('hubspot', token, browserNonce)).toEqual({ accountId: null, userId: null });
+    expect(await spend('hubspot', token, browserNonce)).toEqual({ accountId: null, userId: null, backfillSince: null });
   });
 
   test('anything that is not a token of ours is unknown', async () => {
@@ -108,7 +108,7 @@ describe('single-use OAuth states', () => {
     expect(await spend('fathom', confirmation, browserNonce)).toEqual({ problem: 'unknown' });
     expect(
       await spendState(db, { provider: 'fathom', purpose: 'fathom-confirm', token: confirmation, browserNonce }),
-    ).toEqual(who);
+    ).toEqual({ ...who, backfillSince: null });
   });
 
   test('a token made elsewhere (a sealed link) is recorded as spent at its first sighting only', async () => {
@@ -127,6 +127,10 @@ describe('single-use OAuth states', () => {
     await withSystem(db, forgetOldStates);
     expect(await spend('hubspot', old.token, old.browserNonce)).toEqual({ problem: 'unknown' });
     expect(await spend('hubspot', recent.token, recent.browserNonce)).toEqual({ problem: 'expired' });
-    expect(await spend('hubspot', live.token, live.browserNonce)).toEqual({ accountId: null, userId: null });
+    expect(await spend('hubspot', live.token, live.browserNonce)).toEqual({
+      accountId: null,
+      userId: null,
+      backfillSince: null,
+    });
   });
 });
