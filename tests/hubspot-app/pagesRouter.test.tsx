@@ -10,6 +10,7 @@ import {
   StatusTag,
   Table,
   TableCell,
+  TableHeader,
   TableRow,
   Text,
 } from '@hubspot/ui-extensions';
@@ -110,6 +111,30 @@ describe('app pages: Team', () => {
       const last = queryOf(lastCall(pages, '/api/home/team')!.path);
       expect(Date.parse(last.get('to')!) - Date.parse(last.get('from')!)).toBe(7 * 86_400_000);
     });
+  });
+
+  test('the team table sorts by its headers: by score, a rep without one last either way; by name', async () => {
+    const pages = renderPages('/', 'manager', {});
+    const names = () =>
+      pages
+        .findAll(TableRow)
+        .slice(1)
+        .map((row) => row.findAll(TableCell)[0]!.text);
+    const header = (label: string) => pages.findAll(TableHeader).find((h) => h.text === label)!;
+    // TableHeader's props are a union (sortable or not), so trigger's event names are typed `never`.
+    const sortBy = (label: string, direction: 'ascending' | 'descending') => {
+      const found = header(label);
+      (found.trigger as unknown as (event: string, value: string) => void).call(found, 'onSortChange', direction);
+    };
+    await pages.waitFor(() => expect(names()).toEqual(['Rita Rep', 'Sam Seller']));
+    expect(header('Average score').props.sortDirection).toBe('none');
+    sortBy('Average score', 'ascending');
+    await pages.waitFor(() => expect(header('Average score').props.sortDirection).toBe('ascending'));
+    expect(names()).toEqual(['Rita Rep', 'Sam Seller']);
+    sortBy('Rep', 'descending');
+    await pages.waitFor(() => expect(names()).toEqual(['Sam Seller', 'Rita Rep']));
+    expect(header('Average score').props.sortDirection).toBe('none');
+    expect(header('Coaching sent / acknowledged / applied').props.sortDirection).toBeUndefined();
   });
 
   test('"Find a rep" asks the server for the reps whose name or email holds the text', async () => {

@@ -116,20 +116,51 @@ export function TeamPage() {
   );
 }
 
+type SortKey = 'rep' | 'calls' | 'averageScore' | 'uncoachedCalls';
+type Sort = { key: SortKey; direction: 'ascending' | 'descending' };
+
+const sortValue: Record<SortKey, (rep: RepOverview) => string | number | null> = {
+  rep: (rep) => (rep.name ?? rep.email).toLowerCase(),
+  calls: (rep) => rep.calls,
+  averageScore: (rep) => rep.averageScore,
+  uncoachedCalls: (rep) => rep.uncoachedCalls,
+};
+
+/** The reps shown, sorted by a column (a rep without a score last either way). */
+function sorted(reps: RepOverview[], sort: Sort | null): RepOverview[] {
+  if (!sort) return reps;
+  const value = sortValue[sort.key];
+  const sign = sort.direction === 'ascending' ? 1 : -1;
+  return [...reps].sort((a, b) => {
+    const [x, y] = [value(a), value(b)];
+    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+    return x < y ? -sign : x > y ? sign : 0;
+  });
+}
+
 function TeamTable({ reps }: { reps: RepOverview[] }) {
+  const [sort, setSort] = useState<Sort | null>(null);
+  const header = (key: SortKey, label: string) => (
+    <TableHeader
+      sortDirection={sort?.key === key ? sort.direction : 'none'}
+      onSortChange={(direction) => setSort(direction === 'none' ? null : { key, direction })}
+    >
+      {label}
+    </TableHeader>
+  );
   return (
     <Table bordered>
       <TableHead>
         <TableRow>
-          <TableHeader>Rep</TableHeader>
-          <TableHeader>Calls</TableHeader>
-          <TableHeader>Average score</TableHeader>
+          {header('rep', 'Rep')}
+          {header('calls', 'Calls')}
+          {header('averageScore', 'Average score')}
           <TableHeader>Coaching sent / acknowledged / applied</TableHeader>
-          <TableHeader>Not coached yet</TableHeader>
+          {header('uncoachedCalls', 'Not coached yet')}
         </TableRow>
       </TableHead>
       <TableBody>
-        {reps.map((rep) => (
+        {sorted(reps, sort).map((rep) => (
           <TableRow key={rep.id}>
             <TableCell>{rep.name ?? rep.email}</TableCell>
             <TableCell>{rep.calls}</TableCell>
