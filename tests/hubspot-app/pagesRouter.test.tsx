@@ -4,6 +4,7 @@ import {
   Button,
   EmptyState,
   ErrorState,
+  Heading,
   LineChart,
   SearchInput,
   Select,
@@ -77,12 +78,12 @@ describe('app pages: the router', () => {
       },
     });
     await pages.waitFor(() => expect(pages.findAll(Text).map((t) => t.text)).toContain('Short call.'));
-    await pages.waitFor(() => expect(pages.find(StatusTag).text).toBe('sent'));
+    await pages.waitFor(() => expect(pages.find(StatusTag).text).toBe('Sent'));
     pages
       .findAll(Button)
       .find((b) => b.text === 'Acknowledge')!
       .trigger('onClick');
-    await pages.waitFor(() => expect(pages.find(StatusTag).text).toBe('acknowledged'));
+    await pages.waitFor(() => expect(pages.find(StatusTag).text).toBe('Acknowledged'));
     expect(paths(pages)).toContain('POST /api/cards/coaching/m1/acknowledge');
     expect(pages.alerts).toEqual([{ type: 'success', message: expect.stringMatching(/^Acknowledged/) }]);
     expect(pages.findAll(Button).map((b) => b.text)).not.toContain('Acknowledge');
@@ -206,10 +207,14 @@ describe('app pages: a rep on Team', () => {
   test('his numbers, and a score chart of the period picked: the period changes the chart too', async () => {
     const pages = renderPages('/', 'rep', repRoutes({ done: false }));
     await pages.waitFor(() => expect(pages.maybeFind(LineChart)).not.toBeNull());
-    expect(pages.find(LineChart).props.data).toEqual([
-      { date: 'Nov 1, 2026', score: 55 },
-      { date: 'Nov 8, 2026', score: 68 },
+    // On a datetime axis, with a title: two calls on one day stay two points.
+    const chart = pages.find(LineChart);
+    expect(chart.props.data).toEqual([
+      { startedAt: Date.parse('2026-11-01T10:00:00Z'), score: 55 },
+      { startedAt: Date.parse('2026-11-08T10:00:00Z'), score: 68 },
     ]);
+    expect(chart.props.axes.x.fieldType).toBe('datetime');
+    expect(chart.props.options?.title).toBeTruthy();
     expect(pages.findAll(Text).map((t) => t.text)).toContain(
       '4 calls · average score 70 (+6) · coaching received 2, acknowledged 1, applied 1',
     );
@@ -225,7 +230,9 @@ describe('app pages: a rep on Team', () => {
 
   test('coaching he received shows its date and links to its call, and he acknowledges it there', async () => {
     const pages = renderPages('/', 'rep', repRoutes({ done: false }));
-    await pages.waitFor(() => expect(pages.maybeFind(StatusTag)?.text).toBe('sent'));
+    await pages.waitFor(() => expect(pages.maybeFind(StatusTag)?.text).toBe('Sent'));
+    // Its category and status as labels, not code values.
+    expect(pages.findAll(Heading).map((h) => h.text)).toContain('Next steps');
     expect(pages.findAll(Text).map((t) => t.text)).toContain('Sent Nov 21, 2026 about ');
     const link = pages.find(PageLink);
     expect([link.props.to, link.props.params, link.text]).toEqual(['/calls/:id', { id: 'c1' }, 'Acme discovery']);
@@ -233,7 +240,7 @@ describe('app pages: a rep on Team', () => {
       .findAll(Button)
       .find((b) => b.text === 'Acknowledge')!
       .trigger('onClick');
-    await pages.waitFor(() => expect(pages.find(StatusTag).text).toBe('acknowledged'));
+    await pages.waitFor(() => expect(pages.find(StatusTag).text).toBe('Acknowledged'));
     expect(pages.alerts).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { Button, Flex, Heading, StatusTag, Text, Tile } from '@hubspot/ui-extensions';
 import { PageLink } from '@hubspot/ui-extensions/pages';
-import { categoryLabel, formatDate, useAction, type CoachingMessage } from '@fathom-hubspot/ui-shared';
+import { formatDate, useAction, valueLabel, type CoachingMessage } from '@fathom-hubspot/ui-shared';
 import { usePagesEnv } from './pagesEnv';
 
 /** The answer of GET /api/home/coaching carries when each message was sent (sentAt). */
@@ -23,8 +23,10 @@ export function ReceivedCoaching({ message, onChanged }: { message: Received; on
     <Tile>
       <Flex direction="column" gap="xs">
         <Flex direction="row" gap="sm" align="center">
-          <StatusTag variant={message.status === 'acknowledged' ? 'success' : 'info'}>{message.status}</StatusTag>
-          <Heading>{categoryLabel(message.category)}</Heading>
+          <StatusTag variant={message.status === 'acknowledged' ? 'success' : 'info'}>
+            {valueLabel(message.status)}
+          </StatusTag>
+          <Heading>{valueLabel(message.category)}</Heading>
         </Flex>
         <Text>
           {message.sentAt ? `Sent ${formatDate(message.sentAt, locale)} about ` : 'About '}

@@ -1,7 +1,7 @@
 import { Flex, Heading, LineChart, Text } from '@hubspot/ui-extensions';
 import {
   Empty,
-  scoreChartData,
+  scoreChartPoints,
   useRequest,
   type CoachingList,
   type RepOverview,
@@ -21,7 +21,7 @@ export function RepHome(props: {
   picker: JSX.Element;
   period: { from: string; to: string };
 }) {
-  const { api, locale } = usePagesEnv();
+  const { api } = usePagesEnv();
   const { me, userId, period } = props;
   const trendPath =
     `/api/cards/coaching/trend?repUserId=${userId}&limit=50` +
@@ -31,7 +31,7 @@ export function RepHome(props: {
     () => api.get<Pick<CoachingList, 'items'>>('/api/home/coaching'),
     'coaching',
   );
-  const points = trend.status === 'ready' ? scoreChartData(trend.data.points, locale) : [];
+  const points = trend.status === 'ready' ? scoreChartPoints(trend.data.points) : [];
   return (
     <Flex direction="column" gap="md">
       {props.picker}
@@ -40,12 +40,14 @@ export function RepHome(props: {
       ) : null}
       <Heading>Your call scores</Heading>
       {points.length >= 2 ? (
+        // A datetime axis: two calls on one day are two points, each at its time.
         <LineChart
           data={points}
           axes={{
-            x: { field: 'date', fieldType: 'category', label: 'Call' },
+            x: { field: 'startedAt', fieldType: 'datetime', label: 'Call date' },
             y: { field: 'score', fieldType: 'linear', label: 'Call score' },
           }}
+          options={{ title: 'Score of each call in the period' }}
         />
       ) : (
         <Text>Not enough scored calls in this period for a trend.</Text>

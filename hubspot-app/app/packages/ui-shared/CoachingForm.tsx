@@ -8,7 +8,6 @@ import type { CoachingMessage, ConversationDetail, Suggestion, Suggestions } fro
 import { useAction } from './useAction';
 import { useRequest } from './useRequest';
 
-export const categoryLabel = (category: string) => category.replace(/_/g, ' ');
 // Capitalised where it stands alone (a select's option, a suggestion's lead).
 const categoryOption = valueLabel;
 

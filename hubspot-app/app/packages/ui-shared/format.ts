@@ -37,13 +37,3 @@ export function parseClock(text: string): number | null {
 }
 
 export const minutes = (seconds: number) => `${Math.max(1, Math.round(seconds / 60))} min`;
-
-/** A rep's scored calls as the trend chart plots them: each call's day in the viewer's time zone. */
-export function scoreChartData(
-  points: Array<{ startedAt: string; score: number | null }>,
-  where: Locale = {},
-): Array<{ date: string; score: number }> {
-  return points
-    .filter((p): p is { startedAt: string; score: number } => p.score !== null)
-    .map((p) => ({ date: formatDate(p.startedAt, where), score: p.score }));
-}
