@@ -155,24 +155,64 @@ describe('app pages: Team', () => {
     await pages.waitFor(() => expect(pages.find(EmptyState).props.title).toBe('No rep found'));
   });
 
-  test('a long team comes in pages: "Show more reps" adds the next one; a failed page says so and keeps the reps shown', async () => {
+  test("a long team comes in pages with the Table's own pagination; a failed page says so, keeps the table and tries again", async () => {
     let failNext = true;
     const pages = renderPages('/', 'admin', {
       'GET /api/home/team': (_body, path) => {
-        if (!path.includes('cursor=after-rita')) return teamOf('admin', [rep('rep1', 'Rita Rep')], 'after-rita');
+        const cursor = queryOf(path).get('cursor');
+        if (cursor === 'p3') return teamOf('admin', [rep('rep3', 'Tia Closer')]);
+        if (cursor !== 'p2') return teamOf('admin', [rep('rep1', 'Rita Rep')], 'p2');
         if (failNext) return { status: 502, body: { error: 'upstream_failed', message: 'HubSpot did not answer.' } };
-        return teamOf('admin', [rep('rep2', 'Sam Seller')]);
+        return teamOf('admin', [rep('rep2', 'Sam Seller')], 'p3');
       },
     });
-    const more = () => pages.findAll(Button).find((b) => /more reps/.test(b.text ?? ''));
-    await pages.waitFor(() => expect(pages.findAll(TableRow)).toHaveLength(2));
-    more()!.trigger('onClick');
-    await pages.waitFor(() => expect(pages.maybeFind(Alert)?.props.title).toBe('Could not load more reps'));
-    expect(pages.findAll(TableRow)).toHaveLength(2);
+    const names = () =>
+      pages
+        .findAll(TableCell)
+        .filter((_cell, i) => i % 5 === 0)
+        .map((cell) => cell.text);
+    const table = () => pages.find(Table);
+    // Table's props are a union (paginated or not), so trigger cannot name the handler by its type.
+    const turnTo = (page: number) => (table().trigger as (event: string, arg: number) => void)('onPageChange', page);
+    await pages.waitFor(() => expect(names()).toEqual(['Rita Rep']));
+    expect(table().props).toMatchObject({ paginated: true, page: 1, pageCount: 2 });
+    expect(pages.findAll(Button).map((b) => b.text)).not.toContain('Show more reps');
+
+    turnTo(2);
+    await pages.waitFor(() => expect(pages.maybeFind(Alert)?.props.title).toBe('Could not load page 2 of the reps'));
+    expect(pages.find(Alert).text).toMatch(/HubSpot did not answer/);
+    expect(names()).toEqual(['Rita Rep']);
+    expect(table().props).toMatchObject({ page: 1, pageCount: 2 });
     failNext = false;
-    more()!.trigger('onClick');
-    await pages.waitFor(() => expect(pages.findAll(TableRow)).toHaveLength(3));
-    expect(more()).toBeUndefined();
+    pages
+      .findAll(Button)
+      .find((b) => b.text === 'Try again')!
+      .trigger('onClick');
+    await pages.waitFor(() => expect(names()).toEqual(['Sam Seller']));
+    expect(table().props).toMatchObject({ page: 2, pageCount: 3 });
+    expect(pages.maybeFind(Alert)).toBeNull();
+
+    turnTo(3);
+    await pages.waitFor(() => expect(names()).toEqual(['Tia Closer']));
+    expect(table().props).toMatchObject({ page: 3, pageCount: 3 });
+    turnTo(1);
+    await pages.waitFor(() => expect(names()).toEqual(['Rita Rep']));
+    expect(queryOf(lastCall(pages, '/api/home/team')!.path).get('cursor')).toBeNull();
+
+    // A new period starts from page 1.
+    turnTo(2);
+    await pages.waitFor(() => expect(names()).toEqual(['Sam Seller']));
+    pages
+      .findAll(Select)
+      .find((s) => s.props.label === 'Period')!
+      .trigger('onChange', 7 as never);
+    await pages.waitFor(() => expect(names()).toEqual(['Rita Rep']));
+    const last = queryOf(lastCall(pages, '/api/home/team')!.path);
+    expect([last.get('cursor'), Date.parse(last.get('to')!) - Date.parse(last.get('from')!)]).toEqual([
+      null,
+      7 * 86_400_000,
+    ]);
+    expect(table().props).toMatchObject({ page: 1, pageCount: 2 });
   });
 
   test('a manager without reps is told how to get some; an error offers to try again', async () => {

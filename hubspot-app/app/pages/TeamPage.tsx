@@ -12,106 +12,96 @@ import {
   TableHeader,
   TableRow,
 } from '@hubspot/ui-extensions';
-import {
-  ApiError,
-  Empty,
-  Failure,
-  Loading,
-  useRequest,
-  type RepOverview,
-  type TeamOverview,
-} from '@fathom-hubspot/ui-shared';
+import { Empty, Failure, Loading, useRequest, type RepOverview, type TeamOverview } from '@fathom-hubspot/ui-shared';
 import { PageFrame } from './PageFrame';
 import { usePagesEnv } from './pagesEnv';
 import { PERIODS, usePeriod } from './periods';
 import { RepHome } from './RepHome';
 import { trendOf } from './scoreChange';
 
-type MoreReps = {
-  path: string;
-  items: RepOverview[];
-  nextCursor: string | null;
-  loading: boolean;
-  error: ApiError | null;
-};
+/** The answer last loaded, with the period/search (`base`) and the page it is for. */
+type Shown = { base: string; page: number; data: TeamOverview };
 
 /**
- * The index page. Coaches: the team at a glance for the period, reps found by the server (`q`).
- * A rep: his own numbers, his score trend and the coaching he received.
+ * The index page. Coaches: the team at a glance for the period, reps found by the server (`q`),
+ * page by page with the table's own pagination (the API pages by cursor: a page's cursor is known
+ * once the page before it loaded). A rep: his own numbers, his score trend and the coaching he received.
  */
 export function TeamPage() {
   const { api } = usePagesEnv();
   const { days, setDays, period, range } = usePeriod();
   const [find, setFind] = useState('');
   const q = find.trim();
-  const path = `/api/home/team?${range}${q ? `&q=${encodeURIComponent(q)}` : ''}`;
+  const base = `/api/home/team?${range}${q ? `&q=${encodeURIComponent(q)}` : ''}`;
+  // The cursor of each page known so far (page 1 has none); a new period or search starts from page 1.
+  const [nav, setNav] = useState<{ base: string; page: number; cursors: Array<string | null> }>({
+    base,
+    page: 1,
+    cursors: [null],
+  });
+  const current = nav.base === base ? nav : { base, page: 1, cursors: [null] };
+  const cursor = current.cursors[current.page - 1];
+  const path = `${base}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
   const [team, reload] = useRequest(() => api.get<TeamOverview>(path), path);
-  // Further pages of reps, for this period and search only (a new one starts from its first page).
-  const [more, setMore] = useState<MoreReps | null>(null);
+  // The table shows the page last loaded until the next one arrives, and keeps it if that one fails.
+  const [shown, setShown] = useState<Shown | null>(null);
+  if (team.status === 'ready' && !team.refreshing && shown?.data !== team.data)
+    setShown({ base, page: current.page, data: team.data });
   const picker = (
     <Select label="Period" name="period" value={days} options={PERIODS} onChange={(value) => setDays(Number(value))} />
   );
 
-  if (team.status === 'loading')
-    return (
-      <PageFrame title="Team">
-        <Loading label="Loading your team…" />
-      </PageFrame>
-    );
-  if (team.status === 'error')
+  // Within one period and search a failed page keeps the table; otherwise there is nothing to keep.
+  const kept = shown?.base === base ? shown : null;
+  if (team.status === 'error' && !kept)
     return (
       <PageFrame title="Team">
         <Failure error={team.error} onRetry={reload} />
       </PageFrame>
     );
-  const { viewer } = team.data;
+  if (!shown)
+    return (
+      <PageFrame title="Team">
+        <Loading label="Loading your team…" />
+      </PageFrame>
+    );
+  const { viewer, items, nextCursor } = shown.data;
   if (viewer.role === 'rep')
     return (
       <PageFrame title="Your calls">
-        <RepHome me={team.data.items[0]} userId={viewer.userId} picker={picker} period={period} />
+        <RepHome me={items[0]} userId={viewer.userId} picker={picker} period={period} />
       </PageFrame>
     );
 
-  const extra = more?.path === path ? more : null;
-  const items = [...team.data.items, ...(extra?.items ?? [])];
-  const nextCursor = extra ? extra.nextCursor : team.data.nextCursor;
-  // A failed page keeps the reps already shown and says so; the button tries the same cursor again.
-  const loadMore = async (cursor: string) => {
-    const kept = extra?.items ?? [];
-    setMore({ path, items: kept, nextCursor: cursor, loading: true, error: null });
-    try {
-      const next = await api.get<TeamOverview>(`${path}&cursor=${encodeURIComponent(cursor)}`);
-      setMore({ path, items: [...kept, ...next.items], nextCursor: next.nextCursor, loading: false, error: null });
-    } catch (error) {
-      const failure = error instanceof ApiError ? error : new ApiError('unknown', 0, 'Something went wrong.');
-      setMore({ path, items: kept, nextCursor: cursor, loading: false, error: failure });
-    }
+  const cursors =
+    kept && nextCursor && current.cursors.length === kept.page ? [...current.cursors, nextCursor] : current.cursors;
+  const goTo = (page: number) => {
+    if (page >= 1 && page <= cursors.length) setNav({ base, page, cursors });
   };
+  const failed = team.status === 'error' ? team.error : null;
+  const page = kept?.page ?? 1;
+  const none = items.length === 0 && page === 1;
   return (
     <PageFrame title="Team">
       <Flex direction="row" gap="sm">
         {picker}
         <SearchInput label="Find a rep" name="find-rep" value={find} placeholder="Name or email" onChange={setFind} />
       </Flex>
-      {items.length === 0 && q ? <Empty title="No rep found">{`No rep of yours matches “${q}”.`}</Empty> : null}
-      {items.length === 0 && !q ? (
+      {failed ? (
+        <Alert title={`Could not load page ${current.page} of the reps`} variant="error">
+          {`${failed.message} The reps shown stay; try again.`}
+        </Alert>
+      ) : null}
+      {failed ? <Button onClick={reload}>Try again</Button> : null}
+      {none && q ? <Empty title="No rep found">{`No rep of yours matches “${q}”.`}</Empty> : null}
+      {none && !q ? (
         <Empty title="No reps yet">
           {viewer.role === 'admin'
             ? 'Nobody has the rep role yet. Assign roles in the app settings under People.'
             : 'No reps report to you yet. An admin assigns reps to their manager in the app settings.'}
         </Empty>
       ) : null}
-      {items.length > 0 ? <TeamTable reps={items} /> : null}
-      {extra?.error ? (
-        <Alert title="Could not load more reps" variant="error">
-          {`${extra.error.message} The reps above stay; try again.`}
-        </Alert>
-      ) : null}
-      {nextCursor ? (
-        <Button disabled={extra?.loading === true} onClick={() => void loadMore(nextCursor)}>
-          {extra?.loading ? 'Loading…' : extra?.error ? 'Try loading more reps again' : 'Show more reps'}
-        </Button>
-      ) : null}
+      {!none ? <TeamTable reps={items} page={page} pageCount={cursors.length} onPageChange={goTo} /> : null}
     </PageFrame>
   );
 }
@@ -138,7 +128,10 @@ function sorted(reps: RepOverview[], sort: Sort | null): RepOverview[] {
   });
 }
 
-function TeamTable({ reps }: { reps: RepOverview[] }) {
+type Pager = { page: number; pageCount: number; onPageChange: (page: number) => void };
+
+/** The reps of the page shown; the headers sort that page. */
+function TeamTable({ reps, ...pager }: { reps: RepOverview[] } & Pager) {
   const [sort, setSort] = useState<Sort | null>(null);
   const header = (key: SortKey, label: string) => (
     <TableHeader
@@ -149,7 +142,7 @@ function TeamTable({ reps }: { reps: RepOverview[] }) {
     </TableHeader>
   );
   return (
-    <Table bordered>
+    <Table bordered paginated {...pager} showFirstLastButtons={false}>
       <TableHead>
         <TableRow>
           {header('rep', 'Rep')}
