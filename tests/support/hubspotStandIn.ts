@@ -30,6 +30,12 @@ export type HubSpotStandIn = {
   nextTokens: Array<{ accessToken: string; refreshToken: string }>;
   /** Delay before each CRM answer (slow HubSpot), in milliseconds. */
   crmDelayMs: number;
+  /**
+   * The rolling window each CRM answer reports, per token, in HubSpot's `X-HubSpot-RateLimit-*`
+   * headers (110 per 10 s, a marketplace app's; tests shrink it to reach `Remaining: 0`). Reported
+   * only: the stand-in refuses nothing for it (`writes.rateLimitNext` answers 429s).
+   */
+  rateWindow: { max: number; intervalMs: number };
   /** Scopes the next install grants. */
   grantedScopes: string[];
   /** The portal's data centre: na1 (app.hubspot.com) or eu1 (app-eu1.hubspot.com)… */
@@ -135,6 +141,7 @@ export async function startHubSpotStandIn(
     tokenEndpointDrops: false,
     nextTokens: [],
     crmDelayMs: 0,
+    rateWindow: { max: 110, intervalMs: 10_000 },
     grantedScopes: ['oauth', 'crm.objects.contacts.read', 'crm.objects.deals.read'],
     hublet: 'na1',
     installingUser: { id: 777, email: 'Admin@Customer.example.com' },
@@ -163,6 +170,7 @@ export async function startHubSpotStandIn(
     state.calls[url.pathname] = (state.calls[url.pathname] ?? 0) + 1;
     const token = (req.headers.authorization ?? '').replace('Bearer ', '');
     state.arrivals.push({ at: Date.now(), path: url.pathname, token });
+    if (url.pathname.startsWith('/crm/')) rateLimitHeaders(res, token);
     if (state.crmDelayMs && url.pathname.startsWith('/crm/'))
       await new Promise((resolve) => setTimeout(resolve, state.crmDelayMs));
     if (await writes.handle(req, res)) return;
@@ -281,6 +289,22 @@ export async function startHubSpotStandIn(
     }
     json(res, 404, { status: 'error', message: `no stand-in for ${req.method} ${url.pathname}` });
   };
+  /**
+   * HubSpot's API usage guidelines: answers carry `X-HubSpot-RateLimit-Max` (requests allowed in
+   * the window), `X-HubSpot-RateLimit-Remaining` (still allowed) and
+   * `X-HubSpot-RateLimit-Interval-Milliseconds` (the window); and its changelog "Rate limit headers
+   * will now appear for OAuth authenticated calls": "OAuth authenticated calls will not include
+   * X-HubSpot-RateLimit-Daily or X-HubSpot-RateLimit-Daily-Remaining because there is no daily
+   * limit for these calls". Counted per token, over the arrivals (this one included).
+   */
+  function rateLimitHeaders(res: http.ServerResponse, token: string) {
+    const { max, intervalMs } = state.rateWindow;
+    const since = Date.now() - intervalMs;
+    const used = state.arrivals.filter((a) => a.token === token && a.at > since && a.path.startsWith('/crm/')).length;
+    res.setHeader('X-HubSpot-RateLimit-Max', String(max));
+    res.setHeader('X-HubSpot-RateLimit-Remaining', String(Math.max(0, max - used)));
+    res.setHeader('X-HubSpot-RateLimit-Interval-Milliseconds', String(intervalMs));
+  }
   function journalLifecycle(action: 'APP_INSTALL' | 'APP_UNINSTALL', portalId: number, occurredAt = new Date()) {
     state.journal.push({
       offset: randomUUID(),

@@ -37,6 +37,8 @@ export function hubspotWrites(scopesOf: (token: string) => string[] | undefined)
   const refuse = new Set<string>();
   /** Every batch update as it arrived: its type and the inputs' ids. */
   const updates: Array<{ type: ObjectType; ids: string[] }> = [];
+  /** 429s still to answer to the next batch updates, each with its Retry-After value. */
+  const tooMany: string[] = [];
 
   const send = (res: http.ServerResponse, status: number, body?: unknown) => {
     res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
@@ -136,6 +138,20 @@ export function hubspotWrites(scopesOf: (token: string) => string[] | undefined)
     // batch/update: every property written must exist on the type.
     const ids = inputs.map((input) => String(input.id));
     updates.push({ type, ids });
+    const retryAfter = tooMany.shift();
+    if (retryAfter !== undefined) {
+      // HubSpot's error handling docs: past the rolling limit, 429 with `Retry-After` and the body
+      // `{ status, message, errorType: "RATE_LIMIT", correlationId, policyName }`; nothing written.
+      res.setHeader('Retry-After', retryAfter);
+      send(res, 429, {
+        status: 'error',
+        message: 'You have reached your ten_secondly_rolling limit.',
+        errorType: 'RATE_LIMIT',
+        correlationId: 'c033cdaa-2c40-4a64-ae48-b4cec88dad24',
+        policyName: 'TEN_SECONDLY_ROLLING',
+      });
+      return true;
+    }
     const unknown = inputs.flatMap((input) =>
       Object.keys(input.properties as object).filter((name) => !properties[type].has(name)),
     );
@@ -185,6 +201,8 @@ export function hubspotWrites(scopesOf: (token: string) => string[] | undefined)
     properties,
     updates,
     refuse,
+    /** Answer the next `n` batch updates 429 with this `Retry-After` (seconds or an HTTP date). */
+    rateLimitNext: (n: number, retryAfter: string) => tooMany.push(...Array<string>(n).fill(retryAfter)),
     /** The values written to one record (undefined: never written). */
     record: (type: ObjectType, id: string | number) => records.get(`${type}:${id}`),
   };

@@ -1,3 +1,5 @@
+import { parseRetryAfter } from '../retryAfter.ts';
+
 /**
  * When to try a Fathom call again, and after how long.
  *
@@ -39,12 +41,8 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: () =>
  * `Retry-After` wins; `RateLimit-Reset` is the IETF draft's "seconds until the window resets".
  */
 export function waitFromHeaders(headers: Headers, now: number): number | null {
-  const retryAfter = headers.get('retry-after')?.trim();
-  if (retryAfter) {
-    if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.ceil(Number(retryAfter) * 1000);
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
+  const retryAfter = parseRetryAfter(headers.get('retry-after'), now);
+  if (retryAfter !== null) return retryAfter;
   const reset = headers.get('ratelimit-reset')?.trim();
   if (reset && /^\d+(\.\d+)?$/.test(reset)) return Math.ceil(Number(reset) * 1000);
   return null;

@@ -2,6 +2,7 @@ import { Client } from '@hubspot/api-client';
 import type Bottleneck from 'bottleneck';
 import type { Logger } from '../logger.ts';
 import { countApiCall, type Metrics } from '../metrics.ts';
+import { portalWindow } from './portalWindow.ts';
 
 type Decorator = {
   decorate(method: (...args: unknown[]) => Promise<unknown>): (...args: unknown[]) => Promise<unknown>;
@@ -33,6 +34,7 @@ export function createHubSpotClient(options: {
   limiter?: Bottleneck;
 }): Client {
   const { logger, metrics, limiter } = options;
+  const rollingWindow = portalWindow();
   const timing: Decorator = {
     decorate:
       (method) =>
@@ -66,8 +68,16 @@ export function createHubSpotClient(options: {
     // The library keeps its decorators process-wide (every constructor and setAccessToken replaces
     // them), so its own limiter would be one for all portals, and a new one at every token; the
     // portal's limiter is applied here instead, around each request (each attempt of crmApi.ts).
+    // Each request waits, in its limiter slot, for a window an earlier answer said was spent
+    // (X-HubSpot-RateLimit-Remaining: 0): every slot waits, so none goes out before the window ends.
     override apiRequest(...args: Parameters<Client['apiRequest']>) {
-      return limiter ? limiter.schedule(() => super.apiRequest(...args)) : super.apiRequest(...args);
+      const request = async () => {
+        await rollingWindow.wait();
+        const response = await super.apiRequest(...args);
+        rollingWindow.learn(response);
+        return response;
+      };
+      return limiter ? limiter.schedule(request) : request();
     }
   }
   return new ObservedClient({ basePath: options.basePath, numberOfApiCallRetries: 3 });

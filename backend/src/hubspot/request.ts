@@ -1,4 +1,5 @@
 import type { Client } from '@hubspot/api-client';
+import { parseRetryAfter } from '../retryAfter.ts';
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -20,8 +21,9 @@ export async function hubspotRequest(
     const passing = response.status >= 500 || response.status === 429;
     if (!passing || attempt >= attempts) return response;
     await response.body?.cancel();
-    // HubSpot's ten-second rolling limit: wait it out; a server error: a short pause (as the client's own retries do).
-    const retryAfter = Number(response.headers.get('retry-after'));
-    await wait(response.status === 429 ? (retryAfter > 0 ? retryAfter * 1000 : 10_000) : 200 * attempt);
+    // A 429: wait what Retry-After asks (seconds or an HTTP date), else HubSpot's ten-second
+    // window; a server error: a short pause (as the client's own retries do).
+    const asked = parseRetryAfter(response.headers.get('retry-after'));
+    await wait(response.status === 429 ? (asked ?? 10_000) : 200 * attempt);
   }
 }

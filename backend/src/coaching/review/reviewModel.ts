@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type { LlmConfig } from '../../config.ts';
+import { parseRetryAfter } from '../../retryAfter.ts';
 import { modelAnswer, type ModelAnswer } from './modelAnswer.ts';
 
 export type ChatMessage = { role: 'system' | 'user'; content: string };
@@ -30,12 +31,8 @@ export const MAX_ANSWER_TOKENS = 2_500;
 export function retryAfterSeconds(headers: Headers | undefined, now = Date.now()): number | null {
   const ms = Number(headers?.get('retry-after-ms'));
   if (headers?.get('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return ms / 1000;
-  const value = headers?.get('retry-after');
-  if (!value) return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, (at - now) / 1000);
+  const wait = parseRetryAfter(headers?.get('retry-after'), now);
+  return wait === null ? null : wait / 1000;
 }
 
 /**
