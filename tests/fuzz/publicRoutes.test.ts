@@ -639,7 +639,10 @@ test('generated HubSpot webhook calls, signed or not, answer 2xx or 4xx; the uns
     { numRuns: 1000 },
   );
   expect(acceptedSigned).toBeGreaterThan(0);
-  expect(namingTenant).toBeGreaterThan(300);
+  // About a third of the runs are refused calls naming this tenant (half refused, two thirds of those
+  // with its payloads): 333 expected, 15 either way; 250 leaves the run unseeded without flaking
+  // (300 failed once at 299) and still means hundreds of refused calls aimed at the tenant.
+  expect(namingTenant).toBeGreaterThan(250);
   // Nothing of the tenant the refused calls named changed: still installed, every link, every row.
   expect(await snapshot()).toEqual(before);
 
