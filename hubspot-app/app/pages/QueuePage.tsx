@@ -23,6 +23,7 @@ import {
   useRequest,
   type CoachingQueue,
 } from '@fathom-hubspot/ui-shared';
+import { useCursorPages } from './cursorPages';
 import { PageFrame } from './PageFrame';
 import { usePagesEnv } from './pagesEnv';
 import { PERIODS, usePeriod } from './periods';
@@ -43,23 +44,10 @@ export function QueuePage() {
   const { days, setDays, range } = usePeriod();
   const [rep, setRep] = useState<number | null>(null);
   const filter = `${range}${rep ? `&repHubspotUserId=${rep}` : ''}`;
-  // The cursor of each page known so far (page 1 has none); a new filter starts from page 1.
-  const [nav, setNav] = useState<{ filter: string; page: number; cursors: Array<string | null> }>({
-    filter,
-    page: 1,
-    cursors: [null],
-  });
-  const current = nav.filter === filter ? nav : { filter, page: 1, cursors: [null] };
-  const cursor = current.cursors[current.page - 1];
-  const path = `/api/home/queue?limit=${PAGE_SIZE}&${filter}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+  const pages = useCursorPages(filter);
+  const path = `/api/home/queue?limit=${PAGE_SIZE}&${filter}${pages.cursor ? `&cursor=${encodeURIComponent(pages.cursor)}` : ''}`;
   const [queue, reload] = useRequest(() => api.get<QueueAnswer>(path), path);
-
-  const nextCursor = queue.status === 'ready' ? queue.data.nextCursor : null;
-  const cursors =
-    nextCursor && current.cursors.length === current.page ? [...current.cursors, nextCursor] : current.cursors;
-  const goTo = (page: number) => {
-    if (page >= 1 && page <= cursors.length) setNav({ filter, page, cursors });
-  };
+  const { pageCount, goTo } = pages.pager(queue.status === 'ready' ? queue.data.nextCursor : null);
 
   return (
     <PageFrame title="Coaching queue">
@@ -75,7 +63,7 @@ export function QueuePage() {
       </Flex>
       {queue.status === 'loading' ? <Loading label="Loading the queue…" /> : null}
       {queue.status === 'error' ? <Failure error={queue.error} onRetry={reload} /> : null}
-      {queue.status === 'ready' && queue.data.items.length === 0 && current.page === 1 ? (
+      {queue.status === 'ready' && queue.data.items.length === 0 && pages.page === 1 ? (
         queue.data.hasCalls === false ? (
           <Empty title="No calls in this period">
             No calls were recorded in this period. Pick a longer period, or check the sync in the app settings.
@@ -90,8 +78,8 @@ export function QueuePage() {
         <Table
           bordered
           paginated
-          page={current.page}
-          pageCount={cursors.length}
+          page={pages.page}
+          pageCount={pageCount}
           onPageChange={goTo}
           showFirstLastButtons={false}
         >

@@ -13,6 +13,7 @@ import {
   TableRow,
 } from '@hubspot/ui-extensions';
 import { Empty, Failure, Loading, useRequest, type RepOverview, type TeamOverview } from '@fathom-hubspot/ui-shared';
+import { useCursorPages } from './cursorPages';
 import { PageFrame } from './PageFrame';
 import { usePagesEnv } from './pagesEnv';
 import { PERIODS, usePeriod } from './periods';
@@ -33,20 +34,13 @@ export function TeamPage() {
   const [find, setFind] = useState('');
   const q = find.trim();
   const base = `/api/home/team?${range}${q ? `&q=${encodeURIComponent(q)}` : ''}`;
-  // The cursor of each page known so far (page 1 has none); a new period or search starts from page 1.
-  const [nav, setNav] = useState<{ base: string; page: number; cursors: Array<string | null> }>({
-    base,
-    page: 1,
-    cursors: [null],
-  });
-  const current = nav.base === base ? nav : { base, page: 1, cursors: [null] };
-  const cursor = current.cursors[current.page - 1];
-  const path = `${base}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+  const pages = useCursorPages(base);
+  const path = `${base}${pages.cursor ? `&cursor=${encodeURIComponent(pages.cursor)}` : ''}`;
   const [team, reload] = useRequest(() => api.get<TeamOverview>(path), path);
   // The table shows the page last loaded until the next one arrives, and keeps it if that one fails.
   const [shown, setShown] = useState<Shown | null>(null);
   if (team.status === 'ready' && !team.refreshing && shown?.data !== team.data)
-    setShown({ base, page: current.page, data: team.data });
+    setShown({ base, page: pages.page, data: team.data });
   const picker = (
     <Select label="Period" name="period" value={days} options={PERIODS} onChange={(value) => setDays(Number(value))} />
   );
@@ -73,11 +67,7 @@ export function TeamPage() {
       </PageFrame>
     );
 
-  const cursors =
-    kept && nextCursor && current.cursors.length === kept.page ? [...current.cursors, nextCursor] : current.cursors;
-  const goTo = (page: number) => {
-    if (page >= 1 && page <= cursors.length) setNav({ base, page, cursors });
-  };
+  const { pageCount, goTo } = pages.pager(kept ? nextCursor : null, kept?.page);
   const failed = team.status === 'error' ? team.error : null;
   const page = kept?.page ?? 1;
   const none = items.length === 0 && page === 1;
@@ -88,7 +78,7 @@ export function TeamPage() {
         <SearchInput label="Find a rep" name="find-rep" value={find} placeholder="Name or email" onChange={setFind} />
       </Flex>
       {failed ? (
-        <Alert title={`Could not load page ${current.page} of the reps`} variant="error">
+        <Alert title={`Could not load page ${pages.page} of the reps`} variant="error">
           {`${failed.message} The reps shown stay; try again.`}
         </Alert>
       ) : null}
@@ -101,7 +91,7 @@ export function TeamPage() {
             : 'No reps report to you yet. An admin assigns reps to their manager in the app settings.'}
         </Empty>
       ) : null}
-      {!none ? <TeamTable reps={items} page={page} pageCount={cursors.length} onPageChange={goTo} /> : null}
+      {!none ? <TeamTable reps={items} page={page} pageCount={pageCount} onPageChange={goTo} /> : null}
     </PageFrame>
   );
 }
