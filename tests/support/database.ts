@@ -62,9 +62,12 @@ async function createServerDatabase(template?: string): Promise<TestDatabase> {
   };
 }
 
+/** openPglite's options to start from a data directory dumped to `file` (tests/support/globalSetup.ts). */
+const loadingSnapshot = (file: string) => ({ loadDataDir: new Blob([fs.readFileSync(file)]) });
+
 /** An in-memory PGlite, loaded from a dumped data directory when there is one. */
 async function openPgliteCopy(snapshot: string | undefined): Promise<TestDatabase> {
-  const db = await openPglite(undefined, snapshot ? { loadDataDir: new Blob([fs.readFileSync(snapshot)]) } : {});
+  const db = await openPglite(undefined, snapshot ? loadingSnapshot(snapshot) : {});
   return { db, url: undefined, drop: () => db.close() };
 }
 
@@ -101,7 +104,7 @@ export async function seededDataDir(prefix: string): Promise<string> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const snapshot = process.env[SNAPSHOT_FILE_ENV];
   if (serverUrl || !snapshot) return dataDir;
-  const db = await openPglite(path.join(dataDir, 'pglite'), { loadDataDir: new Blob([fs.readFileSync(snapshot)]) });
+  const db = await openPglite(path.join(dataDir, 'pglite'), loadingSnapshot(snapshot));
   await db.close();
   return dataDir;
 }
