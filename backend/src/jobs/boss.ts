@@ -10,7 +10,7 @@ import { createHubSpotQueues, startHubSpotWorkers, type HubSpotJobServices } fro
 import { purgeUninstalledAccounts } from '../hubspot/lifecycle.ts';
 import {
   createWritebackQueue,
-  requestWriteback,
+  requestWritebackIfOn,
   startWritebackWorkers,
   type WritebackServices,
 } from '../hubspot/writeback/writebackJobs.ts';
@@ -88,9 +88,9 @@ export async function startJobs(options: {
     );
     const { review } = options;
     const afterStore = review ? (accountId: string) => requestReviewSweep(boss, accountId) : undefined;
-    // The write-back looks at every run: it writes only the records whose calls changed.
+    // A portal with the write-back on has it look at every run: it writes only the records whose calls changed.
     const { writeback } = options;
-    const afterRun = writeback ? (accountId: string) => requestWriteback(boss, accountId) : undefined;
+    const afterRun = writeback ? (accountId: string) => requestWritebackIfOn(boss, db, accountId) : undefined;
     await startSyncWorkers(boss, options.sync, tuning, { afterStore, afterRun });
     if (review) await startReviewWorkers(boss, review);
     if (options.hubspot) await startHubSpotWorkers(boss, options.hubspot, logger, afterRun);

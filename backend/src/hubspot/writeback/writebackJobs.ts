@@ -1,5 +1,8 @@
 import type { PgBoss } from 'pg-boss';
+import type { Database } from '../../db/database.ts';
+import { withTenant } from '../../db/tenancy.ts';
 import { countingFailures, type Metrics } from '../../metrics.ts';
+import { readWriteback } from './settings.ts';
 import { writeBack, type WritebackDeps } from './writeback.ts';
 
 export const WRITEBACK_QUEUE = 'hubspot-writeback';
@@ -22,6 +25,15 @@ export async function createWritebackQueue(boss: PgBoss): Promise<void> {
 /** Queues the write-back of one portal (after a sync run, a webhook, or the setting turned on). */
 export function requestWriteback(boss: PgBoss, accountId: string): Promise<string | null> {
   return boss.send(WRITEBACK_QUEUE, { accountId }, { singletonKey: accountId });
+}
+
+/**
+ * After a sync run or a HubSpot event: queues the portal's write-back only when it is on, so a
+ * portal without it (the default) adds no job to every run.
+ */
+export async function requestWritebackIfOn(boss: PgBoss, db: Database, accountId: string): Promise<string | null> {
+  const { enabled } = await withTenant(db, { accountId }, readWriteback);
+  return enabled ? requestWriteback(boss, accountId) : null;
 }
 
 export async function startWritebackWorkers(boss: PgBoss, services: WritebackServices): Promise<void> {
