@@ -40,28 +40,15 @@ function pgliteOptions() {
  * transaction to finish, so work outside a transaction (pg-boss polling) can never run inside
  * another caller's tenant transaction. dataDir undefined keeps everything in memory; on disk, the
  * directory is this user's only (0700), and so is every file in it (0600) once opened and closed.
- * `loadDataDir` starts from a dumped data directory (pgliteSnapshot) instead of running initdb.
  */
-export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob } = {}): Promise<Database> {
+export async function openPglite(dataDir?: string): Promise<Database> {
   if (dataDir) privateDir(dataDir);
   const pglite = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     ...pgliteOptions(),
   });
   if (dataDir) closeToOthers(dataDir);
   return asDatabase(pglite, dataDir);
-}
-
-/** An in-memory database that `prepare` set up, dumped as a tarball that openPglite can load. */
-export async function pgliteSnapshot(prepare: (db: Database) => Promise<void>): Promise<Blob> {
-  const pglite = await PGlite.create(pgliteOptions());
-  try {
-    await prepare(asDatabase(pglite, undefined));
-    return await pglite.dumpDataDir('none');
-  } finally {
-    await pglite.close();
-  }
 }
 
 function asDatabase(pglite: PGlite, dataDir: string | undefined): Database {
