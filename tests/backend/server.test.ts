@@ -73,7 +73,8 @@ describeEmbedded('the backend process on the embedded database', () => {
   });
 
   test('db:migrate applies the migrations once and then reports the database up to date', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: tempDir('fathom-data-') };
+    // A database as initdb leaves it (the first start's initdb is the test above's).
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: await seededDataDir('fathom-data-', 'initdb') };
     delete env.DATABASE_URL;
     delete env.TEST_DATABASE_URL;
     const run = () =>

@@ -49,7 +49,13 @@ export function databaseUrl(name: string): string {
 /** A database of its own on the PostgreSQL server, a copy of `template` when given, dropped by drop(). */
 async function createServerDatabase(template?: string): Promise<TestDatabase> {
   const name = uniqueDatabaseName('fathom_test');
-  await withServerAdmin((admin) => admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
+  await withServerAdmin(async (admin) => {
+    await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
+    // A commit waits for its WAL to reach the disk (an fsync, milliseconds on this machine's
+    // disk) only to survive a crash of the server itself, which no test here makes: its fault
+    // tests kill our processes, and the restart test runs a server of its own (privatePostgres.ts).
+    await admin.query(`ALTER DATABASE ${name} SET synchronous_commit = off`);
+  });
   const url = databaseUrl(name);
   const db = openPostgres(url, { max: 20 });
   return {
@@ -117,12 +123,13 @@ export async function createMigratedDatabase(): Promise<TestDatabase> {
 
 /**
  * A new DATA_DIR for a backend a test starts (`npm start`, the sync CLI, startServer). On PGlite
- * it already holds this run's migrated database in `pglite/`, where the backend looks for it: a
+ * it already holds this run's migrated database in `pglite/`, where the backend looks for it (or,
+ * with `initdb`, the database as initdb left it, for a test of the migrations themselves): a
  * process that finds no database runs initdb, seconds of CPU each time. Only the tests of the
  * first start itself (server.test.ts, db/embeddedFiles.test.ts) begin from an empty directory.
  */
-export async function seededDataDir(prefix: string): Promise<string> {
-  const snapshot = process.env[SNAPSHOT_DIR_ENV];
+export async function seededDataDir(prefix: string, from: 'migrated' | 'initdb' = 'migrated'): Promise<string> {
+  const snapshot = process.env[from === 'migrated' ? SNAPSHOT_DIR_ENV : EMPTY_SNAPSHOT_DIR_ENV];
   if (serverUrl || !snapshot) return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   return copySnapshot(snapshot, prefix).dataDir;
 }

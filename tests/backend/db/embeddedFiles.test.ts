@@ -8,6 +8,7 @@ import { ConfigError } from '../../../backend/src/config.ts';
 import { encryptionKeys } from '../../../backend/src/crypto/encryptionKey.ts';
 import { openDatabase } from '../../../backend/src/db/open.ts';
 import { migrate } from '../../../backend/src/db/migrate.ts';
+import { seededDataDir } from '../../support/database.ts';
 import { describeEmbedded } from '../../support/describeEmbedded.ts';
 import { memoryLogger } from '../../support/logger.ts';
 
@@ -52,7 +53,7 @@ describeEmbedded("the embedded database's files", () => {
   });
 
   test('a DATA_DIR made before (0755) is closed at start', async () => {
-    const dataDir = tmp();
+    const dataDir = await seededDataDir('fathom-files-', 'initdb');
     fs.chmodSync(dataDir, 0o755);
     const db = await openDatabase({ databaseUrl: undefined, dataDir });
     await db.close();
