@@ -24,6 +24,20 @@ const onPostgres = Boolean(process.env.TEST_DATABASE_URL || process.env.DATABASE
 const rootDir = path.dirname(fileURLToPath(import.meta.url));
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const withoutDatabase = onPostgres ? testFilesWithoutDatabase(rootDir, ['tests/backend', 'tests/fuzz']) : [];
+// The browser tests and the tests of the HTTP edge (what the backend answers to unsigned,
+// malformed, oversized or too many requests, and what it logs or leaks) open a database only to
+// have a backend to call: the engine changes nothing they assert, so they too run on PGlite only.
+const ONE_ENGINE = [
+  'tests/browser/',
+  'tests/fuzz/publicRoutes.test.ts',
+  'tests/backend/http/rateLimits.test.ts',
+  'tests/backend/http/bodyLimits.test.ts',
+  'tests/backend/http/requestLog.test.ts',
+  'tests/backend/http/signedUrl.test.ts',
+  'tests/backend/http/fathomWebhookBeforeBody.test.ts',
+  'tests/backend/http/docs.test.ts',
+  'tests/backend/secrets.test.ts',
+];
 
 export default {
   testEnvironment: 'node',
@@ -33,6 +47,7 @@ export default {
     '/node_modules/',
     ...(onPostgres ? ['<rootDir>/tests/hubspot-app/', '<rootDir>/tests/docs/'] : []),
     ...withoutDatabase.map((file) => `^${escape(file)}$`),
+    ...(onPostgres ? ONE_ENGINE.map((file) => `<rootDir>/${file}`) : []),
   ],
   extensionsToTreatAsEsm: ['.ts', '.tsx'],
   transform: { '^.+\\.tsx?$': swc },

@@ -205,6 +205,7 @@ describe('reinstalled with the write scopes', () => {
 
   test('a sync that changes nothing writes nothing', async () => {
     const before = updateCalls();
+    const runsBefore = (await writebackRuns()).length;
     expect((await as('/api/settings/sync', { method: 'POST' })).status).toBe(202);
     await waitFor(
       async () =>
@@ -213,7 +214,8 @@ describe('reinstalled with the write scopes', () => {
         ])) >= 3,
       'the sync run',
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // The write-back job the run queued has looked at every record, and found nothing to write.
+    await waitFor(async () => (await writebackRuns()).length > runsBefore, 'the write-back job after the run');
     expect(updateCalls()).toBe(before);
   });
 
