@@ -1,5 +1,5 @@
 import type { Database, Queryable } from './database.ts';
-import { Forbidden, NotInstalled } from '../errors.ts';
+import { Conflict, Forbidden, NotInstalled } from '../errors.ts';
 
 export type TenantContext = {
   accountId: string;
@@ -61,11 +61,26 @@ function refusalOf(error: unknown, forbiddenMessage: string | undefined): unknow
 }
 
 /**
+ * A write the row policies refused although the domain's own checks, a statement earlier in the
+ * same transaction, allowed it: a role or a manager changed in between (another request committed
+ * it; READ COMMITTED gives each statement a fresh snapshot). The policies are the last word, so the
+ * write did not happen; the caller is told to reload, not that we failed.
+ */
+function policyRefusalOf(error: unknown): unknown {
+  const { code, routine, message } = error as { code?: string; routine?: string; message?: string };
+  if (code !== '42501' || routine !== 'ExecWithCheckOptions') return error;
+  return new Conflict(
+    'Your access in this portal changed while this request ran (a role or a manager was changed). Reload and try again.',
+    { refusedBy: message },
+  );
+}
+
+/**
  * Runs fn as the tenant and user behind a verified HubSpot signature, in ONE transaction with the
  * lookup of that caller: a role changed a moment ago applies here, in every process, and a read
  * (readOnly) can write nothing. An unknown or uninstalled portal is NotInstalled; a caller whose
  * role is not requireRole is Forbidden (forbiddenMessage); an email another HubSpot user of the
- * portal has is EmailTakenByAnotherUser.
+ * portal has is EmailTakenByAnotherUser; a write the row policies refuse is Conflict (policyRefusalOf).
  */
 export function withCaller<T>(
   db: Database,
@@ -89,11 +104,15 @@ export function withCaller<T>(
       } catch (error) {
         throw refusalOf(error, options.forbiddenMessage);
       }
-      return fn(tx, {
-        accountId: entered.caller_account_id,
-        userId: entered.caller_user_id,
-        role: entered.caller_role,
-      });
+      try {
+        return await fn(tx, {
+          accountId: entered.caller_account_id,
+          userId: entered.caller_user_id,
+          role: entered.caller_role,
+        });
+      } catch (error) {
+        throw policyRefusalOf(error);
+      }
     },
     { prepared: options.readOnly },
   );
