@@ -1,8 +1,7 @@
 import type { Queryable } from '../db/database.ts';
 import type { OneStatementRead } from '../db/tenancy.ts';
 import { afterStartedAt, decodeCursor, keysetPage } from './cursor.ts';
-
-export type CrmObjectType = 'contacts' | 'deals' | 'companies';
+import type { CrmObjectType } from '../../../hubspot-app/app/packages/ui-shared/crmObjectTypes.ts';
 
 export type ConversationListItem = {
   id: string;

@@ -1,7 +1,8 @@
 import type { RecordSummary } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import type { Queryable } from '../db/database.ts';
+import type { CrmObjectType } from '../../../hubspot-app/app/packages/ui-shared/crmObjectTypes.ts';
 
-export type RecordRef = { objectType: 'contacts' | 'deals' | 'companies'; objectId: number };
+export type RecordRef = { objectType: CrmObjectType; objectId: number };
 
 const RECENT = 5;
 // A change of less than this many points is noise, not a direction.

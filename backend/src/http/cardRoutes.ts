@@ -32,13 +32,14 @@ import { recordSummary } from '../conversations/recordSummary.ts';
 import type { Caller } from '../users/caller.ts';
 import { boundedDate, cursorParam } from './inputs.ts';
 import type { CallerReader, CallerRunner } from './signedRequest.ts';
+import { CRM_OBJECT_TYPES } from '../../../hubspot-app/app/packages/ui-shared/crmObjectTypes.ts';
 
 const record = z.object({
   objectType: z.enum(['contacts', 'deals']),
   objectId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
 });
 // The conversations card sits on companies too (a company's calls are its contacts' calls).
-const anyRecord = record.extend({ objectType: z.enum(['contacts', 'deals', 'companies']) });
+const anyRecord = record.extend({ objectType: z.enum(CRM_OBJECT_TYPES) });
 const summaryQuery = anyRecord;
 const listQuery = anyRecord.extend({
   limit: z.coerce.number().int().min(1).max(50).default(10),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { searchCalls } from '../search/searchCalls.ts';
 import { cursorParam } from './inputs.ts';
 import type { CallerRunner } from './signedRequest.ts';
+import { CRM_OBJECT_TYPES } from '../../../hubspot-app/app/packages/ui-shared/crmObjectTypes.ts';
 
 // eslint-disable-next-line no-control-regex -- control characters are what it refuses (a NUL fails in PostgreSQL)
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -18,7 +19,7 @@ const searchQuery = z
     cursor: cursorParam(200).optional(),
     limit: z.coerce.number().int().min(1).max(50).default(20),
     // On a record's card: only the calls linked to that record.
-    objectType: z.enum(['contacts', 'deals', 'companies']).optional(),
+    objectType: z.enum(CRM_OBJECT_TYPES).optional(),
     objectId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   })
   .refine((query) => (query.objectType === undefined) === (query.objectId === undefined), {

@@ -1,6 +1,7 @@
 import type { Client } from '@hubspot/api-client';
 import { z } from 'zod';
 import { hubspotRequest } from './request.ts';
+import type { CrmObjectType } from '../../../hubspot-app/app/packages/ui-shared/crmObjectTypes.ts';
 
 /**
  * HubSpot's date-versioned CRM endpoints (2026-03), called through the account's
@@ -10,8 +11,6 @@ import { hubspotRequest } from './request.ts';
  * done by hubspotRequest (request.ts).
  */
 export const CRM_VERSION = '2026-03';
-
-export type CrmObjectType = 'contacts' | 'deals' | 'companies';
 
 /** A HubSpot answer other than success; `code` is the HTTP status, as the generated APIs' errors have it. */
 export class HubSpotApiError extends Error {

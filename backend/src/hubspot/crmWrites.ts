@@ -1,7 +1,8 @@
 import type { Client } from '@hubspot/api-client';
 import { z } from 'zod';
-import { CRM_VERSION, HubSpotApiError, type CrmObjectType } from './crmApi.ts';
+import { CRM_VERSION, HubSpotApiError } from './crmApi.ts';
 import { hubspotRequest } from './request.ts';
+import type { CrmObjectType } from '../../../hubspot-app/app/packages/ui-shared/crmObjectTypes.ts';
 
 // The writes of HubSpot's date-versioned CRM API the write-back uses, through the portal's client
 // (its limiter, counting and retries: request.ts). Reads are in crmApi.ts.

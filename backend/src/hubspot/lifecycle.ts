@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenancy.ts';
+import type { CrmObjectType } from '../../../hubspot-app/app/packages/ui-shared/crmObjectTypes.ts';
 
 /**
  * The app was uninstalled from a portal (HubSpot's journal says so, or an admin removed it from
@@ -126,7 +127,7 @@ export async function forgetContact(db: Database, accountId: string, contactId: 
 export async function dropLinks(
   db: Database,
   accountId: string,
-  objectType: 'contacts' | 'deals' | 'companies',
+  objectType: CrmObjectType,
   objectId: number,
 ): Promise<number> {
   return withTenant(

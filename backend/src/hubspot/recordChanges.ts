@@ -2,7 +2,7 @@ import type { Database } from '../db/database.ts';
 import { withTenant } from '../db/tenancy.ts';
 import { dealFitsCall } from '../sync/dealWindow.ts';
 import type { DealFacts } from '../sync/ports.ts';
-import type { CrmObjectType } from './crmApi.ts';
+import type { CrmObjectType } from '../../../hubspot-app/app/packages/ui-shared/crmObjectTypes.ts';
 
 // A call linked to two of the merged records keeps one of those links (the lowest id), so that the
 // move below never makes two links of one call to the survivor.

@@ -5,10 +5,11 @@ import type { Database } from '../db/database.ts';
 import { withSystem, withTenant } from '../db/tenancy.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { readAssociations, readObject, type CrmObjectType } from './crmApi.ts';
+import { readAssociations, readObject } from './crmApi.ts';
 import { mergeLinks, linkDealToContactCalls, unlinkDealFromContactCalls } from './recordChanges.ts';
 import { dealFacts, DEAL_PROPERTIES } from './recordLinker.ts';
 import { dropLinks, forgetContact } from './lifecycle.ts';
+import type { CrmObjectType } from '../../../hubspot-app/app/packages/ui-shared/crmObjectTypes.ts';
 
 export const HUBSPOT_WEBHOOK_QUEUE = 'hubspot-webhook-event';
 

@@ -1,5 +1,6 @@
 import type { CrmMatches, Meeting } from '../fathom/schemas.ts';
 import type { IncomingConversation } from './incoming.ts';
+import type { CrmObjectType } from '../../../hubspot-app/app/packages/ui-shared/crmObjectTypes.ts';
 
 /** "HH:MM:SS" (or "MM:SS") from the start of the recording → seconds; null when absent or malformed. */
 export function hmsToSeconds(value: string | null | undefined): number | null {
@@ -13,7 +14,7 @@ export function hmsToSeconds(value: string | null | undefined): number | null {
 //   /contacts/{portal}/contact/{id}   /contacts/{portal}/deal/{id}   /contacts/{portal}/company/{id}
 //   /contacts/{portal}/record/0-1/{id} (contacts)  0-3 (deals)  0-2 (companies)
 const RECORD_URL = /\/contacts\/(\d+)\/(?:(contact|deal|company)|record\/(0-1|0-2|0-3))\/(\d+)/;
-const TYPE_OF: Record<string, 'contacts' | 'deals' | 'companies'> = {
+const TYPE_OF: Record<string, CrmObjectType> = {
   contact: 'contacts',
   deal: 'deals',
   company: 'companies',

@@ -1,4 +1,5 @@
 import type { IncomingConversation } from './incoming.ts';
+import type { CrmObjectType } from '../../../hubspot-app/app/packages/ui-shared/crmObjectTypes.ts';
 
 /** One page of meetings from the meeting provider, and where the next one starts. */
 export type MeetingPage = { meetings: IncomingConversation[]; nextCursor: string | null };
@@ -13,7 +14,7 @@ export interface MeetingSource {
 export type DealFacts = { createdAt: number; closedAt: number | null };
 
 export type CrmLink = {
-  objectType: 'contacts' | 'deals' | 'companies';
+  objectType: CrmObjectType;
   objectId: number;
   source: 'email' | 'association';
   /**

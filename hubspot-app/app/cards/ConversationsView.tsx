@@ -7,6 +7,7 @@ import {
   type Api,
   type ConversationItem,
   type ConversationPage as Page,
+  type CrmObjectType,
   type Locale,
 } from '@fathom-hubspot/ui-shared';
 import { CallSearch } from './CallSearch';
@@ -19,7 +20,7 @@ const PAGE_SIZE = 10;
 
 type Props = {
   api: Api;
-  objectType: 'contacts' | 'deals' | 'companies';
+  objectType: CrmObjectType;
   objectId: number;
   /** The viewer's locale and the portal's time zone (HubSpot's context). */
   locale?: Locale;

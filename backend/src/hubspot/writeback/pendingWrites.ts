@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
-import type { CrmObjectType } from '../crmApi.ts';
+import type { CrmObjectType } from '../../../../hubspot-app/app/packages/ui-shared/crmObjectTypes.ts';
 
 // What each HubSpot record's calls say now, from the links alone, like the cards: a company's
 // calls are the links made for it from its contacts and its deals (hubspot/recordLinker.ts), one

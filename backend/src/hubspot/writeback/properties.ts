@@ -1,5 +1,4 @@
 import type { Client } from '@hubspot/api-client';
-import type { CrmObjectType } from '../crmApi.ts';
 import {
   archiveProperties,
   archivePropertyGroup,
@@ -7,10 +6,10 @@ import {
   createPropertyGroup,
   type PropertyDefinition,
 } from '../crmWrites.ts';
+import { CRM_OBJECT_TYPES } from '../../../../hubspot-app/app/packages/ui-shared/crmObjectTypes.ts';
 
 /** The property group of the app on contacts, deals and companies. */
 export const GROUP = { name: 'fathom_calls', label: 'Fathom calls' };
-export const WRITTEN_TYPES: CrmObjectType[] = ['contacts', 'deals', 'companies'];
 
 export const CALL_PROPERTIES: PropertyDefinition[] = [
   {
@@ -64,7 +63,7 @@ export const SCORE_PROPERTY: PropertyDefinition = {
  * existing group or property (an earlier run, a previous install) is fine.
  */
 export async function createCallProperties(client: Client, withScores: boolean): Promise<void> {
-  for (const type of WRITTEN_TYPES) {
+  for (const type of CRM_OBJECT_TYPES) {
     await createPropertyGroup(client, type, GROUP);
     await createProperties(
       client,
@@ -77,7 +76,7 @@ export async function createCallProperties(client: Client, withScores: boolean):
 
 /** Archives the properties and the group the app created ("Remove app and delete data"). */
 export async function deleteCallProperties(client: Client): Promise<void> {
-  for (const type of WRITTEN_TYPES) {
+  for (const type of CRM_OBJECT_TYPES) {
     await archiveProperties(
       client,
       type,

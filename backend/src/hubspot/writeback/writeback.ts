@@ -6,6 +6,7 @@ import { updateObjects } from '../crmWrites.ts';
 import { pendingWrites, rememberWrites, type PendingWrite, type ScoreMode } from './pendingWrites.ts';
 import { createCallProperties } from './properties.ts';
 import { missingWritebackScopes, readWriteback, savePropertiesCreated } from './settings.ts';
+import { CRM_OBJECT_TYPES } from '../../../../hubspot-app/app/packages/ui-shared/crmObjectTypes.ts';
 
 /** HubSpot's batch endpoints take at most 100 inputs. */
 export const BATCH = 100;
@@ -42,7 +43,7 @@ export async function writeBack(deps: WritebackDeps, accountId: string): Promise
   const pending = await withTenant(db, { accountId }, (tx) => pendingWrites(tx, scoreMode));
 
   const run = { outcome: 'written' as const, written: 0, refused: 0, batches: 0 };
-  for (const type of ['contacts', 'deals', 'companies'] as const) {
+  for (const type of CRM_OBJECT_TYPES) {
     const ofType = pending.filter((write) => write.type === type);
     for (let start = 0; start < ofType.length; start += BATCH) {
       const batch = ofType.slice(start, start + BATCH);

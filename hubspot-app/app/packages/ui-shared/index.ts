@@ -14,6 +14,7 @@ export { AiReviewSection } from './AiReviewSection';
 export { ScoreExplained } from './ScoreExplained';
 export { CoachingForm } from './CoachingForm';
 export { COACHING_CATEGORIES, type CoachingCategory } from './coachingCategories';
+export { CRM_OBJECT_TYPES, type CrmObjectType } from './crmObjectTypes';
 export { gateFetcher, MAX_FETCHES_IN_FLIGHT } from './fetchGate';
 export { capitalise, humanDuration, plural, topicLabel, valueLabel } from './labels';
 export { formatDateTimeWithZone, scoreChartPoints } from './zonedTime';
