@@ -15,6 +15,7 @@ import { requestSync, SYNC_QUEUES } from '../../backend/src/sync/syncJobs.ts';
 import { createMigratedDatabase, engine, type TestDatabase } from '../support/database.ts';
 import { startFathomStandIn, type FathomStandIn } from '../support/fathomStandIn.ts';
 import { memoryLogger } from '../support/logger.ts';
+import { waitForIdleQueues } from '../support/queues.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -169,8 +170,8 @@ scaleOut(
         timeoutMs: 60_000,
         describe: () => workers.map((w) => w.stderr).join('\n'),
       });
-      // Let a (wrong) second run of any account show up, were one coming.
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // A (wrong) second job of any account would have run by now, and left its log.
+      await waitForIdleQueues(testDb.db, [QUEUES.syncTick, SYNC_QUEUES.account], 'the tick and its syncs');
 
       const logs = await withSystem(
         testDb.db,

@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { WritebackSettings } from '../../../hubspot-app/app/packages/ui-shared/types.ts';
 import { withSystem } from '../../../backend/src/db/tenancy.ts';
+import { WRITEBACK_QUEUE } from '../../../backend/src/hubspot/writeback/writebackJobs.ts';
+import { SYNC_QUEUES } from '../../../backend/src/sync/syncJobs.ts';
 import { OPTIONAL_SCOPES, REQUIRED_SCOPES, WRITEBACK_SCOPES } from '../../../backend/src/hubspot/scopes.ts';
 import { startFathomStandIn, type FathomStandIn } from '../../support/fathomStandIn.ts';
 import { hubspotEnv, startHubSpotStandIn, type HubSpotStandIn } from '../../support/hubspotStandIn.ts';
@@ -11,6 +13,7 @@ import { installThroughStandIn } from '../../support/install.ts';
 import { signedFetch } from '../../support/signedFetch.ts';
 import { seedTenant } from '../../support/tenantFixture.ts';
 import { startTestBackend, type TestBackend } from '../../support/testBackend.ts';
+import { jobCount, waitForIdleQueues } from '../../support/queues.ts';
 import { waitFor } from '../../support/waitFor.ts';
 
 const HUB = 4545;
@@ -260,7 +263,9 @@ describe('reinstalled with the write scopes', () => {
 
   test('turned off, nothing more is written', async () => {
     await settings({ enabled: false, includeScores: true });
+    await waitForIdleQueues(backend.testDb.db, [WRITEBACK_QUEUE], 'the write-back turned off');
     const before = updateCalls();
+    const jobsBefore = await jobCount(backend.testDb.db, WRITEBACK_QUEUE);
     const meeting = {
       ...callsWith(JANE).newest,
       recording_id: 555_002,
@@ -270,7 +275,9 @@ describe('reinstalled with the write scopes', () => {
     fathom.addMeeting(meeting);
     expect((await fathom.deliverWebhook({ ...webhook, body: meeting })).status).toBe(200);
     await waitFor(async () => (await stored()) === 8, 'the webhook meeting stored');
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // The webhook's job has ended, and with it the moment it would have queued a write-back.
+    await waitForIdleQueues(backend.testDb.db, Object.values(SYNC_QUEUES), 'the webhook meeting job');
+    expect(await jobCount(backend.testDb.db, WRITEBACK_QUEUE)).toBe(jobsBefore);
     expect(updateCalls()).toBe(before);
   });
 

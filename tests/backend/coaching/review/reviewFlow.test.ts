@@ -4,13 +4,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { AiReview, AiSettings } from '../../../../hubspot-app/app/packages/ui-shared/types.ts';
+import { REVIEW_QUEUES } from '../../../../backend/src/coaching/review/reviewJobs.ts';
 import { withSystem } from '../../../../backend/src/db/tenancy.ts';
+import { SYNC_QUEUES } from '../../../../backend/src/sync/syncJobs.ts';
 import { startFathomStandIn, type FathomStandIn } from '../../../support/fathomStandIn.ts';
 import { startOpenAiStandIn, type OpenAiStandIn } from '../../../support/openAiStandIn.ts';
 import { goodAnswer } from '../../../support/reviewAnswers.ts';
 import { signedFetch } from '../../../support/signedFetch.ts';
 import { seedTenant, type TenantFixture } from '../../../support/tenantFixture.ts';
 import { startTestBackend, type TestBackend } from '../../../support/testBackend.ts';
+import { jobCount, waitForIdleQueues } from '../../../support/queues.ts';
 import { waitFor } from '../../../support/waitFor.ts';
 
 const clientSecret = randomBytes(24).toString('base64url');
@@ -100,7 +103,13 @@ describe('before consent', () => {
         (await scalar('SELECT count(*)::int AS n FROM conversations WHERE account_id = $1', [tenant.accountId])) === 8,
       'the backfill',
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // The backfill has ended, and so have the review sweeps it asked for after storing calls.
+    await waitForIdleQueues(
+      backend.testDb.db,
+      [...Object.values(SYNC_QUEUES), ...Object.values(REVIEW_QUEUES)],
+      'the backfill and its sweeps',
+    );
+    expect(await jobCount(backend.testDb.db, REVIEW_QUEUES.call)).toBe(0);
     expect(llm.requests).toHaveLength(0);
   });
 });
@@ -143,6 +152,7 @@ describe('with consent', () => {
 
   test('a sync that finds nothing new asks the model nothing', async () => {
     const before = llm.requests.length;
+    const reviewJobs = await jobCount(backend.testDb.db, REVIEW_QUEUES.call);
     const logs = () =>
       scalar(`SELECT count(*)::int AS n FROM sync_logs WHERE account_id = $1 AND status = 'succeeded'`, [
         tenant.accountId,
@@ -150,7 +160,12 @@ describe('with consent', () => {
     const done = await logs();
     expect((await as('admin', '/api/settings/sync', { method: 'POST' })).status).toBe(202);
     await waitFor(async () => (await logs()) > done, 'the second sync');
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await waitForIdleQueues(
+      backend.testDb.db,
+      [...Object.values(SYNC_QUEUES), ...Object.values(REVIEW_QUEUES)],
+      'the second sync and its sweep',
+    );
+    expect(await jobCount(backend.testDb.db, REVIEW_QUEUES.call)).toBe(reviewJobs);
     expect(llm.requests.length).toBe(before);
   });
 
