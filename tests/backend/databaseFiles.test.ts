@@ -1,11 +1,11 @@
 // The PostgreSQL run (jest.config.js) leaves out the backend test files that open no database. A
 // file misjudged as opening none would silently never run on PostgreSQL: these cases pin the rule.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@jest/globals';
 import { testFilesWithoutDatabase } from '../support/databaseFiles.ts';
+import { tempTree } from '../support/tempTree.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -27,11 +27,7 @@ test('in this repository: pure unit tests are left out, and every test that star
 });
 
 test('a file opens a database through any chain of helpers under tests/, and a type-only import does not count', () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fathom-files-'));
-  const write = (file: string, source: string) => {
-    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    fs.writeFileSync(path.join(root, file), source);
-  };
+  const { root, write } = tempTree('fathom-files-');
   write('tests/support/database.ts', 'export const createMigratedDatabase = () => {};\n');
   write('tests/support/rig.ts', "import { createMigratedDatabase } from './database.ts';\nexport const rig = 1;\n");
   write('tests/support/fixture.ts', "export { rig } from './rig.ts';\n");

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { MIGRATIONS_DIR, MigrationError, migrate, readMigrations } from '../../../backend/src/db/migrate.ts';
 import { readRepeatables } from '../../../backend/src/db/repeatables.ts';
 import { createEmptyDatabase, type TestDatabase } from '../../support/database.ts';
+import { tempTree } from '../../support/tempTree.ts';
 
 const DB_DIR = path.dirname(path.resolve(MIGRATIONS_DIR));
 
@@ -173,11 +174,7 @@ describe('migrations', () => {
   });
 
   test('functions and views apply after the ones they name, then triggers, then policies; a circle is refused', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'repeatables-'));
-    const write = (file: string, sql: string) => {
-      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-      fs.writeFileSync(path.join(root, file), sql);
-    };
+    const { root, write } = tempTree('repeatables-');
     write('policies/t.sql', 'CREATE POLICY p ON t USING (a_first());');
     write('triggers/t.g.sql', 'CREATE OR REPLACE TRIGGER g AFTER UPDATE ON t FOR EACH ROW EXECUTE FUNCTION a_first();');
     write('functions/a_first.sql', 'SELECT * FROM b_view; -- not c_last: comments do not count');

@@ -61,6 +61,8 @@ const as = (who: Who, path: string, init: { method?: string; body?: unknown } = 
     ...init,
   });
 
+// The queues whose jobs decide whether a call goes to the model: the syncs, then the sweeps they ask for.
+const SYNC_AND_REVIEW = [...Object.values(SYNC_QUEUES), ...Object.values(REVIEW_QUEUES)];
 const scalar = async (sql: string, params: unknown[] = []) =>
   (await withSystem(backend.testDb.db, (tx) => tx.query<{ n: number }>(sql, params))).rows[0]!.n;
 const reviewed = () =>
@@ -104,11 +106,7 @@ describe('before consent', () => {
       'the backfill',
     );
     // The backfill has ended, and so have the review sweeps it asked for after storing calls.
-    await waitForIdleQueues(
-      backend.testDb.db,
-      [...Object.values(SYNC_QUEUES), ...Object.values(REVIEW_QUEUES)],
-      'the backfill and its sweeps',
-    );
+    await waitForIdleQueues(backend.testDb.db, SYNC_AND_REVIEW, 'the backfill and its sweeps');
     expect(await jobCount(backend.testDb.db, REVIEW_QUEUES.call)).toBe(0);
     expect(llm.requests).toHaveLength(0);
   });
@@ -160,11 +158,7 @@ describe('with consent', () => {
     const done = await logs();
     expect((await as('admin', '/api/settings/sync', { method: 'POST' })).status).toBe(202);
     await waitFor(async () => (await logs()) > done, 'the second sync');
-    await waitForIdleQueues(
-      backend.testDb.db,
-      [...Object.values(SYNC_QUEUES), ...Object.values(REVIEW_QUEUES)],
-      'the second sync and its sweep',
-    );
+    await waitForIdleQueues(backend.testDb.db, SYNC_AND_REVIEW, 'the second sync and its sweep');
     expect(await jobCount(backend.testDb.db, REVIEW_QUEUES.call)).toBe(reviewJobs);
     expect(llm.requests.length).toBe(before);
   });
